@@ -1,0 +1,87 @@
+package ecgdetector.model.inference;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslatorContext;
+import ecgdetector.model.scoring.BeatScore;
+import ecgdetector.model.scoring.ErrorMetric;
+import ecgdetector.model.scoring.MinMaxScaler;
+
+/**
+ * The pre- and post-processing around one engine call on a batch of raw beats: scale them with the
+ * release's scaler into one {@code [n, length]} tensor, and turn the reconstructions into per-beat errors.
+ * The trainer's evaluation and the streamer both score through this class.
+ */
+public final class AutoencoderTranslator implements NoBatchifyTranslator<float[][], BeatScore[]> {
+
+    /** How many of the worst-reconstructed sample positions a score names. */
+    public static final int WORST_POSITIONS = 5;
+
+    private static final String SCALED = "scaled";
+
+    private final MinMaxScaler scaler;
+    private final ErrorMetric metric;
+    private final String inputName;
+
+    public AutoencoderTranslator(MinMaxScaler scaler, ErrorMetric metric, String inputName) {
+        this.scaler = scaler;
+        this.metric = metric;
+        this.inputName = inputName;
+    }
+
+    @Override
+    public NDList processInput(TranslatorContext ctx, float[][] beats) {
+        int length = scaler.length();
+        float[] scaled = new float[beats.length * length];
+        for (int i = 0; i < beats.length; i++) {
+            scaler.transform(beats[i], scaled, i * length);
+        }
+        ctx.setAttachment(SCALED, scaled);
+        NDArray input = ctx.getNDManager().create(scaled, new Shape(beats.length, length));
+        input.setName(inputName);
+        return new NDList(input);
+    }
+
+    @Override
+    public BeatScore[] processOutput(TranslatorContext ctx, NDList output) {
+        float[] scaled = (float[]) ctx.getAttachment(SCALED);
+        float[] reconstruction = output.singletonOrThrow().toFloatArray();
+        int length = scaler.length();
+        if (reconstruction.length != scaled.length) {
+            throw new IllegalStateException("model returned " + reconstruction.length + " values for "
+                    + scaled.length / length + " beats of " + length + " samples");
+        }
+        int n = scaled.length / length;
+        BeatScore[] scores = new BeatScore[n];
+        double[] positionErrors = new double[length];
+        for (int b = 0; b < n; b++) {
+            int offset = b * length;
+            float error = metric.score(scaled, reconstruction, offset, length);
+            metric.positionErrors(scaled, reconstruction, offset, length, positionErrors);
+            float[] beatReconstruction = new float[length];
+            System.arraycopy(reconstruction, offset, beatReconstruction, 0, length);
+            scores[b] = new BeatScore(error, worstPositions(positionErrors, WORST_POSITIONS), beatReconstruction);
+        }
+        return scores;
+    }
+
+    /** Indices of the k largest values, largest first; ties go to the earlier position. */
+    static int[] worstPositions(double[] errors, int k) {
+        int count = Math.min(k, errors.length);
+        int[] worst = new int[count];
+        boolean[] taken = new boolean[errors.length];
+        for (int j = 0; j < count; j++) {
+            int best = -1;
+            for (int i = 0; i < errors.length; i++) {
+                if (!taken[i] && (best < 0 || errors[i] > errors[best])) {
+                    best = i;
+                }
+            }
+            taken[best] = true;
+            worst[j] = best;
+        }
+        return worst;
+    }
+}

@@ -1,0 +1,123 @@
+package ecgdetector.model.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ecgdetector.schemas.Json;
+import ecgdetector.schemas.JsonSchemas;
+import ecgdetector.schemas.ReleaseManifest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReleaseBundleTest {
+
+    @TempDir
+    Path tmp;
+
+    static ReleaseManifest draft(int length, float[] min, float[] max) {
+        return new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, "ecg-autoencoder", "20261124T120000Z-test",
+                "2026-11-24T12:00:00Z", length, ReleaseManifest.Serving.standard(),
+                new ReleaseManifest.Scaler("per-position", min, max), "msle", 0.0123, "mean+1std",
+                new ReleaseManifest.Provenance("72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
+                        "ecg.csv", 4998, 42, Map.of("epochs", 20, "learningRate", 0.001),
+                        Map.of("accuracy", 0.95), "test"),
+                null, null);
+    }
+
+    private ReleaseBundle sealed() throws Exception {
+        Random random = new Random(7);
+        float[] min = new float[140];
+        float[] max = new float[140];
+        for (int i = 0; i < 140; i++) {
+            // Arbitrary floats: their JSON form must read back to the very same bits.
+            min[i] = (float) random.nextGaussian() * 3;
+            max[i] = min[i] + random.nextFloat() * 5 + 1e-6f;
+        }
+        Path model = Files.createDirectories(tmp.resolve("model/variables"));
+        Files.writeString(tmp.resolve("model/saved_model.pb"), "graph bytes");
+        Files.write(model.resolve("variables.data-00000-of-00001"), new byte[] {0, 1, 2, (byte) 255});
+        Files.writeString(model.resolve("variables.index"), "index");
+        return ReleaseBundle.seal(draft(140, min, max), tmp.resolve("model"));
+    }
+
+    @Test
+    void sealListsEveryFileWithItsHashAndSignsTheManifest() throws Exception {
+        ReleaseBundle bundle = sealed();
+
+        assertThat(bundle.manifest().files()).extracting(ReleaseManifest.FileEntry::path)
+                .containsExactly("saved_model.pb", "variables/variables.data-00000-of-00001", "variables/variables.index");
+        assertThat(bundle.manifest().files().get(0).sha256()).isEqualTo(Sha256.hex("graph bytes".getBytes(StandardCharsets.UTF_8)));
+        assertThat(bundle.manifest().digest()).startsWith("sha256:").isEqualTo(ReleaseBundle.digestOf(bundle.manifest()));
+    }
+
+    @Test
+    void wireFormRoundTripsToIdenticalBytesAndValidatesAgainstItsSchema() throws Exception {
+        ReleaseBundle bundle = sealed();
+        byte[] bytes = bundle.toBytes();
+
+        ReleaseBundle back = ReleaseBundle.fromBytes(bytes);
+
+        assertThat(back.toBytes()).isEqualTo(bytes);
+        assertThat(back.manifest()).isEqualTo(bundle.manifest());
+        assertThat(back.manifest().scaler().min()).containsExactly(bundle.manifest().scaler().min());
+        assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, bytes)).isEmpty();
+        assertThat(JsonSchemas.violations(JsonSchemas.Contract.RELEASE_MANIFEST,
+                Json.mapper().valueToTree(bundle.manifest()))).isEmpty();
+    }
+
+    @Test
+    void folderFormRoundTrips() throws Exception {
+        ReleaseBundle bundle = sealed();
+        bundle.writeTo(tmp.resolve("release"));
+
+        ReleaseBundle back = ReleaseBundle.readFrom(tmp.resolve("release"));
+
+        assertThat(back.toBytes()).isEqualTo(bundle.toBytes());
+        assertThat(tmp.resolve("release/saved_model/variables/variables.index")).hasContent("index");
+    }
+
+    @Test
+    void aChangedThresholdBreaksTheDigest() throws Exception {
+        ObjectNode root = (ObjectNode) Json.mapper().readTree(sealed().toBytes());
+        ((ObjectNode) root.get("manifest")).put("threshold", 99.0);
+
+        assertThatThrownBy(() -> ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root)))
+                .isInstanceOf(InvalidReleaseException.class).hasMessageContaining("digest mismatch");
+    }
+
+    @Test
+    void aChangedModelFileIsCaught() throws Exception {
+        ObjectNode root = (ObjectNode) Json.mapper().readTree(sealed().toBytes());
+        ((ObjectNode) root.get("files")).put("variables/variables.index", "AAAA");
+
+        assertThatThrownBy(() -> ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root)))
+                .isInstanceOf(InvalidReleaseException.class).hasMessageContaining("variables/variables.index");
+    }
+
+    @Test
+    void garbageAndTruncationAreRejectedWithAReason() throws Exception {
+        byte[] bytes = sealed().toBytes();
+        byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+
+        assertThatThrownBy(() -> ReleaseBundle.fromBytes(new byte[0])).hasMessageContaining("empty");
+        assertThatThrownBy(() -> ReleaseBundle.fromBytes(truncated)).hasMessageContaining("not readable JSON");
+        assertThatThrownBy(() -> ReleaseBundle.fromBytes("[1,2]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("'manifest' and 'files'");
+        assertThatThrownBy(() -> ReleaseBundle.fromBytes(new byte[] {(byte) 0xff, 0x00, 0x13}))
+                .isInstanceOf(InvalidReleaseException.class);
+    }
+
+    @Test
+    void aScalerOfTheWrongLengthIsRejectedEvenWithAValidDigest() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("m2"));
+        Files.writeString(model.resolve("saved_model.pb"), "x");
+        assertThatThrownBy(() -> ReleaseBundle.seal(draft(140, new float[3], new float[] {1, 1, 1}), model))
+                .hasMessageContaining("scaler has 3 positions, input length is 140");
+    }
+}
