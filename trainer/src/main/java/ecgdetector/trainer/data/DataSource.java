@@ -29,16 +29,25 @@ public final class DataSource {
 
     private final Map<String, String> env;
     private final Path cacheDir;
+    private final URI defaultUrl;
+    private final String defaultSha256;
     private final Consumer<String> progress;
 
-    public DataSource(Map<String, String> env, Path cacheDir, Consumer<String> progress) {
+    /**
+     * @param defaultUrl    where to download from when nothing is given and the cache is empty
+     * @param defaultSha256 what that download must hash to
+     */
+    public DataSource(Map<String, String> env, Path cacheDir, URI defaultUrl, String defaultSha256,
+                      Consumer<String> progress) {
         this.env = env;
         this.cacheDir = cacheDir;
+        this.defaultUrl = defaultUrl;
+        this.defaultSha256 = defaultSha256;
         this.progress = progress;
     }
 
     public static DataSource standard(Consumer<String> progress) {
-        return new DataSource(System.getenv(), defaultCacheDir(System.getenv()), progress);
+        return new DataSource(System.getenv(), defaultCacheDir(System.getenv()), PUBLIC_URL, PUBLIC_SHA256, progress);
     }
 
     /** {@code $XDG_CACHE_HOME/ecg-detector}, else {@code ~/.cache/ecg-detector}. */
@@ -56,8 +65,8 @@ public final class DataSource {
             String location = given.get();
             if (location.startsWith("http://") || location.startsWith("https://")) {
                 URI uri = URI.create(location);
-                String expected = uri.equals(PUBLIC_URL) ? PUBLIC_SHA256 : null;
-                return cached(uri, "ecg-" + Sha256.hex(location.getBytes()).substring(0, 12) + ".csv", expected);
+                String expected = uri.equals(defaultUrl) ? defaultSha256 : null;
+                return cached(uri, "ecg-" + Sha256.hex(location.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12) + ".csv", expected);
             }
             Path path = Path.of(location);
             if (!Files.isRegularFile(path)) {
@@ -65,7 +74,7 @@ public final class DataSource {
             }
             return path;
         }
-        return cached(PUBLIC_URL, "ecg.csv", PUBLIC_SHA256);
+        return cached(defaultUrl, "ecg.csv", defaultSha256);
     }
 
     private Path cached(URI uri, String fileName, String expectedSha256) throws IOException {

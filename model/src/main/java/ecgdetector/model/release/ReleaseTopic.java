@@ -1,0 +1,171 @@
+package ecgdetector.model.release;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The compacted models topic: one record per release, keyed by model name, so compaction keeps the latest
+ * release of every model and a reader that starts from the beginning ends on it.
+ *
+ * <p>Client properties are passed through untouched (SASL, SSL, ...); only serializers and the settings
+ * this class depends on are set here.
+ */
+public final class ReleaseTopic {
+
+    public static final String DEFAULT_TOPIC = "ecg.models";
+    public static final String HEADER_VERSION = "ecg.release.version";
+    public static final String HEADER_DIGEST = "ecg.release.digest";
+
+    /** Room above the release for the record's framing and for releases that grow a little. */
+    private static final int MIN_MESSAGE_BYTES = 8 * 1024 * 1024;
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    private final Properties clientProperties;
+    private final String topic;
+
+    public ReleaseTopic(Properties clientProperties, String topic) {
+        this.clientProperties = clientProperties;
+        this.topic = topic;
+    }
+
+    /** Where a release was written. */
+    public record Published(String topic, int partition, long offset, String version) {
+    }
+
+    /** Creates the topic if missing and writes the release; returns once the broker has it. */
+    public Published publish(ReleaseBundle release) throws ExecutionException, InterruptedException {
+        byte[] value = release.toBytes();
+        int messageBytes = Math.max(MIN_MESSAGE_BYTES, 2 * value.length);
+        ensureTopic(messageBytes, value.length);
+        Properties props = copy();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(messageBytes));
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
+                release.modelName().getBytes(StandardCharsets.UTF_8), value, List.of(
+                        new RecordHeader(HEADER_VERSION, release.version().getBytes(StandardCharsets.UTF_8)),
+                        new RecordHeader(HEADER_DIGEST, release.manifest().digest().getBytes(StandardCharsets.UTF_8))));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
+            RecordMetadata meta = producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return new Published(meta.topic(), meta.partition(), meta.offset(), release.version());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new ExecutionException("publishing to " + topic + " timed out after " + TIMEOUT, e);
+        }
+    }
+
+    /**
+     * The newest record of {@code modelName} on the topic, as raw bytes (so a caller can compare them byte
+     * for byte); empty if the model has never been published.
+     */
+    public Optional<byte[]> readLatestBytes(String modelName) {
+        Properties props = copy();
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        byte[] key = modelName.getBytes(StandardCharsets.UTF_8);
+        byte[] latest = null;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic, TIMEOUT).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p, TIMEOUT) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new org.apache.kafka.common.errors.TimeoutException(
+                            "reading " + topic + " did not reach its end within " + TIMEOUT);
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && java.util.Arrays.equals(r.key(), key)) {
+                        latest = r.value();
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(latest);
+    }
+
+    /** The newest release of {@code modelName}, verified. */
+    public Optional<ReleaseBundle> readLatest(String modelName) throws InvalidReleaseException {
+        Optional<byte[]> bytes = readLatestBytes(modelName);
+        return bytes.isPresent() ? Optional.of(ReleaseBundle.fromBytes(bytes.get())) : Optional.empty();
+    }
+
+    private void ensureTopic(int messageBytes, int releaseBytes) throws ExecutionException, InterruptedException {
+        Properties props = copy();
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
+        try (Admin admin = Admin.create(props)) {
+            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
+                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(messageBytes)));
+            try {
+                admin.createTopics(List.of(newTopic)).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+                checkExisting(admin, releaseBytes);
+            }
+        }
+    }
+
+    /** An existing topic must be compacted and take the release, or publishing would silently misbehave. */
+    private void checkExisting(Admin admin, int releaseBytes) throws ExecutionException, InterruptedException {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
+        if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
+            throw new IllegalStateException("topic " + topic + " exists with cleanup.policy=" + policy
+                    + "; model releases need a compacted topic (cleanup.policy=compact)");
+        }
+        int max = Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        if (max < releaseBytes + 64 * 1024) {
+            throw new IllegalStateException("topic " + topic + " takes messages up to " + max
+                    + " bytes, the release is " + releaseBytes + " bytes; raise max.message.bytes");
+        }
+    }
+
+    private Properties copy() {
+        Properties props = new Properties();
+        props.putAll(clientProperties);
+        return props;
+    }
+
+    /** Bootstrap-only client properties. */
+    public static Properties bootstrap(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+}
