@@ -120,6 +120,9 @@ public final class TrainingJob {
       }
       double threshold = options.threshold().threshold(
           CalibrationData.of(trainErrors, validationScores, validation.isAnomaly()));
+      // Validation figures are what recipe choices may be made on; the test figures are for reporting.
+      BinaryMetrics validationMetrics =
+          BinaryMetrics.evaluate(validationScores, validation.isAnomaly(), threshold);
       BinaryMetrics metrics = BinaryMetrics.evaluate(testScores, test.isAnomaly(), threshold);
       RocCurve roc = RocCurve.of(testScores, test.isAnomaly());
       clock.lap("evaluate");
@@ -156,7 +159,7 @@ public final class TrainingJob {
           new TrainingReport.Data(dataset.source(), dataset.sha256(), dataset.beats().size(),
               trainNormal.size(), validation.size(), validation.countNormal(), test.size(),
               test.countNormal()),
-          recipeOf(options), files, null);
+          recipeOf(options), TrainingReport.Figures.of(validationMetrics), files, null);
       Files.write(staging.resolve(REPORT),
           Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
 
@@ -173,7 +176,10 @@ public final class TrainingJob {
       double threshold, Map<String, Double> metrics, Path savedModel, Instant created)
       throws IOException {
     Instant createdAt = created.truncatedTo(ChronoUnit.SECONDS);
-    String weights = ReleaseFolder.contentHash(savedModel).substring(0, 8);
+    // Fingerprint of the weights alone: saved_model.pb differs byte-wise between identical runs.
+    Path variables = savedModel.resolve("variables");
+    String weights = ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
+        .substring(0, 8);
     return new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, options.modelName(),
         VERSION_TIME.format(createdAt) + "-" + weights, createdAt.toString(),
         scaler.length(), ReleaseManifest.Serving.standard(), scaler.params(),

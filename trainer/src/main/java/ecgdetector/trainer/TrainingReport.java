@@ -29,6 +29,7 @@ public record TrainingReport(
     Map<String, Double> stageSeconds,
     Data data,
     Map<String, Object> settings,
+    Figures validation,
     Map<String, String> files,
     Published published) {
 
@@ -44,12 +45,22 @@ public record TrainingReport(
                      int validationNormal, int test, int testNormal) {
   }
 
+  /**
+   * The same figures on the validation fold (part of the training part). Recipes and thresholds are
+   * compared on these, never on the test figures.
+   */
+  public record Figures(double accuracy, double precision, double recall, double f1, double rocAuc) {
+    static Figures of(ecgdetector.trainer.evaluation.BinaryMetrics m) {
+      return new Figures(m.accuracy(), m.precision(), m.recall(), m.f1(), m.rocAuc());
+    }
+  }
+
   public record Published(String bootstrapServers, String topic, int partition, long offset) {
   }
 
   public TrainingReport withPublished(Published where) {
     return new TrainingReport(modelName, modelVersion, recipe, accuracy, precision, recall, f1,
         rocAuc, threshold, thresholdPolicy, errorMetric, confusion, epochs, trainLoss, valLoss,
-        trainMse, valMse, trainSeconds, stageSeconds, data, settings, files, where);
+        trainMse, valMse, trainSeconds, stageSeconds, data, settings, validation, files, where);
   }
 }
