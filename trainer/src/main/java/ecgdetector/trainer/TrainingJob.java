@@ -85,6 +85,10 @@ public final class TrainingJob {
           + test);
     }
 
+    console.printf(java.util.Locale.ROOT,
+        "Data %s: %d beats. Training on %d normal beats, validating on %d, testing on %d (%s recipe,"
+            + " seed %d)%n", dataset.source(), dataset.beats().size(), trainNormal.size(),
+        validation.size(), test.size(), options.recipe().id(), options.seed());
     MinMaxScaler scaler = MinMaxScaler.PER_POSITION.equals(options.scaler())
         ? MinMaxScaler.fitPerPosition(trainNormal.beats())
         : MinMaxScaler.fitGlobal(trainNormal.beats());
