@@ -22,7 +22,10 @@ public final class JsonSchemas {
     /** The schema files, by the topic or file they describe. */
     public enum Contract {
         RELEASE_MANIFEST("release-manifest.schema.json"),
-        MODEL_RELEASE("model-release.schema.json");
+        MODEL_RELEASE("model-release.schema.json"),
+        HEARTBEAT("heartbeat.schema.json"),
+        ALERT("alert.schema.json"),
+        SCORE("score.schema.json");
 
         private final String file;
 
