@@ -23,6 +23,7 @@ import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.model.EpochStats;
 import ecgdetector.trainer.model.TrainedAutoencoder;
 import ecgdetector.trainer.release.ReleaseFolder;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -36,255 +37,363 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One training run, start to end: data -> split -> scaler -> autoencoder -> threshold -> evaluation ->
- * plots -> release. Every score here comes from the exported release run through DJL, the same code the
- * streamer scores with, so the threshold and the test figures are in exactly the units live scores are.
+ * One training run, start to end: data -> split -> scaler -> autoencoder -> threshold -> evaluation
+ * -> plots -> release. Every score here comes from the exported release run through DJL, the same
+ * code the streamer scores with, so the threshold and the test figures are in exactly the units
+ * live scores are.
  *
- * <p>All output is written to a staging folder and moved into {@code out} only when the run succeeded, so
- * a failed run leaves no half-written release behind.
+ * <p>All output is written to a staging folder and moved into {@code out} only when the run
+ * succeeded, so a failed run leaves no half-written release behind.
  */
 public final class TrainingJob {
 
-  static final String REPORT = "report.json";
-  static final String RELEASE = "release";
-  /** Beats per engine call while scoring offline; any size gives the same scores. */
-  private static final int SCORING_BATCH = 1024;
-  private static final DateTimeFormatter VERSION_TIME =
-      DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    static final String REPORT = "report.json";
+    static final String RELEASE = "release";
 
-  private final PrintStream console;
-  private final EpochListener progress;
+    /** Beats per engine call while scoring offline; any size gives the same scores. */
+    private static final int SCORING_BATCH = 1024;
 
-  public TrainingJob(PrintStream console, EpochListener progress) {
-    this.console = console;
-    this.progress = progress;
-  }
+    private static final DateTimeFormatter VERSION_TIME =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  public TrainingResult run(TrainingOptions options)
-      throws IOException, DataFormatException, InvalidReleaseException {
-    Path file = DataSource.standard(console::println).resolve(options.data());
-    return run(options, EcgCsv.read(file));
-  }
+    private final PrintStream console;
+    private final EpochListener progress;
 
-  public TrainingResult run(TrainingOptions options, EcgDataset dataset)
-      throws IOException, InvalidReleaseException {
-    Stopwatch clock = new Stopwatch();
-
-    StratifiedSplit.Parts trainTest =
-        StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed());
-    // A fold of the training part stands in for unseen data wherever a choice is made, so the test
-    // part is looked at exactly once, for the final figures.
-    StratifiedSplit.Parts trainValidation =
-        StratifiedSplit.split(trainTest.kept(), options.validationFraction(), options.seed() + 1);
-    Heartbeats trainNormal = trainValidation.kept().onlyNormal();
-    Heartbeats validation = trainValidation.heldOut();
-    Heartbeats test = trainTest.heldOut();
-    if (trainNormal.size() == 0 || test.countNormal() == 0 || test.countNormal() == test.size()) {
-      throw new IllegalArgumentException("the data needs normal and abnormal beats in both parts, got "
-          + dataset.beats() + " split into " + trainNormal.size() + " normal training beats and test "
-          + test);
+    public TrainingJob(PrintStream console, EpochListener progress) {
+        this.console = console;
+        this.progress = progress;
     }
 
-    console.printf(java.util.Locale.ROOT,
-        "Data %s: %d beats. Training on %d normal beats, validating on %d, testing on %d (%s recipe,"
-            + " seed %d)%n", dataset.source(), dataset.beats().size(), trainNormal.size(),
-        validation.size(), test.size(), options.recipe().id(), options.seed());
-    MinMaxScaler scaler = MinMaxScaler.PER_POSITION.equals(options.scaler())
-        ? MinMaxScaler.fitPerPosition(trainNormal.beats())
-        : MinMaxScaler.fitGlobal(trainNormal.beats());
-    clock.lap("data");
-
-    Path staging = Files.createTempDirectory(
-        Files.createDirectories(options.out().toAbsolutePath()), ".staging-");
-    try {
-      AutoencoderConfig config = options.model().withSeed(options.seed());
-      List<EpochStats> history;
-      Path savedModel = Files.createTempDirectory(staging, "model-").resolve("saved_model");
-      try (TrainedAutoencoder autoencoder = new AutoencoderTrainer().train(
-          scaler.transformAll(trainNormal.beats()),
-          scaler.transformAll(validation.onlyNormal().beats()), config, progress)) {
-        history = autoencoder.history();
-        autoencoder.exportSavedModel(savedModel);
-      }
-      clock.lap("train");
-
-      // The threshold is part of the sealed manifest, but it is chosen from scores of this very model:
-      // score with a provisional release first, then seal the final one around the same files.
-      ReleaseManifest provisional = manifest(options, dataset, scaler, Double.MAX_VALUE, Map.of(),
-          savedModel, Instant.now());
-      float[] trainErrors;
-      float[] validationScores;
-      float[] testScores;
-      BeatScore[] testDetail;
-      try (ReleaseModel model = ReleaseModel.load(ReleaseBundle.seal(provisional, savedModel))) {
-        trainErrors = errors(model.scoreAll(trainNormal.beats(), SCORING_BATCH));
-        validationScores = errors(model.scoreAll(validation.beats(), SCORING_BATCH));
-        testDetail = model.scoreAll(test.beats(), SCORING_BATCH);
-        testScores = errors(testDetail);
-      }
-      double threshold = options.threshold().threshold(
-          CalibrationData.of(trainErrors, validationScores, validation.isAnomaly()));
-      // Validation figures are what recipe choices may be made on; the test figures are for reporting.
-      BinaryMetrics validationMetrics =
-          BinaryMetrics.evaluate(validationScores, validation.isAnomaly(), threshold);
-      BinaryMetrics metrics = BinaryMetrics.evaluate(testScores, test.isAnomaly(), threshold);
-      RocCurve roc = RocCurve.of(testScores, test.isAnomaly());
-      clock.lap("evaluate");
-
-      Map<String, String> files = plot(staging, history, test, testScores, testDetail, threshold,
-          roc, scaler);
-      clock.lap("plots");
-
-      Map<String, Double> headline = new LinkedHashMap<>();
-      headline.put("accuracy", metrics.accuracy());
-      headline.put("precision", metrics.precision());
-      headline.put("recall", metrics.recall());
-      headline.put("f1", metrics.f1());
-      headline.put("rocAuc", metrics.rocAuc());
-      ReleaseManifest finalManifest = manifest(options, dataset, scaler, threshold, headline,
-          savedModel, Instant.parse(provisional.createdAt()));
-      ReleaseBundle release = ReleaseBundle.seal(finalManifest, savedModel);
-      release.writeTo(staging.resolve(RELEASE));
-      files.put("release", RELEASE);
-      clock.lap("release");
-
-      TrainingReport report = new TrainingReport(
-          release.modelName(), release.version(), options.recipe().id(),
-          metrics.accuracy(), metrics.precision(), metrics.recall(), metrics.f1(), metrics.rocAuc(),
-          threshold, options.threshold().describe(), options.errorMetric().id(),
-          new TrainingReport.Confusion(metrics.confusion().tp(), metrics.confusion().fp(),
-              metrics.confusion().tn(), metrics.confusion().fn()),
-          history.size(),
-          history.stream().map(EpochStats::loss).toList(),
-          history.stream().map(EpochStats::valLoss).toList(),
-          history.stream().map(EpochStats::mse).toList(),
-          history.stream().map(EpochStats::valMse).toList(),
-          clock.total(), clock.laps(),
-          new TrainingReport.Data(dataset.source(), dataset.sha256(), dataset.beats().size(),
-              trainNormal.size(), validation.size(), validation.countNormal(), test.size(),
-              test.countNormal()),
-          recipeOf(options), TrainingReport.Figures.of(validationMetrics), files, null);
-      Files.write(staging.resolve(REPORT),
-          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
-
-      List<String> outputs = new java.util.ArrayList<>(files.values());
-      outputs.add(REPORT);
-      ReleaseFolder.moveInto(staging, options.out(), outputs, RELEASE);
-      return new TrainingResult(report, release, test, testScores);
-    } finally {
-      ReleaseFolder.deleteRecursively(staging);
-    }
-  }
-
-  private ReleaseManifest manifest(TrainingOptions options, EcgDataset dataset, MinMaxScaler scaler,
-      double threshold, Map<String, Double> metrics, Path savedModel, Instant created)
-      throws IOException {
-    Instant createdAt = created.truncatedTo(ChronoUnit.SECONDS);
-    // Fingerprint of the weights alone: saved_model.pb differs byte-wise between identical runs.
-    Path variables = savedModel.resolve("variables");
-    String weights = ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
-        .substring(0, 8);
-    return new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, options.modelName(),
-        VERSION_TIME.format(createdAt) + "-" + weights, createdAt.toString(),
-        scaler.length(), ReleaseManifest.Serving.standard(), scaler.params(),
-        options.errorMetric().id(), threshold, options.threshold().describe(),
-        new ReleaseManifest.Provenance(dataset.sha256(), dataset.source(), dataset.beats().size(),
-            options.seed(), recipeOf(options), metrics, trainerVersion()),
-        null, null);
-  }
-
-  /** The settings that decide the model, as recorded in the release and the report. */
-  static Map<String, Object> recipeOf(TrainingOptions o) {
-    AutoencoderConfig m = o.model();
-    Map<String, Object> recipe = new LinkedHashMap<>();
-    recipe.put("recipe", o.recipe().id());
-    recipe.put("scaler", o.scaler());
-    recipe.put("encoderUnits", m.encoderUnits());
-    recipe.put("decoderUnits", m.decoderUnits());
-    recipe.put("dropout", m.dropout());
-    recipe.put("loss", m.loss().name().toLowerCase(java.util.Locale.ROOT));
-    recipe.put("optimizer", "adam");
-    recipe.put("learningRate", m.learningRate());
-    recipe.put("epochs", m.epochs());
-    recipe.put("batchSize", m.batchSize());
-    recipe.put("errorMetric", o.errorMetric().id());
-    recipe.put("thresholdPolicy", o.threshold().describe());
-    recipe.put("testFraction", o.testFraction());
-    recipe.put("validationFraction", o.validationFraction());
-    recipe.put("seed", o.seed());
-    return recipe;
-  }
-
-  private Map<String, String> plot(Path dir, List<EpochStats> history, Heartbeats test,
-      float[] testScores, BeatScore[] detail, double threshold, RocCurve roc, MinMaxScaler scaler)
-      throws IOException {
-    Map<String, String> files = new LinkedHashMap<>();
-    Plots.lossCurve(history.stream().map(EpochStats::loss).toList(),
-        history.stream().map(EpochStats::valLoss).toList(), dir.resolve("loss.png"));
-    files.put("loss", "loss.png");
-
-    int normals = test.countNormal();
-    float[] normalErrors = new float[normals];
-    float[] anomalyErrors = new float[test.size() - normals];
-    int firstNormal = -1;
-    int firstAnomaly = -1;
-    for (int i = 0, n = 0, a = 0; i < test.size(); i++) {
-      if (test.normal()[i]) {
-        normalErrors[n++] = testScores[i];
-        firstNormal = firstNormal < 0 ? i : firstNormal;
-      } else {
-        anomalyErrors[a++] = testScores[i];
-        firstAnomaly = firstAnomaly < 0 ? i : firstAnomaly;
-      }
-    }
-    Plots.errorHistogram(normalErrors, anomalyErrors, threshold, dir.resolve("error-histogram.png"));
-    files.put("errorHistogram", "error-histogram.png");
-    Plots.roc(roc, dir.resolve("roc.png"));
-    files.put("roc", "roc.png");
-    Plots.reconstruction(scaler.transform(test.beats()[firstNormal]),
-        detail[firstNormal].reconstruction(),
-        String.format(java.util.Locale.ROOT, "Normal test beat: error %.5f (threshold %.5f)",
-            testScores[firstNormal], threshold), dir.resolve("reconstruction-normal.png"));
-    files.put("reconstructionNormal", "reconstruction-normal.png");
-    Plots.reconstruction(scaler.transform(test.beats()[firstAnomaly]),
-        detail[firstAnomaly].reconstruction(),
-        String.format(java.util.Locale.ROOT, "Abnormal test beat: error %.5f (threshold %.5f)",
-            testScores[firstAnomaly], threshold), dir.resolve("reconstruction-anomaly.png"));
-    files.put("reconstructionAnomaly", "reconstruction-anomaly.png");
-    return files;
-  }
-
-  private static float[] errors(BeatScore[] scores) {
-    float[] errors = new float[scores.length];
-    for (int i = 0; i < scores.length; i++) {
-      errors[i] = scores[i].error();
-    }
-    return errors;
-  }
-
-  static String trainerVersion() {
-    String v = TrainingJob.class.getPackage().getImplementationVersion();
-    return "ecg-detector " + (v != null ? v : "dev");
-  }
-
-  /** Wall time per stage, for report.json's trainSeconds and stageSeconds. */
-  private static final class Stopwatch {
-    private final long start = System.nanoTime();
-    private long last = start;
-    private final Map<String, Double> laps = new LinkedHashMap<>();
-
-    void lap(String stage) {
-      long now = System.nanoTime();
-      laps.put(stage, (now - last) / 1e9);
-      last = now;
+    public TrainingResult run(TrainingOptions options)
+            throws IOException, DataFormatException, InvalidReleaseException {
+        Path file = DataSource.standard(console::println).resolve(options.data());
+        return run(options, EcgCsv.read(file));
     }
 
-    double total() {
-      return (last - start) / 1e9;
+    public TrainingResult run(TrainingOptions options, EcgDataset dataset)
+            throws IOException, InvalidReleaseException {
+        Stopwatch clock = new Stopwatch();
+
+        StratifiedSplit.Parts trainTest =
+                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed());
+        // A fold of the training part stands in for unseen data wherever a choice is made, so the
+        // test part is looked at exactly once, for the final figures.
+        StratifiedSplit.Parts trainValidation =
+                StratifiedSplit.split(
+                        trainTest.kept(), options.validationFraction(), options.seed() + 1);
+        Heartbeats trainNormal = trainValidation.kept().onlyNormal();
+        Heartbeats validation = trainValidation.heldOut();
+        Heartbeats test = trainTest.heldOut();
+        if (trainNormal.size() == 0
+                || test.countNormal() == 0
+                || test.countNormal() == test.size()) {
+            throw new IllegalArgumentException(
+                    "the data needs normal and abnormal beats in both parts, got "
+                            + dataset.beats()
+                            + " split into "
+                            + trainNormal.size()
+                            + " normal training beats and test "
+                            + test);
+        }
+
+        console.printf(
+                java.util.Locale.ROOT,
+                "Data %s: %d beats. Training on %d normal beats, validating on %d, testing on %d"
+                    + " (%s recipe, seed %d)%n",
+                dataset.source(),
+                dataset.beats().size(),
+                trainNormal.size(),
+                validation.size(),
+                test.size(),
+                options.recipe().id(),
+                options.seed());
+        MinMaxScaler scaler =
+                MinMaxScaler.PER_POSITION.equals(options.scaler())
+                        ? MinMaxScaler.fitPerPosition(trainNormal.beats())
+                        : MinMaxScaler.fitGlobal(trainNormal.beats());
+        clock.lap("data");
+
+        Path staging =
+                Files.createTempDirectory(
+                        Files.createDirectories(options.out().toAbsolutePath()), ".staging-");
+        try {
+            AutoencoderConfig config = options.model().withSeed(options.seed());
+            List<EpochStats> history;
+            Path savedModel = Files.createTempDirectory(staging, "model-").resolve("saved_model");
+            try (TrainedAutoencoder autoencoder =
+                    new AutoencoderTrainer()
+                            .train(
+                                    scaler.transformAll(trainNormal.beats()),
+                                    scaler.transformAll(validation.onlyNormal().beats()),
+                                    config,
+                                    progress)) {
+                history = autoencoder.history();
+                autoencoder.exportSavedModel(savedModel);
+            }
+            clock.lap("train");
+
+            // The threshold is part of the sealed manifest, but it is chosen from scores of this
+            // very model: score with a provisional release first, then seal the final one around
+            // the same files.
+            ReleaseManifest provisional =
+                    manifest(
+                            options,
+                            dataset,
+                            scaler,
+                            Double.MAX_VALUE,
+                            Map.of(),
+                            savedModel,
+                            Instant.now());
+            float[] trainErrors;
+            float[] validationScores;
+            float[] testScores;
+            BeatScore[] testDetail;
+            try (ReleaseModel model =
+                    ReleaseModel.load(ReleaseBundle.seal(provisional, savedModel))) {
+                trainErrors = errors(model.scoreAll(trainNormal.beats(), SCORING_BATCH));
+                validationScores = errors(model.scoreAll(validation.beats(), SCORING_BATCH));
+                testDetail = model.scoreAll(test.beats(), SCORING_BATCH);
+                testScores = errors(testDetail);
+            }
+            double threshold =
+                    options.threshold()
+                            .threshold(
+                                    CalibrationData.of(
+                                            trainErrors, validationScores, validation.isAnomaly()));
+            // Validation figures are what recipe choices may be made on; the test figures are for
+            // reporting.
+            BinaryMetrics validationMetrics =
+                    BinaryMetrics.evaluate(validationScores, validation.isAnomaly(), threshold);
+            BinaryMetrics metrics = BinaryMetrics.evaluate(testScores, test.isAnomaly(), threshold);
+            RocCurve roc = RocCurve.of(testScores, test.isAnomaly());
+            clock.lap("evaluate");
+
+            Map<String, String> files =
+                    plot(staging, history, test, testScores, testDetail, threshold, roc, scaler);
+            clock.lap("plots");
+
+            Map<String, Double> headline = new LinkedHashMap<>();
+            headline.put("accuracy", metrics.accuracy());
+            headline.put("precision", metrics.precision());
+            headline.put("recall", metrics.recall());
+            headline.put("f1", metrics.f1());
+            headline.put("rocAuc", metrics.rocAuc());
+            ReleaseManifest finalManifest =
+                    manifest(
+                            options,
+                            dataset,
+                            scaler,
+                            threshold,
+                            headline,
+                            savedModel,
+                            Instant.parse(provisional.createdAt()));
+            ReleaseBundle release = ReleaseBundle.seal(finalManifest, savedModel);
+            release.writeTo(staging.resolve(RELEASE));
+            files.put("release", RELEASE);
+            clock.lap("release");
+
+            TrainingReport report =
+                    new TrainingReport(
+                            release.modelName(),
+                            release.version(),
+                            options.recipe().id(),
+                            metrics.accuracy(),
+                            metrics.precision(),
+                            metrics.recall(),
+                            metrics.f1(),
+                            metrics.rocAuc(),
+                            threshold,
+                            options.threshold().describe(),
+                            options.errorMetric().id(),
+                            new TrainingReport.Confusion(
+                                    metrics.confusion().tp(),
+                                    metrics.confusion().fp(),
+                                    metrics.confusion().tn(),
+                                    metrics.confusion().fn()),
+                            history.size(),
+                            history.stream().map(EpochStats::loss).toList(),
+                            history.stream().map(EpochStats::valLoss).toList(),
+                            history.stream().map(EpochStats::mse).toList(),
+                            history.stream().map(EpochStats::valMse).toList(),
+                            clock.total(),
+                            clock.laps(),
+                            new TrainingReport.Data(
+                                    dataset.source(),
+                                    dataset.sha256(),
+                                    dataset.beats().size(),
+                                    trainNormal.size(),
+                                    validation.size(),
+                                    validation.countNormal(),
+                                    test.size(),
+                                    test.countNormal()),
+                            recipeOf(options),
+                            TrainingReport.Figures.of(validationMetrics),
+                            files,
+                            null);
+            Files.write(
+                    staging.resolve(REPORT),
+                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+
+            List<String> outputs = new java.util.ArrayList<>(files.values());
+            outputs.add(REPORT);
+            ReleaseFolder.moveInto(staging, options.out(), outputs, RELEASE);
+            return new TrainingResult(report, release, test, testScores);
+        } finally {
+            ReleaseFolder.deleteRecursively(staging);
+        }
     }
 
-    Map<String, Double> laps() {
-      return laps;
+    private ReleaseManifest manifest(
+            TrainingOptions options,
+            EcgDataset dataset,
+            MinMaxScaler scaler,
+            double threshold,
+            Map<String, Double> metrics,
+            Path savedModel,
+            Instant created)
+            throws IOException {
+        Instant createdAt = created.truncatedTo(ChronoUnit.SECONDS);
+        // Fingerprint of the weights alone: saved_model.pb differs byte-wise between identical
+        // runs.
+        Path variables = savedModel.resolve("variables");
+        String weights =
+                ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
+                        .substring(0, 8);
+        return new ReleaseManifest(
+                ReleaseManifest.FORMAT_VERSION,
+                options.modelName(),
+                VERSION_TIME.format(createdAt) + "-" + weights,
+                createdAt.toString(),
+                scaler.length(),
+                ReleaseManifest.Serving.standard(),
+                scaler.params(),
+                options.errorMetric().id(),
+                threshold,
+                options.threshold().describe(),
+                new ReleaseManifest.Provenance(
+                        dataset.sha256(),
+                        dataset.source(),
+                        dataset.beats().size(),
+                        options.seed(),
+                        recipeOf(options),
+                        metrics,
+                        trainerVersion()),
+                null,
+                null);
     }
-  }
+
+    /** The settings that decide the model, as recorded in the release and the report. */
+    static Map<String, Object> recipeOf(TrainingOptions o) {
+        AutoencoderConfig m = o.model();
+        Map<String, Object> recipe = new LinkedHashMap<>();
+        recipe.put("recipe", o.recipe().id());
+        recipe.put("scaler", o.scaler());
+        recipe.put("encoderUnits", m.encoderUnits());
+        recipe.put("decoderUnits", m.decoderUnits());
+        recipe.put("dropout", m.dropout());
+        recipe.put("loss", m.loss().name().toLowerCase(java.util.Locale.ROOT));
+        recipe.put("optimizer", "adam");
+        recipe.put("learningRate", m.learningRate());
+        recipe.put("epochs", m.epochs());
+        recipe.put("batchSize", m.batchSize());
+        recipe.put("errorMetric", o.errorMetric().id());
+        recipe.put("thresholdPolicy", o.threshold().describe());
+        recipe.put("testFraction", o.testFraction());
+        recipe.put("validationFraction", o.validationFraction());
+        recipe.put("seed", o.seed());
+        return recipe;
+    }
+
+    private Map<String, String> plot(
+            Path dir,
+            List<EpochStats> history,
+            Heartbeats test,
+            float[] testScores,
+            BeatScore[] detail,
+            double threshold,
+            RocCurve roc,
+            MinMaxScaler scaler)
+            throws IOException {
+        Map<String, String> files = new LinkedHashMap<>();
+        Plots.lossCurve(
+                history.stream().map(EpochStats::loss).toList(),
+                history.stream().map(EpochStats::valLoss).toList(),
+                dir.resolve("loss.png"));
+        files.put("loss", "loss.png");
+
+        int normals = test.countNormal();
+        float[] normalErrors = new float[normals];
+        float[] anomalyErrors = new float[test.size() - normals];
+        int firstNormal = -1;
+        int firstAnomaly = -1;
+        for (int i = 0, n = 0, a = 0; i < test.size(); i++) {
+            if (test.normal()[i]) {
+                normalErrors[n++] = testScores[i];
+                firstNormal = firstNormal < 0 ? i : firstNormal;
+            } else {
+                anomalyErrors[a++] = testScores[i];
+                firstAnomaly = firstAnomaly < 0 ? i : firstAnomaly;
+            }
+        }
+        Plots.errorHistogram(
+                normalErrors, anomalyErrors, threshold, dir.resolve("error-histogram.png"));
+        files.put("errorHistogram", "error-histogram.png");
+        Plots.roc(roc, dir.resolve("roc.png"));
+        files.put("roc", "roc.png");
+        Plots.reconstruction(
+                scaler.transform(test.beats()[firstNormal]),
+                detail[firstNormal].reconstruction(),
+                String.format(
+                        java.util.Locale.ROOT,
+                        "Normal test beat: error %.5f (threshold %.5f)",
+                        testScores[firstNormal],
+                        threshold),
+                dir.resolve("reconstruction-normal.png"));
+        files.put("reconstructionNormal", "reconstruction-normal.png");
+        Plots.reconstruction(
+                scaler.transform(test.beats()[firstAnomaly]),
+                detail[firstAnomaly].reconstruction(),
+                String.format(
+                        java.util.Locale.ROOT,
+                        "Abnormal test beat: error %.5f (threshold %.5f)",
+                        testScores[firstAnomaly],
+                        threshold),
+                dir.resolve("reconstruction-anomaly.png"));
+        files.put("reconstructionAnomaly", "reconstruction-anomaly.png");
+        return files;
+    }
+
+    private static float[] errors(BeatScore[] scores) {
+        float[] errors = new float[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            errors[i] = scores[i].error();
+        }
+        return errors;
+    }
+
+    static String trainerVersion() {
+        String v = TrainingJob.class.getPackage().getImplementationVersion();
+        return "ecg-detector " + (v != null ? v : "dev");
+    }
+
+    /** Wall time per stage, for report.json's trainSeconds and stageSeconds. */
+    private static final class Stopwatch {
+        private final long start = System.nanoTime();
+        private long last = start;
+        private final Map<String, Double> laps = new LinkedHashMap<>();
+
+        void lap(String stage) {
+            long now = System.nanoTime();
+            laps.put(stage, (now - last) / 1e9);
+            last = now;
+        }
+
+        double total() {
+            return (last - start) / 1e9;
+        }
+
+        Map<String, Double> laps() {
+            return laps;
+        }
+    }
 }

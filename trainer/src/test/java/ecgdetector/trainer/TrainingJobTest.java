@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
 import ecgdetector.model.inference.ReleaseModel;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.scoring.BeatScore;
@@ -12,118 +13,177 @@ import ecgdetector.schemas.Json;
 import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.trainer.data.EcgDataset;
 import ecgdetector.trainer.data.Heartbeats;
+import ecgdetector.trainer.data.StratifiedSplit;
 import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.testing.TestReleases;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A small but real training run, end to end, on generated beats. */
 class TrainingJobTest {
 
-  @TempDir
-  Path out;
+    @TempDir Path out;
 
-  private static TrainingJob quietJob() {
-    return new TrainingJob(new PrintStream(PrintStream.nullOutputStream()), EpochListener.SILENT);
-  }
-
-  private static TrainingOptions notebook(Path out) {
-    return TrainingOptions.of(Recipe.NOTEBOOK, Optional.empty(), out);
-  }
-
-  @Test
-  void writesTheReportThePlotsAndAVerifiedRelease() throws Exception {
-    TrainingResult result = quietJob().run(notebook(out), TestReleases.syntheticDataset(42));
-
-    JsonNode report = Json.mapper().readTree(out.resolve("report.json").toFile());
-    for (String field : new String[] {"accuracy", "precision", "recall", "f1", "rocAuc", "threshold",
-        "epochs", "trainLoss", "valLoss", "confusion", "trainSeconds", "modelVersion"}) {
-      assertThat(report.has(field)).as("report.json has %s", field).isTrue();
+    private static TrainingJob quietJob() {
+        return new TrainingJob(
+                new PrintStream(PrintStream.nullOutputStream()), EpochListener.SILENT);
     }
-    assertThat(report.get("epochs").asInt()).isEqualTo(20);
-    assertThat(report.get("trainLoss")).hasSize(20);
-    assertThat(report.get("valLoss")).hasSize(20);
-    JsonNode confusion = report.get("confusion");
-    assertThat(confusion.get("tp").asInt() + confusion.get("fp").asInt() + confusion.get("tn").asInt()
-        + confusion.get("fn").asInt()).isEqualTo(result.test().size());
-    assertThat(report.get("modelVersion").asText()).isEqualTo(result.release().version());
-    // Generated anomalies are blatant: a model that learned anything separates them.
-    assertThat(result.report().rocAuc()).isGreaterThan(0.95);
 
-    for (String png : new String[] {"loss.png", "error-histogram.png", "roc.png",
-        "reconstruction-normal.png", "reconstruction-anomaly.png"}) {
-      assertThat(ImageIO.read(out.resolve(png).toFile())).as(png).isNotNull();
+    private static TrainingOptions notebook(Path out) {
+        return TrainingOptions.of(Recipe.NOTEBOOK, Optional.empty(), out);
     }
-    ReleaseBundle onDisk = ReleaseBundle.readFrom(out.resolve("release"));
-    assertThat(onDisk.toBytes()).isEqualTo(result.release().toBytes());
-    assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, onDisk.toBytes())).isEmpty();
-    assertThat(onDisk.manifest().threshold()).isEqualTo(result.report().threshold());
-    assertThat(onDisk.manifest().provenance().metrics().get("accuracy"))
-        .isEqualTo(result.report().accuracy());
-    try (var files = Files.list(out)) {
-      assertThat(files.map(p -> p.getFileName().toString()))
-          .as("only the outputs are left, no staging folders")
-          .containsExactlyInAnyOrder("report.json", "release", "loss.png", "error-histogram.png",
-              "roc.png", "reconstruction-normal.png", "reconstruction-anomaly.png");
+
+    @Test
+    void writesTheReportThePlotsAndAVerifiedRelease() throws Exception {
+        TrainingResult result = quietJob().run(notebook(out), TestReleases.syntheticDataset(42));
+
+        JsonNode report = Json.mapper().readTree(out.resolve("report.json").toFile());
+        for (String field :
+                new String[] {
+                    "accuracy",
+                    "precision",
+                    "recall",
+                    "f1",
+                    "rocAuc",
+                    "threshold",
+                    "epochs",
+                    "trainLoss",
+                    "valLoss",
+                    "confusion",
+                    "trainSeconds",
+                    "modelVersion"
+                }) {
+            assertThat(report.has(field)).as("report.json has %s", field).isTrue();
+        }
+        assertThat(report.get("epochs").asInt()).isEqualTo(20);
+        assertThat(report.get("trainLoss")).hasSize(20);
+        assertThat(report.get("valLoss")).hasSize(20);
+        JsonNode confusion = report.get("confusion");
+        assertThat(
+                        confusion.get("tp").asInt()
+                                + confusion.get("fp").asInt()
+                                + confusion.get("tn").asInt()
+                                + confusion.get("fn").asInt())
+                .isEqualTo(result.test().size());
+        assertThat(report.get("modelVersion").asText()).isEqualTo(result.release().version());
+        // Generated anomalies are blatant: a model that learned anything separates them.
+        assertThat(result.report().rocAuc()).isGreaterThan(0.95);
+
+        for (String png :
+                new String[] {
+                    "loss.png",
+                    "error-histogram.png",
+                    "roc.png",
+                    "reconstruction-normal.png",
+                    "reconstruction-anomaly.png"
+                }) {
+            assertThat(ImageIO.read(out.resolve(png).toFile())).as(png).isNotNull();
+        }
+        ReleaseBundle onDisk = ReleaseBundle.readFrom(out.resolve("release"));
+        assertThat(onDisk.toBytes()).isEqualTo(result.release().toBytes());
+        assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, onDisk.toBytes()))
+                .isEmpty();
+        assertThat(onDisk.manifest().threshold()).isEqualTo(result.report().threshold());
+        assertThat(onDisk.manifest().provenance().metrics().get("accuracy"))
+                .isEqualTo(result.report().accuracy());
+        try (var files = Files.list(out)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .as("only the outputs are left, no staging folders")
+                    .containsExactlyInAnyOrder(
+                            "report.json",
+                            "release",
+                            "loss.png",
+                            "error-histogram.png",
+                            "roc.png",
+                            "reconstruction-normal.png",
+                            "reconstruction-anomaly.png");
+        }
     }
-  }
 
-  @Test
-  void theReleaseReloadedScoresEveryTestBeatExactlyAsTheEvaluationDid() throws Exception {
-    TrainingResult result = TestReleases.synthetic();
+    @Test
+    void theReleaseReloadedScoresEveryTestBeatExactlyAsTheEvaluationDid() throws Exception {
+        TrainingResult result = TestReleases.synthetic();
 
-    try (ReleaseModel model = ReleaseModel.load(ReleaseBundle.fromBytes(result.release().toBytes()))) {
-      // Batch size does not matter either: one beat at a time here, 1024 in the job.
-      for (int i = 0; i < result.test().size(); i += 7) {
-        BeatScore[] one = model.scoreAll(new float[][] {result.test().beats()[i]}, 1);
-        assertThat(one[0].error()).isEqualTo(result.testScores()[i]);
-      }
+        try (ReleaseModel model =
+                ReleaseModel.load(ReleaseBundle.fromBytes(result.release().toBytes()))) {
+            // Batch size does not matter either: one beat at a time here, 1024 in the job.
+            for (int i = 0; i < result.test().size(); i += 7) {
+                BeatScore[] one = model.scoreAll(new float[][] {result.test().beats()[i]}, 1);
+                assertThat(one[0].error()).isEqualTo(result.testScores()[i]);
+            }
+        }
     }
-  }
 
-  @Test
-  void sameSeedSameDataGivesTheSameModel() throws Exception {
-    EcgDataset data = TestReleases.syntheticDataset(3);
-    TrainingResult first = quietJob().run(notebook(out.resolve("a")), data);
-    TrainingResult second = quietJob().run(notebook(out.resolve("b")), data);
+    @Test
+    void sameSeedSameDataGivesTheSameModel() throws Exception {
+        EcgDataset data = TestReleases.syntheticDataset(3);
+        TrainingResult first = quietJob().run(notebook(out.resolve("a")), data);
+        TrainingResult second = quietJob().run(notebook(out.resolve("b")), data);
 
-    assertThat(second.release().modelFiles().keySet()).isEqualTo(first.release().modelFiles().keySet());
-    // The weights are byte-identical; saved_model.pb is not, as TF's protobuf writer orders map
-    // fields as it likes. The version's fingerprint is therefore taken over the weights only.
-    first.release().modelFiles().forEach((path, bytes) -> {
-      if (path.startsWith("variables/")) {
-        assertThat(second.release().modelFiles().get(path)).as(path).isEqualTo(bytes);
-      }
-    });
-    assertThat(second.release().version().substring(17))
-        .isEqualTo(first.release().version().substring(17));
-    assertThat(second.report().threshold()).isEqualTo(first.report().threshold());
-    assertThat(second.report().trainLoss()).isEqualTo(first.report().trainLoss());
-  }
+        assertThat(second.release().modelFiles().keySet())
+                .isEqualTo(first.release().modelFiles().keySet());
+        // The weights are byte-identical; saved_model.pb is not, as TF's protobuf writer orders map
+        // fields as it likes. The version's fingerprint is therefore taken over the weights only.
+        first.release()
+                .modelFiles()
+                .forEach(
+                        (path, bytes) -> {
+                            if (path.startsWith("variables/")) {
+                                assertThat(second.release().modelFiles().get(path))
+                                        .as(path)
+                                        .isEqualTo(bytes);
+                            }
+                        });
+        assertThat(second.release().version().substring(17))
+                .isEqualTo(first.release().version().substring(17));
+        assertThat(second.report().threshold()).isEqualTo(first.report().threshold());
+        assertThat(second.report().trainLoss()).isEqualTo(first.report().trainLoss());
+    }
 
-  @Test
-  void aFailedRunLeavesThePreviousOutputUntouched() throws Exception {
-    quietJob().run(notebook(out), TestReleases.syntheticDataset(42));
-    byte[] before = Files.readAllBytes(out.resolve("release/manifest.json"));
-    Heartbeats onlyNormal = TestReleases.syntheticDataset(1).beats().onlyNormal();
+    @Test
+    void aFailedRunLeavesThePreviousOutputUntouched() throws Exception {
+        quietJob().run(notebook(out), TestReleases.syntheticDataset(42));
+        byte[] before = Files.readAllBytes(out.resolve("release/manifest.json"));
+        Heartbeats onlyNormal = TestReleases.syntheticDataset(1).beats().onlyNormal();
 
-    assertThatThrownBy(() -> quietJob().run(notebook(out),
-        new EcgDataset(onlyNormal, "0".repeat(64), "only-normal")))
-        .hasMessageContaining("normal and abnormal beats");
-    assertThat(Files.readAllBytes(out.resolve("release/manifest.json"))).isEqualTo(before);
-  }
+        assertThatThrownBy(
+                        () ->
+                                quietJob()
+                                        .run(
+                                                notebook(out),
+                                                new EcgDataset(
+                                                        onlyNormal, "0".repeat(64), "only-normal")))
+                .hasMessageContaining("normal and abnormal beats");
+        assertThat(Files.readAllBytes(out.resolve("release/manifest.json"))).isEqualTo(before);
+    }
 
-  @Test
-  void theThresholdIsMeanPlusOneStdOfTheNormalTrainingErrors() throws Exception {
-    TrainingResult result = TestReleases.synthetic();
-    // Recompute from the release: score the beats the scaler was fitted on, exactly as the job did.
-    assertThat(result.report().thresholdPolicy()).isEqualTo("mean+1std");
-    assertThat(result.release().manifest().threshold()).isCloseTo(result.report().threshold(),
-        within(0.0));
-  }
+    @Test
+    void theThresholdIsMeanPlusOneStdOfTheNormalTrainingErrors() throws Exception {
+        TrainingResult result = TestReleases.synthetic();
+        // Redo the split by hand and score the beats the model was fitted on with the release.
+        Heartbeats all = TestReleases.syntheticDataset(42).beats();
+        Heartbeats trainPart = StratifiedSplit.split(all, 0.2, 42).kept();
+        Heartbeats fitted = StratifiedSplit.split(trainPart, 0.1, 43).kept().onlyNormal();
+        double sum = 0;
+        double sumSquares = 0;
+        try (ReleaseModel model = ReleaseModel.load(result.release())) {
+            for (BeatScore score : model.scoreAll(fitted.beats(), 100)) {
+                sum += score.error();
+                sumSquares += (double) score.error() * score.error();
+            }
+        }
+        double mean = sum / fitted.size();
+        double std = Math.sqrt(sumSquares / fitted.size() - mean * mean);
+
+        assertThat(result.report().thresholdPolicy()).isEqualTo("mean+1std");
+        assertThat(result.release().manifest().threshold()).isCloseTo(mean + std, within(1e-7));
+    }
 }

@@ -11,51 +11,51 @@ import java.util.Objects;
  */
 public final class AnomalyLabels {
 
-  /** The dataset's label of a normal beat. */
-  public static final double DATASET_NORMAL = 1.0;
+    /** The dataset's label of a normal beat. */
+    public static final double DATASET_NORMAL = 1.0;
 
-  /** The dataset's label of an abnormal beat. */
-  public static final double DATASET_ABNORMAL = 0.0;
+    /** The dataset's label of an abnormal beat. */
+    public static final double DATASET_ABNORMAL = 0.0;
 
-  private AnomalyLabels() {}
+    private AnomalyLabels() {}
 
-  /**
-   * {@code isAnomaly[i]} is true iff {@code datasetLabels[i] == 0.0}.
-   *
-   * @throws IllegalArgumentException for any label other than 0.0 or 1.0, since guessing would
-   *     silently corrupt every metric
-   */
-  public static boolean[] fromDatasetLabels(float[] datasetLabels) {
-    Objects.requireNonNull(datasetLabels, "datasetLabels");
-    boolean[] isAnomaly = new boolean[datasetLabels.length];
-    for (int i = 0; i < datasetLabels.length; i++) {
-      isAnomaly[i] = isAnomaly(datasetLabels[i], i);
+    /**
+     * {@code isAnomaly[i]} is true iff {@code datasetLabels[i] == 0.0}.
+     *
+     * @throws IllegalArgumentException for any label other than 0.0 or 1.0, since guessing would
+     *     silently corrupt every metric
+     */
+    public static boolean[] fromDatasetLabels(float[] datasetLabels) {
+        Objects.requireNonNull(datasetLabels, "datasetLabels");
+        boolean[] isAnomaly = new boolean[datasetLabels.length];
+        for (int i = 0; i < datasetLabels.length; i++) {
+            isAnomaly[i] = isAnomaly(datasetLabels[i], i);
+        }
+        return isAnomaly;
     }
-    return isAnomaly;
-  }
 
-  /** As {@link #fromDatasetLabels(float[])}. */
-  public static boolean[] fromDatasetLabels(double[] datasetLabels) {
-    Objects.requireNonNull(datasetLabels, "datasetLabels");
-    boolean[] isAnomaly = new boolean[datasetLabels.length];
-    for (int i = 0; i < datasetLabels.length; i++) {
-      isAnomaly[i] = isAnomaly(datasetLabels[i], i);
+    /** As {@link #fromDatasetLabels(float[])}. */
+    public static boolean[] fromDatasetLabels(double[] datasetLabels) {
+        Objects.requireNonNull(datasetLabels, "datasetLabels");
+        boolean[] isAnomaly = new boolean[datasetLabels.length];
+        for (int i = 0; i < datasetLabels.length; i++) {
+            isAnomaly[i] = isAnomaly(datasetLabels[i], i);
+        }
+        return isAnomaly;
     }
-    return isAnomaly;
-  }
 
-  private static boolean isAnomaly(double label, int index) {
-    if (label == DATASET_NORMAL) {
-      return false;
+    private static boolean isAnomaly(double label, int index) {
+        if (label == DATASET_NORMAL) {
+            return false;
+        }
+        if (label == DATASET_ABNORMAL) {
+            return true;
+        }
+        throw new IllegalArgumentException(
+                "label["
+                        + index
+                        + "] is "
+                        + label
+                        + "; the dataset labels a normal beat 1.0 and an abnormal beat 0.0");
     }
-    if (label == DATASET_ABNORMAL) {
-      return true;
-    }
-    throw new IllegalArgumentException(
-        "label["
-            + index
-            + "] is "
-            + label
-            + "; the dataset labels a normal beat 1.0 and an abnormal beat 0.0");
-  }
 }

@@ -23,90 +23,90 @@ package ecgdetector.trainer.evaluation;
  */
 public record ConfusionMatrix(int tp, int fp, int tn, int fn) {
 
-  public ConfusionMatrix {
-    if (tp < 0 || fp < 0 || tn < 0 || fn < 0) {
-      throw new IllegalArgumentException(
-          "counts must be >= 0: tp=" + tp + " fp=" + fp + " tn=" + tn + " fn=" + fn);
-    }
-  }
-
-  /**
-   * Applies {@code threshold} to {@code scores}: beat {@code i} is predicted anomalous iff {@code
-   * scores[i] > threshold} (strictly), and compared with {@code isAnomaly[i]}.
-   *
-   * <p>Labels from the dataset (1.0 normal, 0.0 abnormal) go through {@link
-   * AnomalyLabels#fromDatasetLabels(float[])} first.
-   *
-   * @throws IllegalArgumentException if the arrays differ in length, a score is NaN or infinite, or
-   *     the threshold is NaN
-   */
-  public static ConfusionMatrix of(float[] scores, boolean[] isAnomaly, double threshold) {
-    Checks.scoresAndLabels(scores, isAnomaly);
-    Checks.notNaN(threshold, "threshold");
-    int tp = 0;
-    int fp = 0;
-    int tn = 0;
-    int fn = 0;
-    for (int i = 0; i < scores.length; i++) {
-      boolean predicted = scores[i] > threshold;
-      if (isAnomaly[i]) {
-        if (predicted) {
-          tp++;
-        } else {
-          fn++;
+    public ConfusionMatrix {
+        if (tp < 0 || fp < 0 || tn < 0 || fn < 0) {
+            throw new IllegalArgumentException(
+                    "counts must be >= 0: tp=" + tp + " fp=" + fp + " tn=" + tn + " fn=" + fn);
         }
-      } else if (predicted) {
-        fp++;
-      } else {
-        tn++;
-      }
     }
-    return new ConfusionMatrix(tp, fp, tn, fn);
-  }
 
-  public int total() {
-    return tp + fp + tn + fn;
-  }
+    /**
+     * Applies {@code threshold} to {@code scores}: beat {@code i} is predicted anomalous iff {@code
+     * scores[i] > threshold} (strictly), and compared with {@code isAnomaly[i]}.
+     *
+     * <p>Labels from the dataset (1.0 normal, 0.0 abnormal) go through {@link
+     * AnomalyLabels#fromDatasetLabels(float[])} first.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, a score is NaN or infinite,
+     *     or the threshold is NaN
+     */
+    public static ConfusionMatrix of(float[] scores, boolean[] isAnomaly, double threshold) {
+        Checks.scoresAndLabels(scores, isAnomaly);
+        Checks.notNaN(threshold, "threshold");
+        int tp = 0;
+        int fp = 0;
+        int tn = 0;
+        int fn = 0;
+        for (int i = 0; i < scores.length; i++) {
+            boolean predicted = scores[i] > threshold;
+            if (isAnomaly[i]) {
+                if (predicted) {
+                    tp++;
+                } else {
+                    fn++;
+                }
+            } else if (predicted) {
+                fp++;
+            } else {
+                tn++;
+            }
+        }
+        return new ConfusionMatrix(tp, fp, tn, fn);
+    }
 
-  /** Beats that really are abnormal: tp + fn. */
-  public int actualAnomalies() {
-    return tp + fn;
-  }
+    public int total() {
+        return tp + fp + tn + fn;
+    }
 
-  /** Beats that really are normal: tn + fp. */
-  public int actualNormals() {
-    return tn + fp;
-  }
+    /** Beats that really are abnormal: tp + fn. */
+    public int actualAnomalies() {
+        return tp + fn;
+    }
 
-  /** (tp + tn) / total; 0 for an empty matrix. */
-  public double accuracy() {
-    return ratio(tp + (long) tn, total());
-  }
+    /** Beats that really are normal: tn + fp. */
+    public int actualNormals() {
+        return tn + fp;
+    }
 
-  /** tp / (tp + fp); 0 when nothing was predicted anomalous. */
-  public double precision() {
-    return ratio(tp, tp + (long) fp);
-  }
+    /** (tp + tn) / total; 0 for an empty matrix. */
+    public double accuracy() {
+        return ratio(tp + (long) tn, total());
+    }
 
-  /** tp / (tp + fn), the true-positive rate; 0 when there are no actual anomalies. */
-  public double recall() {
-    return ratio(tp, tp + (long) fn);
-  }
+    /** tp / (tp + fp); 0 when nothing was predicted anomalous. */
+    public double precision() {
+        return ratio(tp, tp + (long) fp);
+    }
 
-  /** fp / (fp + tn); 0 when there are no actual normal beats. */
-  public double falsePositiveRate() {
-    return ratio(fp, fp + (long) tn);
-  }
+    /** tp / (tp + fn), the true-positive rate; 0 when there are no actual anomalies. */
+    public double recall() {
+        return ratio(tp, tp + (long) fn);
+    }
 
-  /**
-   * 2·tp / (2·tp + fp + fn), which is the harmonic mean of precision and recall whenever both are
-   * defined, and 0 when tp = 0.
-   */
-  public double f1() {
-    return ratio(2L * tp, 2L * tp + fp + fn);
-  }
+    /** fp / (fp + tn); 0 when there are no actual normal beats. */
+    public double falsePositiveRate() {
+        return ratio(fp, fp + (long) tn);
+    }
 
-  private static double ratio(long numerator, long denominator) {
-    return denominator == 0 ? 0.0 : (double) numerator / denominator;
-  }
+    /**
+     * 2·tp / (2·tp + fp + fn), which is the harmonic mean of precision and recall whenever both are
+     * defined, and 0 when tp = 0.
+     */
+    public double f1() {
+        return ratio(2L * tp, 2L * tp + fp + fn);
+    }
+
+    private static double ratio(long numerator, long denominator) {
+        return denominator == 0 ? 0.0 : (double) numerator / denominator;
+    }
 }

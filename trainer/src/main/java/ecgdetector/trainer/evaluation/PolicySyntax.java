@@ -6,16 +6,16 @@ import java.util.regex.Pattern;
 /** The command-line spelling of {@link ThresholdPolicy}, kept out of its public interface. */
 final class PolicySyntax {
 
-  static final String EXPECTED =
-      "expected mean+<k>std (e.g. mean+1std, mean+2.5std), p<percentile> (e.g. p99, p99.5)"
-          + " or best-f1";
-  static final Pattern MEAN_PLUS_STD = Pattern.compile("mean\\+(\\d+(?:\\.\\d+)?)?std");
-  static final Pattern PERCENTILE = Pattern.compile("p(\\d+(?:\\.\\d+)?)");
+    static final String EXPECTED =
+            "expected mean+<k>std (e.g. mean+1std, mean+2.5std), p<percentile> (e.g. p99, p99.5)"
+                    + " or best-f1";
+    static final Pattern MEAN_PLUS_STD = Pattern.compile("mean\\+(\\d+(?:\\.\\d+)?)?std");
+    static final Pattern PERCENTILE = Pattern.compile("p(\\d+(?:\\.\\d+)?)");
 
-  private PolicySyntax() {}
+    private PolicySyntax() {}
 
-  /** Shortest plain decimal: 1.0 -> "1", 2.5 -> "2.5", never scientific notation. */
-  static String number(double value) {
-    return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-  }
+    /** Shortest plain decimal: 1.0 -> "1", 2.5 -> "2.5", never scientific notation. */
+    static String number(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
 }

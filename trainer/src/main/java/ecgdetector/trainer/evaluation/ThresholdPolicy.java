@@ -7,8 +7,8 @@ import java.util.regex.Matcher;
  * How the anomaly threshold is chosen. A beat is then predicted abnormal iff its reconstruction
  * error is strictly greater than the threshold.
  *
- * <p>Every policy sees only {@link CalibrationData} (training and validation beats), never the
- * test set, so the test metrics stay honest. Each has a canonical command-line spelling, returned by
+ * <p>Every policy sees only {@link CalibrationData} (training and validation beats), never the test
+ * set, so the test metrics stay honest. Each has a canonical command-line spelling, returned by
  * {@link #describe()} and {@code toString()} and accepted by {@link #parse(String)}:
  *
  * <ul>
@@ -19,210 +19,216 @@ import java.util.regex.Matcher;
  */
 public sealed interface ThresholdPolicy {
 
-  /** mean + 1 std of the normal training errors, as the reference notebooks do. */
-  ThresholdPolicy DEFAULT = new MeanPlusStd(1);
+    /** mean + 1 std of the normal training errors, as the reference notebooks do. */
+    ThresholdPolicy DEFAULT = new MeanPlusStd(1);
 
-  /** The single {@link BestF1} instance. */
-  ThresholdPolicy BEST_F1 = new BestF1();
-
-  /**
-   * @throws IllegalArgumentException if {@code data} lacks what this policy needs
-   */
-  double threshold(CalibrationData data);
-
-  /** The canonical spelling, which {@link #parse(String)} maps back to an equal policy. */
-  String describe();
-
-  /**
-   * Parses {@code mean+<k>std}, {@code p<percentile>} or {@code best-f1}, ignoring case and
-   * surrounding blanks; {@code mean+std} is accepted for {@code mean+1std}.
-   *
-   * @throws IllegalArgumentException naming the accepted forms when {@code text} is none of them,
-   *     or the valid range when the number is out of it
-   */
-  static ThresholdPolicy parse(String text) {
-    if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException("empty threshold policy; " + PolicySyntax.EXPECTED);
-    }
-    String s = text.strip().toLowerCase(Locale.ROOT);
-    if (s.equals("best-f1")) {
-      return BEST_F1;
-    }
-    Matcher mean = PolicySyntax.MEAN_PLUS_STD.matcher(s);
-    if (mean.matches()) {
-      double k = mean.group(1) == null ? 1 : Double.parseDouble(mean.group(1));
-      return new MeanPlusStd(k);
-    }
-    Matcher percentile = PolicySyntax.PERCENTILE.matcher(s);
-    if (percentile.matches()) {
-      double p = Double.parseDouble(percentile.group(1));
-      if (p > 100) {
-        throw new IllegalArgumentException(
-            "percentile must be between 0 and 100, got " + percentile.group(1) + " in '" + text
-                + "'");
-      }
-      return new Percentile(p);
-    }
-    throw new IllegalArgumentException(
-        "unknown threshold policy '" + text + "'; " + PolicySyntax.EXPECTED);
-  }
-
-  /**
-   * mean + k·std of the reconstruction errors of the normal training beats, std being the
-   * population standard deviation ({@code np.std}, ddof=0).
-   *
-   * @param k number of standard deviations above the mean; finite and >= 0
-   */
-  record MeanPlusStd(double k) implements ThresholdPolicy {
-
-    public MeanPlusStd {
-      if (!(Double.isFinite(k) && k >= 0)) {
-        throw new IllegalArgumentException("k must be finite and >= 0, got " + k);
-      }
-    }
-
-    @Override
-    public double threshold(CalibrationData data) {
-      return threshold(data.normalTrainingErrors());
-    }
+    /** The single {@link BestF1} instance. */
+    ThresholdPolicy BEST_F1 = new BestF1();
 
     /**
-     * @throws IllegalArgumentException if there are no errors or one is not finite
+     * @throws IllegalArgumentException if {@code data} lacks what this policy needs
      */
-    public double threshold(float[] normalTrainingErrors) {
-      requireErrors(normalTrainingErrors);
-      return Stats.mean(normalTrainingErrors) + k * Stats.populationStd(normalTrainingErrors);
-    }
+    double threshold(CalibrationData data);
 
-    @Override
-    public String describe() {
-      return "mean+" + PolicySyntax.number(k) + "std";
-    }
-
-    @Override
-    public String toString() {
-      return describe();
-    }
-  }
-
-  /**
-   * The p-th percentile of the reconstruction errors of the normal training beats, interpolated
-   * linearly as {@code np.percentile} does by default. Roughly (100 - p)% of normal beats like the
-   * training ones will be flagged.
-   *
-   * @param p in [0, 100]
-   */
-  record Percentile(double p) implements ThresholdPolicy {
-
-    public Percentile {
-      if (!(p >= 0 && p <= 100)) {
-        throw new IllegalArgumentException("percentile must be between 0 and 100, got " + p);
-      }
-    }
-
-    @Override
-    public double threshold(CalibrationData data) {
-      return threshold(data.normalTrainingErrors());
-    }
+    /** The canonical spelling, which {@link #parse(String)} maps back to an equal policy. */
+    String describe();
 
     /**
-     * @throws IllegalArgumentException if there are no errors or one is not finite
+     * Parses {@code mean+<k>std}, {@code p<percentile>} or {@code best-f1}, ignoring case and
+     * surrounding blanks; {@code mean+std} is accepted for {@code mean+1std}.
+     *
+     * @throws IllegalArgumentException naming the accepted forms when {@code text} is none of them,
+     *     or the valid range when the number is out of it
      */
-    public double threshold(float[] normalTrainingErrors) {
-      requireErrors(normalTrainingErrors);
-      return Stats.percentile(normalTrainingErrors, p);
-    }
-
-    @Override
-    public String describe() {
-      return "p" + PolicySyntax.number(p);
-    }
-
-    @Override
-    public String toString() {
-      return describe();
-    }
-  }
-
-  /**
-   * The threshold that maximizes F1 (anomaly positive) on labelled validation beats.
-   *
-   * <p>Candidates are the midpoints between consecutive distinct validation scores: every threshold
-   * between two neighbouring scores gives the same predictions, and the midpoint is the one least
-   * sensitive to small shifts in unseen scores. Thresholds below the lowest or above the highest
-   * score are not candidates, since they flag every beat or none. When several candidates reach
-   * the same F1 (compared exactly, as fractions) the lowest threshold wins, trading false alarms
-   * for missed anomalies.
-   */
-  record BestF1() implements ThresholdPolicy {
-
-    @Override
-    public double threshold(CalibrationData data) {
-      CalibrationData.Validation validation =
-          data.validation()
-              .orElseThrow(
-                  () ->
-                      new IllegalArgumentException(
-                          "best-f1 needs labelled validation beats; the calibration data has"
-                              + " only training errors"));
-      return threshold(validation.scores(), validation.isAnomaly());
-    }
-
-    /**
-     * @throws IllegalArgumentException if the arrays differ in length, a score is not finite,
-     *     either class is missing, or all scores are equal (there is then no candidate)
-     */
-    public double threshold(float[] validationScores, boolean[] validationIsAnomaly) {
-      ScoreSweep sweep = ScoreSweep.of(validationScores, validationIsAnomaly);
-      if (sweep.positives == 0 || sweep.negatives == 0) {
-        throw new IllegalArgumentException(
-            "best-f1 needs validation beats of both classes, got "
-                + sweep.positives
-                + " abnormal and "
-                + sweep.negatives
-                + " normal");
-      }
-      if (sweep.groups() < 2) {
-        throw new IllegalArgumentException(
-            "best-f1 needs at least two distinct validation scores; all "
-                + validationScores.length
-                + " are "
-                + validationScores[0]);
-      }
-      // F1 = 2tp / (2tp + fp + fn) = 2tp / (tp + fp + P), kept as a fraction for exact ties.
-      long bestNumerator = -1;
-      long bestDenominator = 1;
-      int bestGroup = -1;
-      // Groups run from the highest score down, so later candidates have lower thresholds and
-      // win ties through >=.
-      for (int g = 0; g + 1 < sweep.groups(); g++) {
-        long tp = sweep.cumulativeTp[g];
-        long numerator = 2 * tp;
-        long denominator = tp + sweep.cumulativeFp[g] + sweep.positives;
-        if (numerator * bestDenominator >= bestNumerator * denominator) {
-          bestNumerator = numerator;
-          bestDenominator = denominator;
-          bestGroup = g;
+    static ThresholdPolicy parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty threshold policy; " + PolicySyntax.EXPECTED);
         }
-      }
-      return ((double) sweep.groupScores[bestGroup] + sweep.groupScores[bestGroup + 1]) / 2;
+        String s = text.strip().toLowerCase(Locale.ROOT);
+        if (s.equals("best-f1")) {
+            return BEST_F1;
+        }
+        Matcher mean = PolicySyntax.MEAN_PLUS_STD.matcher(s);
+        if (mean.matches()) {
+            double k = mean.group(1) == null ? 1 : Double.parseDouble(mean.group(1));
+            return new MeanPlusStd(k);
+        }
+        Matcher percentile = PolicySyntax.PERCENTILE.matcher(s);
+        if (percentile.matches()) {
+            double p = Double.parseDouble(percentile.group(1));
+            if (p > 100) {
+                throw new IllegalArgumentException(
+                        "percentile must be between 0 and 100, got "
+                                + percentile.group(1)
+                                + " in '"
+                                + text
+                                + "'");
+            }
+            return new Percentile(p);
+        }
+        throw new IllegalArgumentException(
+                "unknown threshold policy '" + text + "'; " + PolicySyntax.EXPECTED);
     }
 
-    @Override
-    public String describe() {
-      return "best-f1";
+    /**
+     * mean + k·std of the reconstruction errors of the normal training beats, std being the
+     * population standard deviation ({@code np.std}, ddof=0).
+     *
+     * @param k number of standard deviations above the mean; finite and >= 0
+     */
+    record MeanPlusStd(double k) implements ThresholdPolicy {
+
+        public MeanPlusStd {
+            if (!(Double.isFinite(k) && k >= 0)) {
+                throw new IllegalArgumentException("k must be finite and >= 0, got " + k);
+            }
+        }
+
+        @Override
+        public double threshold(CalibrationData data) {
+            return threshold(data.normalTrainingErrors());
+        }
+
+        /**
+         * @throws IllegalArgumentException if there are no errors or one is not finite
+         */
+        public double threshold(float[] normalTrainingErrors) {
+            requireErrors(normalTrainingErrors);
+            return Stats.mean(normalTrainingErrors) + k * Stats.populationStd(normalTrainingErrors);
+        }
+
+        @Override
+        public String describe() {
+            return "mean+" + PolicySyntax.number(k) + "std";
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
     }
 
-    @Override
-    public String toString() {
-      return describe();
-    }
-  }
+    /**
+     * The p-th percentile of the reconstruction errors of the normal training beats, interpolated
+     * linearly as {@code np.percentile} does by default. Roughly (100 - p)% of normal beats like
+     * the training ones will be flagged.
+     *
+     * @param p in [0, 100]
+     */
+    record Percentile(double p) implements ThresholdPolicy {
 
-  private static void requireErrors(float[] normalTrainingErrors) {
-    Checks.finite(normalTrainingErrors, "normalTrainingErrors");
-    if (normalTrainingErrors.length == 0) {
-      throw new IllegalArgumentException("no normal training errors to derive a threshold from");
+        public Percentile {
+            if (!(p >= 0 && p <= 100)) {
+                throw new IllegalArgumentException(
+                        "percentile must be between 0 and 100, got " + p);
+            }
+        }
+
+        @Override
+        public double threshold(CalibrationData data) {
+            return threshold(data.normalTrainingErrors());
+        }
+
+        /**
+         * @throws IllegalArgumentException if there are no errors or one is not finite
+         */
+        public double threshold(float[] normalTrainingErrors) {
+            requireErrors(normalTrainingErrors);
+            return Stats.percentile(normalTrainingErrors, p);
+        }
+
+        @Override
+        public String describe() {
+            return "p" + PolicySyntax.number(p);
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
     }
-  }
+
+    /**
+     * The threshold that maximizes F1 (anomaly positive) on labelled validation beats.
+     *
+     * <p>Candidates are the midpoints between consecutive distinct validation scores: every
+     * threshold between two neighbouring scores gives the same predictions, and the midpoint is the
+     * one least sensitive to small shifts in unseen scores. Thresholds below the lowest or above
+     * the highest score are not candidates, since they flag every beat or none. When several
+     * candidates reach the same F1 (compared exactly, as fractions) the lowest threshold wins,
+     * trading false alarms for missed anomalies.
+     */
+    record BestF1() implements ThresholdPolicy {
+
+        @Override
+        public double threshold(CalibrationData data) {
+            CalibrationData.Validation validation =
+                    data.validation()
+                            .orElseThrow(
+                                    () ->
+                                            new IllegalArgumentException(
+                                                    "best-f1 needs labelled validation beats; the"
+                                                        + " calibration data has only training"
+                                                        + " errors"));
+            return threshold(validation.scores(), validation.isAnomaly());
+        }
+
+        /**
+         * @throws IllegalArgumentException if the arrays differ in length, a score is not finite,
+         *     either class is missing, or all scores are equal (there is then no candidate)
+         */
+        public double threshold(float[] validationScores, boolean[] validationIsAnomaly) {
+            ScoreSweep sweep = ScoreSweep.of(validationScores, validationIsAnomaly);
+            if (sweep.positives == 0 || sweep.negatives == 0) {
+                throw new IllegalArgumentException(
+                        "best-f1 needs validation beats of both classes, got "
+                                + sweep.positives
+                                + " abnormal and "
+                                + sweep.negatives
+                                + " normal");
+            }
+            if (sweep.groups() < 2) {
+                throw new IllegalArgumentException(
+                        "best-f1 needs at least two distinct validation scores; all "
+                                + validationScores.length
+                                + " are "
+                                + validationScores[0]);
+            }
+            // F1 = 2tp / (2tp + fp + fn) = 2tp / (tp + fp + P), kept as a fraction for exact ties.
+            long bestNumerator = -1;
+            long bestDenominator = 1;
+            int bestGroup = -1;
+            // Groups run from the highest score down, so later candidates have lower thresholds and
+            // win ties through >=.
+            for (int g = 0; g + 1 < sweep.groups(); g++) {
+                long tp = sweep.cumulativeTp[g];
+                long numerator = 2 * tp;
+                long denominator = tp + sweep.cumulativeFp[g] + sweep.positives;
+                if (numerator * bestDenominator >= bestNumerator * denominator) {
+                    bestNumerator = numerator;
+                    bestDenominator = denominator;
+                    bestGroup = g;
+                }
+            }
+            return ((double) sweep.groupScores[bestGroup] + sweep.groupScores[bestGroup + 1]) / 2;
+        }
+
+        @Override
+        public String describe() {
+            return "best-f1";
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+
+    private static void requireErrors(float[] normalTrainingErrors) {
+        Checks.finite(normalTrainingErrors, "normalTrainingErrors");
+        if (normalTrainingErrors.length == 0) {
+            throw new IllegalArgumentException(
+                    "no normal training errors to derive a threshold from");
+        }
+    }
 }

@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * Architecture and training recipe of the heartbeat autoencoder.
  *
- * <p>The network is {@code inputLength -> encoderUnits... -> decoderUnits... -> inputLength}: ReLU on
- * every hidden layer, each followed by dropout while training, and a sigmoid output layer of
+ * <p>The network is {@code inputLength -> encoderUnits... -> decoderUnits... -> inputLength}: ReLU
+ * on every hidden layer, each followed by dropout while training, and a sigmoid output layer of
  * {@code inputLength} units that is implied rather than listed. Defaults reproduce the Keras recipe
  * this project started from (glorot_uniform kernels, zero biases, Keras' Adam defaults).
  *
@@ -25,110 +25,199 @@ import java.util.Objects;
  * @param loss the objective minimised
  */
 public record AutoencoderConfig(
-    int inputLength,
-    List<Integer> encoderUnits,
-    List<Integer> decoderUnits,
-    double dropout,
-    double learningRate,
-    double beta1,
-    double beta2,
-    double epsilon,
-    int epochs,
-    int batchSize,
-    long seed,
-    Loss loss) {
+        int inputLength,
+        List<Integer> encoderUnits,
+        List<Integer> decoderUnits,
+        double dropout,
+        double learningRate,
+        double beta1,
+        double beta2,
+        double epsilon,
+        int epochs,
+        int batchSize,
+        long seed,
+        Loss loss) {
 
-  /** Reconstruction losses with Keras' definitions (mean over a beat, then over the batch). */
-  public enum Loss {
-    /**
-     * Mean squared logarithmic error. Both prediction and target are clipped below at 1e-7 before
-     * {@code log1p}, as Keras does, so out-of-range beats give a large but finite loss.
-     */
-    MSLE,
-    /** Mean squared error. */
-    MSE,
-    /** Mean absolute error. */
-    MAE
-  }
-
-  public AutoencoderConfig {
-    require(inputLength > 0, "inputLength must be positive, got " + inputLength);
-    encoderUnits = copyOfUnits("encoderUnits", encoderUnits);
-    decoderUnits = copyOfUnits("decoderUnits", decoderUnits);
-    require(!encoderUnits.isEmpty(), "encoderUnits must name at least the bottleneck layer");
-    require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-    require(learningRate > 0 && Double.isFinite(learningRate),
-        "learningRate must be positive and finite, got " + learningRate);
-    require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
-    require(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
-    require(epsilon > 0 && Double.isFinite(epsilon),
-        "epsilon must be positive and finite, got " + epsilon);
-    require(epochs > 0, "epochs must be positive, got " + epochs);
-    require(batchSize > 0, "batchSize must be positive, got " + batchSize);
-    require(loss != null, "loss must not be null");
-  }
-
-  /** The recipe of the original notebook: 140-64-32-16-8-16-32-64-140, MSLE, 20 epochs of 512. */
-  public static AutoencoderConfig defaults() {
-    return new AutoencoderConfig(
-        140, List.of(64, 32, 16, 8), List.of(16, 32, 64), 0.1,
-        0.001, 0.9, 0.999, 1e-7, 20, 512, 42L, Loss.MSLE);
-  }
-
-  public AutoencoderConfig withEpochs(int newEpochs) {
-    return new AutoencoderConfig(inputLength, encoderUnits, decoderUnits, dropout, learningRate,
-        beta1, beta2, epsilon, newEpochs, batchSize, seed, loss);
-  }
-
-  public AutoencoderConfig withBatchSize(int newBatchSize) {
-    return new AutoencoderConfig(inputLength, encoderUnits, decoderUnits, dropout, learningRate,
-        beta1, beta2, epsilon, epochs, newBatchSize, seed, loss);
-  }
-
-  public AutoencoderConfig withLearningRate(double newLearningRate) {
-    return new AutoencoderConfig(inputLength, encoderUnits, decoderUnits, dropout, newLearningRate,
-        beta1, beta2, epsilon, epochs, batchSize, seed, loss);
-  }
-
-  public AutoencoderConfig withDropout(double newDropout) {
-    return new AutoencoderConfig(inputLength, encoderUnits, decoderUnits, newDropout, learningRate,
-        beta1, beta2, epsilon, epochs, batchSize, seed, loss);
-  }
-
-  public AutoencoderConfig withSeed(long newSeed) {
-    return new AutoencoderConfig(inputLength, encoderUnits, decoderUnits, dropout, learningRate,
-        beta1, beta2, epsilon, epochs, batchSize, newSeed, loss);
-  }
-
-  public AutoencoderConfig withLoss(Loss newLoss) {
-    return new AutoencoderConfig(inputLength, encoderUnits, decoderUnits, dropout, learningRate,
-        beta1, beta2, epsilon, epochs, batchSize, seed, newLoss);
-  }
-
-  public AutoencoderConfig withLayers(int newInputLength, List<Integer> newEncoderUnits,
-      List<Integer> newDecoderUnits) {
-    return new AutoencoderConfig(newInputLength, newEncoderUnits, newDecoderUnits, dropout,
-        learningRate, beta1, beta2, epsilon, epochs, batchSize, seed, loss);
-  }
-
-  /** Widths of every dense layer in order, output layer included. */
-  public List<Integer> layerUnits() {
-    var units = new java.util.ArrayList<Integer>(encoderUnits);
-    units.addAll(decoderUnits);
-    units.add(inputLength);
-    return List.copyOf(units);
-  }
-
-  private static List<Integer> copyOfUnits(String name, List<Integer> units) {
-    require(units != null, name + " must not be null");
-    require(units.stream().allMatch(Objects::nonNull), name + " must not contain null");
-    require(units.stream().allMatch(u -> u > 0), name + " must all be positive, got " + units);
-    return List.copyOf(units);
-  }
-
-  private static void require(boolean condition, String message) {
-    if (!condition) {
-      throw new IllegalArgumentException(message);
+    /** Reconstruction losses with Keras' definitions (mean over a beat, then over the batch). */
+    public enum Loss {
+        /**
+         * Mean squared logarithmic error. Both prediction and target are clipped below at 1e-7
+         * before {@code log1p}, as Keras does, so out-of-range beats give a large but finite loss.
+         */
+        MSLE,
+        /** Mean squared error. */
+        MSE,
+        /** Mean absolute error. */
+        MAE
     }
-  }
+
+    public AutoencoderConfig {
+        require(inputLength > 0, "inputLength must be positive, got " + inputLength);
+        encoderUnits = copyOfUnits("encoderUnits", encoderUnits);
+        decoderUnits = copyOfUnits("decoderUnits", decoderUnits);
+        require(!encoderUnits.isEmpty(), "encoderUnits must name at least the bottleneck layer");
+        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
+        require(
+                learningRate > 0 && Double.isFinite(learningRate),
+                "learningRate must be positive and finite, got " + learningRate);
+        require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
+        require(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
+        require(
+                epsilon > 0 && Double.isFinite(epsilon),
+                "epsilon must be positive and finite, got " + epsilon);
+        require(epochs > 0, "epochs must be positive, got " + epochs);
+        require(batchSize > 0, "batchSize must be positive, got " + batchSize);
+        require(loss != null, "loss must not be null");
+    }
+
+    /** The recipe of the original notebook: 140-64-32-16-8-16-32-64-140, MSLE, 20 epochs of 512. */
+    public static AutoencoderConfig defaults() {
+        return new AutoencoderConfig(
+                140,
+                List.of(64, 32, 16, 8),
+                List.of(16, 32, 64),
+                0.1,
+                0.001,
+                0.9,
+                0.999,
+                1e-7,
+                20,
+                512,
+                42L,
+                Loss.MSLE);
+    }
+
+    public AutoencoderConfig withEpochs(int newEpochs) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                dropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                newEpochs,
+                batchSize,
+                seed,
+                loss);
+    }
+
+    public AutoencoderConfig withBatchSize(int newBatchSize) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                dropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                newBatchSize,
+                seed,
+                loss);
+    }
+
+    public AutoencoderConfig withLearningRate(double newLearningRate) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                dropout,
+                newLearningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                batchSize,
+                seed,
+                loss);
+    }
+
+    public AutoencoderConfig withDropout(double newDropout) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                newDropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                batchSize,
+                seed,
+                loss);
+    }
+
+    public AutoencoderConfig withSeed(long newSeed) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                dropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                batchSize,
+                newSeed,
+                loss);
+    }
+
+    public AutoencoderConfig withLoss(Loss newLoss) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                dropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                batchSize,
+                seed,
+                newLoss);
+    }
+
+    public AutoencoderConfig withLayers(
+            int newInputLength, List<Integer> newEncoderUnits, List<Integer> newDecoderUnits) {
+        return new AutoencoderConfig(
+                newInputLength,
+                newEncoderUnits,
+                newDecoderUnits,
+                dropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                batchSize,
+                seed,
+                loss);
+    }
+
+    /** Widths of every dense layer in order, output layer included. */
+    public List<Integer> layerUnits() {
+        var units = new java.util.ArrayList<Integer>(encoderUnits);
+        units.addAll(decoderUnits);
+        units.add(inputLength);
+        return List.copyOf(units);
+    }
+
+    private static List<Integer> copyOfUnits(String name, List<Integer> units) {
+        require(units != null, name + " must not be null");
+        require(units.stream().allMatch(Objects::nonNull), name + " must not contain null");
+        require(units.stream().allMatch(u -> u > 0), name + " must all be positive, got " + units);
+        return List.copyOf(units);
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
 }

@@ -9,13 +9,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Iterator;
-import java.util.Set;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,84 +18,97 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Signature;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.Set;
+
 class SavedModelExportTest {
 
-  private static TrainedAutoencoder model;
-  private static float[][] beats;
+    private static TrainedAutoencoder model;
+    private static float[][] beats;
 
-  @BeforeAll
-  static void train() {
-    beats = SyntheticBeats.generate(128, 140, 21);
-    // A few beats far out of range, as anomalies are once scaled.
-    beats[0][0] = -3f;
-    beats[1][70] = 4f;
-    model = new AutoencoderTrainer().train(beats, new float[0][], SyntheticBeats.smallConfig(2));
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-  }
-
-  @Test
-  void djlServesExactlyWhatTheTrainerComputes(@TempDir Path dir) throws Exception {
-    Path export = dir.resolve("model");
-    model.exportSavedModel(export);
-    DjlTestEngine.tensorFlow();
-
-    Criteria<NDList, NDList> criteria = Criteria.builder()
-        .setTypes(NDList.class, NDList.class)
-        .optModelPath(export)
-        .optEngine("TensorFlow")
-        .build();
-    float[][] expected = model.reconstruct(beats);
-    try (ZooModel<NDList, NDList> served = criteria.loadModel();
-        Predictor<NDList, NDList> predictor = served.newPredictor();
-        NDManager manager = served.getNDManager().newSubManager()) {
-      NDArray output = predictor.predict(new NDList(manager.create(beats))).singletonOrThrow();
-
-      assertThat(output.getShape().getShape()).containsExactly(beats.length, 140);
-      float[] flat = output.toFloatArray();
-      // Bit for bit: thresholds fitted on the trainer's reconstructions hold for the served model.
-      for (int r = 0; r < beats.length; r++) {
-        assertThat(Arrays.copyOfRange(flat, r * 140, (r + 1) * 140))
-            .as("beat %d", r)
-            .containsExactly(expected[r]);
-      }
+    @BeforeAll
+    static void train() {
+        beats = SyntheticBeats.generate(128, 140, 21);
+        // A few beats far out of range, as anomalies are once scaled.
+        beats[0][0] = -3f;
+        beats[1][70] = 4f;
+        model =
+                new AutoencoderTrainer()
+                        .train(beats, new float[0][], SyntheticBeats.smallConfig(2));
     }
-  }
 
-  @Test
-  void exportHoldsOnlyTheInferenceGraph(@TempDir Path dir) throws IOException {
-    model.exportSavedModel(dir);
-
-    try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve")) {
-      Signature signature = bundle.function("serving_default").signature();
-      assertThat(signature.inputNames()).containsExactly("input");
-      assertThat(signature.outputNames()).containsExactly("reconstruction");
-      assertThat(signature.getInputs().get("input").shape.asArray()).containsExactly(-1, 140);
-      assertThat(signature.getOutputs().get("reconstruction").shape.asArray())
-          .containsExactly(-1, 140);
-
-      Set<String> opTypes = new HashSet<>();
-      for (Iterator<GraphOperation> ops = bundle.graph().operations(); ops.hasNext(); ) {
-        opTypes.add(ops.next().type());
-      }
-      assertThat(opTypes).doesNotContain("ApplyAdam", "RandomUniform");
-      assertThat(opTypes).contains("MatMul", "BiasAdd", "Relu", "Sigmoid", "VariableV2");
+    @AfterAll
+    static void close() {
+        model.close();
     }
-    // The weights live in the checkpoint, not in the graph.
-    assertThat(Files.size(dir.resolve("saved_model.pb"))).isLessThan(20_000);
-    assertThat(Files.size(dir.resolve("variables/variables.data-00000-of-00001")))
-        .isEqualTo(model.weightsBytes().length);
-  }
 
-  @Test
-  void refusesToOverwriteAnExport(@TempDir Path dir) throws IOException {
-    Files.writeString(dir.resolve("saved_model.pb"), "stale");
+    @Test
+    void djlServesExactlyWhatTheTrainerComputes(@TempDir Path dir) throws Exception {
+        Path export = dir.resolve("model");
+        model.exportSavedModel(export);
+        DjlTestEngine.tensorFlow();
 
-    assertThatThrownBy(() -> model.exportSavedModel(dir))
-        .isInstanceOf(IOException.class)
-        .hasMessageContaining("non-empty");
-  }
+        Criteria<NDList, NDList> criteria =
+                Criteria.builder()
+                        .setTypes(NDList.class, NDList.class)
+                        .optModelPath(export)
+                        .optEngine("TensorFlow")
+                        .build();
+        float[][] expected = model.reconstruct(beats);
+        try (ZooModel<NDList, NDList> served = criteria.loadModel();
+                Predictor<NDList, NDList> predictor = served.newPredictor();
+                NDManager manager = served.getNDManager().newSubManager()) {
+            NDArray output =
+                    predictor.predict(new NDList(manager.create(beats))).singletonOrThrow();
+
+            assertThat(output.getShape().getShape()).containsExactly(beats.length, 140);
+            float[] flat = output.toFloatArray();
+            // Bit for bit: thresholds fitted on the trainer's reconstructions hold for the served
+            // model.
+            for (int r = 0; r < beats.length; r++) {
+                assertThat(Arrays.copyOfRange(flat, r * 140, (r + 1) * 140))
+                        .as("beat %d", r)
+                        .containsExactly(expected[r]);
+            }
+        }
+    }
+
+    @Test
+    void exportHoldsOnlyTheInferenceGraph(@TempDir Path dir) throws IOException {
+        model.exportSavedModel(dir);
+
+        try (SavedModelBundle bundle = SavedModelBundle.load(dir.toString(), "serve")) {
+            Signature signature = bundle.function("serving_default").signature();
+            assertThat(signature.inputNames()).containsExactly("input");
+            assertThat(signature.outputNames()).containsExactly("reconstruction");
+            assertThat(signature.getInputs().get("input").shape.asArray()).containsExactly(-1, 140);
+            assertThat(signature.getOutputs().get("reconstruction").shape.asArray())
+                    .containsExactly(-1, 140);
+
+            Set<String> opTypes = new HashSet<>();
+            for (Iterator<GraphOperation> ops = bundle.graph().operations(); ops.hasNext(); ) {
+                opTypes.add(ops.next().type());
+            }
+            assertThat(opTypes).doesNotContain("ApplyAdam", "RandomUniform");
+            assertThat(opTypes).contains("MatMul", "BiasAdd", "Relu", "Sigmoid", "VariableV2");
+        }
+        // The weights live in the checkpoint, not in the graph.
+        assertThat(Files.size(dir.resolve("saved_model.pb"))).isLessThan(20_000);
+        assertThat(Files.size(dir.resolve("variables/variables.data-00000-of-00001")))
+                .isEqualTo(model.weightsBytes().length);
+    }
+
+    @Test
+    void refusesToOverwriteAnExport(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("saved_model.pb"), "stale");
+
+        assertThatThrownBy(() -> model.exportSavedModel(dir))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("non-empty");
+    }
 }
