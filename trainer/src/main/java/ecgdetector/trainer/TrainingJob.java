@@ -340,27 +340,23 @@ public final class TrainingJob {
         files.put("errorHistogram", "error-histogram.png");
         Plots.roc(roc, dir.resolve("roc.png"));
         files.put("roc", "roc.png");
-        Plots.reconstruction(
-                scaler.transform(test.beats()[firstNormal]),
-                detail[firstNormal].reconstruction(),
-                String.format(
-                        java.util.Locale.ROOT,
-                        "Normal test beat: error %.5f (threshold %.5f)",
-                        testScores[firstNormal],
-                        threshold),
-                dir.resolve("reconstruction-normal.png"));
+        plotBeat("Normal", firstNormal, test, detail, threshold, scaler, dir);
         files.put("reconstructionNormal", "reconstruction-normal.png");
-        Plots.reconstruction(
-                scaler.transform(test.beats()[firstAnomaly]),
-                detail[firstAnomaly].reconstruction(),
-                String.format(
-                        java.util.Locale.ROOT,
-                        "Abnormal test beat: error %.5f (threshold %.5f)",
-                        testScores[firstAnomaly],
-                        threshold),
-                dir.resolve("reconstruction-anomaly.png"));
+        plotBeat("Abnormal", firstAnomaly, test, detail, threshold, scaler, dir);
         files.put("reconstructionAnomaly", "reconstruction-anomaly.png");
         return files;
+    }
+
+    /** One test beat against its reconstruction, in the scaled units the model sees. */
+    private static void plotBeat(String kind, int row, Heartbeats test, BeatScore[] detail,
+            double threshold, MinMaxScaler scaler, Path dir) throws IOException {
+        String file = kind.equals("Normal") ? "reconstruction-normal.png" : "reconstruction-anomaly.png";
+        Plots.reconstruction(
+                scaler.transform(test.beats()[row]),
+                detail[row].reconstruction(),
+                String.format(java.util.Locale.ROOT, "%s test beat: error %.5f (threshold %.5f)",
+                        kind, detail[row].error(), threshold),
+                dir.resolve(file));
     }
 
     private static float[] errors(BeatScore[] scores) {
