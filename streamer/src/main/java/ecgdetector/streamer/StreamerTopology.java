@@ -1,0 +1,102 @@
+package ecgdetector.streamer;
+
+import ecgdetector.streamer.batch.BufferProcessor;
+import ecgdetector.streamer.batch.BufferedWindowSerde;
+import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.decode.DecodeProcessor;
+import ecgdetector.streamer.decode.HeartbeatDecoder;
+import ecgdetector.streamer.infer.BatchScorer;
+import ecgdetector.streamer.infer.ScoreProcessor;
+import ecgdetector.streamer.ops.StreamerMetrics;
+import ecgdetector.streamer.release.ModelRegistry;
+import ecgdetector.streamer.release.ModelReleaseProcessor;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The streamer's topology, built in one method that reads like the data path:
+ * <pre>
+ *   ecg.heartbeats -> decode -+-> batch-buffer (store) -> score -+-> ecg.alerts
+ *                             |                                  +-> ecg.scores (optional)
+ *                             +-> ecg.heartbeats.dlq
+ *   ecg.models -> model-releases (global store) -> ModelRegistry
+ * </pre>
+ * Every record passes through one exactly-once transaction per task commit: dead letters, alerts, scores and
+ * the buffer's changelog together.
+ */
+public final class StreamerTopology {
+
+    public static final String HEARTBEATS_SOURCE = "heartbeats-source";
+    public static final String DECODE = "decode";
+    public static final String BUFFER = "batch-buffer";
+    public static final String BUFFER_STORE = "batch-buffer-store";
+    public static final String SCORE = "score";
+    public static final String DLQ_SINK = "dlq-sink";
+    public static final String ALERTS_SINK = "alerts-sink";
+    public static final String SCORES_SINK = "scores-sink";
+    public static final String MODELS_SOURCE = "models-source";
+    public static final String MODEL_RELEASES = "model-releases";
+    public static final String MODELS_STORE = "model-releases-store";
+
+    private StreamerTopology() {
+    }
+
+    /**
+     * The topology for {@code config}: decoding bounds, batch size and wait, topics, scores on or off.
+     *
+     * @param registry the serving model, fed by the models topic through the global processor
+     * @param scorer   the per-thread batch scorer on {@code registry}
+     */
+    public static Topology build(StreamerConfig config, ModelRegistry registry, BatchScorer scorer,
+                                 StreamerMetrics metrics) {
+        StreamerConfig.Topics topics = config.topics();
+        HeartbeatDecoder decoder = new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(),
+                config.maxRecordBytes());
+        Topology topology = new Topology();
+
+        topology.addSource(AutoOffsetReset.earliest(), HEARTBEATS_SOURCE, new LenientTimestamps(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.heartbeats());
+        topology.addProcessor(DECODE, () -> new DecodeProcessor(decoder, metrics, BUFFER, DLQ_SINK),
+                HEARTBEATS_SOURCE);
+        topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE);
+
+        topology.addProcessor(BUFFER, () -> new BufferProcessor(BUFFER_STORE, config.batchSize(),
+                config.batchMaxWait(), config.punctuationInterval(), registry::hasModel, metrics), DECODE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE),
+                Serdes.Bytes(), new BufferedWindowSerde()).withCachingEnabled(), BUFFER);
+
+        String scoresSink = config.scoresEnabled() ? SCORES_SINK : null;
+        topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, metrics, ALERTS_SINK, scoresSink), BUFFER);
+        topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
+        if (config.scoresEnabled()) {
+            topology.addSink(SCORES_SINK, topics.scores(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
+        }
+
+        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODELS_STORE),
+                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                MODELS_SOURCE, new LenientTimestamps(), new StringDeserializer(), new ByteArrayDeserializer(),
+                topics.models(), MODEL_RELEASES, () -> new ModelReleaseProcessor(MODELS_STORE, registry));
+        return topology;
+    }
+
+    /**
+     * The record's own timestamp; for a record without a valid one (older producers write -1) the partition's
+     * stream time, else the wall clock. Kafka Streams' default would stop the application on such a record.
+     */
+    static final class LenientTimestamps implements TimestampExtractor {
+        @Override
+        public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+            if (record.timestamp() >= 0) {
+                return record.timestamp();
+            }
+            return partitionTime >= 0 ? partitionTime : System.currentTimeMillis();
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package ecgdetector.streamer.batch;
+
+import java.util.List;
+
+/** The windows of one inference call, oldest first. */
+public record WindowBatch(List<BufferedWindow> windows) {
+
+    public WindowBatch {
+        windows = List.copyOf(windows);
+    }
+
+    public int size() {
+        return windows.size();
+    }
+}

@@ -1,0 +1,100 @@
+package ecgdetector.streamer.decode;
+
+import ecgdetector.streamer.ops.StreamerMetrics;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes each input record: a valid window goes on to the batch buffer, anything else goes to the
+ * dead-letter sink with its original key, value, timestamp and headers plus {@link DeadLetterHeaders} saying
+ * why and where it came from. Both happen inside the task's exactly-once transaction. A bad record never
+ * stops the stream and does not affect the windows around it.
+ */
+public final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object> {
+
+    private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
+    private static final long REPORT_INTERVAL_MS = 60_000;
+
+    private final HeartbeatDecoder decoder;
+    private final StreamerMetrics metrics;
+    private final String windowsChild;
+    private final String deadLetterChild;
+    private ProcessorContext<byte[], Object> context;
+    private final Map<RejectReason, Long> sinceReport = new EnumMap<>(RejectReason.class);
+    private long lastReport = Long.MIN_VALUE;
+
+    public DecodeProcessor(HeartbeatDecoder decoder, StreamerMetrics metrics, String windowsChild,
+                           String deadLetterChild) {
+        this.decoder = decoder;
+        this.metrics = metrics;
+        this.windowsChild = windowsChild;
+        this.deadLetterChild = deadLetterChild;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Decoded decoded = decoder.decode(record.key(), record.value(), record.timestamp());
+        if (decoded instanceof HeartbeatWindow window) {
+            context.forward(record.withValue(window), windowsChild);
+        } else {
+            deadLetter(record, (Rejection) decoded);
+        }
+    }
+
+    private void deadLetter(Record<byte[], byte[]> record, Rejection rejection) {
+        RecordMetadata meta = context.recordMetadata().orElse(null);
+        String topic = meta == null ? "" : meta.topic();
+        String partition = meta == null ? "" : String.valueOf(meta.partition());
+        String offset = meta == null ? "" : String.valueOf(meta.offset());
+        Headers headers = new RecordHeaders();
+        for (Header h : record.headers()) {
+            if (!h.key().startsWith(DeadLetterHeaders.PREFIX)) {
+                headers.add(h);
+            }
+        }
+        headers.add(DeadLetterHeaders.REASON, utf8(rejection.reason().name()));
+        headers.add(DeadLetterHeaders.DETAIL, utf8(rejection.detail()));
+        headers.add(DeadLetterHeaders.TOPIC, utf8(topic));
+        headers.add(DeadLetterHeaders.PARTITION, utf8(partition));
+        headers.add(DeadLetterHeaders.OFFSET, utf8(offset));
+        headers.add(DeadLetterHeaders.TIMESTAMP, utf8(String.valueOf(record.timestamp())));
+        context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers),
+                deadLetterChild);
+        metrics.deadLetter(rejection.reason());
+        if (log.isDebugEnabled()) {
+            log.debug("Dead-lettered {}/{}/{}: {} ({})", topic, partition, offset, rejection.reason(), rejection.detail());
+        }
+        report(rejection, topic + "/" + partition + "/" + offset);
+    }
+
+    /** At most one WARN a minute per task, with counts by reason; details are in the DLQ headers. */
+    private void report(Rejection rejection, String where) {
+        sinceReport.merge(rejection.reason(), 1L, Long::sum);
+        long now = context.currentSystemTimeMs();
+        if (lastReport == Long.MIN_VALUE || now - lastReport >= REPORT_INTERVAL_MS) {
+            log.warn("Dead-lettered input records {} (latest: {} at {}); they are in the dead-letter topic with the "
+                    + "reason in their ecg.dlq.* headers", sinceReport, rejection.reason(), where);
+            sinceReport.clear();
+            lastReport = now;
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

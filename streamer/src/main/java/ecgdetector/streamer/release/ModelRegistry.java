@@ -1,0 +1,180 @@
+package ecgdetector.streamer.release;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.model.release.InvalidReleaseException;
+import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.schemas.Json;
+import ecgdetector.schemas.ReleaseManifest;
+import ecgdetector.streamer.infer.ModelLease;
+import ecgdetector.streamer.infer.ModelLoader;
+import ecgdetector.streamer.infer.ModelSource;
+import ecgdetector.streamer.infer.ScoringModel;
+import ecgdetector.streamer.ops.StreamerMetrics;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model currently serving, swapped atomically when a new release is verified, and the one place that
+ * decides whether a release may serve: it must be readable and match its digest, be of the served model
+ * name, take the configured window length, load, and give finite output on a canary batch. A release that
+ * fails any check is rejected with a WARN line and a metric, and the previous model keeps serving.
+ *
+ * <p>Offers come from one thread (Kafka Streams' global thread); scorers on the stream threads take leases
+ * ({@link #acquire()}), so an old model is closed once the last thread scoring with it moved on.
+ */
+public final class ModelRegistry implements ModelSource, AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+
+    private final String modelName;
+    private final int windowLength;
+    private final ModelLoader loader;
+    private final StreamerMetrics metrics;
+    private final AtomicReference<ModelLease> current = new AtomicReference<>();
+    private volatile boolean closed;
+
+    /** What became of an offered release. */
+    public sealed interface Outcome {
+        /** The release serves now. */
+        record Accepted(ReleaseManifest manifest) implements Outcome { }
+
+        /** The release was refused; the previous model (if any) keeps serving. */
+        record Rejected(String version, String reason) implements Outcome { }
+
+        /** The release is the one already serving (same digest); nothing changed. */
+        record Unchanged(ReleaseManifest manifest) implements Outcome { }
+    }
+
+    public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics) {
+        this.modelName = modelName;
+        this.windowLength = windowLength;
+        this.loader = loader;
+        this.metrics = metrics;
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    /**
+     * Verifies and loads a release in its wire form (an {@code ecg.models} record value) and swaps it in.
+     *
+     * @param origin where the bytes came from, for the log ({@code ecg.models/0/12})
+     */
+    public synchronized Outcome offer(byte[] releaseBytes, String origin) {
+        ReleaseBundle bundle;
+        try {
+            bundle = ReleaseBundle.fromBytes(releaseBytes);
+        } catch (InvalidReleaseException e) {
+            return reject(declaredVersion(releaseBytes), origin, e.getMessage());
+        }
+        return offer(bundle, origin);
+    }
+
+    /** Verifies and loads a release and swaps it in; see {@link #offer(byte[], String)}. */
+    public synchronized Outcome offer(ReleaseBundle bundle, String origin) {
+        if (closed) {
+            throw new IllegalStateException("model registry is closed");
+        }
+        long start = System.nanoTime();
+        ReleaseManifest m = bundle.manifest();
+        ModelLease serving = current.get();
+        if (serving != null && m.digest() != null && m.digest().equals(serving.model().manifest().digest())) {
+            metrics.releaseUnchanged();
+            log.debug("Release {} {} from {} is already serving", m.modelName(), m.version(), origin);
+            return new Outcome.Unchanged(m);
+        }
+        if (!modelName.equals(m.modelName())) {
+            return reject(m.version(), origin, "release is of model '" + m.modelName() + "', this streamer serves '"
+                    + modelName + "'");
+        }
+        if (m.inputLength() != windowLength) {
+            return reject(m.version(), origin, "release takes windows of " + m.inputLength()
+                    + " samples, the streamer's window length is " + windowLength);
+        }
+        ScoringModel model;
+        try {
+            bundle.verify();
+            model = loader.load(bundle);
+        } catch (InvalidReleaseException e) {
+            return reject(m.version(), origin, e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            return reject(m.version(), origin, "loading failed: " + e);
+        }
+        ModelLease lease = new ModelLease(model, closedModel -> log.info("Closed model {} {}: no thread scores with it any more",
+                closedModel.manifest().modelName(), closedModel.manifest().version()));
+        ModelLease previous = current.getAndSet(lease);
+        long nanos = System.nanoTime() - start;
+        metrics.modelServing(m, nanos);
+        if (previous == null) {
+            log.info("Serving model {} version {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms",
+                    m.modelName(), m.version(), m.threshold(), m.errorMetric(), m.digest(), origin, nanos / 1_000_000);
+        } else {
+            log.info("Swapped model {} from version {} to {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms;"
+                            + " stream threads switch at their next batch", m.modelName(),
+                    previous.model().manifest().version(), m.version(), m.threshold(), m.errorMetric(), m.digest(),
+                    origin, nanos / 1_000_000);
+            previous.release();
+        }
+        return new Outcome.Accepted(m);
+    }
+
+    /** The version a release that failed to verify claims to be, for the log; "unknown" if unreadable. */
+    private static String declaredVersion(byte[] releaseBytes) {
+        try {
+            JsonNode version = Json.mapper().readTree(releaseBytes).path("manifest").path("version");
+            return version.isTextual() ? version.asText() + " (unverified)" : "unknown";
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private Outcome reject(String version, String origin, String reason) {
+        metrics.releaseRejected();
+        ModelLease serving = current.get();
+        log.warn("Rejected model release {} version {} from {}: {}; {}", modelName, version, origin, reason,
+                serving == null ? "no model serves yet, windows keep waiting"
+                        : "version " + serving.model().manifest().version() + " keeps serving");
+        return new Outcome.Rejected(version, reason);
+    }
+
+    @Override
+    public ModelLease acquire() {
+        while (true) {
+            ModelLease lease = current.get();
+            if (lease == null || lease.retain()) {
+                return lease;
+            }
+            // Swapped and closed between the read and the retain: read the new one.
+        }
+    }
+
+    @Override
+    public boolean isCurrent(ModelLease lease) {
+        return current.get() == lease;
+    }
+
+    @Override
+    public boolean hasModel() {
+        return current.get() != null;
+    }
+
+    /** The manifest of the model serving, if any. */
+    public Optional<ReleaseManifest> serving() {
+        ModelLease lease = current.get();
+        return lease == null ? Optional.empty() : Optional.of(lease.model().manifest());
+    }
+
+    /** Releases the registry's hold on the current model; call after the stream threads stopped. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        ModelLease lease = current.getAndSet(null);
+        if (lease != null) {
+            lease.release();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package ecgdetector.streamer.testing;
+
+import ecgdetector.model.release.InvalidReleaseException;
+import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.scoring.BeatScore;
+import ecgdetector.schemas.ReleaseManifest;
+import ecgdetector.streamer.infer.ModelLoader;
+import ecgdetector.streamer.infer.Scorer;
+import ecgdetector.streamer.infer.ScoringModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Releases and a model loader that need no TensorFlow: a fake model scores a window by the mean absolute
+ * value of its raw samples, so a window of all 2.0 scores 2.0. Its "SavedModel" is one small file; a file
+ * whose content is {@code NaN} makes the canary fail, as a model that outputs NaN would.
+ */
+public final class FakeModels implements ModelLoader {
+
+    public static final String MODEL = "ecg-autoencoder";
+    public static final int LENGTH = 140;
+
+    /** Sizes of every batch scored, in order, by any fake model of this loader. */
+    public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+    public final List<FakeModel> loaded = new CopyOnWriteArrayList<>();
+    public final AtomicInteger scorersCreated = new AtomicInteger();
+
+    @Override
+    public ScoringModel load(ReleaseBundle bundle) throws InvalidReleaseException {
+        String content = new String(bundle.modelFiles().values().iterator().next(), StandardCharsets.UTF_8);
+        if (content.contains("NaN")) {
+            throw new InvalidReleaseException("canary batch gave a non-finite error (NaN): the model outputs NaN or infinity");
+        }
+        FakeModel model = new FakeModel(bundle.manifest());
+        loaded.add(model);
+        return model;
+    }
+
+    /** The fake score of a window: the mean of |x|, as a float. */
+    public static float score(float[] samples) {
+        double sum = 0;
+        for (float v : samples) {
+            sum += Math.abs(v);
+        }
+        return (float) (sum / samples.length);
+    }
+
+    public static float[] constant(float value) {
+        float[] w = new float[LENGTH];
+        Arrays.fill(w, value);
+        return w;
+    }
+
+    /** A sealed release of the fake model with the given threshold. */
+    public static ReleaseBundle release(String version, double threshold) {
+        return release(MODEL, version, threshold, LENGTH, "weights-" + version);
+    }
+
+    /** A release whose canary batch gives NaN. */
+    public static ReleaseBundle nanRelease(String version) {
+        return release(MODEL, version, 1.0, LENGTH, "NaN");
+    }
+
+    public static ReleaseBundle release(String modelName, String version, double threshold, int inputLength,
+                                        String modelFileContent) {
+        try {
+            Path dir = Files.createTempDirectory("fake-saved-model");
+            Files.writeString(dir.resolve("saved_model.pb"), modelFileContent);
+            float[] min = new float[inputLength];
+            float[] max = new float[inputLength];
+            Arrays.fill(min, -5f);
+            Arrays.fill(max, 5f);
+            ReleaseManifest draft = new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, modelName, version,
+                    "2025-01-01T00:00:00Z", inputLength, ReleaseManifest.Serving.standard(),
+                    new ReleaseManifest.Scaler("global", min, max), "mae", threshold, "fixed",
+                    new ReleaseManifest.Provenance("0".repeat(64), "synthetic", 10, 1L, Map.of(), Map.of(), "test"),
+                    List.of(), null);
+            ReleaseBundle bundle = ReleaseBundle.seal(draft, dir);
+            try (var files = Files.walk(dir)) {
+                files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+            return bundle;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The wire form with one byte of the model file changed: its digest no longer matches. */
+    public static byte[] tampered(ReleaseBundle bundle) {
+        String json = new String(bundle.toBytes(), StandardCharsets.UTF_8);
+        String version = bundle.version();
+        // Change the declared version: the manifest's digest no longer covers its content.
+        return json.replace("\"version\":\"" + version + "\"", "\"version\":\"" + version + "-tampered\"")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A fake loaded model; records whether it was closed and how many scorers are open. */
+    public final class FakeModel implements ScoringModel {
+        private final ReleaseManifest manifest;
+        public volatile boolean closed;
+        public final AtomicInteger openScorers = new AtomicInteger();
+
+        FakeModel(ReleaseManifest manifest) {
+            this.manifest = manifest;
+        }
+
+        @Override
+        public ReleaseManifest manifest() {
+            return manifest;
+        }
+
+        @Override
+        public Scorer newScorer() {
+            if (closed) {
+                throw new IllegalStateException("model " + manifest.version() + " is closed");
+            }
+            scorersCreated.incrementAndGet();
+            openScorers.incrementAndGet();
+            return new Scorer() {
+                private boolean scorerClosed;
+
+                @Override
+                public BeatScore[] score(float[][] rawWindows) {
+                    if (closed || scorerClosed) {
+                        throw new IllegalStateException("scoring with a closed model " + manifest.version());
+                    }
+                    batchSizes.add(rawWindows.length);
+                    BeatScore[] out = new BeatScore[rawWindows.length];
+                    for (int i = 0; i < rawWindows.length; i++) {
+                        out[i] = new BeatScore(FakeModels.score(rawWindows[i]), worst(rawWindows[i]), rawWindows[i]);
+                    }
+                    return out;
+                }
+
+                @Override
+                public void close() {
+                    if (!scorerClosed) {
+                        scorerClosed = true;
+                        openScorers.decrementAndGet();
+                    }
+                }
+            };
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+
+        public String version() {
+            return manifest.version();
+        }
+    }
+
+    /** Positions of the 5 largest |x|, largest first, ties to the earlier position. */
+    static int[] worst(float[] w) {
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < w.length; i++) {
+            idx.add(i);
+        }
+        idx.sort((a, b) -> {
+            int c = Float.compare(Math.abs(w[b]), Math.abs(w[a]));
+            return c != 0 ? c : Integer.compare(a, b);
+        });
+        return idx.subList(0, 5).stream().mapToInt(Integer::intValue).toArray();
+    }
+}

@@ -1,0 +1,155 @@
+package ecgdetector.streamer.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.Json;
+import ecgdetector.schemas.Score;
+import ecgdetector.streamer.StreamerTopology;
+import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.infer.BatchScorer;
+import ecgdetector.streamer.ops.StreamerMetrics;
+import ecgdetector.streamer.release.ModelRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+/** The streamer's topology in a {@link TopologyTestDriver} with fake models; one per test. */
+public final class TopologyHarness implements AutoCloseable {
+
+    public static final Instant START = Instant.parse("2025-03-01T12:00:00Z");
+
+    public final StreamerConfig config;
+    public final FakeModels models = new FakeModels();
+    public final StreamerMetrics metrics = StreamerMetrics.noop();
+    public final ModelRegistry registry;
+    public final BatchScorer scorer;
+    public final TopologyTestDriver driver;
+    public final TestInputTopic<byte[], byte[]> heartbeats;
+    public final TestInputTopic<String, byte[]> releases;
+    public final TestOutputTopic<byte[], byte[]> alerts;
+    public final TestOutputTopic<byte[], byte[]> scores;
+    public final TestOutputTopic<byte[], byte[]> dlq;
+    private final Path stateDir;
+
+    public TopologyHarness(Map<String, String> settings) {
+        try {
+            stateDir = Files.createTempDirectory("ecg-ttd");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, String> all = new HashMap<>();
+        all.put("bootstrap.servers", "ttd:9092");
+        all.put("state.dir", stateDir.toString());
+        all.putAll(settings);
+        config = StreamerConfig.fromMap(all);
+        registry = new ModelRegistry(config.modelName(), config.windowLength(), models, metrics);
+        scorer = new BatchScorer(registry);
+        driver = new TopologyTestDriver(StreamerTopology.build(config, registry, scorer, metrics),
+                config.streamsProperties(), START);
+        StreamerConfig.Topics t = config.topics();
+        heartbeats = driver.createInputTopic(t.heartbeats(), new ByteArraySerializer(), new ByteArraySerializer(),
+                START, Duration.ofMillis(10));
+        releases = driver.createInputTopic(t.models(), new StringSerializer(), new ByteArraySerializer());
+        alerts = driver.createOutputTopic(t.alerts(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        scores = driver.createOutputTopic(t.scores(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic(t.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public static TopologyHarness withBatch(int size, long waitMs) {
+        return new TopologyHarness(Map.of("ecg.batch.size", String.valueOf(size), "ecg.batch.wait.ms",
+                String.valueOf(waitMs)));
+    }
+
+    public void publish(ReleaseBundle release) {
+        releases.pipeInput(release.modelName(), release.toBytes());
+    }
+
+    public void publishRaw(String key, byte[] value) {
+        releases.pipeInput(key, value);
+    }
+
+    public void send(String key, String value) {
+        heartbeats.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void send(TestRecord<byte[], byte[]> record) {
+        heartbeats.pipeInput(record);
+    }
+
+    public void sendCsv(String key, float[] samples) {
+        send(key, csv(samples));
+    }
+
+    public void advance(Duration wallClock) {
+        driver.advanceWallClockTime(wallClock);
+    }
+
+    public List<Alert> readAlerts() {
+        return alerts.readValuesToList().stream().map(v -> read(v, Alert.class)).toList();
+    }
+
+    public List<Score> readScores() {
+        return scores.readValuesToList().stream().map(v -> read(v, Score.class)).toList();
+    }
+
+    public static <T> T read(byte[] json, Class<T> type) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static JsonNode tree(byte[] json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String csv(float[] samples) {
+        StringJoiner j = new StringJoiner(",");
+        for (float v : samples) {
+            j.add(Float.toString(v));
+        }
+        return j.toString();
+    }
+
+    public static String header(Headers headers, String key) {
+        var h = headers.lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.close();
+        } finally {
+            registry.close();
+            try (var files = Files.walk(stateDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException ignored) {
+                // temp folder
+            }
+        }
+    }
+}
