@@ -35,6 +35,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One training run, start to end: data -> split -> scaler -> autoencoder -> threshold -> evaluation
@@ -240,6 +241,46 @@ public final class TrainingJob {
             return new TrainingResult(report, release, test, testScores);
         } finally {
             ReleaseFolder.deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * The run already in {@code options.out()}, if it was trained from the same data with the same
+     * settings: its release and report, with the test beats split off again and scored by the release
+     * (the split is a pure function of the data and the seed). Empty if there is none, or it differs.
+     */
+    public Optional<TrainingResult> reuse(TrainingOptions options, EcgDataset dataset)
+            throws IOException {
+        Path release = options.out().resolve(RELEASE);
+        Path reportFile = options.out().resolve(REPORT);
+        if (!Files.isDirectory(release) || !Files.isRegularFile(reportFile)) {
+            return Optional.empty();
+        }
+        ReleaseBundle bundle;
+        try {
+            bundle = ReleaseBundle.readFrom(release);
+        } catch (InvalidReleaseException e) {
+            console.println("Not reusing " + release + ": " + e.getMessage());
+            return Optional.empty();
+        }
+        ReleaseManifest.Provenance provenance = bundle.manifest().provenance();
+        // Compared as canonical JSON text: a seed read back is an int where the original is a long.
+        boolean sameSettings = Json.canonical().writeValueAsString(recipeOf(options))
+                .equals(Json.canonical().writeValueAsString(provenance.recipe()));
+        if (!dataset.sha256().equals(provenance.dataSha256()) || !sameSettings
+                || !options.modelName().equals(bundle.modelName())) {
+            return Optional.empty();
+        }
+        TrainingReport report = Json.mapper().readValue(reportFile.toFile(), TrainingReport.class);
+        Heartbeats test =
+                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed())
+                        .heldOut();
+        try (ReleaseModel model = ReleaseModel.load(bundle)) {
+            return Optional.of(new TrainingResult(report, bundle, test,
+                    errors(model.scoreAll(test.beats(), SCORING_BATCH))));
+        } catch (InvalidReleaseException e) {
+            console.println("Not reusing " + release + ": " + e.getMessage());
+            return Optional.empty();
         }
     }
 

@@ -186,4 +186,21 @@ class TrainingJobTest {
         assertThat(result.report().thresholdPolicy()).isEqualTo("mean+1std");
         assertThat(result.release().manifest().threshold()).isCloseTo(mean + std, within(1e-7));
     }
+
+    @Test
+    void aRunFromTheSameDataAndSettingsIsReusedAndAnyDifferenceRetrains() throws Exception {
+        EcgDataset data = TestReleases.syntheticDataset(42);
+        TrainingResult trained = quietJob().run(notebook(out), data);
+
+        TrainingResult reused = quietJob().reuse(notebook(out), data).orElseThrow();
+
+        assertThat(reused.release().toBytes()).isEqualTo(trained.release().toBytes());
+        assertThat(reused.testScores()).containsExactly(trained.testScores());
+        assertThat(reused.test()).isEqualTo(trained.test());
+        assertThat(reused.report().accuracy()).isEqualTo(trained.report().accuracy());
+        assertThat(quietJob().reuse(notebook(out).withSeed(7), data)).isEmpty();
+        assertThat(quietJob().reuse(notebook(out), TestReleases.syntheticDataset(1))).as("other data")
+                .isEmpty();
+        assertThat(quietJob().reuse(notebook(out.resolve("elsewhere")), data)).isEmpty();
+    }
 }

@@ -148,8 +148,15 @@ public final class TestReleases {
                 }
             }
         }
+        // Checksummed like a file would be, so different generated sets are told apart.
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            csv.append(csvLine(beats[r], normal[r])).append('\n');
+        }
+        String sha256 = ecgdetector.model.release.Sha256.hex(
+                csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return new EcgDataset(
-                new Heartbeats(beats, normal), "0".repeat(64), "synthetic(seed=" + seed + ")");
+                new Heartbeats(beats, normal), sha256, "synthetic(seed=" + seed + ")");
     }
 
     /** CSV lines as in ecg.csv (samples then label 1/0), as a console producer would send them. */
