@@ -1,0 +1,26 @@
+# One image for every ./ecg command: `docker run IMAGE train ...`, `docker run IMAGE stream ...`.
+# TensorFlow's natives are bundled for linux/x86_64, so the image is amd64.
+FROM --platform=linux/amd64 maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY schemas schemas
+COPY model model
+COPY broker broker
+COPY trainer trainer
+COPY streamer streamer
+COPY app app
+RUN mvn -B -q -DskipTests package
+
+FROM --platform=linux/amd64 eclipse-temurin:17-jre
+# curl for the health checks in docker-compose.yml.
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN useradd --create-home --uid 10001 ecg
+WORKDIR /app
+COPY --from=build /src/app/target/lib/ lib/
+COPY --from=build /src/app/target/ecg-app.jar ecg-app.jar
+USER ecg
+# TF's natives unpack into JavaCPP's cache on first start; keep it in the user's home.
+ENV TF_CPP_MIN_LOG_LEVEL=3 \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -Dai.djl.offline=true -Djava.awt.headless=true"
+ENTRYPOINT ["java", "-cp", "/app/ecg-app.jar:/app/lib/*", "ecgdetector.app.Main"]
+CMD ["--help"]

@@ -1,0 +1,74 @@
+package ecgdetector.app;
+
+import ecgdetector.app.demo.Demo;
+import ecgdetector.app.demo.DemoSummary;
+import ecgdetector.trainer.Recipe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "The whole detector on this machine: starts an embedded Kafka broker, trains the model",
+            "(or reuses one trained from the same data and settings), publishes the release, starts",
+            "the streamer, replays the held-out test beats as live monitors, shows alerts as they",
+            "come, and ends with a summary held against the trainer's offline evaluation.",
+            "",
+            "Writes DIR/train/ (report, plots, release) and DIR/summary.json."
+        })
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "PATH|URL",
+            description = "ecg.csv. Default: $ECG_DATA, else the cached download of TensorFlow's copy.")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/demo",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--rate", paramLabel = "WINDOWS/S", defaultValue = "250",
+            description = "Windows per second to replay; 0 = as fast as possible (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--patients", defaultValue = "20",
+            description = "Monitored patients the beats are spread over (default ${DEFAULT-VALUE}).")
+    int patients;
+
+    @Option(names = "--recipe", defaultValue = "improved",
+            description = "Training recipe, as for train (default ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Option(names = "--retrain", description = "Train even if a matching release exists.")
+    boolean retrain;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long to wait for the last windows to be scored (default ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+        if (patients < 1) {
+            throw new IllegalArgumentException("--patients must be at least 1, got " + patients);
+        }
+        if (rate < 0) {
+            throw new IllegalArgumentException("--rate must be >= 0, got " + rate);
+        }
+        Demo.Settings settings = new Demo.Settings(Optional.ofNullable(data), out,
+                Recipe.fromId(recipe), rate, patients, Optional.ofNullable(kafka.bootstrapServers()),
+                kafka.clientProperties(), retrain, Duration.ofSeconds(timeoutSeconds));
+        DemoSummary summary = new Demo(settings, System.out).run();
+        System.out.println(summary.describe());
+        // A demo whose live scores drift from the offline evaluation has found a bug: say so.
+        return summary.parityMismatches() == 0 && summary.windowsScored() == summary.windowsSent() ? 0 : 2;
+    }
+}

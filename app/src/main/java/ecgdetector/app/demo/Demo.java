@@ -1,0 +1,300 @@
+package ecgdetector.app.demo;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ecgdetector.app.replay.FeedReplayer;
+import ecgdetector.app.replay.PatientKeys;
+import ecgdetector.broker.EcgTopics;
+import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.Json;
+import ecgdetector.streamer.StreamerApp;
+import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.trainer.Recipe;
+import ecgdetector.trainer.TrainingJob;
+import ecgdetector.trainer.TrainingOptions;
+import ecgdetector.trainer.TrainingResult;
+import ecgdetector.trainer.data.DataSource;
+import ecgdetector.trainer.data.EcgCsv;
+import ecgdetector.trainer.data.EcgDataset;
+import ecgdetector.trainer.data.Heartbeats;
+import ecgdetector.trainer.evaluation.ConfusionMatrix;
+import ecgdetector.trainer.model.KerasStyleProgress;
+import ecgdetector.trainer.release.ReleaseFolder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The whole product on one machine: train (or reuse) a release, publish it, start the streamer,
+ * replay the held-out test beats as live monitors, read what comes out as a downstream consumer, and
+ * hold the live result against the trainer's offline evaluation of the very same beats.
+ */
+public final class Demo {
+
+    /**
+     * @param data             path or URL of ecg.csv, as for {@code train}
+     * @param out              train/ (report, plots, release) and summary.json go here
+     * @param ratePerSecond    windows per second the replay sends; 0 = as fast as possible
+     * @param patients         monitored patients the beats are spread over (record keys)
+     * @param bootstrapServers an existing cluster; empty = an embedded broker
+     * @param kafka            client properties for an existing cluster (SASL, SSL, ...)
+     * @param retrain          train even if a release from the same data and settings exists
+     * @param timeout          how long to wait for every window to be scored after the replay
+     */
+    public record Settings(Optional<String> data, Path out, Recipe recipe, double ratePerSecond,
+            int patients, Optional<String> bootstrapServers, Properties kafka, boolean retrain,
+            Duration timeout) {
+    }
+
+    private final Settings settings;
+    private final PrintStream console;
+
+    public Demo(Settings settings, PrintStream console) {
+        this.settings = settings;
+        this.console = console;
+    }
+
+    public DemoSummary run() throws Exception {
+        Path dataFile = DataSource.standard(console::println).resolve(settings.data());
+        EcgDataset dataset = EcgCsv.read(dataFile);
+        TrainingOptions options = TrainingOptions.of(settings.recipe(), settings.data(),
+                settings.out().resolve("train"));
+        TrainingJob job = new TrainingJob(console, KerasStyleProgress.toStandardOutput());
+        Optional<TrainingResult> reused =
+                settings.retrain() ? Optional.empty() : job.reuse(options, dataset);
+        step(reused.isPresent()
+                ? "Reusing release " + reused.get().release().version() + " (same data and settings)"
+                : "Training the detector (" + options.recipe().id() + " recipe)");
+        TrainingResult trained = reused.isPresent() ? reused.get() : job.run(options, dataset);
+
+        // Not under /tmp: Kafka Streams warns that an OS may clear it under a running application.
+        Path stateDir = Files.createTempDirectory(
+                Files.createDirectories(settings.out().toAbsolutePath()), ".streams-state-");
+        try (Cluster cluster = Cluster.start(settings, console)) {
+            Properties client = cluster.clientProperties();
+            EcgTopics topics = EcgTopics.defaults();
+            try (Admin admin = Admin.create(client)) {
+                topics.createAll(admin, EcgTopics.DEFAULT_DATA_PARTITIONS);
+            }
+            ReleaseTopic.Published published =
+                    new ReleaseTopic(client, topics.models()).publish(trained.release());
+            step("Published " + published.version() + " to " + published.topic());
+
+            try (StreamerApp streamer = StreamerApp.start(streamerConfig(client, stateDir));
+                    LiveOutputs outputs = new LiveOutputs(client, topics.scores(), topics.alerts(),
+                            topics.heartbeatsDlq(), console)) {
+                awaitReady(streamer);
+                step(String.format(Locale.ROOT,
+                        "Streamer ready (metrics: http://127.0.0.1:%d/metrics). Replaying %d held-out"
+                                + " test beats from %d patients at %s",
+                        streamer.httpPort(), trained.test().size(), settings.patients(),
+                        settings.ratePerSecond() > 0
+                                ? String.format(Locale.ROOT, "%.0f windows/s", settings.ratePerSecond())
+                                : "full speed"));
+                long replayStart = System.currentTimeMillis();
+                FeedReplayer.Result replay = replay(client, topics.heartbeats(), trained.test(), outputs);
+                if (replay.progress().failed() > 0) {
+                    throw new IllegalStateException("the replay could not deliver "
+                            + replay.progress().failed() + " windows: " + replay.progress().firstError());
+                }
+                awaitScored(outputs, replay.progress().acknowledged());
+                return summarize(trained, reused.isPresent(), replay, outputs, replayStart,
+                        cluster.bootstrapServers());
+            }
+        } finally {
+            ReleaseFolder.deleteRecursively(stateDir);
+        }
+    }
+
+    private StreamerConfig streamerConfig(Properties client, Path stateDir) {
+        Map<String, String> map = new LinkedHashMap<>();
+        client.forEach((k, v) -> map.put(String.valueOf(k), String.valueOf(v)));
+        // A new application id each run: a demo replays from scratch, never from an old run's offsets.
+        map.put("application.id", "ecg-demo-" + System.currentTimeMillis());
+        map.put("state.dir", stateDir.toString());
+        map.put(StreamerConfig.Setting.HTTP_HOST.key(), "127.0.0.1");
+        map.put(StreamerConfig.Setting.HTTP_PORT.key(), "0");
+        map.put(StreamerConfig.Setting.BATCH_WAIT_MS.key(), "20");
+        return StreamerConfig.fromMap(map);
+    }
+
+    private void awaitReady(StreamerApp streamer) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (!streamer.isReady()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the streamer did not become ready within 120 s: "
+                        + streamer.health());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private FeedReplayer.Result replay(Properties client, String topic, Heartbeats test,
+            LiveOutputs outputs) {
+        List<String> lines = new ArrayList<>(test.size());
+        PatientKeys keys = PatientKeys.of(settings.patients());
+        for (int i = 0; i < test.size(); i++) {
+            ObjectNode window = Json.mapper().createObjectNode();
+            window.put("patientId", keys.keyFor(i));
+            window.put("beatId", beatId(i));
+            float[] samples = test.beats()[i];
+            var array = window.putArray("samples");
+            for (float v : samples) {
+                array.add(v);
+            }
+            window.put("label", test.normal()[i] ? 1.0 : 0.0);
+            lines.add(window.toString());
+        }
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            FeedReplayer replayer = new FeedReplayer(producer, new FeedReplayer.Settings(topic,
+                    settings.ratePerSecond(), keys, false, 0, "demo"));
+            return replayer.replay(lines, progress -> console.printf(Locale.ROOT,
+                    "  ... sent %d/%d, scored %d, alerts %d, dead letters %d%n", progress.sent(),
+                    test.size(), outputs.scores().size(), outputs.alerts(), outputs.deadLettered()));
+        }
+    }
+
+    private void awaitScored(LiveOutputs outputs, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + settings.timeout().toNanos();
+        while (outputs.scores().size() < expected) {
+            if (outputs.failure() != null) {
+                throw new IllegalStateException("reading the streamer's output failed",
+                        outputs.failure());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(String.format(Locale.ROOT,
+                        "only %d of %d windows were scored within %d s", outputs.scores().size(),
+                        expected, settings.timeout().toSeconds()));
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private DemoSummary summarize(TrainingResult trained, boolean reused, FeedReplayer.Result replay,
+            LiveOutputs outputs, long replayStart, String bootstrap) throws IOException {
+        Heartbeats test = trained.test();
+        int tp = 0;
+        int fp = 0;
+        int tn = 0;
+        int fn = 0;
+        long mismatches = 0;
+        double maxDifference = 0;
+        double[] latencies = new double[test.size()];
+        int scored = 0;
+        Map<String, LiveOutputs.LiveScore> byBeat = new java.util.HashMap<>();
+        outputs.scores().values().forEach(s -> byBeat.put(s.beatId(), s));
+        for (int i = 0; i < test.size(); i++) {
+            LiveOutputs.LiveScore live = byBeat.get(beatId(i));
+            if (live == null) {
+                mismatches++;
+                continue;
+            }
+            latencies[scored++] = live.latencyMs();
+            // Bit for bit: the streamer scores through the same code as the trainer's evaluation.
+            if (Float.compare(live.score(), trained.testScores()[i]) != 0) {
+                mismatches++;
+                maxDifference = Math.max(maxDifference,
+                        Math.abs((double) live.score() - trained.testScores()[i]));
+            }
+            boolean anomaly = !test.normal()[i];
+            if (live.anomaly()) {
+                tp += anomaly ? 1 : 0;
+                fp += anomaly ? 0 : 1;
+            } else {
+                fn += anomaly ? 1 : 0;
+                tn += anomaly ? 0 : 1;
+            }
+        }
+        ConfusionMatrix confusion = new ConfusionMatrix(tp, fp, tn, fn);
+        double[] sorted = Arrays.copyOf(latencies, scored);
+        Arrays.sort(sorted);
+        double seconds = Math.max(1, outputs.lastScoredAtMs() - replayStart) / 1000.0;
+        Map<String, String> files = new LinkedHashMap<>();
+        Path trainDir = settings.out().resolve("train");
+        files.put("report", trainDir.resolve("report.json").toString());
+        files.put("plots", trainDir.resolve("*.png").toString());
+        files.put("release", trainDir.resolve("release").toString());
+        files.put("summary", settings.out().resolve("summary.json").toString());
+        DemoSummary summary = new DemoSummary(trained.release().modelName(),
+                trained.release().version(), reused, replay.progress().acknowledged(),
+                outputs.scores().size(), outputs.alerts(), outputs.deadLettered(),
+                confusion.accuracy(), confusion.precision(), confusion.recall(),
+                trained.report().accuracy(), trained.report().precision(), trained.report().recall(),
+                mismatches, maxDifference, outputs.scores().size() / seconds,
+                percentile(sorted, 50), percentile(sorted, 99), settings.patients(),
+                settings.ratePerSecond(), bootstrap, files);
+        Files.createDirectories(settings.out());
+        Files.write(settings.out().resolve("summary.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+        return summary;
+    }
+
+    /** Nearest-rank percentile of sorted values; NaN for none. */
+    static double percentile(double[] sorted, double p) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    static String beatId(int testRow) {
+        return String.format(Locale.ROOT, "test-%04d", testRow);
+    }
+
+    private void step(String message) {
+        console.println("==> " + message);
+    }
+
+    /** The embedded broker, or the cluster the user named. */
+    private record Cluster(EmbeddedKafkaBroker broker, Properties client) implements AutoCloseable {
+
+        static Cluster start(Settings settings, PrintStream console) {
+            Properties client = new Properties();
+            client.putAll(settings.kafka());
+            if (settings.bootstrapServers().isPresent()) {
+                client.put("bootstrap.servers", settings.bootstrapServers().get());
+                return new Cluster(null, client);
+            }
+            console.println("==> Starting an embedded Kafka broker (KRaft) on 127.0.0.1");
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).build().start();
+            client.putAll(broker.clientProperties());
+            return new Cluster(broker, client);
+        }
+
+        Properties clientProperties() {
+            return client;
+        }
+
+        String bootstrapServers() {
+            return client.getProperty("bootstrap.servers");
+        }
+
+        @Override
+        public void close() {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package ecgdetector.app.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.schemas.Json;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads what the streamer writes, as a downstream consumer would: {@code read_committed}, so only
+ * what a committed transaction made visible counts. Keeps every score by window, prints each alert
+ * as it arrives, and measures how long a window took from its produce time to being readable.
+ */
+final class LiveOutputs implements AutoCloseable {
+
+    /** One window's live score, with when it became readable. */
+    record LiveScore(String beatId, float score, boolean anomaly, long latencyMs) {
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String scoresTopic;
+    private final String alertsTopic;
+    private final String dlqTopic;
+    private final PrintStream console;
+    private final Map<String, LiveScore> scores = new ConcurrentHashMap<>();
+    private final AtomicLong alerts = new AtomicLong();
+    private final AtomicLong deadLettered = new AtomicLong();
+    private final AtomicLong lastScoredAtMs = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Exception failure;
+
+    LiveOutputs(Properties client, String scoresTopic, String alertsTopic, String dlqTopic,
+            PrintStream console) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        this.consumer = new KafkaConsumer<>(props);
+        this.scoresTopic = scoresTopic;
+        this.alertsTopic = alertsTopic;
+        this.dlqTopic = dlqTopic;
+        this.console = console;
+        // Start at the current end: on a shared cluster older runs' records are not this run's.
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(scoresTopic, alertsTopic, dlqTopic)) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30)));
+        this.thread = new Thread(this::poll, "demo-outputs");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void poll() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.currentTimeMillis();
+                    if (record.topic().equals(scoresTopic)) {
+                        onScore(record, now);
+                    } else if (record.topic().equals(alertsTopic)) {
+                        onAlert(record);
+                    } else if (record.topic().equals(dlqTopic)) {
+                        deadLettered.incrementAndGet();
+                    }
+                }
+            }
+        } catch (RuntimeException | IOException e) {
+            failure = e;
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void onScore(ConsumerRecord<byte[], byte[]> record, long now) throws IOException {
+        JsonNode score = Json.mapper().readTree(record.value());
+        // Output records carry the input record's timestamp: the window's produce time.
+        LiveScore live = new LiveScore(score.path("beatId").asText(null),
+                score.get("score").floatValue(), score.get("anomaly").asBoolean(),
+                now - record.timestamp());
+        scores.put(score.get("windowId").asText(), live);
+        lastScoredAtMs.set(now);
+    }
+
+    private void onAlert(ConsumerRecord<byte[], byte[]> record) throws IOException {
+        alerts.incrementAndGet();
+        JsonNode alert = Json.mapper().readTree(record.value());
+        JsonNode label = alert.get("label");
+        String truth = label == null || label.isNull() ? ""
+                : label.asDouble() == 1.0 ? "  (labelled normal)" : "  (labelled abnormal)";
+        console.printf(Locale.ROOT, "  ALERT %-8s %-13s beat %-10s score %.5f = %.1fx threshold%s%n",
+                alert.path("severity").asText(), alert.path("patientId").asText("-"),
+                alert.path("beatId").asText("-"), alert.path("score").asDouble(),
+                alert.path("ratio").asDouble(), truth);
+    }
+
+    Map<String, LiveScore> scores() {
+        return scores;
+    }
+
+    long alerts() {
+        return alerts.get();
+    }
+
+    long deadLettered() {
+        return deadLettered.get();
+    }
+
+    long lastScoredAtMs() {
+        return lastScoredAtMs.get();
+    }
+
+    /** The consumer's error, if reading stopped because of one. */
+    Exception failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.join(10_000);
+    }
+}
