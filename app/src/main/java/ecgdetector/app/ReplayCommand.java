@@ -15,10 +15,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -56,8 +59,8 @@ import picocli.CommandLine.Spec;
         "      --rate 0 --loop --count 100000"})
 final class ReplayCommand implements Callable<Integer> {
 
-  /** How long Ctrl-C waits for the records in flight to be acknowledged before giving up. */
-  static final Duration STOP_GRACE = Duration.ofSeconds(15);
+  /** How long Ctrl-C waits for the records in flight to be acknowledged before dropping them. */
+  static final Duration STOP_GRACE = Duration.ofSeconds(5);
   private static final Duration CLUSTER_CHECK_TIMEOUT = Duration.ofSeconds(15);
 
   @Option(names = {"-f", "--file"}, paramLabel = "PATH", required = true,
@@ -128,25 +131,11 @@ final class ReplayCommand implements Callable<Integer> {
     err.println(start(servers, keys));
     err.flush();
 
+    // The JVM ends when the shutdown hook returns, so on Ctrl-C the hook waits for the summary.
     CountDownLatch finished = new CountDownLatch(1);
     FeedReplayer.Result result;
     try {
-      KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(client),
-          new StringSerializer(), new StringSerializer());
-      try {
-        FeedReplayer replayer = new FeedReplayer(producer, settings);
-        Thread hook = new Thread(() -> stopAndWait(replayer, finished, err), "ecg-replay-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        ProgressLine progress = new ProgressLine(err, System.console() != null);
-        try {
-          result = replayer.replay(new FileLines(file), progress);
-        } finally {
-          progress.end();
-          removeQuietly(hook);
-        }
-      } finally {
-        producer.close(STOP_GRACE);
-      }
+      result = replayUntilDoneOrStopped(settings, producer(client), finished, err);
       out.println(summary(result));
       out.flush();
     } finally {
@@ -155,14 +144,51 @@ final class ReplayCommand implements Callable<Integer> {
     return check(result);
   }
 
+  /** The replay, with a shutdown hook that turns Ctrl-C into a clean stop. Closes the producer. */
+  private FeedReplayer.Result replayUntilDoneOrStopped(FeedReplayer.Settings settings,
+      KafkaProducer<String, String> producer, CountDownLatch finished, PrintWriter err) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    try {
+      FeedReplayer replayer = new FeedReplayer(producer, settings);
+      Thread hook = new Thread(() -> stopAndWait(replayer, producer, stopping, finished, err),
+          "ecg-replay-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      ProgressLine progress = new ProgressLine(err, System.console() != null);
+      try {
+        return replayer.replay(new FileLines(file), progress);
+      } catch (KafkaException | IllegalStateException e) {
+        if (!stopping.get()) {
+          throw e;
+        }
+        // The hook closed the producer under a send or flush that was stuck; the counts stand.
+        return new FeedReplayer.Result(replayer.progress(), FeedReplayer.Ending.STOPPED);
+      } finally {
+        progress.end();
+        removeQuietly(hook);
+      }
+    } finally {
+      producer.close(STOP_GRACE);
+    }
+  }
+
+  private static KafkaProducer<String, String> producer(Properties client) {
+    try {
+      return new KafkaProducer<>(producerProperties(client), new StringSerializer(),
+          new StringSerializer());
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("Invalid Kafka producer setting: " + e.getMessage(), e);
+    }
+  }
+
   private int check(FeedReplayer.Result result) {
     FeedReplayer.Progress p = result.progress();
     switch (result.ending()) {
       case NOTHING_TO_SEND:
         throw new IllegalArgumentException(file + " holds no records (only blank or # lines)");
       case DELIVERY_FAILED:
+        Exception error = p.firstError();
         throw new IllegalStateException(p.failed() + " record(s) not delivered to " + topic + ": "
-            + p.firstError().getMessage());
+            + (error.getMessage() != null ? error.getMessage() : error.getClass().getSimpleName()));
       default:
         return 0;
     }
@@ -178,7 +204,7 @@ final class ReplayCommand implements Callable<Integer> {
     props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
     props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
         String.valueOf(CLUSTER_CHECK_TIMEOUT.toMillis()));
-    try (Admin admin = Admin.create(props)) {
+    try (Admin admin = admin(props)) {
       admin.describeTopics(List.of(topic)).allTopicNames()
           .get(CLUSTER_CHECK_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
@@ -205,6 +231,14 @@ final class ReplayCommand implements Callable<Integer> {
     }
   }
 
+  private static Admin admin(Properties props) {
+    try {
+      return Admin.create(props);
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("Invalid Kafka client setting: " + e.getMessage(), e);
+    }
+  }
+
   /** Durable, ordered and cheap on the wire; any setting the user gives wins. */
   static Properties producerProperties(Properties client) {
     Properties props = new Properties();
@@ -226,13 +260,25 @@ final class ReplayCommand implements Callable<Integer> {
     return props;
   }
 
-  private static void stopAndWait(FeedReplayer replayer, CountDownLatch finished,
-      PrintWriter err) {
+  /**
+   * Ctrl-C: stop sending and let what is in flight be acknowledged. A producer still stuck after
+   * {@link #STOP_GRACE} (a broker that went away) is closed under the replay, which then ends with
+   * those records counted as failed, and the summary is still printed.
+   */
+  private static void stopAndWait(FeedReplayer replayer, KafkaProducer<String, String> producer,
+      AtomicBoolean stopping, CountDownLatch finished, PrintWriter err) {
+    stopping.set(true);
     replayer.stop();
     try {
-      if (!finished.await(STOP_GRACE.toSeconds() + 5, TimeUnit.SECONDS)) {
-        err.println("ecg replay: records in flight not acknowledged within "
-            + STOP_GRACE.toSeconds() + " s; exiting without them");
+      if (finished.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+      err.println("ecg replay: records in flight not acknowledged within "
+          + STOP_GRACE.toSeconds() + " s; dropping them");
+      err.flush();
+      producer.close(Duration.ZERO);
+      if (!finished.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+        err.println("ecg replay: the replay did not end; exiting without a summary");
         err.flush();
       }
     } catch (InterruptedException e) {

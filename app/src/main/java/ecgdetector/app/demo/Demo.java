@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -34,6 +35,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -62,6 +67,8 @@ public final class Demo {
 
     private final Settings settings;
     private final PrintStream console;
+    /** Tags this run's application and beat ids, so nothing of another run is counted. */
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
     public Demo(Settings settings, PrintStream console) {
         this.settings = settings;
@@ -94,9 +101,12 @@ public final class Demo {
                     new ReleaseTopic(client, topics.models()).publish(trained.release());
             step("Published " + published.version() + " to " + published.topic());
 
-            try (StreamerApp streamer = StreamerApp.start(streamerConfig(client, stateDir));
+            String applicationId = "ecg-demo-" + runId;
+            startAtTheEnd(client, applicationId, topics.heartbeats());
+            try (StreamerApp streamer =
+                            StreamerApp.start(streamerConfig(client, applicationId, stateDir));
                     LiveOutputs outputs = new LiveOutputs(client, topics.scores(), topics.alerts(),
-                            topics.heartbeatsDlq(), console)) {
+                            topics.heartbeatsDlq(), runId + "-test-", replaySource(), console)) {
                 awaitReady(streamer);
                 step(String.format(Locale.ROOT,
                         "Streamer ready (metrics: http://127.0.0.1:%d/metrics). Replaying %d held-out"
@@ -120,11 +130,30 @@ public final class Demo {
         }
     }
 
-    private StreamerConfig streamerConfig(Properties client, Path stateDir) {
+    /**
+     * Commits the input topic's current end as the new application's starting point: on a cluster that
+     * already holds heartbeats (earlier demos, real monitors) the demo scores only what it sends.
+     */
+    private static void startAtTheEnd(Properties client, String applicationId, String topic)
+            throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get()
+                    .get(topic).partitions()) {
+                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+            }
+            Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
+            admin.listOffsets(latest).all().get()
+                    .forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(applicationId, start).all().get();
+        }
+    }
+
+    private StreamerConfig streamerConfig(Properties client, String applicationId, Path stateDir) {
         Map<String, String> map = new LinkedHashMap<>();
         client.forEach((k, v) -> map.put(String.valueOf(k), String.valueOf(v)));
-        // A new application id each run: a demo replays from scratch, never from an old run's offsets.
-        map.put("application.id", "ecg-demo-" + System.currentTimeMillis());
+        // A new application each run, started at the input's end (see startAtTheEnd).
+        map.put("application.id", applicationId);
         map.put("state.dir", stateDir.toString());
         map.put(StreamerConfig.Setting.HTTP_HOST.key(), "127.0.0.1");
         map.put(StreamerConfig.Setting.HTTP_PORT.key(), "0");
@@ -167,23 +196,27 @@ public final class Demo {
         props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             FeedReplayer replayer = new FeedReplayer(producer, new FeedReplayer.Settings(topic,
-                    settings.ratePerSecond(), keys, false, 0, "demo"));
+                    settings.ratePerSecond(), keys, false, 0, replaySource()));
             return replayer.replay(lines, progress -> console.printf(Locale.ROOT,
                     "  ... sent %d/%d, scored %d, alerts %d, dead letters %d%n", progress.sent(),
-                    test.size(), outputs.scores().size(), outputs.alerts(), outputs.deadLettered()));
+                    test.size(), scoredOfThisRun(outputs), outputs.alerts(), outputs.deadLettered()));
         }
+    }
+
+    private static long scoredOfThisRun(LiveOutputs outputs) {
+        return outputs.scores().size();
     }
 
     private void awaitScored(LiveOutputs outputs, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
-        while (outputs.scores().size() < expected) {
+        while (scoredOfThisRun(outputs) < expected) {
             if (outputs.failure() != null) {
                 throw new IllegalStateException("reading the streamer's output failed",
                         outputs.failure());
             }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException(String.format(Locale.ROOT,
-                        "only %d of %d windows were scored within %d s", outputs.scores().size(),
+                        "only %d of %d windows were scored within %d s", scoredOfThisRun(outputs),
                         expected, settings.timeout().toSeconds()));
             }
             Thread.sleep(50);
@@ -237,10 +270,10 @@ public final class Demo {
         files.put("summary", settings.out().resolve("summary.json").toString());
         DemoSummary summary = new DemoSummary(trained.release().modelName(),
                 trained.release().version(), reused, replay.progress().acknowledged(),
-                outputs.scores().size(), outputs.alerts(), outputs.deadLettered(),
+                scored, outputs.alerts(), outputs.deadLettered(),
                 confusion.accuracy(), confusion.precision(), confusion.recall(),
                 trained.report().accuracy(), trained.report().precision(), trained.report().recall(),
-                mismatches, maxDifference, outputs.scores().size() / seconds,
+                mismatches, maxDifference, scored / seconds,
                 percentile(sorted, 50), percentile(sorted, 99), settings.patients(),
                 settings.ratePerSecond(), bootstrap, files);
         Files.createDirectories(settings.out());
@@ -258,8 +291,12 @@ public final class Demo {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
-    static String beatId(int testRow) {
-        return String.format(Locale.ROOT, "test-%04d", testRow);
+    private String replaySource() {
+        return "demo-" + runId;
+    }
+
+    private String beatId(int testRow) {
+        return String.format(Locale.ROOT, "%s-test-%04d", runId, testRow);
     }
 
     private void step(String message) {

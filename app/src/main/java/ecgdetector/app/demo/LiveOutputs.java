@@ -1,6 +1,7 @@
 package ecgdetector.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.schemas.Json;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -35,15 +36,21 @@ final class LiveOutputs implements AutoCloseable {
     private final String dlqTopic;
     private final PrintStream console;
     private final Map<String, LiveScore> scores = new ConcurrentHashMap<>();
-    private final AtomicLong alerts = new AtomicLong();
+    private final String beatIdPrefix;
+    private final String replaySource;
+    /** By alert id: another streamer on the same cluster may alert on the same window too. */
+    private final Map<String, Boolean> alerts = new ConcurrentHashMap<>();
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong lastScoredAtMs = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Exception failure;
 
+    /** Reads only the windows whose beat id starts with {@code beatIdPrefix}: this run's. */
     LiveOutputs(Properties client, String scoresTopic, String alertsTopic, String dlqTopic,
-            PrintStream console) {
+            String beatIdPrefix, String replaySource, PrintStream console) {
+        this.beatIdPrefix = beatIdPrefix;
+        this.replaySource = replaySource;
         Properties props = new Properties();
         props.putAll(client);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -79,7 +86,7 @@ final class LiveOutputs implements AutoCloseable {
                         onScore(record, now);
                     } else if (record.topic().equals(alertsTopic)) {
                         onAlert(record);
-                    } else if (record.topic().equals(dlqTopic)) {
+                    } else if (record.topic().equals(dlqTopic) && fromThisRun(record)) {
                         deadLettered.incrementAndGet();
                     }
                 }
@@ -91,8 +98,18 @@ final class LiveOutputs implements AutoCloseable {
         }
     }
 
+    /** Dead letters keep the replayer's source header, which names the run. */
+    private boolean fromThisRun(ConsumerRecord<byte[], byte[]> record) {
+        var source = record.headers().lastHeader(FeedReplayer.SOURCE_HEADER);
+        return source != null && new String(source.value(), java.nio.charset.StandardCharsets.UTF_8)
+                .startsWith(replaySource + ":");
+    }
+
     private void onScore(ConsumerRecord<byte[], byte[]> record, long now) throws IOException {
         JsonNode score = Json.mapper().readTree(record.value());
+        if (!score.path("beatId").asText("").startsWith(beatIdPrefix)) {
+            return;
+        }
         // Output records carry the input record's timestamp: the window's produce time.
         LiveScore live = new LiveScore(score.path("beatId").asText(null),
                 score.get("score").floatValue(), score.get("anomaly").asBoolean(),
@@ -102,8 +119,11 @@ final class LiveOutputs implements AutoCloseable {
     }
 
     private void onAlert(ConsumerRecord<byte[], byte[]> record) throws IOException {
-        alerts.incrementAndGet();
         JsonNode alert = Json.mapper().readTree(record.value());
+        if (!alert.path("beatId").asText("").startsWith(beatIdPrefix)
+                || alerts.putIfAbsent(alert.path("alertId").asText(), Boolean.TRUE) != null) {
+            return;
+        }
         JsonNode label = alert.get("label");
         String truth = label == null || label.isNull() ? ""
                 : label.asDouble() == 1.0 ? "  (labelled normal)" : "  (labelled abnormal)";
@@ -118,7 +138,7 @@ final class LiveOutputs implements AutoCloseable {
     }
 
     long alerts() {
-        return alerts.get();
+        return alerts.size();
     }
 
     long deadLettered() {

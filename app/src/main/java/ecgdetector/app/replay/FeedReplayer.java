@@ -224,18 +224,12 @@ public final class FeedReplayer {
   }
 
   private void send(String line, long lineNumber) {
-    if (isJson(line)) {
-      jsonLines++;
-    } else {
-      csvLines++;
-    }
     ProducerRecord<String, String> record = new ProducerRecord<>(settings.topic(),
         settings.keys().keyFor(sent), line);
     if (settings.sourceName() != null) {
       record.headers().add(SOURCE_HEADER,
           (settings.sourceName() + ":" + lineNumber).getBytes(StandardCharsets.UTF_8));
     }
-    sent++;
     producer.send(record, (metadata, error) -> {
       if (error == null) {
         acknowledged.incrementAndGet();
@@ -244,6 +238,13 @@ public final class FeedReplayer {
         firstError.compareAndSet(null, error);
       }
     });
+    // Counted once the producer took it: a send that throws never reaches the cluster, nor a callback.
+    sent++;
+    if (isJson(line)) {
+      jsonLines++;
+    } else {
+      csvLines++;
+    }
   }
 
   static boolean isSkipped(String line) {
