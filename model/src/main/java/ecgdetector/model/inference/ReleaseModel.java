@@ -8,6 +8,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.scoring.AnomalyRule;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
@@ -137,7 +138,7 @@ public final class ReleaseModel implements AutoCloseable {
 
     /** Whether a score is an anomaly under this release: strictly above its threshold. */
     public boolean isAnomaly(float error) {
-        return error > bundle.manifest().threshold();
+        return AnomalyRule.isAnomaly(error, bundle.manifest().threshold());
     }
 
     public ReleaseBundle bundle() {

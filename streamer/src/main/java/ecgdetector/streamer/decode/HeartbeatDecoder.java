@@ -1,5 +1,6 @@
 package ecgdetector.streamer.decode;
 
+import ecgdetector.model.input.DecimalParser;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;

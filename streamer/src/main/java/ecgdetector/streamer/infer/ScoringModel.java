@@ -16,7 +16,7 @@ public interface ScoringModel extends AutoCloseable {
 
     /** Whether a score is an anomaly under this release: strictly above its threshold. */
     default boolean isAnomaly(float score) {
-        return score > manifest().threshold();
+        return ecgdetector.model.scoring.AnomalyRule.isAnomaly(score, manifest().threshold());
     }
 
     /** Frees the model's native memory; no scorer of it may be used afterwards. */

@@ -1,5 +1,6 @@
 package ecgdetector.trainer.data;
 
+import ecgdetector.model.input.DecimalParser;
 import ecgdetector.model.release.Sha256;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -67,18 +68,24 @@ public final class EcgCsv {
         return new Heartbeats(beats.toArray(float[][]::new), normal);
     }
 
-    private static float number(String field, String name, int line, int column) throws DataFormatException {
+    /** One sample or label, by the same grammar the streamer decodes live windows with. */
+    private static float number(String field, String name, int line, int column)
+            throws DataFormatException {
         String text = field.trim();
-        float value;
-        try {
-            value = Float.parseFloat(text);
-        } catch (NumberFormatException e) {
-            throw new DataFormatException(name + " line " + line + " column " + column + ": '" + abbreviate(text)
-                    + "' is not a number");
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        long parsed = DecimalParser.parse(bytes, 0, bytes.length);
+        if (parsed == DecimalParser.NON_FINITE_WORD) {
+            throw new DataFormatException(name + " line " + line + " column " + column + ": '"
+                    + abbreviate(text) + "' is not a finite number");
         }
+        if (DecimalParser.isError(parsed)) {
+            throw new DataFormatException(name + " line " + line + " column " + column + ": '"
+                    + abbreviate(text) + "' is not a number");
+        }
+        float value = DecimalParser.toFloat(parsed);
         if (!Float.isFinite(value)) {
-            throw new DataFormatException(name + " line " + line + " column " + column + ": '" + abbreviate(text)
-                    + "' is not a finite number");
+            throw new DataFormatException(name + " line " + line + " column " + column + ": '"
+                    + abbreviate(text) + "' is not a finite number");
         }
         return value;
     }

@@ -1,5 +1,7 @@
 package ecgdetector.trainer.evaluation;
 
+import ecgdetector.model.scoring.AnomalyRule;
+
 /**
  * Counts of a binary anomaly detector's decisions. <b>The anomaly is the positive class</b>: a true
  * positive is an abnormal beat flagged as an anomaly, a false positive a normal beat flagged as
@@ -34,8 +36,8 @@ public record ConfusionMatrix(int tp, int fp, int tn, int fn) {
      * Applies {@code threshold} to {@code scores}: beat {@code i} is predicted anomalous iff {@code
      * scores[i] > threshold} (strictly), and compared with {@code isAnomaly[i]}.
      *
-     * <p>Labels from the dataset (1.0 normal, 0.0 abnormal) go through {@link
-     * AnomalyLabels#fromDatasetLabels(float[])} first.
+     * <p>Labels from the dataset (1.0 normal, 0.0 abnormal) become anomaly flags in {@code
+     * Heartbeats#isAnomaly()}.
      *
      * @throws IllegalArgumentException if the arrays differ in length, a score is NaN or infinite,
      *     or the threshold is NaN
@@ -48,7 +50,7 @@ public record ConfusionMatrix(int tp, int fp, int tn, int fn) {
         int tn = 0;
         int fn = 0;
         for (int i = 0; i < scores.length; i++) {
-            boolean predicted = scores[i] > threshold;
+            boolean predicted = AnomalyRule.isAnomaly(scores[i], threshold);
             if (isAnomaly[i]) {
                 if (predicted) {
                     tp++;

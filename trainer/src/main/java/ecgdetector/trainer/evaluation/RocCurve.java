@@ -36,7 +36,7 @@ public final class RocCurve {
 
     /**
      * @param scores anomaly scores (reconstruction errors), higher meaning more anomalous
-     * @param isAnomaly true for abnormal beats; see {@link AnomalyLabels} for the dataset's labels
+     * @param isAnomaly true for abnormal beats
      * @throws IllegalArgumentException if the arrays differ in length, a score is not finite, or
      *     either class is missing (the curve, and its area, are then undefined)
      */

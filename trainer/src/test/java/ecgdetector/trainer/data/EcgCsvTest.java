@@ -43,6 +43,14 @@ class EcgCsvTest {
     }
 
     @Test
+    void followsTheStreamersNumberGrammarNotJavasLooserOne() {
+        // Float.parseFloat would take these; a live window with them is dead-lettered, so training
+        // must not accept them either.
+        assertThatThrownBy(() -> parse("0x1p3,2,3,1\n")).hasMessage("f.csv line 1 column 1: '0x1p3' is not a number");
+        assertThatThrownBy(() -> parse("1.5f,2,3,1\n")).hasMessage("f.csv line 1 column 1: '1.5f' is not a number");
+    }
+
+    @Test
     void labelMustBeZeroOrOne() {
         assertThatThrownBy(() -> parse("1,2,3,2\n")).hasMessage("f.csv line 1: label '2' is neither 1 (normal) nor 0 (abnormal)");
         assertThatThrownBy(() -> parse("1,2,3,\n")).hasMessage("f.csv line 1 column 4: '' is not a number");

@@ -54,27 +54,6 @@ class ConfusionMatrixTest {
     }
 
     @Test
-    void datasetLabelsMarkNormalWithOne() {
-        // The example's beats labelled the dataset's way: 1.0 normal, 0.0 abnormal.
-        float[] datasetLabels = {0f, 0f, 0f, 1f, 0f, 0f, 1f, 1f, 1f, 1f};
-
-        boolean[] isAnomaly = AnomalyLabels.fromDatasetLabels(datasetLabels);
-
-        assertThat(isAnomaly).containsExactly(IS_ANOMALY);
-        assertThat(ConfusionMatrix.of(SCORES, isAnomaly, THRESHOLD))
-                .isEqualTo(new ConfusionMatrix(3, 1, 4, 2));
-        assertThat(AnomalyLabels.fromDatasetLabels(new double[] {1.0, 0.0}))
-                .containsExactly(false, true);
-    }
-
-    @Test
-    void datasetLabelsOtherThanZeroOrOneAreRejected() {
-        assertThatThrownBy(() -> AnomalyLabels.fromDatasetLabels(new float[] {1f, 0.5f}))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("label[1] is 0.5");
-    }
-
-    @Test
     void zeroDenominatorsGiveZero() {
         // Nothing predicted anomalous, no anomalies present.
         ConfusionMatrix allNormal = new ConfusionMatrix(0, 0, 5, 0);

@@ -1,11 +1,12 @@
-package ecgdetector.streamer.decode;
+package ecgdetector.model.input;
 
 import java.nio.charset.StandardCharsets;
 
 /**
  * Strict, allocation-free parsing of one decimal number from ASCII bytes into a {@code float} that is
- * bit-for-bit what {@link Float#parseFloat} gives for the same text: the trainer reads {@code ecg.csv} with
- * {@code Float.parseFloat}, and a window must get the same samples live as offline.
+ * bit-for-bit what {@link Float#parseFloat} gives for the same text. The trainer reading {@code ecg.csv} and
+ * the streamer decoding a live window both parse samples here, so one grammar decides what a number is and a
+ * window gets the same samples live as offline.
  *
  * <p>Grammar: {@code [+-]? (digits [. digits?] | . digits) ([eE] [+-]? digits)?}. Unlike
  * {@code Float.parseFloat} it refuses hex floats, {@code f}/{@code d} suffixes and embedded whitespace;
@@ -17,12 +18,12 @@ import java.nio.charset.StandardCharsets;
  * double is provably not close enough to a float rounding boundary for double rounding to matter, otherwise
  * it falls back to {@code Float.parseFloat}.
  */
-final class DecimalParser {
+public final class DecimalParser {
 
     /** Returned by {@link #parse} for text that is not a number. Callers test with {@link #isError}. */
-    static final long NOT_A_NUMBER = Long.MIN_VALUE;
+    public static final long NOT_A_NUMBER = Long.MIN_VALUE;
     /** Returned for NaN or infinity written as a word. */
-    static final long NON_FINITE_WORD = Long.MIN_VALUE + 1;
+    public static final long NON_FINITE_WORD = Long.MIN_VALUE + 1;
 
     private static final double[] POWERS_OF_TEN = new double[23];
     private static final long MAX_EXACT_MANTISSA = 1L << 53;
@@ -38,7 +39,7 @@ final class DecimalParser {
     private DecimalParser() {
     }
 
-    static boolean isError(long result) {
+    public static boolean isError(long result) {
         return result == NOT_A_NUMBER || result == NON_FINITE_WORD;
     }
 
@@ -46,7 +47,7 @@ final class DecimalParser {
      * Parses {@code bytes[from, to)} (already trimmed) and returns the float's bits widened to a long
      * ({@link Float#intBitsToFloat} of the low 32 bits), or {@link #NOT_A_NUMBER} / {@link #NON_FINITE_WORD}.
      */
-    static long parse(byte[] bytes, int from, int to) {
+    public static long parse(byte[] bytes, int from, int to) {
         int i = from;
         if (i >= to) {
             return NOT_A_NUMBER;
@@ -137,7 +138,7 @@ final class DecimalParser {
         return Float.floatToRawIntBits(slow) & 0xFFFFFFFFL;
     }
 
-    static float toFloat(long parsed) {
+    public static float toFloat(long parsed) {
         return Float.intBitsToFloat((int) parsed);
     }
 
