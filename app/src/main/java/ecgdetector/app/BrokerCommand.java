@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "broker",
+    header = "Run a real single-node Kafka broker on 127.0.0.1 with the project's topics.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

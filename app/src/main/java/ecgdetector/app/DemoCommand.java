@@ -13,6 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(
         name = "demo",
+        header = "The whole detector on this machine: train, publish, stream, replay, summarise.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
 
 @Command(
     name = "replay",
+    header = "Send a CSV or JSON-lines file to the heartbeat topic as a live monitoring feed.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "stream",
+        header = "Score live heartbeat windows from Kafka and emit alerts, exactly once.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {

@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 
 @Command(
     name = "train",
+    header = "Train the autoencoder, evaluate it, write (and optionally publish) a release.",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
@@ -54,11 +55,14 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed for split, weights, shuffling, dropout (default 42).")
   Long seed;
 
-  @Option(names = "--epochs") Integer epochs;
+  @Option(names = "--epochs", description = "Passes over the training beats (recipe: 150, notebook 20).")
+  Integer epochs;
 
-  @Option(names = "--batch-size") Integer batchSize;
+  @Option(names = "--batch-size", description = "Beats per Adam step (recipe: 64, notebook 512).")
+  Integer batchSize;
 
-  @Option(names = "--learning-rate") Double learningRate;
+  @Option(names = "--learning-rate", description = "Adam's learning rate (default 0.001).")
+  Double learningRate;
 
   @Option(names = "--dropout", description = "Dropout after each hidden layer while training.")
   Double dropout;
@@ -71,14 +75,15 @@ final class TrainCommand implements Callable<Integer> {
       description = "Decoder hidden layer sizes before the 140-wide output (default 16,32,64).")
   List<Integer> decoder;
 
-  @Option(names = "--loss", paramLabel = "msle|mse|mae", description = "Training loss.")
+  @Option(names = "--loss", paramLabel = "msle|mse|mae", description = "Training loss (default msle).")
   AutoencoderConfig.Loss loss;
 
   @Option(names = "--error-metric", paramLabel = "msle|mse|mae",
       description = "Per-beat score the threshold applies to.")
   String errorMetric;
 
-  @Option(names = "--scaler", paramLabel = "per-position|global")
+  @Option(names = "--scaler", paramLabel = "per-position|global",
+      description = "MinMax per sample position (default) or one min/max for all.")
   String scaler;
 
   @Option(names = "--threshold", paramLabel = "POLICY",
@@ -109,6 +114,11 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     TrainingOptions options = options();
     PrintStream console = System.out;
+    if (options.kafka().isPresent()) {
+      new ReleaseTopic(options.kafka().get(), options.modelsTopic())
+          .checkReachable(java.time.Duration.ofSeconds(15));
+      console.println("Will publish to " + options.modelsTopic() + " on " + kafka.bootstrapServers());
+    }
     TrainingJob job = new TrainingJob(console, KerasStyleProgress.toStandardOutput());
     TrainingResult result = job.run(options);
     TrainingReport report = result.report();

@@ -57,6 +57,32 @@ public final class ReleaseTopic {
     public record Published(String topic, int partition, long offset, String version) {
     }
 
+    /**
+     * Fails within {@code timeout}, naming the cluster, if it does not answer: called before anything
+     * slow, so a wrong address or credentials show at once rather than after training.
+     */
+    public void checkReachable(Duration timeout) {
+        Properties props = copy();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(timeout.toMillis()));
+        Admin admin = Admin.create(props);
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while contacting Kafka", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Kafka at " + props.getProperty("bootstrap.servers")
+                    + " did not answer within " + timeout.toSeconds() + " s ("
+                    + cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
+                    + "); check --bootstrap-servers and the client settings", cause);
+        } finally {
+            // Do not wait for the pending calls of an unreachable cluster.
+            admin.close(Duration.ZERO);
+        }
+    }
+
     /** Creates the topic if missing and writes the release; returns once the broker has it. */
     public Published publish(ReleaseBundle release) throws ExecutionException, InterruptedException {
         byte[] value = release.toBytes();

@@ -17,8 +17,8 @@ public final class ReleaseFolder {
 
     /**
      * Moves the named entries of {@code staging} into {@code out}, replacing what was there under
-     * the same names. {@code swappedLast} is moved after all others so a reader never sees a new
-     * release beside an old report.
+     * the same names. {@code swappedLast} (the release) is moved after all others, so a reader who
+     * sees the new release also finds its report and plots.
      */
     public static void moveInto(Path staging, Path out, List<String> names, String swappedLast)
             throws IOException {
