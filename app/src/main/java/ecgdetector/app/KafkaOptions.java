@@ -1,5 +1,7 @@
 package ecgdetector.app;
 
+import picocli.CommandLine.Option;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -7,47 +9,56 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import picocli.CommandLine.Option;
 
 /**
  * Kafka client settings shared by the commands that talk to a cluster. Any client property passes
- * through untouched (SASL, SSL, timeouts): from a properties file, then {@code -X key=value} on top.
+ * through untouched (SASL, SSL, timeouts): from a properties file, then {@code -X key=value} on
+ * top.
  */
 final class KafkaOptions {
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-      description = "Kafka cluster to use (env: ECG_BOOTSTRAP_SERVERS).")
-  String bootstrapServers;
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT[,...]",
+            description = "Kafka cluster to use (env: ECG_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
 
-  @Option(names = "--kafka-config", paramLabel = "FILE",
-      description = "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*, ...).")
-  Path configFile;
+    @Option(
+            names = "--kafka-config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*,"
+                        + " ...).")
+    Path configFile;
 
-  @Option(names = "-X", paramLabel = "KEY=VALUE",
-      description = "One Kafka client property, e.g. -X security.protocol=SASL_SSL; repeatable.")
-  Map<String, String> overrides = new LinkedHashMap<>();
+    @Option(
+            names = "-X",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "One Kafka client property, e.g. -X security.protocol=SASL_SSL; repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
 
-  /** The bootstrap servers from the flag, else the environment; null if neither. */
-  String bootstrapServers() {
-    if (bootstrapServers != null && !bootstrapServers.isBlank()) {
-      return bootstrapServers;
+    /** The bootstrap servers from the flag, else the environment; null if neither. */
+    String bootstrapServers() {
+        if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+            return bootstrapServers;
+        }
+        String env = System.getenv("ECG_BOOTSTRAP_SERVERS");
+        return env != null && !env.isBlank() ? env : null;
     }
-    String env = System.getenv("ECG_BOOTSTRAP_SERVERS");
-    return env != null && !env.isBlank() ? env : null;
-  }
 
-  Properties clientProperties() throws IOException {
-    Properties props = new Properties();
-    if (configFile != null) {
-      try (Reader in = Files.newBufferedReader(configFile)) {
-        props.load(in);
-      }
+    Properties clientProperties() throws IOException {
+        Properties props = new Properties();
+        if (configFile != null) {
+            try (Reader in = Files.newBufferedReader(configFile)) {
+                props.load(in);
+            }
+        }
+        props.putAll(overrides);
+        String servers = bootstrapServers();
+        if (servers != null) {
+            props.put("bootstrap.servers", servers);
+        }
+        return props;
     }
-    props.putAll(overrides);
-    String servers = bootstrapServers();
-    if (servers != null) {
-      props.put("bootstrap.servers", servers);
-    }
-    return props;
-  }
 }

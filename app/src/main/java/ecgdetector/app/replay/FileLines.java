@@ -20,92 +20,94 @@ import java.util.zip.GZIPInputStream;
  */
 public final class FileLines implements Iterable<String> {
 
-  private final Path file;
+    private final Path file;
 
-  public FileLines(Path file) {
-    this.file = file;
-  }
-
-  public Path file() {
-    return file;
-  }
-
-  @Override
-  public Iterator<String> iterator() {
-    return new LineIterator(open());
-  }
-
-  private BufferedReader open() {
-    try {
-      InputStream in = Files.newInputStream(file);
-      if (file.getFileName().toString().endsWith(".gz")) {
-        in = new GZIPInputStream(in, 64 * 1024);
-      }
-      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
-    } catch (IOException e) {
-      throw new IllegalStateException("Cannot read " + file + ": " + e, e);
+    public FileLines(Path file) {
+        this.file = file;
     }
-  }
 
-  private final class LineIterator implements Iterator<String>, AutoCloseable {
-    private final BufferedReader reader;
-    private String next;
-    private boolean first = true;
-    private boolean done;
-
-    LineIterator(BufferedReader reader) {
-      this.reader = reader;
+    public Path file() {
+        return file;
     }
 
     @Override
-    public boolean hasNext() {
-      if (next != null) {
-        return true;
-      }
-      if (done) {
-        return false;
-      }
-      try {
-        next = reader.readLine();
-      } catch (IOException e) {
-        close();
-        throw new IllegalStateException("Cannot read " + file + ": " + e, e);
-      }
-      if (next == null) {
-        close();
-        return false;
-      }
-      if (first) {
-        first = false;
-        // Editors on Windows start UTF-8 files with a byte order mark; it is not part of the record.
-        if (next.startsWith("\uFEFF")) {
-          next = next.substring(1);
+    public Iterator<String> iterator() {
+        return new LineIterator(open());
+    }
+
+    private BufferedReader open() {
+        try {
+            InputStream in = Files.newInputStream(file);
+            if (file.getFileName().toString().endsWith(".gz")) {
+                in = new GZIPInputStream(in, 64 * 1024);
+            }
+            return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 64 * 1024);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read " + file + ": " + e, e);
         }
-      }
-      return true;
     }
 
-    @Override
-    public String next() {
-      if (!hasNext()) {
-        throw new NoSuchElementException();
-      }
-      String line = next;
-      next = null;
-      return line;
-    }
+    private final class LineIterator implements Iterator<String>, AutoCloseable {
+        private final BufferedReader reader;
+        private String next;
+        private boolean first = true;
+        private boolean done;
 
-    @Override
-    public void close() {
-      if (done) {
-        return;
-      }
-      done = true;
-      try {
-        reader.close();
-      } catch (IOException e) {
-        // Reading is over; a failure to release the file handle changes nothing for the replay.
-      }
+        LineIterator(BufferedReader reader) {
+            this.reader = reader;
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (next != null) {
+                return true;
+            }
+            if (done) {
+                return false;
+            }
+            try {
+                next = reader.readLine();
+            } catch (IOException e) {
+                close();
+                throw new IllegalStateException("Cannot read " + file + ": " + e, e);
+            }
+            if (next == null) {
+                close();
+                return false;
+            }
+            if (first) {
+                first = false;
+                // Editors on Windows start UTF-8 files with a byte order mark; it is not part of
+                // the record.
+                if (next.startsWith("\uFEFF")) {
+                    next = next.substring(1);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public String next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            String line = next;
+            next = null;
+            return line;
+        }
+
+        @Override
+        public void close() {
+            if (done) {
+                return;
+            }
+            done = true;
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // Reading is over; a failure to release the file handle changes nothing for the
+                // replay.
+            }
+        }
     }
-  }
 }
