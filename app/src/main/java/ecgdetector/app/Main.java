@@ -5,65 +5,76 @@ import picocli.CommandLine.Command;
 
 /** {@code ./ecg <command> [options]}: the one entry point for people. */
 @Command(
-    name = "ecg",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = "Real-time heartbeat anomaly detection on Apache Kafka.",
-    subcommands = {DemoCommand.class, TrainCommand.class, StreamCommand.class, BrokerCommand.class,
-        ReplayCommand.class, CommandLine.HelpCommand.class})
+        name = "ecg",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Real-time heartbeat anomaly detection on Apache Kafka.",
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            StreamCommand.class,
+            BrokerCommand.class,
+            ReplayCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
-  }
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
 
-  static CommandLine commandLine() {
-    return new CommandLine(new Main())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(new Errors());
-  }
+    static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExecutionExceptionHandler(new Errors());
+    }
 
-  @Override
-  public void run() {
-    spec.commandLine().usage(System.out);
-  }
-
-  static final class Version implements CommandLine.IVersionProvider {
     @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"ecg-detector " + (v != null ? v : "dev")};
-    }
-  }
-
-  /**
-   * Expected failures (bad data, a broker that is not there, an invalid release) print one clear line
-   * instead of a stack trace; a stack trace is for bugs and {@code --verbose}.
-   */
-  static final class Errors implements CommandLine.IExecutionExceptionHandler {
-    @Override
-    public int handleExecutionException(Exception e, CommandLine cmd,
-        CommandLine.ParseResult parseResult) {
-      boolean verbose = System.getenv("ECG_VERBOSE") != null;
-      cmd.getErr().println(cmd.getColorScheme().errorText("ecg " + cmd.getCommandName()
-          + ": " + describe(e)));
-      if (verbose || e instanceof RuntimeException && !(e instanceof IllegalArgumentException)
-          && !(e instanceof IllegalStateException)) {
-        e.printStackTrace(cmd.getErr());
-      }
-      return 1;
+    public void run() {
+        spec.commandLine().usage(System.out);
     }
 
-    private static String describe(Throwable e) {
-      String message = e.getMessage();
-      Throwable cause = e.getCause();
-      if (e instanceof java.util.concurrent.ExecutionException && cause != null) {
-        return describe(cause);
-      }
-      return message != null ? message : e.getClass().getSimpleName();
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"ecg-detector " + (v != null ? v : "dev")};
+        }
     }
-  }
+
+    /**
+     * Expected failures (bad data, a broker that is not there, an invalid release) print one clear
+     * line instead of a stack trace; a stack trace is for bugs, or for anyone who sets {@code
+     * ECG_VERBOSE}.
+     */
+    static final class Errors implements CommandLine.IExecutionExceptionHandler {
+        @Override
+        public int handleExecutionException(
+                Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+            boolean verbose = System.getenv("ECG_VERBOSE") != null;
+            cmd.getErr()
+                    .println(
+                            cmd.getColorScheme()
+                                    .errorText("ecg " + cmd.getCommandName() + ": " + describe(e)));
+            if (verbose
+                    || e instanceof RuntimeException
+                            && !(e instanceof IllegalArgumentException)
+                            && !(e instanceof IllegalStateException)) {
+                e.printStackTrace(cmd.getErr());
+            }
+            return 1;
+        }
+
+        private static String describe(Throwable e) {
+            String message = e.getMessage();
+            Throwable cause = e.getCause();
+            if (e instanceof java.util.concurrent.ExecutionException && cause != null) {
+                return describe(cause);
+            }
+            return message != null ? message : e.getClass().getSimpleName();
+        }
+    }
 }

@@ -1,0 +1,187 @@
+package ecgdetector.app;
+
+import ecgdetector.app.bench.Bench;
+import ecgdetector.app.bench.BenchReport;
+import ecgdetector.trainer.Recipe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Measures the streamer with the real model on real ECG5000 beats, end to end",
+            "through Kafka (an embedded broker unless --bootstrap-servers), in one run:",
+            "  inference    the DJL predictor alone at several batch sizes;",
+            "  passthrough  the ceiling: a Kafka Streams app with the streamer's",
+            "               configuration (exactly-once, partitions, threads, commit",
+            "               interval) that only copies the input records to an output;",
+            "  streamer     the streamer, batched: windows in, scores and alerts out;",
+            "  per-record   the streamer with batch size 1;",
+            "  latency      produce time -> score readable (read_committed) at fixed rates.",
+            "Inputs are written before each app starts; each app runs in a child JVM",
+            "with a fresh application id and fresh topics. Throughput = windows / (time",
+            "from the app consuming to its last output readable by a read_committed",
+            "consumer).",
+            "",
+            "Prints a table and writes DIR/bench.json; the children's logs go to DIR/logs/."
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--data", paramLabel = "PATH|URL",
+            description = "ecg.csv. Default: $ECG_DATA, else the cached download of TensorFlow's copy.")
+    String data;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/bench",
+            description = "Output folder (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--train-dir", paramLabel = "DIR", defaultValue = "out/demo/train",
+            description = "Where the model is reused from, or trained into if it does not match the data"
+                    + " and recipe (default: ${DEFAULT-VALUE}, the demo's).")
+    Path trainDir;
+
+    @Option(names = "--recipe", defaultValue = "improved",
+            description = "Training recipe, as for train (default ${DEFAULT-VALUE}).")
+    String recipe;
+
+    @Option(names = "--retrain", description = "Train even if a matching release exists.")
+    boolean retrain;
+
+    @Option(names = "--phases", split = ",", paramLabel = "PHASE",
+            description = "Phases to run (default all): inference, passthrough, streamer, per-record, latency.")
+    List<String> phases = new ArrayList<>(Bench.ALL_PHASES);
+
+    @Option(names = "--windows", defaultValue = "200000",
+            description = "Windows per throughput phase (default ${DEFAULT-VALUE}).")
+    long windows;
+
+    @Option(names = "--per-record-windows", defaultValue = "50000",
+            description = "Windows of the batch-size-1 phase (default ${DEFAULT-VALUE}).")
+    long perRecordWindows;
+
+    @Option(names = "--partitions", defaultValue = "3",
+            description = "Partitions of the input and output topics (default ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--threads", defaultValue = "1",
+            description = "Stream threads of the measured apps (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--batch-size", defaultValue = "256",
+            description = "The streamer's batch size (default ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--batch-wait-ms", defaultValue = "100",
+            description = "The streamer's longest batch wait (default ${DEFAULT-VALUE}).")
+    long batchWaitMs;
+
+    @Option(names = "--commit-interval-ms", defaultValue = "100",
+            description = "Kafka Streams' commit.interval.ms for every app (default ${DEFAULT-VALUE},"
+                    + " its exactly-once default).")
+    long commitIntervalMs;
+
+    @Option(names = "--patients", defaultValue = "100",
+            description = "Record keys the windows are spread over (default ${DEFAULT-VALUE}).")
+    int patients;
+
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "Runs of the three throughput phases, in turn; medians are reported"
+                    + " (default ${DEFAULT-VALUE}).")
+    int repeat;
+
+    @Option(names = "--inference-batch-sizes", split = ",", defaultValue = "1,32,256,1024",
+            description = "Batch sizes of the inference phase (default ${DEFAULT-VALUE}).")
+    List<Integer> inferenceBatchSizes;
+
+    @Option(names = "--inference-seconds", defaultValue = "3",
+            description = "Measured time per batch size (default ${DEFAULT-VALUE}).")
+    double inferenceSeconds;
+
+    @Option(names = "--latency-rates", split = ",", defaultValue = "1000,5000",
+            description = "Input rates of the latency phases, windows/s (default ${DEFAULT-VALUE}).")
+    List<Double> latencyRates;
+
+    @Option(names = "--latency-commit-intervals-ms", split = ",", paramLabel = "MS",
+            description = "Commit intervals the latency phases run with, each with each rate"
+                    + " (default: --commit-interval-ms).")
+    List<Long> latencyCommitIntervalsMs;
+
+    @Option(names = "--latency-warmup-seconds", defaultValue = "3",
+            description = "Fed but not measured, per latency phase (default ${DEFAULT-VALUE}).")
+    double latencyWarmupSeconds;
+
+    @Option(names = "--latency-seconds", defaultValue = "15",
+            description = "Measured time per latency phase (default ${DEFAULT-VALUE}).")
+    double latencySeconds;
+
+    @Option(names = "--child-heap", paramLabel = "SIZE", defaultValue = "256m",
+            description = "-Xmx of the measured apps' JVMs (default ${DEFAULT-VALUE}).")
+    String childHeap;
+
+    @Option(names = "--child-jvm-opt", paramLabel = "OPT",
+            description = "One more JVM option of the measured apps, without its leading '-' (which would"
+                    + " read as -X), e.g. --child-jvm-opt XX:+UseSerialGC; repeatable.")
+    List<String> childJvmOptions = new ArrayList<>();
+
+    @Option(names = "--app-config", paramLabel = "KEY=VALUE",
+            description = "A Kafka Streams (or ecg.*) setting of every measured app, e.g."
+                    + " --app-config producer.linger.ms=5; repeatable.")
+    Map<String, String> appConfig = new LinkedHashMap<>();
+
+    @Option(names = "--jfr", description = "Record the throughput phases with Java Flight Recorder"
+            + " (DIR/logs/*.jfr) and print where their CPU went.")
+    boolean jfr;
+
+    @Option(names = "--phase-timeout-seconds", defaultValue = "600",
+            description = "Longest a throughput phase may take (default ${DEFAULT-VALUE}).")
+    long phaseTimeoutSeconds;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Override
+    public Integer call() throws Exception {
+        Bench.Settings settings = new Bench.Settings(Optional.ofNullable(data), out, trainDir,
+                Recipe.fromId(recipe), retrain, Optional.ofNullable(kafka.bootstrapServers()),
+                kafka.clientProperties(), new LinkedHashSet<>(phases), windows, perRecordWindows, partitions,
+                threads, batchSize, batchWaitMs, commitIntervalMs, patients, repeat, inferenceBatchSizes,
+                seconds(inferenceSeconds), latencyRates,
+                latencyCommitIntervalsMs == null ? List.of(commitIntervalMs) : latencyCommitIntervalsMs,
+                seconds(latencyWarmupSeconds), seconds(latencySeconds), jvmOptions(), appConfig, jfr,
+                Duration.ofSeconds(phaseTimeoutSeconds));
+        BenchReport report = new Bench(settings, System.out).run();
+        System.out.println(report.table());
+        return 0;
+    }
+
+    private List<String> jvmOptions() {
+        if (!childHeap.matches("\\d+[kKmMgG]?")) {
+            throw new IllegalArgumentException("--child-heap must be a size like 256m, got '" + childHeap + "'");
+        }
+        List<String> options = new ArrayList<>(List.of("-Xmx" + childHeap));
+        for (String option : childJvmOptions) {
+            String o = option.trim();
+            options.add(o.startsWith("-") ? o : "-" + o);
+        }
+        return options;
+    }
+
+    private static Duration seconds(double s) {
+        if (!(s >= 0)) {
+            throw new IllegalArgumentException("a time in seconds must be >= 0, got " + s);
+        }
+        return Duration.ofMillis(Math.round(s * 1000));
+    }
+}

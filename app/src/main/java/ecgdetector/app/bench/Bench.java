@@ -1,0 +1,612 @@
+package ecgdetector.app.bench;
+
+import ecgdetector.broker.EcgTopics;
+import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.Json;
+import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.config.StreamerConfig.Setting;
+import ecgdetector.trainer.Recipe;
+import ecgdetector.trainer.TrainingJob;
+import ecgdetector.trainer.TrainingOptions;
+import ecgdetector.trainer.TrainingResult;
+import ecgdetector.trainer.data.DataSource;
+import ecgdetector.trainer.data.EcgCsv;
+import ecgdetector.trainer.data.EcgDataset;
+import ecgdetector.trainer.model.EpochListener;
+import ecgdetector.trainer.release.ReleaseFolder;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * {@code ./ecg bench}: how fast the streamer scores real ECG5000 beats with the real model, end to end through
+ * Kafka, against what the same Kafka Streams setup can do at all, and where the time and memory go.
+ *
+ * <p>In one run, so that the ratios compare figures taken under the same conditions:
+ * <ol>
+ *   <li><b>inference</b>: the DJL predictor alone at several batch sizes, in this JVM;</li>
+ *   <li>on the broker (embedded in this JVM unless {@code --bootstrap-servers}), for each repetition:
+ *       <b>pass-through</b>, <b>streamer</b> (batched) and <b>per-record</b> (batch size 1). Each writes
+ *       its input (raw ecg.csv lines) to fresh topics <em>before</em> the application starts, then starts it
+ *       in a child JVM with a fresh application id, and counts its outputs with a read_committed consumer:
+ *       throughput = windows / (time from the application consuming to its last output readable);</li>
+ *   <li><b>latency</b>: the streamer again, fed at fixed rates; produce time -> score readable.</li>
+ * </ol>
+ * The applications run in a JVM of their own ({@link BenchChild}) so that their memory is their own;
+ * topics and state are deleted after each phase.
+ */
+public final class Bench {
+
+    public static final String PHASE_INFERENCE = "inference";
+    public static final String PHASE_PASS_THROUGH = "passthrough";
+    public static final String PHASE_STREAMER = "streamer";
+    public static final String PHASE_PER_RECORD = "per-record";
+    public static final String PHASE_LATENCY = "latency";
+    public static final List<String> ALL_PHASES =
+            List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER, PHASE_PER_RECORD, PHASE_LATENCY);
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final double MB = 1024 * 1024;
+
+    /**
+     * @param data             path or URL of ecg.csv, as for {@code train}; empty = $ECG_DATA or the cached download
+     * @param out              bench.json, the children's logs and (with {@code jfr}) recordings go here
+     * @param trainDir         where the release is trained, or reused from when it matches
+     * @param windows          windows per throughput phase (pass-through and batched streamer)
+     * @param perRecordWindows windows of the batch-size-1 phase
+     * @param patients         record keys the windows are spread over
+     * @param repeat           how many times the three throughput phases run, in turn
+     * @param latencyRates     input rates of the latency phases, windows/s
+     * @param latencyCommitIntervalsMs commit intervals the latency phases are run with (each with each rate)
+     * @param childJvmOptions  options of the measured JVMs (heap size, GC)
+     * @param appConfig        Kafka Streams or {@code ecg.*} settings of every measured app, over the bench's own
+     * @param jfr              record the throughput phases' JVMs with Java Flight Recorder and summarise
+     *                         the measured interval ({@link JfrSummary})
+     */
+    public record Settings(Optional<String> data, Path out, Path trainDir, Recipe recipe, boolean retrain,
+            Optional<String> bootstrapServers, Properties kafka, Set<String> phases, long windows,
+            long perRecordWindows, int partitions, int threads, int batchSize, long batchWaitMs,
+            long commitIntervalMs, int patients, int repeat, List<Integer> inferenceBatchSizes,
+            Duration inferenceTime, List<Double> latencyRates, List<Long> latencyCommitIntervalsMs,
+            Duration latencyWarmup, Duration latencyTime, List<String> childJvmOptions,
+            Map<String, String> appConfig, boolean jfr, Duration phaseTimeout) {
+
+        public Settings {
+            if (windows < 1 || perRecordWindows < 1) {
+                throw new IllegalArgumentException("--windows and --per-record-windows must be at least 1");
+            }
+            if (partitions < 1 || threads < 1 || batchSize < 1 || batchWaitMs < 0 || commitIntervalMs < 0
+                    || patients < 1 || repeat < 1) {
+                throw new IllegalArgumentException("--partitions, --threads, --batch-size, --patients and --repeat"
+                        + " must be at least 1; --batch-wait-ms and --commit-interval-ms at least 0");
+            }
+            for (String phase : phases) {
+                if (!ALL_PHASES.contains(phase)) {
+                    throw new IllegalArgumentException("unknown phase '" + phase + "'; known: " + ALL_PHASES);
+                }
+            }
+            if (latencyRates.stream().anyMatch(r -> !(r > 0))) {
+                throw new IllegalArgumentException("--latency-rates must be positive, got " + latencyRates);
+            }
+            phases = Set.copyOf(phases);
+            appConfig = Map.copyOf(appConfig);
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("phases", ALL_PHASES.stream().filter(phases::contains).toList());
+            m.put("windows", windows);
+            m.put("perRecordWindows", perRecordWindows);
+            m.put("partitions", partitions);
+            m.put("threads", threads);
+            m.put("batchSize", batchSize);
+            m.put("batchWaitMs", batchWaitMs);
+            m.put("commitIntervalMs", commitIntervalMs);
+            m.put("patients", patients);
+            m.put("repeat", repeat);
+            m.put("inferenceBatchSizes", inferenceBatchSizes);
+            m.put("inferenceSeconds", inferenceTime.toMillis() / 1000.0);
+            m.put("latencyRates", latencyRates);
+            m.put("latencyCommitIntervalsMs", latencyCommitIntervalsMs);
+            m.put("latencyWarmupSeconds", latencyWarmup.toMillis() / 1000.0);
+            m.put("latencySeconds", latencyTime.toMillis() / 1000.0);
+            m.put("childJvmOptions", childJvmOptions);
+            m.put("appConfig", appConfig);
+            m.put("recipe", recipe.id());
+            return m;
+        }
+    }
+
+    private final Settings settings;
+    private final PrintStream console;
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
+
+    public Bench(Settings settings, PrintStream console) {
+        this.settings = settings;
+        this.console = console;
+    }
+
+    public BenchReport run() throws Exception {
+        Instant startedAt = Instant.now();
+        Double loadStart = load();
+        Path out = settings.out().toAbsolutePath();
+        Files.createDirectories(out);
+        Path logs = out.resolve("logs");
+
+        Path dataFile = DataSource.standard(console::println).resolve(settings.data());
+        EcgDataset dataset = EcgCsv.read(dataFile);
+        List<String> lines = Files.readAllLines(dataFile, StandardCharsets.UTF_8).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        TrainingResult trained = model(dataset);
+        step(String.format(Locale.ROOT, "Model %s; input: the %d lines of %s as they are, in turn",
+                trained.release().version(), lines.size(), dataFile));
+
+        List<BenchReport.InferencePoint> inference = new ArrayList<>();
+        if (settings.phases().contains(PHASE_INFERENCE)) {
+            step("Inference alone: one DJL predictor on this thread, " + settings.inferenceTime().toMillis()
+                    + " ms per batch size, after a warm-up");
+            for (InferenceBench.Result r : new InferenceBench(trained.release(), dataset.beats().beats(), console)
+                    .run(settings.inferenceBatchSizes(), settings.inferenceTime())) {
+                inference.add(new BenchReport.InferencePoint(r.batchSize(), r.windowsPerSec(), r.msPerCall(),
+                        r.calls()));
+            }
+        }
+
+        List<BenchReport.Phase> phases = new ArrayList<>();
+        List<BenchReport.Latency> latencies = new ArrayList<>();
+        Map<String, String> files = new LinkedHashMap<>();
+        String broker;
+        Files.createDirectories(logs);
+        files.put("kafkaLog", logs.resolve("kafka.log").toString());
+        try (LogRouting routing = LogRouting.toFile(logs.resolve("kafka.log"));
+                Cluster cluster = Cluster.start(settings, console)) {
+            broker = cluster.broker() != null ? "embedded in the bench JVM (" + cluster.bootstrapServers() + ")"
+                    : cluster.bootstrapServers();
+            Properties client = cluster.client();
+            String modelsTopic = "bench-" + runId + ".ecg.models";
+            ReleaseTopic.Published published = new ReleaseTopic(client, modelsTopic).publish(trained.release());
+            step("Published " + published.version() + " to " + published.topic());
+            PhaseRunner runner = new PhaseRunner(client, modelsTopic, lines, logs, out.resolve(".bench-state"));
+            try {
+                for (int r = 1; r <= settings.repeat(); r++) {
+                    if (settings.phases().contains(PHASE_PASS_THROUGH)) {
+                        phases.add(runner.throughput(PHASE_PASS_THROUGH, r, settings.windows(), settings.batchSize()));
+                    }
+                    if (settings.phases().contains(PHASE_STREAMER)) {
+                        phases.add(runner.throughput(PHASE_STREAMER, r, settings.windows(), settings.batchSize()));
+                    }
+                    if (settings.phases().contains(PHASE_PER_RECORD)) {
+                        phases.add(runner.throughput(PHASE_PER_RECORD, r, settings.perRecordWindows(), 1));
+                    }
+                }
+                if (settings.phases().contains(PHASE_LATENCY)) {
+                    for (long commitMs : settings.latencyCommitIntervalsMs()) {
+                        for (double rate : settings.latencyRates()) {
+                            latencies.add(runner.latency(rate, commitMs));
+                        }
+                    }
+                }
+            } finally {
+                runner.deleteTopics(List.of(modelsTopic));
+                ReleaseFolder.deleteRecursively(out.resolve(".bench-state"));
+            }
+        }
+        files.put("report", out.resolve("bench.json").toString());
+        files.put("logs", logs.toString());
+        BenchReport report = report(startedAt, loadStart, broker, trained, inference, phases, latencies, files);
+        Files.write(out.resolve("bench.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        return report;
+    }
+
+    private TrainingResult model(EcgDataset dataset) throws Exception {
+        TrainingOptions options = TrainingOptions.of(settings.recipe(), settings.data(), settings.trainDir());
+        TrainingJob job = new TrainingJob(console, EpochListener.SILENT);
+        Optional<TrainingResult> reused = settings.retrain() ? Optional.empty() : job.reuse(options, dataset);
+        if (reused.isPresent()) {
+            step("Reusing the release in " + settings.trainDir() + " (same data and settings)");
+            return reused.get();
+        }
+        step("Training the detector (" + options.recipe().id() + " recipe) into " + settings.trainDir());
+        return job.run(options, dataset);
+    }
+
+    /** Runs one application under test at a time and measures it. */
+    private final class PhaseRunner {
+        private final Properties client;
+        private final String modelsTopic;
+        private final List<String> lines;
+        private final Path logs;
+        private final Path stateRoot;
+
+        PhaseRunner(Properties client, String modelsTopic, List<String> lines, Path logs, Path stateRoot) {
+            this.client = client;
+            this.modelsTopic = modelsTopic;
+            this.lines = lines;
+            this.logs = logs;
+            this.stateRoot = stateRoot;
+        }
+
+        BenchReport.Phase throughput(String kind, int repeat, long windows, int batchSize) throws Exception {
+            String name = kind + (settings.repeat() > 1 ? "-" + repeat : "");
+            String appId = "bench-" + runId + "-" + name;
+            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
+            createTopics(topics);
+            boolean passThrough = kind.equals(PHASE_PASS_THROUGH);
+            step(String.format(Locale.ROOT, "%s: writing %,d windows to %s (%d partitions), then starting %s",
+                    name, windows, topics.heartbeats(), settings.partitions(),
+                    passThrough ? "a Kafka Streams app that copies them to " + topics.scores()
+                            : "the streamer (batch size " + batchSize + ")"));
+            try {
+                long produceStart = System.nanoTime();
+                try (InputWriter writer = new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 20)) {
+                    writer.sendAll(windows, (done, total) -> console.printf(Locale.ROOT,
+                            "  ... written %,d/%,d%n", done, total));
+                }
+                console.printf(Locale.ROOT, "  written in %.1f s%n", (System.nanoTime() - produceStart) / 1e9);
+
+                Map<String, String> config = appSettings(topics, appId, batchSize, settings.commitIntervalMs());
+                if (passThrough) {
+                    config.put(BenchChild.OUTPUT_TOPIC_KEY, topics.scores());
+                }
+                Double loadAtStart = load();
+                Path jfrFile = settings.jfr() ? logs.resolve(name + ".jfr") : null;
+                try (OutputReader reader = new OutputReader(client,
+                        List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
+                        ChildJvm child = ChildJvm.start(passThrough ? BenchChild.MODE_PASS_THROUGH
+                                : BenchChild.MODE_STREAMER, config, childOptions(jfrFile), logs, name)) {
+                    long readyAt = child.awaitReady(READY_TIMEOUT);
+                    double childCpu0 = child.cpuSeconds().orElse(Double.NaN);
+                    double ownCpu0 = ProcessStats.ownCpuSeconds();
+                    long maxRssKb = 0;
+                    long halfAt = 0;
+                    long deadline = System.nanoTime() + settings.phaseTimeout().toNanos();
+                    long nextProgress = System.nanoTime() + 1_000_000_000L;
+                    while (reader.count(topics.scores()) + reader.count(topics.heartbeatsDlq()) < windows) {
+                        reader.checkHealthy();
+                        if (halfAt == 0 && reader.count(topics.scores()) >= windows / 2) {
+                            halfAt = reader.lastAtMs();
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(String.format(Locale.ROOT,
+                                    "%s: only %d of %d windows came out within %d s; its log: %s", name,
+                                    reader.count(topics.scores()), windows, settings.phaseTimeout().toSeconds(),
+                                    logs.resolve(name + ".log")));
+                        }
+                        if (System.nanoTime() > nextProgress) {
+                            nextProgress += 1_000_000_000L;
+                            long rss = child.rssKb().orElse(0);
+                            maxRssKb = Math.max(maxRssKb, rss);
+                            long done = reader.count(topics.scores());
+                            console.printf(Locale.ROOT, "  ... %,d/%,d out, %,.0f/s so far, RSS %d MB%n", done,
+                                    windows, done * 1000.0 / Math.max(1, System.currentTimeMillis() - readyAt),
+                                    rss / 1024);
+                        }
+                        TimeUnit.MILLISECONDS.sleep(20);
+                    }
+                    long doneAt = reader.lastAtMs();
+                    Double secondHalf = halfAt > 0 && doneAt > halfAt
+                            ? (windows - windows / 2) / ((doneAt - halfAt) / 1000.0) : null;
+                    double childCpu = child.cpuSeconds().orElse(Double.NaN) - childCpu0;
+                    double ownCpu = ProcessStats.ownCpuSeconds() - ownCpu0;
+                    OptionalLong rss = child.rssKb();
+                    maxRssKb = Math.max(maxRssKb, rss.orElse(0));
+                    OptionalLong peak = child.peakRssKb();
+                    Map<String, Long> stats = child.stats();
+                    child.stop(STOP_TIMEOUT);
+                    double seconds = Math.max(0.001, (doneAt - readyAt) / 1000.0);
+                    if (jfrFile != null && Files.isRegularFile(jfrFile)) {
+                        JfrSummary.Profile profile = JfrSummary.summarize(jfrFile, readyAt, doneAt, 25);
+                        profiles.put(name, profile);
+                        Files.writeString(logs.resolve(name + ".profile.txt"), profile.describe());
+                        console.print(profile.describe());
+                    }
+                    BenchReport.Phase phase = new BenchReport.Phase(name, kind, repeat, windows, seconds,
+                            windows / seconds, secondHalf, settings.partitions(), settings.threads(), batchSize,
+                            settings.batchWaitMs(), settings.commitIntervalMs(), finite(childCpu / seconds),
+                            finite(ownCpu / seconds), kbToMb(rss), kbToMb(peak),
+                            maxRssKb > 0 ? maxRssKb / 1024.0 : null, bytesToMb(stats.get("heapUsed")),
+                            bytesToMb(stats.get("heapCommitted")), stats.get("gcCount"), stats.get("gcMs"),
+                            ratio(stats.get("batchedWindows"), stats.get("batches")),
+                            stats.containsKey("inferenceMs") ? stats.get("inferenceMs") / (seconds * 1000) : null,
+                            passThrough ? null : reader.count(topics.alerts()), loadAtStart,
+                            jfrFile == null ? null : jfrFile.toString());
+                    phaseHeap.put(name, stats.get("heapMax"));
+                    console.printf(Locale.ROOT,
+                            "  %s: %,d windows in %.2f s = %,.0f windows/s (app %.2f cores, bench+broker %.2f"
+                                    + " cores, RSS %s MB)%n", name, windows, seconds, windows / seconds,
+                            childCpu / seconds, ownCpu / seconds,
+                            phase.rssMb() == null ? "-" : String.format(Locale.ROOT, "%.0f", phase.rssMb()));
+                    return phase;
+                }
+            } finally {
+                deleteTopics(topicsOf(topics, appId));
+            }
+        }
+
+        BenchReport.Latency latency(double rate, long commitMs) throws Exception {
+            String name = String.format(Locale.ROOT, "latency-%.0f-commit%d", rate, commitMs);
+            String appId = "bench-" + runId + "-" + name;
+            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
+            createTopics(topics);
+            step(String.format(Locale.ROOT, "%s: the streamer fed %.0f windows/s (commit interval %d ms, batch"
+                    + " %d / %d ms), %d s warm-up then %d s measured", name, rate, commitMs, settings.batchSize(),
+                    settings.batchWaitMs(), settings.latencyWarmup().toSeconds(), settings.latencyTime().toSeconds()));
+            try {
+                Map<String, String> config = appSettings(topics, appId, settings.batchSize(), commitMs);
+                Double loadAtStart = load();
+                try (OutputReader reader = new OutputReader(client,
+                        List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), topics.scores());
+                        ChildJvm child = ChildJvm.start(BenchChild.MODE_STREAMER, config, childOptions(null), logs, name);
+                        InputWriter writer = new InputWriter(client, topics.heartbeats(), lines, settings.patients(),
+                                0)) {
+                    child.awaitReady(READY_TIMEOUT);
+                    AtomicBoolean stop = new AtomicBoolean();
+                    Thread sender = new Thread(() -> writer.sendAtRate(rate, stop::get), "bench-sender");
+                    sender.setDaemon(true);
+                    sender.start();
+                    sleepWithProgress(settings.latencyWarmup(), reader, topics.scores(), writer, child);
+                    Map<String, Long> before = child.stats();
+                    long from = System.currentTimeMillis();
+                    sleepWithProgress(settings.latencyTime(), reader, topics.scores(), writer, child);
+                    long to = System.currentTimeMillis();
+                    stop.set(true);
+                    sender.join(30_000);
+                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                    while (reader.count(topics.scores()) + reader.count(topics.heartbeatsDlq()) < writer.sent()) {
+                        reader.checkHealthy();
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(name + ": only " + reader.count(topics.scores()) + " of "
+                                    + writer.sent() + " windows were scored within 60 s of the last one sent");
+                        }
+                        TimeUnit.MILLISECONDS.sleep(20);
+                    }
+                    Map<String, Long> after = child.stats();
+                    OptionalLong rss = child.rssKb();
+                    child.stop(STOP_TIMEOUT);
+                    double[] ms = reader.latenciesProducedBetween(from, to);
+                    double seconds = (to - from) / 1000.0;
+                    BenchReport.Latency l = new BenchReport.Latency(rate, commitMs, settings.batchWaitMs(),
+                            settings.batchSize(), seconds, ms.length, ms.length / seconds, Percentiles.of(ms, 50),
+                            Percentiles.of(ms, 95), Percentiles.of(ms, 99), Percentiles.of(ms, 100), kbToMb(rss),
+                            ratio(delta(after, before, "batchedWindows"), delta(after, before, "batches")),
+                            loadAtStart);
+                    console.printf(Locale.ROOT, "  %s: %d windows at %.0f/s: p50 %s, p95 %s, p99 %s, max %s ms"
+                                    + " (mean batch %s)%n", name, l.windows(), l.achievedRatePerSec(), l.p50Ms(),
+                            l.p95Ms(), l.p99Ms(), l.maxMs(), l.meanBatchSize());
+                    return l;
+                }
+            } finally {
+                deleteTopics(topicsOf(topics, appId));
+            }
+        }
+
+        private void sleepWithProgress(Duration time, OutputReader reader, String counted, InputWriter writer,
+                ChildJvm child) throws InterruptedException {
+            long end = System.nanoTime() + time.toNanos();
+            while (System.nanoTime() < end) {
+                TimeUnit.NANOSECONDS.sleep(Math.min(1_000_000_000L, Math.max(0, end - System.nanoTime())));
+                reader.checkHealthy();
+                console.printf(Locale.ROOT, "  ... sent %,d, scored %,d, RSS %d MB%n", writer.sent(),
+                        reader.count(counted), child.rssKb().orElse(0) / 1024);
+            }
+        }
+
+        private Map<String, String> appSettings(EcgTopics topics, String appId, int batchSize, long commitMs) {
+            Map<String, String> m = new LinkedHashMap<>();
+            client.forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
+            m.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
+            m.put(StreamsConfig.STATE_DIR_CONFIG, stateRoot.resolve(appId).toString());
+            m.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(commitMs));
+            m.put(Setting.TOPIC_HEARTBEATS.key(), topics.heartbeats());
+            m.put(Setting.TOPIC_DLQ.key(), topics.heartbeatsDlq());
+            m.put(Setting.TOPIC_ALERTS.key(), topics.alerts());
+            m.put(Setting.TOPIC_SCORES.key(), topics.scores());
+            m.put(Setting.TOPIC_MODELS.key(), modelsTopic);
+            m.put(Setting.THREADS.key(), String.valueOf(settings.threads()));
+            m.put(Setting.BATCH_SIZE.key(), String.valueOf(batchSize));
+            m.put(Setting.BATCH_WAIT_MS.key(), String.valueOf(settings.batchWaitMs()));
+            m.put(Setting.HTTP_PORT.key(), "-1");
+            m.putAll(settings.appConfig());
+            StreamerConfig.fromMap(m); // fails here, in one line, rather than in the child
+            return m;
+        }
+
+        /** The measured JVM's options; with a file, a flight recording of its whole life, dumped on exit. */
+        private List<String> childOptions(Path jfrFile) {
+            List<String> options = new ArrayList<>(settings.childJvmOptions());
+            if (jfrFile != null) {
+                options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrFile);
+            }
+            return options;
+        }
+
+        /** Creates the phase's topics and waits until each partition has a leader. */
+        private void createTopics(EcgTopics topics) {
+            try (Admin admin = Admin.create(client)) {
+                topics.createAll(admin, settings.partitions());
+            }
+        }
+
+        /** The phase's topics and Kafka Streams' internal topics of its application id. */
+        private List<String> topicsOf(EcgTopics topics, String appId) {
+            List<String> names = new ArrayList<>(topics.names());
+            try (Admin admin = Admin.create(client)) {
+                admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                        .filter(t -> t.startsWith(appId + "-")).forEach(names::add);
+            } catch (Exception e) {
+                console.println("  (could not list the internal topics of " + appId + ": " + e + ")");
+            }
+            return names;
+        }
+
+        void deleteTopics(List<String> names) {
+            try (Admin admin = Admin.create(client)) {
+                admin.deleteTopics(names).all().get(60, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                console.println("  (could not delete topics " + names + ": " + e + ")");
+            }
+        }
+    }
+
+    private final Map<String, Long> phaseHeap = new LinkedHashMap<>();
+    private final Map<String, JfrSummary.Profile> profiles = new LinkedHashMap<>();
+
+    private BenchReport report(Instant startedAt, Double loadStart, String broker, TrainingResult trained,
+            List<BenchReport.InferencePoint> inference, List<BenchReport.Phase> phases,
+            List<BenchReport.Latency> latencies, Map<String, String> files) {
+        List<Double> ratios = new ArrayList<>();
+        List<Double> gains = new ArrayList<>();
+        for (int r = 1; r <= settings.repeat(); r++) {
+            Double pass = rateOf(phases, PHASE_PASS_THROUGH, r);
+            Double streamer = rateOf(phases, PHASE_STREAMER, r);
+            Double perRecord = rateOf(phases, PHASE_PER_RECORD, r);
+            ratios.add(ratio(streamer, pass));
+            gains.add(ratio(streamer, perRecord));
+        }
+        Double passThrough = medianRate(phases, PHASE_PASS_THROUGH);
+        Double streamer = medianRate(phases, PHASE_STREAMER);
+        Double perRecord = medianRate(phases, PHASE_PER_RECORD);
+        Double ratio = Percentiles.median(ratios);
+        Double gain = Percentiles.median(gains);
+        Double gain256 = ratio(inferenceAt(inference, 256), inferenceAt(inference, 1));
+        // Memory: the last full-load streamer phase.
+        BenchReport.Phase last = null;
+        for (BenchReport.Phase p : phases) {
+            if (p.kind().equals(PHASE_STREAMER)) {
+                last = p;
+            }
+        }
+        Double heapMax = last == null ? null : bytesToMb(phaseHeap.get(last.name()));
+
+        List<BenchReport.Target> targets = new ArrayList<>();
+        targets.add(target("streamer", ">= 50,000/s", streamer, streamer == null ? null : streamer >= 50_000));
+        targets.add(target("ratio", ">= 0.60", ratio, ratio == null ? null : ratio >= 0.6));
+        targets.add(target("batching", ">= 5x", gain, gain == null ? null : gain >= 5));
+        targets.add(target("inference", ">= 30x", gain256, gain256 == null ? null : gain256 >= 30));
+        for (BenchReport.Latency l : latencies) {
+            if (l.ratePerSec() <= 1000) {
+                targets.add(target(BenchReport.latencyKey(l), "p99 <= 100 ms", l.p99Ms(),
+                        l.p99Ms() == null ? null : l.p99Ms() <= 100));
+            }
+        }
+        Double rss = last == null ? null : last.rssMb();
+        targets.add(target("rss", "<= 512 MB", rss, rss == null ? null : rss <= 512));
+
+        BenchReport.Machine machine = new BenchReport.Machine(Runtime.getRuntime().availableProcessors(),
+                ProcessStats.cpuModel(), ProcessStats.memTotalMb().isPresent()
+                        ? ProcessStats.memTotalMb().getAsLong() : null,
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"),
+                System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
+                broker, loadStart, load());
+        return new BenchReport(BenchReport.FORMAT_VERSION, startedAt.toString(),
+                Duration.between(startedAt, Instant.now()).toMillis() / 1000.0, machine, settings.describe(),
+                trained.release().version(), passThrough, streamer, ratio, perRecord, gain, inference, gain256,
+                latencies, rss, last == null ? null : last.rssPeakMb(), last == null ? null : last.heapUsedMb(),
+                last == null ? null : last.heapCommittedMb(), heapMax, phases, targets,
+                profiles.isEmpty() ? null : profiles, files);
+    }
+
+    private static BenchReport.Target target(String name, String goal, Double value, Boolean met) {
+        return new BenchReport.Target(name, goal, value, met);
+    }
+
+    private static Double rateOf(List<BenchReport.Phase> phases, String kind, int repeat) {
+        return phases.stream().filter(p -> p.kind().equals(kind) && p.repeat() == repeat)
+                .map(BenchReport.Phase::windowsPerSec).findFirst().orElse(null);
+    }
+
+    private static Double medianRate(List<BenchReport.Phase> phases, String kind) {
+        return Percentiles.median(phases.stream().filter(p -> p.kind().equals(kind))
+                .map(BenchReport.Phase::windowsPerSec).collect(Collectors.toList()));
+    }
+
+    private static Double inferenceAt(List<BenchReport.InferencePoint> inference, int batchSize) {
+        return inference.stream().filter(p -> p.batchSize() == batchSize)
+                .map(BenchReport.InferencePoint::windowsPerSec).findFirst().orElse(null);
+    }
+
+    private static Double ratio(Number a, Number b) {
+        if (a == null || b == null || b.doubleValue() == 0) {
+            return null;
+        }
+        return finite(a.doubleValue() / b.doubleValue());
+    }
+
+    private static Long delta(Map<String, Long> after, Map<String, Long> before, String key) {
+        Long a = after.get(key);
+        Long b = before.get(key);
+        return a == null || b == null ? null : a - b;
+    }
+
+    private static Double finite(double x) {
+        return Double.isFinite(x) ? x : null;
+    }
+
+    private static Double kbToMb(OptionalLong kb) {
+        return kb.isPresent() ? kb.getAsLong() / 1024.0 : null;
+    }
+
+    private static Double bytesToMb(Long bytes) {
+        return bytes == null || bytes < 0 ? null : bytes / MB;
+    }
+
+    private static Double load() {
+        OptionalDouble l = ProcessStats.loadAverage();
+        return l.isPresent() ? l.getAsDouble() : null;
+    }
+
+    private void step(String message) {
+        console.println("==> " + message);
+    }
+
+    /** The embedded broker, or the cluster the user named. */
+    private record Cluster(EmbeddedKafkaBroker broker, Properties client) implements AutoCloseable {
+
+        static Cluster start(Settings settings, PrintStream console) {
+            Properties client = new Properties();
+            client.putAll(settings.kafka());
+            if (settings.bootstrapServers().isPresent()) {
+                client.put("bootstrap.servers", settings.bootstrapServers().get());
+                return new Cluster(null, client);
+            }
+            console.println("==> Starting an embedded Kafka broker (KRaft) on 127.0.0.1, in this JVM");
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).build().start();
+            client.putAll(broker.clientProperties());
+            return new Cluster(broker, client);
+        }
+
+        String bootstrapServers() {
+            return client.getProperty("bootstrap.servers");
+        }
+
+        @Override
+        public void close() {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+}

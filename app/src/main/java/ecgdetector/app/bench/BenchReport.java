@@ -1,0 +1,166 @@
+package ecgdetector.app.bench;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The outcome of {@code ./ecg bench}, as printed and as {@code bench.json}. Figures that were not measured
+ * (a phase left out, a platform without {@code /proc}) are null, never NaN, so the JSON stays valid.
+ *
+ * @param passThroughWindowsPerSec the ceiling: a Kafka Streams application with the streamer's configuration
+ *                                 that only copies the input records to an output topic
+ * @param streamerWindowsPerSec    the streamer, batched, end to end: windows / (time from the application
+ *                                 consuming to the last score readable by a read_committed consumer)
+ * @param ratioToPassThrough       streamer / pass-through, per repetition, median over repetitions
+ * @param perRecordWindowsPerSec   the streamer with batch size 1
+ * @param batchingGain             streamer / per-record, per repetition, median over repetitions
+ * @param inferenceGain256         inference windows/s at batch 256 over batch 1
+ * @param rssMb                    resident memory of the streamer's JVM at the end of its full-load phase
+ * @param rssPeakMb                its high-water mark (VmHWM) over the whole phase, start-up included
+ */
+public record BenchReport(
+        int formatVersion,
+        String startedAt,
+        double durationSeconds,
+        Machine machine,
+        Map<String, Object> settings,
+        String modelVersion,
+        Double passThroughWindowsPerSec,
+        Double streamerWindowsPerSec,
+        Double ratioToPassThrough,
+        Double perRecordWindowsPerSec,
+        Double batchingGain,
+        List<InferencePoint> inference,
+        Double inferenceGain256,
+        List<Latency> latency,
+        Double rssMb,
+        Double rssPeakMb,
+        Double heapUsedMb,
+        Double heapCommittedMb,
+        Double heapMaxMb,
+        List<Phase> phases,
+        List<Target> targets,
+        Map<String, JfrSummary.Profile> profiles,
+        Map<String, String> files) {
+
+    public static final int FORMAT_VERSION = 1;
+
+    /**
+     * @param loadAverageStart 1-minute load average before the first measurement: above the core count, the
+     *                         machine was busy with something else and the figures are low
+     */
+    public record Machine(int cores, String cpu, Long memTotalMb, String os, String java, String broker,
+            Double loadAverageStart, Double loadAverageEnd) {
+    }
+
+    /** The predictor alone at one batch size. */
+    public record InferencePoint(int batchSize, double windowsPerSec, double msPerCall, long calls) {
+    }
+
+    /**
+     * Produce time -> score readable by a read_committed consumer, at a fixed input rate.
+     *
+     * @param windows how many windows were produced in the measured interval (after the warm-up) and read
+     */
+    public record Latency(double ratePerSec, long commitIntervalMs, long batchWaitMs, int batchSize,
+            double seconds, long windows, double achievedRatePerSec, Double p50Ms, Double p95Ms, Double p99Ms,
+            Double maxMs, Double rssMb, Double meanBatchSize, Double loadAverage) {
+    }
+
+    /**
+     * One run of an application under test.
+     *
+     * @param seconds         from the application consuming to the last output readable
+     * @param secondHalfWindowsPerSec the rate over the second half of the windows only: start-up and most of
+     *                        the JIT compiler's work left out
+     * @param childCores      CPU seconds of the measured JVM per wall second over that time
+     * @param benchCores      the same for the bench's JVM: the broker (when embedded) and the output reader
+     * @param inferenceShare  the share of {@code seconds} the stream threads spent in inference calls
+     */
+    public record Phase(String name, String kind, int repeat, long windows, double seconds, double windowsPerSec,
+            Double secondHalfWindowsPerSec, int partitions, int threads, int batchSize, long batchWaitMs, long commitIntervalMs,
+            Double childCores, Double benchCores, Double rssMb, Double rssPeakMb, Double rssMaxSampledMb,
+            Double heapUsedMb, Double heapCommittedMb, Long gcCount, Long gcMs, Double meanBatchSize,
+            Double inferenceShare, Long alerts, Double loadAverage, String jfr) {
+    }
+
+    /** One of the targets, held against what was measured; {@code met} is null if not measured. */
+    public record Target(String name, String goal, Double value, Boolean met) {
+    }
+
+    /** The table printed at the end of a run. */
+    public String table() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "%necg bench: %d cores (%s), load %s -> %s, broker %s, model %s%n",
+                machine.cores(), machine.cpu(), num(machine.loadAverageStart(), "%.2f"),
+                num(machine.loadAverageEnd(), "%.2f"), machine.broker(), modelVersion));
+        s.append(String.format(Locale.ROOT, "  settings: %s%n%n", settings));
+        row(s, "figure", "value", "target", "");
+        row(s, "pass-through ceiling", rate(passThroughWindowsPerSec), "", "");
+        row(s, "streamer, batched, end to end", rate(streamerWindowsPerSec), goal("streamer"), met("streamer"));
+        row(s, "  ratio to pass-through", num(ratioToPassThrough, "%.2f"), goal("ratio"), met("ratio"));
+        row(s, "streamer, batch size 1", rate(perRecordWindowsPerSec), "", "");
+        row(s, "  batching gain", times(batchingGain), goal("batching"), met("batching"));
+        for (InferencePoint p : inference) {
+            row(s, "inference alone, batch " + p.batchSize(), rate(p.windowsPerSec()),
+                    String.format(Locale.ROOT, "%.3f ms/call", p.msPerCall()), "");
+        }
+        row(s, "  inference gain, 256 over 1", times(inferenceGain256), goal("inference"), met("inference"));
+        for (Latency l : latency) {
+            String name = String.format(Locale.ROOT, "latency @ %.0f/s, commit %d ms", l.ratePerSec(),
+                    l.commitIntervalMs());
+            String value = String.format(Locale.ROOT, "p50 %s  p95 %s  p99 %s ms", num(l.p50Ms(), "%.0f"),
+                    num(l.p95Ms(), "%.0f"), num(l.p99Ms(), "%.0f"));
+            String key = latencyKey(l);
+            row(s, name, value, goal(key), met(key));
+        }
+        row(s, "streamer RSS at end of full load", num(rssMb, "%.0f MB"), goal("rss"), met("rss"));
+        row(s, "  RSS peak (VmHWM)", num(rssPeakMb, "%.0f MB"), "", "");
+        row(s, "  heap used / committed / max", num(heapUsedMb, "%.0f") + " / " + num(heapCommittedMb, "%.0f")
+                + " / " + num(heapMaxMb, "%.0f MB"), "", "");
+        s.append(System.lineSeparator()).append("  phases:").append(System.lineSeparator());
+        for (Phase p : phases) {
+            s.append(String.format(Locale.ROOT,
+                    "    %-18s %,9d windows in %6.2f s = %,7.0f/s (2nd half %s/s); cores: app %s,"
+                            + " bench+broker %s; mean batch %s; inference %s of the time; RSS %s MB%n",
+                    p.name(), p.windows(), p.seconds(), p.windowsPerSec(),
+                    num(p.secondHalfWindowsPerSec(), "%,.0f"), num(p.childCores(), "%.2f"),
+                    num(p.benchCores(), "%.2f"), num(p.meanBatchSize(), "%.1f"),
+                    p.inferenceShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.inferenceShare()),
+                    num(p.rssMb(), "%.0f")));
+        }
+        files.forEach((what, where) -> s.append("  ").append(what).append(": ").append(where)
+                .append(System.lineSeparator()));
+        return s.toString();
+    }
+
+    static String latencyKey(Latency l) {
+        return String.format(Locale.ROOT, "latency@%.0f/commit%d", l.ratePerSec(), l.commitIntervalMs());
+    }
+
+    private String goal(String name) {
+        return targets.stream().filter(t -> t.name().equals(name)).map(Target::goal).findFirst().orElse("");
+    }
+
+    private String met(String name) {
+        return targets.stream().filter(t -> t.name().equals(name)).findFirst()
+                .map(t -> t.met() == null ? "not measured" : t.met() ? "met" : "NOT MET").orElse("");
+    }
+
+    private static void row(StringBuilder s, String name, String value, String goal, String met) {
+        s.append(String.format(Locale.ROOT, "  %-34s %-32s %-16s %s%n", name, value, goal, met));
+    }
+
+    private static String rate(Double perSec) {
+        return perSec == null ? "-" : String.format(Locale.ROOT, "%,.0f windows/s", perSec);
+    }
+
+    private static String times(Double x) {
+        return x == null ? "-" : String.format(Locale.ROOT, "%.1fx", x);
+    }
+
+    private static String num(Double x, String format) {
+        return x == null ? "-" : String.format(Locale.ROOT, format, x);
+    }
+}

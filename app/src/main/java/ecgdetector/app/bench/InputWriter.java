@@ -1,0 +1,129 @@
+package ecgdetector.app.bench;
+
+import ecgdetector.app.replay.PatientKeys;
+import ecgdetector.app.replay.RateLimiter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes heartbeat windows to an input topic: the lines of ecg.csv as they are (one line, one record),
+ * taken in turn and started again at the end, keyed {@code patient-0001 ...} over a number of patients so
+ * the records spread over the partitions, as {@code ./ecg replay} sends them.
+ */
+final class InputWriter implements AutoCloseable {
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final byte[][] lines;
+    private final byte[][] keys;
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private long sent;
+
+    /**
+     * @param lingerMs how long the producer may hold records to batch them: long for bulk loading, short
+     *                 when every record's produce time counts
+     */
+    InputWriter(Properties client, String topic, List<String> lines, int patients, int lingerMs) {
+        Properties props = new Properties();
+        props.putAll(client);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // One request in flight: on a topic created a moment ago the first batch to a partition can still meet
+        // NOT_LEADER_OR_FOLLOWER; with more in flight a later batch may then be written first, and the retried
+        // first one is refused as out of sequence for ever (seen with Kafka 4.3 on one broker).
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+        this.producer = new KafkaProducer<>(props);
+        producer.partitionsFor(topic);
+        this.topic = topic;
+        this.lines = new byte[lines.size()][];
+        for (int i = 0; i < lines.size(); i++) {
+            this.lines[i] = lines.get(i).getBytes(StandardCharsets.UTF_8);
+        }
+        PatientKeys patientKeys = PatientKeys.of(patients);
+        this.keys = new byte[Math.max(1, patients)][];
+        for (int i = 0; i < keys.length; i++) {
+            String key = patientKeys.keyFor(i);
+            keys[i] = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Sends the next record; its timestamp is the time of this call. */
+    void sendNext() {
+        int line = (int) (sent % lines.length);
+        int key = (int) (sent % keys.length);
+        sent++;
+        producer.send(new ProducerRecord<>(topic, keys[key], lines[line]), (meta, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            } else {
+                acknowledged.incrementAndGet();
+            }
+        });
+    }
+
+    /** Sends {@code count} records as fast as the cluster takes them and waits until all are acknowledged. */
+    void sendAll(long count, Progress progress) {
+        long last = System.nanoTime();
+        for (long i = 0; i < count; i++) {
+            sendNext();
+            if ((i & 1023) == 0 && System.nanoTime() - last > 1_000_000_000L) {
+                last = System.nanoTime();
+                progress.report(acknowledged.get(), count);
+                checkHealthy();
+            }
+        }
+        producer.flush();
+        checkHealthy();
+    }
+
+    /** Sends at {@code perSecond} (on a fixed schedule, see {@link RateLimiter}) until {@code stop} is true. */
+    void sendAtRate(double perSecond, BooleanSupplier stop) {
+        RateLimiter limiter = RateLimiter.perSecond(perSecond, RateLimiter.SYSTEM);
+        while (!stop.getAsBoolean()) {
+            if (!limiter.acquire(stop)) {
+                break;
+            }
+            sendNext();
+        }
+        producer.flush();
+        checkHealthy();
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    long acknowledged() {
+        return acknowledged.get();
+    }
+
+    private void checkHealthy() {
+        Exception e = failure.get();
+        if (e != null) {
+            throw new IllegalStateException("writing to " + topic + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+
+    interface Progress {
+        void report(long done, long total);
+    }
+}

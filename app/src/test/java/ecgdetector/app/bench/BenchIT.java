@@ -1,0 +1,85 @@
+package ecgdetector.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.schemas.Json;
+import ecgdetector.trainer.Recipe;
+import ecgdetector.trainer.data.EcgDataset;
+import ecgdetector.trainer.testing.TestReleases;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A smoke run of the bench with tiny counts: every phase completes and bench.json holds every figure as a
+ * number. No timing is asserted: CI machines are shared and the counts are far too small to mean anything.
+ */
+class BenchIT {
+
+    @TempDir
+    Path tmp;
+
+    private static final PrintStream QUIET = new PrintStream(PrintStream.nullOutputStream());
+
+    @Test
+    void aShortRunCompletesAndWritesEveryFigureAsANumber() throws Exception {
+        Path data = syntheticCsv();
+        Path out = tmp.resolve("bench");
+        Bench.Settings settings = new Bench.Settings(Optional.of(data.toString()), out, tmp.resolve("train"),
+                Recipe.NOTEBOOK, false, Optional.empty(), new Properties(), Set.copyOf(Bench.ALL_PHASES),
+                2000, 500, 2, 1, 256, 50, 100, 20, 1, List.of(1, 32, 256, 1024), Duration.ofMillis(200),
+                List.of(500.0), List.of(100L), Duration.ofSeconds(1), Duration.ofSeconds(2),
+                List.of("-Xmx256m"), Map.of(), false, Duration.ofSeconds(180));
+
+        BenchReport report = new Bench(settings, QUIET).run();
+
+        assertThat(report.phases()).extracting(BenchReport.Phase::kind)
+                .containsExactly(Bench.PHASE_PASS_THROUGH, Bench.PHASE_STREAMER, Bench.PHASE_PER_RECORD);
+        assertThat(report.table()).contains("pass-through ceiling", "batching gain", "latency @ 500/s");
+
+        JsonNode json = Json.mapper().readTree(out.resolve("bench.json").toFile());
+        for (String field : List.of("passThroughWindowsPerSec", "streamerWindowsPerSec", "ratioToPassThrough",
+                "perRecordWindowsPerSec", "batchingGain", "inferenceGain256", "durationSeconds")) {
+            assertThat(json.path(field).isNumber()).as("bench.json %s is a number: %s", field, json.get(field))
+                    .isTrue();
+        }
+        assertThat(json.path("inference")).hasSize(4);
+        for (JsonNode point : json.path("inference")) {
+            assertThat(point.path("batchSize").isNumber()).isTrue();
+            assertThat(point.path("windowsPerSec").isNumber()).isTrue();
+        }
+        assertThat(json.path("latency")).hasSize(1);
+        JsonNode latency = json.path("latency").get(0);
+        for (String field : List.of("ratePerSec", "commitIntervalMs", "windows", "p50Ms", "p95Ms", "p99Ms")) {
+            assertThat(latency.path(field).isNumber()).as("latency %s is a number: %s", field, latency.get(field))
+                    .isTrue();
+        }
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            for (String field : List.of("rssMb", "rssPeakMb", "heapUsedMb", "heapCommittedMb", "heapMaxMb")) {
+                assertThat(json.path(field).isNumber()).as("bench.json %s is a number: %s", field,
+                        json.get(field)).isTrue();
+            }
+        }
+        assertThat(json.path("targets")).isNotEmpty();
+        assertThat(json.path("machine").path("cores").isNumber()).isTrue();
+    }
+
+    private Path syntheticCsv() throws Exception {
+        EcgDataset data = TestReleases.syntheticDataset(21);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < data.beats().size(); i++) {
+            lines.add(TestReleases.csvLine(data.beats().beats()[i], data.beats().normal()[i]));
+        }
+        return Files.write(tmp.resolve("ecg.csv"), lines);
+    }
+}
