@@ -1,7 +1,7 @@
 package ecgdetector.app.bench;
 
+import ecgdetector.app.KafkaCluster;
 import ecgdetector.broker.EcgTopics;
-import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;
 import ecgdetector.streamer.config.StreamerConfig;
@@ -62,6 +62,8 @@ public final class Bench {
     public static final String PHASE_STREAMER = "streamer";
     public static final String PHASE_PER_RECORD = "per-record";
     public static final String PHASE_LATENCY = "latency";
+    /** A pass-through run before the measured ones, not reported: warms up the broker. */
+    static final String PHASE_WARMUP = "warmup";
     public static final List<String> ALL_PHASES =
             List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER, PHASE_PER_RECORD, PHASE_LATENCY);
 
@@ -74,6 +76,7 @@ public final class Bench {
      * @param out              bench.json, the children's logs and (with {@code jfr}) recordings go here
      * @param trainDir         where the release is trained, or reused from when it matches
      * @param windows          windows per throughput phase (pass-through and batched streamer)
+     * @param warmupWindows    windows of an unreported pass-through run first, to warm the broker up (0: none)
      * @param perRecordWindows windows of the batch-size-1 phase
      * @param patients         record keys the windows are spread over
      * @param repeat           how many times the three throughput phases run, in turn
@@ -86,14 +89,14 @@ public final class Bench {
      */
     public record Settings(Optional<String> data, Path out, Path trainDir, Recipe recipe, boolean retrain,
             Optional<String> bootstrapServers, Properties kafka, Set<String> phases, long windows,
-            long perRecordWindows, int partitions, int threads, int batchSize, long batchWaitMs,
+            long warmupWindows, long perRecordWindows, int partitions, int threads, int batchSize, long batchWaitMs,
             long commitIntervalMs, int patients, int repeat, List<Integer> inferenceBatchSizes,
             Duration inferenceTime, List<Double> latencyRates, List<Long> latencyCommitIntervalsMs,
             Duration latencyWarmup, Duration latencyTime, List<String> childJvmOptions,
             Map<String, String> appConfig, boolean jfr, Duration phaseTimeout) {
 
         public Settings {
-            if (windows < 1 || perRecordWindows < 1) {
+            if (windows < 1 || perRecordWindows < 1 || warmupWindows < 0) {
                 throw new IllegalArgumentException("--windows and --per-record-windows must be at least 1");
             }
             if (partitions < 1 || threads < 1 || batchSize < 1 || batchWaitMs < 0 || commitIntervalMs < 0
@@ -117,6 +120,7 @@ public final class Bench {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("phases", ALL_PHASES.stream().filter(phases::contains).toList());
             m.put("windows", windows);
+            m.put("warmupWindows", warmupWindows);
             m.put("perRecordWindows", perRecordWindows);
             m.put("partitions", partitions);
             m.put("threads", threads);
@@ -180,7 +184,8 @@ public final class Bench {
         Files.createDirectories(logs);
         files.put("kafkaLog", logs.resolve("kafka.log").toString());
         try (LogRouting routing = LogRouting.toFile(logs.resolve("kafka.log"));
-                Cluster cluster = Cluster.start(settings, console)) {
+                KafkaCluster cluster =
+                        KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
             broker = cluster.broker() != null ? "embedded in the bench JVM (" + cluster.bootstrapServers() + ")"
                     : cluster.bootstrapServers();
             Properties client = cluster.client();
@@ -189,6 +194,13 @@ public final class Bench {
             step("Published " + published.version() + " to " + published.topic());
             PhaseRunner runner = new PhaseRunner(client, modelsTopic, lines, logs, out.resolve(".bench-state"));
             try {
+                boolean throughputPhases = settings.phases().stream().anyMatch(
+                        p -> p.equals(PHASE_PASS_THROUGH) || p.equals(PHASE_STREAMER) || p.equals(PHASE_PER_RECORD));
+                if (throughputPhases && settings.warmupWindows() > 0) {
+                    // The broker shares this JVM: its code is as cold as the apps' at first. Without this the
+                    // first phase (the pass-through) pays for the broker's JIT warm-up and the ceiling reads low.
+                    runner.throughput(PHASE_WARMUP, 0, settings.warmupWindows(), settings.batchSize());
+                }
                 for (int r = 1; r <= settings.repeat(); r++) {
                     if (settings.phases().contains(PHASE_PASS_THROUGH)) {
                         phases.add(runner.throughput(PHASE_PASS_THROUGH, r, settings.windows(), settings.batchSize()));
@@ -249,13 +261,13 @@ public final class Bench {
         }
 
         BenchReport.Phase throughput(String kind, int repeat, long windows, int batchSize) throws Exception {
-            String name = kind + (settings.repeat() > 1 ? "-" + repeat : "");
+            String name = kind + (settings.repeat() > 1 && repeat > 0 ? "-" + repeat : "");
             String appId = "bench-" + runId + "-" + name;
             EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
             createTopics(topics);
-            boolean passThrough = kind.equals(PHASE_PASS_THROUGH);
+            boolean passThrough = kind.equals(PHASE_PASS_THROUGH) || kind.equals(PHASE_WARMUP);
             step(String.format(Locale.ROOT, "%s: writing %,d windows to %s (%d partitions), then starting %s",
-                    name, windows, topics.heartbeats(), settings.partitions(),
+                    kind.equals(PHASE_WARMUP) ? "warm-up (not reported)" : name, windows, topics.heartbeats(), settings.partitions(),
                     passThrough ? "a Kafka Streams app that copies them to " + topics.scores()
                             : "the streamer (batch size " + batchSize + ")"));
             try {
@@ -271,7 +283,7 @@ public final class Bench {
                     config.put(BenchChild.OUTPUT_TOPIC_KEY, topics.scores());
                 }
                 Double loadAtStart = load();
-                Path jfrFile = settings.jfr() ? logs.resolve(name + ".jfr") : null;
+                Path jfrFile = settings.jfr() && !kind.equals(PHASE_WARMUP) ? logs.resolve(name + ".jfr") : null;
                 try (OutputReader reader = new OutputReader(client,
                         List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
                         ChildJvm child = ChildJvm.start(passThrough ? BenchChild.MODE_PASS_THROUGH
@@ -580,33 +592,5 @@ public final class Bench {
 
     private void step(String message) {
         console.println("==> " + message);
-    }
-
-    /** The embedded broker, or the cluster the user named. */
-    private record Cluster(EmbeddedKafkaBroker broker, Properties client) implements AutoCloseable {
-
-        static Cluster start(Settings settings, PrintStream console) {
-            Properties client = new Properties();
-            client.putAll(settings.kafka());
-            if (settings.bootstrapServers().isPresent()) {
-                client.put("bootstrap.servers", settings.bootstrapServers().get());
-                return new Cluster(null, client);
-            }
-            console.println("==> Starting an embedded Kafka broker (KRaft) on 127.0.0.1, in this JVM");
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).build().start();
-            client.putAll(broker.clientProperties());
-            return new Cluster(broker, client);
-        }
-
-        String bootstrapServers() {
-            return client.getProperty("bootstrap.servers");
-        }
-
-        @Override
-        public void close() {
-            if (broker != null) {
-                broker.close();
-            }
-        }
     }
 }

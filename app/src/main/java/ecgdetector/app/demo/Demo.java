@@ -1,10 +1,10 @@
 package ecgdetector.app.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ecgdetector.app.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.broker.EcgTopics;
-import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;
 import ecgdetector.streamer.StreamerApp;
@@ -91,8 +91,9 @@ public final class Demo {
         // Not under /tmp: Kafka Streams warns that an OS may clear it under a running application.
         Path stateDir = Files.createTempDirectory(
                 Files.createDirectories(settings.out().toAbsolutePath()), ".streams-state-");
-        try (Cluster cluster = Cluster.start(settings, console)) {
-            Properties client = cluster.clientProperties();
+        try (KafkaCluster cluster =
+                        KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
+            Properties client = cluster.client();
             EcgTopics topics = EcgTopics.defaults();
             try (Admin admin = Admin.create(client)) {
                 topics.createAll(admin, EcgTopics.DEFAULT_DATA_PARTITIONS);
@@ -301,37 +302,5 @@ public final class Demo {
 
     private void step(String message) {
         console.println("==> " + message);
-    }
-
-    /** The embedded broker, or the cluster the user named. */
-    private record Cluster(EmbeddedKafkaBroker broker, Properties client) implements AutoCloseable {
-
-        static Cluster start(Settings settings, PrintStream console) {
-            Properties client = new Properties();
-            client.putAll(settings.kafka());
-            if (settings.bootstrapServers().isPresent()) {
-                client.put("bootstrap.servers", settings.bootstrapServers().get());
-                return new Cluster(null, client);
-            }
-            console.println("==> Starting an embedded Kafka broker (KRaft) on 127.0.0.1");
-            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).build().start();
-            client.putAll(broker.clientProperties());
-            return new Cluster(broker, client);
-        }
-
-        Properties clientProperties() {
-            return client;
-        }
-
-        String bootstrapServers() {
-            return client.getProperty("bootstrap.servers");
-        }
-
-        @Override
-        public void close() {
-            if (broker != null) {
-                broker.close();
-            }
-        }
     }
 }
