@@ -52,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
                     + " and recipe (default: ${DEFAULT-VALUE}, the demo's).")
     Path trainDir;
 
-    @Option(names = "--recipe", defaultValue = "improved",
+    @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "improved",
             description = "Training recipe, as for train (default ${DEFAULT-VALUE}).")
     String recipe;
 
@@ -63,53 +63,58 @@ final class BenchCommand implements Callable<Integer> {
             description = "Phases to run (default all): inference, passthrough, streamer, per-record, latency.")
     List<String> phases = new ArrayList<>(Bench.ALL_PHASES);
 
-    @Option(names = "--windows", defaultValue = "200000",
+    @Option(names = "--windows", paramLabel = "N", defaultValue = "200000",
             description = "Windows per throughput phase (default ${DEFAULT-VALUE}).")
     long windows;
 
-    @Option(names = "--per-record-windows", defaultValue = "50000",
+    @Option(names = "--warmup-windows", paramLabel = "N", defaultValue = "50000",
+            description = "Windows of an unreported pass-through run before the measured phases, to warm up"
+                    + " the broker; 0 = none (default ${DEFAULT-VALUE}).")
+    long warmupWindows;
+
+    @Option(names = "--per-record-windows", paramLabel = "N", defaultValue = "50000",
             description = "Windows of the batch-size-1 phase (default ${DEFAULT-VALUE}).")
     long perRecordWindows;
 
-    @Option(names = "--partitions", defaultValue = "3",
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "3",
             description = "Partitions of the input and output topics (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--threads", defaultValue = "1",
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
             description = "Stream threads of the measured apps (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--batch-size", defaultValue = "256",
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256",
             description = "The streamer's batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batch-wait-ms", defaultValue = "100",
+    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "100",
             description = "The streamer's longest batch wait (default ${DEFAULT-VALUE}).")
     long batchWaitMs;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "100",
+    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "100",
             description = "Kafka Streams' commit.interval.ms for every app (default ${DEFAULT-VALUE},"
                     + " its exactly-once default).")
     long commitIntervalMs;
 
-    @Option(names = "--patients", defaultValue = "100",
+    @Option(names = "--patients", paramLabel = "N", defaultValue = "100",
             description = "Record keys the windows are spread over (default ${DEFAULT-VALUE}).")
     int patients;
 
-    @Option(names = "--repeat", defaultValue = "1",
+    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
             description = "Runs of the three throughput phases, in turn; medians are reported"
                     + " (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--inference-batch-sizes", split = ",", defaultValue = "1,32,256,1024",
+    @Option(names = "--inference-batch-sizes", paramLabel = "N", split = ",", defaultValue = "1,32,256,1024",
             description = "Batch sizes of the inference phase (default ${DEFAULT-VALUE}).")
     List<Integer> inferenceBatchSizes;
 
-    @Option(names = "--inference-seconds", defaultValue = "3",
+    @Option(names = "--inference-seconds", paramLabel = "S", defaultValue = "3",
             description = "Measured time per batch size (default ${DEFAULT-VALUE}).")
     double inferenceSeconds;
 
-    @Option(names = "--latency-rates", split = ",", defaultValue = "1000,5000",
+    @Option(names = "--latency-rates", paramLabel = "PER_S", split = ",", defaultValue = "1000,5000",
             description = "Input rates of the latency phases, windows/s (default ${DEFAULT-VALUE}).")
     List<Double> latencyRates;
 
@@ -118,11 +123,11 @@ final class BenchCommand implements Callable<Integer> {
                     + " (default: --commit-interval-ms).")
     List<Long> latencyCommitIntervalsMs;
 
-    @Option(names = "--latency-warmup-seconds", defaultValue = "3",
+    @Option(names = "--latency-warmup-seconds", paramLabel = "S", defaultValue = "3",
             description = "Fed but not measured, per latency phase (default ${DEFAULT-VALUE}).")
     double latencyWarmupSeconds;
 
-    @Option(names = "--latency-seconds", defaultValue = "15",
+    @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "15",
             description = "Measured time per latency phase (default ${DEFAULT-VALUE}).")
     double latencySeconds;
 
@@ -144,7 +149,7 @@ final class BenchCommand implements Callable<Integer> {
             + " (DIR/logs/*.jfr) and print where their CPU went.")
     boolean jfr;
 
-    @Option(names = "--phase-timeout-seconds", defaultValue = "600",
+    @Option(names = "--phase-timeout-seconds", paramLabel = "S", defaultValue = "600",
             description = "Longest a throughput phase may take (default ${DEFAULT-VALUE}).")
     long phaseTimeoutSeconds;
 
@@ -155,7 +160,8 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Bench.Settings settings = new Bench.Settings(Optional.ofNullable(data), out, trainDir,
                 Recipe.fromId(recipe), retrain, Optional.ofNullable(kafka.bootstrapServers()),
-                kafka.clientProperties(), new LinkedHashSet<>(phases), windows, perRecordWindows, partitions,
+                kafka.clientProperties(), new LinkedHashSet<>(phases), windows, warmupWindows, perRecordWindows,
+                partitions,
                 threads, batchSize, batchWaitMs, commitIntervalMs, patients, repeat, inferenceBatchSizes,
                 seconds(inferenceSeconds), latencyRates,
                 latencyCommitIntervalsMs == null ? List.of(commitIntervalMs) : latencyCommitIntervalsMs,

@@ -114,6 +114,11 @@ public final class Bench {
             }
             phases = Set.copyOf(phases);
             appConfig = Map.copyOf(appConfig);
+            String scores = appConfig.get(Setting.SCORES_ENABLED.key());
+            if (scores != null && !scores.trim().equalsIgnoreCase("true")) {
+                throw new IllegalArgumentException("the bench counts the streamer's output on the scores topic;"
+                        + " " + Setting.SCORES_ENABLED.key() + " must stay on");
+            }
         }
 
         Map<String, Object> describe() {
@@ -337,7 +342,7 @@ public final class Bench {
                     BenchReport.Phase phase = new BenchReport.Phase(name, kind, repeat, windows, seconds,
                             windows / seconds, secondHalf, settings.partitions(), settings.threads(), batchSize,
                             settings.batchWaitMs(), settings.commitIntervalMs(), finite(childCpu / seconds),
-                            finite(ownCpu / seconds), kbToMb(rss), kbToMb(peak),
+                            finite(childCpu * 1e6 / windows), finite(ownCpu / seconds), kbToMb(rss), kbToMb(peak),
                             maxRssKb > 0 ? maxRssKb / 1024.0 : null, bytesToMb(stats.get("heapUsed")),
                             bytesToMb(stats.get("heapCommitted")), stats.get("gcCount"), stats.get("gcMs"),
                             ratio(stats.get("batchedWindows"), stats.get("batches")),

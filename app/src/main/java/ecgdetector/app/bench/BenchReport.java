@@ -75,12 +75,14 @@ public record BenchReport(
      * @param secondHalfWindowsPerSec the rate over the second half of the windows only: start-up and most of
      *                        the JIT compiler's work left out
      * @param childCores      CPU seconds of the measured JVM per wall second over that time
+     * @param appCpuMicrosPerWindow the measured JVM's CPU time per window: the figure least disturbed by
+     *                        whatever else the machine runs
      * @param benchCores      the same for the bench's JVM: the broker (when embedded) and the output reader
      * @param inferenceShare  the share of {@code seconds} the stream threads spent in inference calls
      */
     public record Phase(String name, String kind, int repeat, long windows, double seconds, double windowsPerSec,
             Double secondHalfWindowsPerSec, int partitions, int threads, int batchSize, long batchWaitMs, long commitIntervalMs,
-            Double childCores, Double benchCores, Double rssMb, Double rssPeakMb, Double rssMaxSampledMb,
+            Double childCores, Double appCpuMicrosPerWindow, Double benchCores, Double rssMb, Double rssPeakMb, Double rssMaxSampledMb,
             Double heapUsedMb, Double heapCommittedMb, Long gcCount, Long gcMs, Double meanBatchSize,
             Double inferenceShare, Long alerts, Double loadAverage, String jfr) {
     }
@@ -122,10 +124,11 @@ public record BenchReport(
         s.append(System.lineSeparator()).append("  phases:").append(System.lineSeparator());
         for (Phase p : phases) {
             s.append(String.format(Locale.ROOT,
-                    "    %-18s %,9d windows in %6.2f s = %,7.0f/s (2nd half %s/s); cores: app %s,"
-                            + " bench+broker %s; mean batch %s; inference %s of the time; RSS %s MB%n",
+                    "    %-18s %,9d windows in %6.2f s = %,7.0f/s (2nd half %s/s); cores: app %s (%s us CPU"
+                            + " per window), bench+broker %s; mean batch %s; inference %s of the time; RSS %s MB%n",
                     p.name(), p.windows(), p.seconds(), p.windowsPerSec(),
                     num(p.secondHalfWindowsPerSec(), "%,.0f"), num(p.childCores(), "%.2f"),
+                    num(p.appCpuMicrosPerWindow(), "%.0f"),
                     num(p.benchCores(), "%.2f"), num(p.meanBatchSize(), "%.1f"),
                     p.inferenceShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.inferenceShare()),
                     num(p.rssMb(), "%.0f")));

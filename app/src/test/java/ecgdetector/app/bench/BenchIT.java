@@ -37,7 +37,7 @@ class BenchIT {
         Path out = tmp.resolve("bench");
         Bench.Settings settings = new Bench.Settings(Optional.of(data.toString()), out, tmp.resolve("train"),
                 Recipe.NOTEBOOK, false, Optional.empty(), new Properties(), Set.copyOf(Bench.ALL_PHASES),
-                2000, 500, 2, 1, 256, 50, 100, 20, 1, List.of(1, 32, 256, 1024), Duration.ofMillis(200),
+                2000, 1000, 500, 2, 1, 256, 50, 100, 20, 1, List.of(1, 32, 256, 1024), Duration.ofMillis(200),
                 List.of(500.0), List.of(100L), Duration.ofSeconds(1), Duration.ofSeconds(2),
                 List.of("-Xmx256m"), Map.of(), false, Duration.ofSeconds(180));
 
