@@ -156,6 +156,7 @@ public final class Bench {
         this.console = console;
     }
 
+    @SuppressWarnings("try") // the log routing is a resource for its scope alone
     public BenchReport run() throws Exception {
         Instant startedAt = Instant.now();
         Double loadStart = load();

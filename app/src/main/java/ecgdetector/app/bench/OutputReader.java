@@ -2,11 +2,13 @@ package ecgdetector.app.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -81,15 +83,15 @@ final class OutputReader implements AutoCloseable {
         } catch (RuntimeException e) {
             failure = e;
         } finally {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         }
     }
 
     private void addLatency(long producedAt, long visibleAt) {
         synchronized (latencyLock) {
             if (timed == produced.length) {
-                produced = java.util.Arrays.copyOf(produced, timed * 2);
-                visible = java.util.Arrays.copyOf(visible, timed * 2);
+                produced = Arrays.copyOf(produced, timed * 2);
+                visible = Arrays.copyOf(visible, timed * 2);
             }
             produced[timed] = producedAt;
             visible[timed] = visibleAt;
@@ -120,7 +122,7 @@ final class OutputReader implements AutoCloseable {
                     out[n++] = visible[i] - produced[i];
                 }
             }
-            return java.util.Arrays.copyOf(out, n);
+            return Arrays.copyOf(out, n);
         }
     }
 
@@ -132,8 +134,12 @@ final class OutputReader implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        thread.join(10_000);
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
