@@ -129,8 +129,8 @@ class SecurityIT {
         grantTrainer(trainerUser);
         grantStreamer(streamerUser, applicationId());
 
-        CommandResult train = ecg("train", "--data", syntheticCsv().toString(), "--out", tmp.resolve("out").toString(),
-                "--bootstrap-servers", broker.bootstrapServers(), "-X", "security.protocol=SASL_PLAINTEXT",
+        CommandResult train = refused("train", "--data", syntheticCsv().toString(), "--out",
+                tmp.resolve("out").toString(), "--bootstrap-servers", broker.bootstrapServers(), "-X", "security.protocol=SASL_PLAINTEXT",
                 "-X", "sasl.mechanism=SCRAM-SHA-256",
                 "-X", "sasl.jaas.config=" + EmbeddedKafkaBroker.Sasl.jaasConfig(trainerUser, "wrong-password"));
         assertThat(train.exit()).isEqualTo(1);
@@ -139,7 +139,7 @@ class SecurityIT {
         assertThat(tmp.resolve("out/release")).as("nothing trained").doesNotExist();
 
         Path badStreamer = write("bad-streamer.properties", streamerProperties(streamerUser, "wrong-password", Map.of()));
-        CommandResult stream = ecg("stream", "--config", badStreamer.toString());
+        CommandResult stream = refused("stream", "--config", badStreamer.toString());
         assertThat(stream.exit()).isEqualTo(1);
         assertThat(stream.err()).contains("Kafka at " + broker.bootstrapServers() + " refused the login of user '"
                 + streamerUser + "'", "SaslAuthenticationException").doesNotContain("wrong-password");
@@ -165,7 +165,7 @@ class SecurityIT {
         SaslKafkaBrokerExtension.grant(broker, List.of(
                 allow(ResourceType.TOPIC, topics.models(), PatternType.LITERAL, trainerUser, AclOperation.DESCRIBE)));
 
-        CommandResult train = ecg("train", "--data", syntheticCsv().toString(), "--out", tmp.resolve("out").toString(),
+        CommandResult train = refused("train", "--data", syntheticCsv().toString(), "--out", tmp.resolve("out").toString(),
                 "--bootstrap-servers", broker.bootstrapServers(),
                 "--kafka-config", clientFile("trainer.properties", trainerUser, "pw-" + trainerUser).toString(),
                 "--models-topic", topics.models());
@@ -329,16 +329,24 @@ class SecurityIT {
     record CommandResult(int exit, String err) {
     }
 
-    /** Runs {@code ./ecg ARGS} in this JVM; fails the test if it has not ended within {@link #FAIL_FAST}. */
+    /** Runs {@code ./ecg ARGS} in this JVM; fails the test if it has not ended within {@link #TIMEOUT}. */
     private CommandResult ecg(String... args) throws Exception {
+        return ecg(TIMEOUT, args);
+    }
+
+    /** A command that must be refused, and so end within {@link #FAIL_FAST}. */
+    private CommandResult refused(String... args) throws Exception {
+        return ecg(FAIL_FAST, args);
+    }
+
+    private CommandResult ecg(Duration limit, String... args) throws Exception {
         StringWriter err = new StringWriter();
         Callable<Integer> call = () -> {
             CommandLine cli = Main.commandLine();
             cli.setErr(new PrintWriter(err, true));
             return cli.execute(args);
         };
-        // Training itself may take longer than failing does; only refusals are held to FAIL_FAST.
-        int exit = commands.submit(call).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        int exit = commands.submit(call).get(limit.toSeconds(), TimeUnit.SECONDS);
         return new CommandResult(exit, err.toString());
     }
 
