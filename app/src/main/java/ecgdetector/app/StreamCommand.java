@@ -115,6 +115,11 @@ public final class StreamCommand implements Callable<Integer> {
             description = "Larger input records are dead-lettered unread (default 65536).")
     Integer maxRecordBytes;
 
+    @Option(names = "--release-key-file", paramLabel = "FILE", split = ",",
+            description = "Serve only releases signed with this key (HMAC-SHA256, the trainer's"
+                    + " --signing-key-file); repeatable, any of them will do (env: ECG_RELEASE_KEY_FILES).")
+    java.util.List<Path> releaseKeyFiles;
+
     @Option(names = "--check-topics", negatable = true,
             description = "Fail at startup if a topic is missing (default on).")
     Boolean checkTopics;
@@ -158,6 +163,10 @@ public final class StreamCommand implements Callable<Integer> {
         put(flags, Setting.SAMPLE_MAX_ABS.key(), maxAbsSample);
         put(flags, Setting.RECORD_MAX_BYTES.key(), maxRecordBytes);
         put(flags, Setting.CHECK_TOPICS.key(), checkTopics);
+        if (releaseKeyFiles != null && !releaseKeyFiles.isEmpty()) {
+            flags.put(Setting.RELEASE_KEY_FILES.key(),
+                    String.join(",", releaseKeyFiles.stream().map(Path::toString).toList()));
+        }
         return flags;
     }
 

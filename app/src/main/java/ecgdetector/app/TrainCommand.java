@@ -1,5 +1,7 @@
 package ecgdetector.app;
 
+import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseSigningKey;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
@@ -152,12 +154,24 @@ final class TrainCommand implements Callable<Integer> {
             description = "Compacted topic for releases (default ${DEFAULT-VALUE}).")
     String modelsTopic;
 
+    @Option(
+            names = "--signing-key-file",
+            paramLabel = "FILE",
+            description =
+                    "Sign the release with this key (HMAC-SHA256; the file holds the secret, e.g."
+                            + " openssl rand -base64 32); streamers given the same key serve only"
+                            + " releases it signed (env: ECG_RELEASE_SIGNING_KEY_FILE).")
+    Path signingKeyFile;
+
     @Mixin KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
         TrainingOptions options = options();
         PrintStream console = System.out;
+        // Read before anything slow, so a missing or weak key fails at once.
+        Optional<ReleaseSigningKey> signingKey = signingKey();
+        signingKey.ifPresent(k -> console.println("Will sign the release with key " + k));
         if (options.kafka().isPresent()) {
             new ReleaseTopic(options.kafka().get(), options.modelsTopic())
                     .checkReachable(java.time.Duration.ofSeconds(15));
@@ -167,11 +181,23 @@ final class TrainCommand implements Callable<Integer> {
         TrainingJob job = new TrainingJob(console, KerasStyleProgress.toStandardOutput());
         TrainingResult result = job.run(options);
         TrainingReport report = result.report();
+        ReleaseBundle release = result.release();
+        if (signingKey.isPresent()) {
+            release = release.signedWith(signingKey.get());
+            release.writeTo(options.out().resolve("release"));
+            console.println(
+                    "Signed release "
+                            + release.version()
+                            + " with key "
+                            + signingKey.get().keyId()
+                            + " ("
+                            + options.out().resolve("release").resolve(ReleaseBundle.SIGNATURE_FILE)
+                            + ")");
+        }
 
         if (options.kafka().isPresent()) {
             ReleaseTopic.Published published =
-                    new ReleaseTopic(options.kafka().get(), options.modelsTopic())
-                            .publish(result.release());
+                    new ReleaseTopic(options.kafka().get(), options.modelsTopic()).publish(release);
             report =
                     report.withPublished(
                             new TrainingReport.Published(
@@ -187,6 +213,16 @@ final class TrainCommand implements Callable<Integer> {
         }
         console.println(summary(report, options.out()));
         return 0;
+    }
+
+    /** The key from --signing-key-file, else the file $ECG_RELEASE_SIGNING_KEY_FILE names. */
+    Optional<ReleaseSigningKey> signingKey() {
+        Path file = signingKeyFile;
+        if (file == null) {
+            String env = System.getenv("ECG_RELEASE_SIGNING_KEY_FILE");
+            file = env != null && !env.isBlank() ? Path.of(env) : null;
+        }
+        return file == null ? Optional.empty() : Optional.of(ReleaseSigningKey.fromFile(file));
     }
 
     TrainingOptions options() throws java.io.IOException {

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -82,6 +83,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Path requestedDataDir;
     private final Map<String, String> overrides;
     private final Duration startupTimeout;
+    private final Sasl sasl;
 
     private State state = State.NEW;
     private int port;
@@ -97,6 +99,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.requestedDataDir = builder.dataDir;
         this.overrides = Map.copyOf(builder.overrides);
         this.startupTimeout = builder.startupTimeout;
+        this.sasl = builder.sasl;
     }
 
     public static Builder builder() {
@@ -210,11 +213,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return clusterId;
     }
 
-    /** A fresh copy of the properties every client needs to reach this broker. */
+    /**
+     * A fresh copy of the properties every client needs to reach this broker; with SASL on, they log in as the
+     * {@linkplain Sasl#superUser() super user}.
+     */
     public Properties clientProperties() {
         Properties props = new Properties();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        if (sasl != null) {
+            props.putAll(sasl.clientProperties(sasl.superUser(), sasl.users().get(sasl.superUser())));
+        }
         return props;
+    }
+
+    /** The SASL settings, if this broker requires SASL; empty for a PLAINTEXT broker. */
+    public Optional<Sasl> sasl() {
+        return Optional.ofNullable(sasl);
     }
 
     /** Client properties plus timeouts short enough that an admin call on a dead broker fails promptly. */
@@ -246,15 +260,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Properties props = new Properties();
         String logDir = dataDir.resolve(LOG_DIR_NAME).toAbsolutePath().toString();
 
+        String listener = sasl == null ? "PLAINTEXT" : Sasl.LISTENER;
         props.put("process.roles", "broker,controller");
         props.put("node.id", String.valueOf(NODE_ID));
         props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        props.put("listeners", listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+        props.put("advertised.listeners", listener + "://" + HOST + ":" + port);
         props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        props.put("inter.broker.listener.name", listener);
+        props.put("listener.security.protocol.map", listener + ":" + listener + ",CONTROLLER:PLAINTEXT");
         props.put("log.dirs", logDir);
+        if (sasl != null) {
+            props.putAll(sasl.brokerProperties());
+        }
 
         // One node: internal topics must not ask for more replicas than exist, or transactions and consumer
         // groups wait forever on INVALID_REPLICATION_FACTOR.
@@ -323,9 +341,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 props.store(out, "Written for kafka-storage format; deleted afterwards");
             }
+            List<String> args = new ArrayList<>(List.of("format", "-t", newClusterId, "-c", configFile.toString()));
+            if (sasl != null) {
+                args.addAll(sasl.formatArguments());
+            }
             try (PrintStream printStream = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-                exitCode = StorageTool.execute(
-                        new String[] {"format", "-t", newClusterId, "-c", configFile.toString()}, printStream);
+                exitCode = StorageTool.execute(args.toArray(String[]::new), printStream);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the config file for formatting " + dataDir, e);
@@ -481,6 +502,101 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * A broker that trusts nobody by default: the client listener requires SASL/SCRAM and the standard KRaft
+     * authorizer denies every operation no ACL allows ({@code allow.everyone.if.no.acl.found=false}).
+     *
+     * <p>The SCRAM users are written into the cluster's metadata when its storage is formatted, so they exist
+     * before the broker's own inter-broker client logs in (as the super user). A data folder formatted
+     * earlier keeps the users it was formatted with. The controller listener stays PLAINTEXT on
+     * {@value #HOST}: the node talks to itself there, as {@code User:ANONYMOUS}, which is therefore a super
+     * user too; clients are only told about the SASL listener.
+     *
+     * @param mechanism {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}
+     * @param superUser the user the broker itself and {@link #clientProperties()} log in as; must be in
+     *                  {@code users}
+     * @param users     user name to password
+     */
+    public record Sasl(String mechanism, String superUser, Map<String, String> users) {
+
+        /** The client listener's name, which is also its security protocol. */
+        public static final String LISTENER = "SASL_PLAINTEXT";
+        static final Set<String> MECHANISMS = Set.of("SCRAM-SHA-256", "SCRAM-SHA-512");
+
+        public Sasl {
+            Objects.requireNonNull(mechanism, "mechanism");
+            Objects.requireNonNull(superUser, "superUser");
+            if (!MECHANISMS.contains(mechanism)) {
+                throw new IllegalArgumentException("SASL mechanism must be one of " + MECHANISMS + ", got " + mechanism);
+            }
+            users = Map.copyOf(new LinkedHashMap<>(users));
+            if (!users.containsKey(superUser)) {
+                throw new IllegalArgumentException("the super user '" + superUser + "' needs a password in users");
+            }
+            users.forEach((user, password) -> {
+                // Both end up inside a JAAS line and a format argument, where these characters would split them.
+                if (!user.matches("[A-Za-z0-9._-]+") || password.isEmpty() || password.matches(".*[\\s\"\\\\,\\]=;].*")) {
+                    throw new IllegalArgumentException("SCRAM user '" + user + "' needs a name of letters, digits, "
+                            + "'.', '_' or '-' and a non-empty password without spaces, quotes, ',', ']', '=' or ';'");
+                }
+            });
+        }
+
+        /** SCRAM-SHA-256 with a super user {@code admin} and the given other users. */
+        public static Sasl scram(String adminPassword, Map<String, String> otherUsers) {
+            Map<String, String> users = new LinkedHashMap<>(otherUsers);
+            users.put("admin", adminPassword);
+            return new Sasl("SCRAM-SHA-256", "admin", users);
+        }
+
+        /** The Kafka principal of a user, as ACLs name it. */
+        public static String principal(String user) {
+            return "User:" + user;
+        }
+
+        /** The client properties that log in as {@code user}: exactly what a user of any Kafka client sets. */
+        public Properties clientProperties(String user, String password) {
+            Properties props = new Properties();
+            props.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, LISTENER);
+            props.put("sasl.mechanism", mechanism);
+            props.put("sasl.jaas.config", jaasConfig(user, password));
+            return props;
+        }
+
+        /** {@code org.apache.kafka.common.security.scram.ScramLoginModule required username=... password=...;} */
+        public static String jaasConfig(String user, String password) {
+            return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                    + "\" password=\"" + password + "\";";
+        }
+
+        Map<String, String> brokerProperties() {
+            String prefix = "listener.name." + LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                    + mechanism.toLowerCase(java.util.Locale.ROOT) + ".";
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("sasl.enabled.mechanisms", mechanism);
+            props.put("sasl.mechanism.inter.broker.protocol", mechanism);
+            props.put(prefix + "sasl.jaas.config", jaasConfig(superUser, users.get(superUser)));
+            props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            props.put("allow.everyone.if.no.acl.found", "false");
+            props.put("super.users", principal(superUser) + ";" + principal("ANONYMOUS"));
+            return props;
+        }
+
+        List<String> formatArguments() {
+            List<String> args = new ArrayList<>();
+            users.forEach((user, password) -> {
+                args.add("--add-scram");
+                args.add(mechanism + "=[name=" + user + ",password=" + password + "]");
+            });
+            return args;
+        }
+
+        @Override
+        public String toString() {
+            return "Sasl[" + mechanism + ", super user " + superUser + ", users " + users.keySet() + "]";
+        }
+    }
+
     /** Settings for an {@link EmbeddedKafkaBroker}; every one has a usable default. */
     public static final class Builder {
         private int port;
@@ -488,6 +604,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Path dataDir;
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
+        private Sasl sasl;
 
         private Builder() {
         }
@@ -535,6 +652,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new IllegalArgumentException("startupTimeout must be positive, got " + startupTimeout);
             }
             this.startupTimeout = startupTimeout;
+            return this;
+        }
+
+        /**
+         * Requires SASL on the client listener and turns on ACLs; see {@link Sasl}. Without it (the default)
+         * the broker is PLAINTEXT and lets every client do everything.
+         */
+        public Builder sasl(Sasl sasl) {
+            this.sasl = Objects.requireNonNull(sasl, "sasl");
             return this;
         }
 

@@ -1,5 +1,7 @@
 package ecgdetector.streamer;
 
+import ecgdetector.model.kafka.KafkaRefusal;
+import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.infer.BatchScorer;
 import ecgdetector.streamer.infer.DjlModelLoader;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.CloseOptions;
@@ -66,13 +70,15 @@ public final class StreamerApp implements AutoCloseable {
     private final CountDownLatch terminated = new CountDownLatch(1);
     private OpsServer ops;
     private volatile boolean failed;
+    /** Why Kafka refused the streamer, if it did: the failure {@link #run} reports. */
+    private volatile String refusal;
     private volatile boolean closed;
 
-    private StreamerApp(StreamerConfig config, ModelLoader loader) {
+    private StreamerApp(StreamerConfig config, ModelLoader loader, TrustedReleaseKeys trustedKeys) {
         this.config = config;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new StreamerMetrics(meters);
-        this.registry = new ModelRegistry(config.modelName(), config.windowLength(), loader, metrics);
+        this.registry = new ModelRegistry(config.modelName(), config.windowLength(), loader, metrics, trustedKeys);
         BatchScorer scorer = new BatchScorer(registry);
         this.streams = new KafkaStreams(StreamerTopology.build(config, registry, scorer, metrics),
                 config.streamsProperties());
@@ -93,14 +99,26 @@ public final class StreamerApp implements AutoCloseable {
             log.warn("processing.guarantee is not exactly_once_v2: after a crash windows may be scored twice and "
                     + "alerts duplicated");
         }
+        TrustedReleaseKeys trustedKeys = TrustedReleaseKeys.fromFiles(config.releaseKeyFiles());
+        if (trustedKeys.required()) {
+            log.info("Releases serve only if signed with one of the keys {}", trustedKeys.keyIds());
+        } else {
+            log.warn("No release keys configured (ecg.release.key.files): any valid release on {} will serve, so "
+                    + "whoever may write to that topic decides the alarms", config.topics().models());
+        }
         if (config.checkTopics()) {
             checkTopics(config);
         }
-        StreamerApp app = new StreamerApp(config, loader);
+        StreamerApp app = new StreamerApp(config, loader, trustedKeys);
         try {
             app.startRunning();
         } catch (RuntimeException | IOException e) {
             app.close();
+            Optional<ApiException> refused = KafkaRefusal.find(e);
+            if (refused.isPresent()) {
+                throw new IllegalStateException(KafkaRefusal.describe(refused.get(), config.streamsProperties(),
+                        requiredAcls(config)), e);
+            }
             throw e instanceof IOException io ? new UncheckedIOException("cannot start the ops server on port "
                     + config.httpPort() + ": " + io.getMessage(), io) : (RuntimeException) e;
         }
@@ -109,6 +127,13 @@ public final class StreamerApp implements AutoCloseable {
 
     private void startRunning() throws IOException {
         streams.setUncaughtExceptionHandler(e -> {
+            Optional<ApiException> refused = KafkaRefusal.find(e);
+            if (refused.isPresent()) {
+                // A refused login or a missing ACL stays refused: a replaced thread would fail the same way forever.
+                refusal = KafkaRefusal.describe(refused.get(), config.streamsProperties(), requiredAcls(config));
+                log.error("{}; shutting down", refusal, e);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
             log.error("A stream thread failed; replacing it. Its tasks resume from the last commit, so no window is "
                     + "lost or scored twice", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -144,6 +169,8 @@ public final class StreamerApp implements AutoCloseable {
     /**
      * Starts the streamer, closes it cleanly on SIGTERM (or Ctrl-C) and returns once it stopped: 0 after a
      * clean shutdown, 1 if Kafka Streams failed for good.
+     *
+     * @throws IllegalStateException saying why, if Kafka refused the streamer's login or an operation (ACL)
      */
     public static int run(StreamerConfig config) {
         StreamerApp app = start(config);
@@ -151,7 +178,30 @@ public final class StreamerApp implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
         app.awaitTermination();
         app.close();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is already shutting down; the hook finds the streamer closed.
+        }
+        if (app.refusal != null) {
+            throw new IllegalStateException(app.refusal);
+        }
         return app.failed ? 1 : 0;
+    }
+
+    /** Why Kafka refused the streamer (login or ACL), if it did and the streamer stopped for it. */
+    public Optional<String> refusal() {
+        return Optional.ofNullable(refusal);
+    }
+
+    /** The ACLs the streamer's principal needs, for messages; README.md's security section has the list. */
+    static String requiredAcls(StreamerConfig config) {
+        StreamerConfig.Topics t = config.topics();
+        String app = config.applicationId();
+        return "READ on topics " + t.heartbeats() + " and " + t.models() + "; WRITE on " + t.alerts() + ", "
+                + t.dlq() + (config.scoresEnabled() ? ", " + t.scores() : "") + "; DESCRIBE on all of them; READ on"
+                + " group " + app + "; WRITE and DESCRIBE on transactional ids prefixed " + app
+                + "; ALL on topics prefixed " + app + " (its internal topics)";
     }
 
     /** Blocks until the streamer was closed or Kafka Streams failed for good. */
@@ -261,6 +311,9 @@ public final class StreamerApp implements AutoCloseable {
                         missing.add(e.getKey());
                     } else if (ex.getCause() instanceof TopicAuthorizationException) {
                         log.warn("Not allowed to describe topic {}; assuming it exists", e.getKey());
+                    } else if (KafkaRefusal.find(ex.getCause()).isPresent()) {
+                        throw new IllegalStateException(KafkaRefusal.describe(KafkaRefusal.find(ex.getCause()).get(),
+                                config.streamsProperties(), requiredAcls(config)), ex.getCause());
                     } else {
                         throw new IllegalStateException("cannot check topic " + e.getKey() + " on "
                                 + config.bootstrapServers() + ": " + ex.getCause(), ex.getCause());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.ReleaseManifest;
+import ecgdetector.schemas.ReleaseSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -29,19 +31,26 @@ import java.util.stream.Stream;
  * </ul>
  * Every way in ({@link #fromBytes}, {@link #readFrom}) verifies the digest, so a bundle object that exists is
  * one whose bytes are what its manifest says.
+ *
+ * <p>A release may carry a {@link ReleaseSignature} over its digest ({@link #signedWith}): in the wire form as
+ * {@code signature} beside the manifest, in the folder form as {@code signature.json}. Whether it must, and
+ * with which keys, is the reader's decision ({@link TrustedReleaseKeys}).
  */
 public final class ReleaseBundle {
 
     public static final String MANIFEST_FILE = "manifest.json";
     public static final String SAVED_MODEL_DIR = "saved_model";
+    public static final String SIGNATURE_FILE = "signature.json";
     private static final int MAX_INPUT_LENGTH = 10_000;
 
     private final ReleaseManifest manifest;
     private final SortedMap<String, byte[]> modelFiles;
+    private final ReleaseSignature signature;
 
-    private ReleaseBundle(ReleaseManifest manifest, SortedMap<String, byte[]> modelFiles) {
+    private ReleaseBundle(ReleaseManifest manifest, SortedMap<String, byte[]> modelFiles, ReleaseSignature signature) {
         this.manifest = manifest;
         this.modelFiles = Collections.unmodifiableSortedMap(modelFiles);
+        this.signature = signature;
     }
 
     /**
@@ -63,7 +72,7 @@ public final class ReleaseBundle {
         ReleaseManifest withFiles = new ReleaseManifest(draft.formatVersion(), draft.modelName(), draft.version(),
                 draft.createdAt(), draft.inputLength(), draft.serving(), draft.scaler(), draft.errorMetric(),
                 draft.threshold(), draft.thresholdPolicy(), draft.provenance(), entries, null);
-        ReleaseBundle bundle = new ReleaseBundle(withFiles.withDigest(digestOf(withFiles)), files);
+        ReleaseBundle bundle = new ReleaseBundle(withFiles.withDigest(digestOf(withFiles)), files, null);
         try {
             bundle.verify();
         } catch (InvalidReleaseException e) {
@@ -84,6 +93,16 @@ public final class ReleaseBundle {
         return manifest.version();
     }
 
+    /** The signature the release carries, if any; not verified here (see {@link TrustedReleaseKeys}). */
+    public Optional<ReleaseSignature> signature() {
+        return Optional.ofNullable(signature);
+    }
+
+    /** This release signed with {@code key}, replacing any signature it had. */
+    public ReleaseBundle signedWith(ReleaseSigningKey key) {
+        return new ReleaseBundle(manifest, new TreeMap<>(modelFiles), key.sign(manifest.digest()));
+    }
+
     /** SavedModel files by relative path. */
     public SortedMap<String, byte[]> modelFiles() {
         return modelFiles;
@@ -95,6 +114,9 @@ public final class ReleaseBundle {
         root.set("manifest", Json.mapper().valueToTree(manifest));
         ObjectNode files = root.putObject("files");
         modelFiles.forEach((path, bytes) -> files.put(path, Base64.getEncoder().encodeToString(bytes)));
+        if (signature != null) {
+            root.set("signature", Json.mapper().valueToTree(signature));
+        }
         try {
             return Json.mapper().writeValueAsBytes(root);
         } catch (IOException e) {
@@ -109,12 +131,16 @@ public final class ReleaseBundle {
         }
         JsonNode root;
         ReleaseManifest manifest;
+        ReleaseSignature signature = null;
         try {
             root = Json.mapper().readTree(bytes);
             if (root == null || !root.isObject() || !root.path("manifest").isObject() || !root.path("files").isObject()) {
                 throw new InvalidReleaseException("release is not a JSON object with 'manifest' and 'files'");
             }
             manifest = Json.mapper().treeToValue(root.get("manifest"), ReleaseManifest.class);
+            if (root.hasNonNull("signature")) {
+                signature = readSignature(root.get("signature"));
+            }
         } catch (IOException e) {
             throw new InvalidReleaseException("release is not readable JSON: " + e.getMessage(), e);
         }
@@ -130,9 +156,18 @@ public final class ReleaseBundle {
                 throw new InvalidReleaseException("file " + e.getKey() + " is not valid base64", bad);
             }
         }
-        ReleaseBundle bundle = new ReleaseBundle(manifest, files);
+        ReleaseBundle bundle = new ReleaseBundle(manifest, files, signature);
         bundle.verify();
         return bundle;
+    }
+
+    private static ReleaseSignature readSignature(JsonNode node) throws InvalidReleaseException {
+        try {
+            return Json.mapper().treeToValue(node, ReleaseSignature.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidReleaseException("release signature is not an object with algorithm, keyId and value: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** Writes the folder form; the folder must not hold an older release. */
@@ -145,6 +180,13 @@ public final class ReleaseBundle {
             Files.write(target, e.getValue());
         }
         Files.write(dir.resolve(MANIFEST_FILE), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        Path signatureFile = dir.resolve(SIGNATURE_FILE);
+        if (signature != null) {
+            Files.write(signatureFile, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(signature));
+        } else {
+            // A signature left from another release would not match this one.
+            Files.deleteIfExists(signatureFile);
+        }
     }
 
     /** Reads and verifies the folder form. */
@@ -168,7 +210,16 @@ public final class ReleaseBundle {
             }
             files.put(entry.path(), Files.readAllBytes(file));
         }
-        ReleaseBundle bundle = new ReleaseBundle(manifest, files);
+        ReleaseSignature signature = null;
+        Path signatureFile = dir.resolve(SIGNATURE_FILE);
+        if (Files.isRegularFile(signatureFile)) {
+            try {
+                signature = readSignature(Json.mapper().readTree(signatureFile.toFile()));
+            } catch (IOException e) {
+                throw new InvalidReleaseException(signatureFile + " is not readable JSON: " + e.getMessage(), e);
+            }
+        }
+        ReleaseBundle bundle = new ReleaseBundle(manifest, files, signature);
         bundle.verify();
         return bundle;
     }

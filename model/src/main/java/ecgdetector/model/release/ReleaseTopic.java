@@ -9,10 +9,13 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import ecgdetector.model.kafka.KafkaRefusal;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -21,12 +24,18 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The compacted models topic: one record per release, keyed by model name, so compaction keeps the latest
@@ -41,6 +50,7 @@ public final class ReleaseTopic {
     public static final String HEADER_VERSION = "ecg.release.version";
     public static final String HEADER_DIGEST = "ecg.release.digest";
 
+    private static final Logger log = LoggerFactory.getLogger(ReleaseTopic.class);
     /** Room above the release for the record's framing and for releases that grow a little. */
     private static final int MIN_MESSAGE_BYTES = 8 * 1024 * 1024;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -58,8 +68,9 @@ public final class ReleaseTopic {
     }
 
     /**
-     * Fails within {@code timeout}, naming the cluster, if it does not answer: called before anything
-     * slow, so a wrong address or credentials show at once rather than after training.
+     * Fails within {@code timeout}, naming the cluster, if it does not answer, refuses the login, or will not
+     * let this client write releases: called before anything slow, so a wrong address, wrong credentials or a
+     * missing ACL show at once rather than after training.
      */
     public void checkReachable(Duration timeout) {
         Properties props = copy();
@@ -68,11 +79,16 @@ public final class ReleaseTopic {
         Admin admin = Admin.create(props);
         try {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            checkMayWrite(admin, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while contacting Kafka", e);
         } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            Optional<ApiException> refusal = KafkaRefusal.find(cause);
+            if (refusal.isPresent()) {
+                throw new IllegalStateException(KafkaRefusal.describe(refusal.get(), props, needs()), cause);
+            }
             throw new IllegalStateException("Kafka at " + props.getProperty("bootstrap.servers")
                     + " did not answer within " + timeout.toSeconds() + " s ("
                     + cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
@@ -81,6 +97,35 @@ public final class ReleaseTopic {
             // Do not wait for the pending calls of an unreachable cluster.
             admin.close(Duration.ZERO);
         }
+    }
+
+    /**
+     * Where the cluster has an authorizer, it tells a client which operations it may do on a topic: a
+     * principal without WRITE is told so now, not after training. A topic that does not exist yet is
+     * created on publishing, which needs CREATE.
+     */
+    private void checkMayWrite(Admin admin, Duration timeout)
+            throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        TopicDescription description;
+        try {
+            description = admin.describeTopics(List.of(topic), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .topicNameValues().get(topic).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return;
+            }
+            throw e;
+        }
+        java.util.Set<AclOperation> allowed = description.authorizedOperations();
+        if (allowed != null && !allowed.contains(AclOperation.WRITE) && !allowed.contains(AclOperation.ALL)) {
+            throw new ExecutionException(new org.apache.kafka.common.errors.TopicAuthorizationException(
+                    "not authorized to WRITE to topic " + topic + " (allowed: " + allowed + ")"));
+        }
+    }
+
+    /** What the publishing principal needs, for error messages. */
+    private String needs() {
+        return "WRITE and DESCRIBE on topic " + topic + " (and CREATE, if the topic does not exist yet)";
     }
 
     /** Creates the topic if missing and writes the release; returns once the broker has it. */
@@ -102,6 +147,8 @@ public final class ReleaseTopic {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             RecordMetadata meta = producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new Published(meta.topic(), meta.partition(), meta.offset(), release.version());
+        } catch (ExecutionException e) {
+            throw refusedOr(e, props);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new ExecutionException("publishing to " + topic + " timed out after " + TIMEOUT, e);
         }
@@ -158,18 +205,52 @@ public final class ReleaseTopic {
             try {
                 admin.createTopics(List.of(newTopic)).all().get();
             } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw e;
+                if (e.getCause() instanceof AuthorizationException) {
+                    // A principal that may only write releases (no CREATE) still publishes to an existing topic.
+                    requireExists(admin, e);
+                } else if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw refusedOr(e, props);
                 }
                 checkExisting(admin, releaseBytes);
             }
         }
     }
 
+    private void requireExists(Admin admin, ExecutionException createFailed)
+            throws ExecutionException, InterruptedException {
+        try {
+            admin.describeTopics(List.of(topic)).allTopicNames().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                throw refusedOr(createFailed, copy());
+            }
+            throw refusedOr(e, copy());
+        }
+    }
+
+    /** An ACL or login refusal as one clear line (IllegalStateException), anything else as it was. */
+    private ExecutionException refusedOr(ExecutionException e, Properties props) {
+        Optional<ApiException> refusal = KafkaRefusal.find(e.getCause());
+        if (refusal.isPresent()) {
+            throw new IllegalStateException(KafkaRefusal.describe(refusal.get(), props, needs()), e.getCause());
+        }
+        return e;
+    }
+
     /** An existing topic must be compacted and take the release, or publishing would silently misbehave. */
     private void checkExisting(Admin admin, int releaseBytes) throws ExecutionException, InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-        Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        Config config;
+        try {
+            config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof AuthorizationException)) {
+                throw e;
+            }
+            log.warn("Not allowed to read the settings of topic {} (DESCRIBE_CONFIGS), so cannot check that it is "
+                    + "compacted and takes {} bytes; publishing anyway", topic, releaseBytes);
+            return;
+        }
         String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
         if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
             throw new IllegalStateException("topic " + topic + " exists with cleanup.policy=" + policy

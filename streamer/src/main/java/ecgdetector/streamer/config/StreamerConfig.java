@@ -66,6 +66,7 @@ public record StreamerConfig(
         int httpPort,
         Duration shutdownTimeout,
         boolean checkTopics,
+        List<Path> releaseKeyFiles,
         Map<String, String> kafka) {
 
     public static final String PREFIX = "ecg.";
@@ -96,7 +97,9 @@ public record StreamerConfig(
         HTTP_HOST("ecg.http.host", "0.0.0.0", "address of the /metrics and /health server"),
         HTTP_PORT("ecg.http.port", "8080", "port of the /metrics and /health server; 0 picks a free one, -1 disables it"),
         SHUTDOWN_TIMEOUT_MS("ecg.shutdown.timeout.ms", "30000", "how long a clean shutdown may take"),
-        CHECK_TOPICS("ecg.check.topics", "true", "check at startup that every topic exists, and fail fast if not");
+        CHECK_TOPICS("ecg.check.topics", "true", "check at startup that every topic exists, and fail fast if not"),
+        RELEASE_KEY_FILES("ecg.release.key.files", "", "comma-separated files of the keys a release must be signed "
+                + "with to serve; empty: releases need no signature");
 
         private final String key;
         private final String defaultValue;
@@ -152,6 +155,7 @@ public record StreamerConfig(
 
     public StreamerConfig {
         Objects.requireNonNull(topics, "topics");
+        releaseKeyFiles = List.copyOf(releaseKeyFiles);
         kafka = Collections.unmodifiableMap(new TreeMap<>(kafka));
         String servers = kafka.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (servers == null || servers.isBlank()) {
@@ -222,6 +226,7 @@ public record StreamerConfig(
                 v.integer(Setting.HTTP_PORT),
                 Duration.ofMillis(v.longValue(Setting.SHUTDOWN_TIMEOUT_MS)),
                 v.bool(Setting.CHECK_TOPICS),
+                v.paths(Setting.RELEASE_KEY_FILES),
                 kafka);
     }
 
@@ -325,6 +330,8 @@ public record StreamerConfig(
                 .append("; batch ").append(batchSize).append(" windows / ").append(batchMaxWait.toMillis())
                 .append(" ms; window ").append(windowLength).append(" samples, |x| <= ").append(maxAbsSample)
                 .append("; http ").append(httpPort < 0 ? "off" : httpHost + ":" + httpPort)
+                .append("; releases ").append(releaseKeyFiles.isEmpty() ? "unsigned accepted"
+                        : "signed only, keys from " + releaseKeyFiles)
                 .append("; kafka ").append(maskedKafka());
         return out.toString();
     }
@@ -377,6 +384,12 @@ public record StreamerConfig(
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(s.key() + " must be an integer, got '" + string(s) + "'");
             }
+        }
+
+        /** A comma-separated list of files; blank entries are skipped. */
+        List<Path> paths(Setting s) {
+            return Arrays.stream(string(s).split(",")).map(String::trim).filter(p -> !p.isEmpty()).map(Path::of)
+                    .toList();
         }
 
         double decimal(Setting s) {

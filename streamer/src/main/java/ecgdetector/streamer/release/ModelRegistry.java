@@ -3,6 +3,7 @@ package ecgdetector.streamer.release;
 import com.fasterxml.jackson.databind.JsonNode;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.streamer.infer.ModelLease;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model currently serving, swapped atomically when a new release is verified, and the one place that
- * decides whether a release may serve: it must be readable and match its digest, be of the served model
- * name, take the configured window length, load, and give finite output on a canary batch. A release that
+ * decides whether a release may serve: it must be readable and match its digest, carry a signature of a
+ * trusted key if the streamer was given keys, be of the served model name, take the configured window
+ * length, load, and give finite output on a canary batch. A release that
  * fails any check is rejected with a WARN line and a metric, and the previous model keeps serving.
  *
  * <p>Offers come from one thread (Kafka Streams' global thread); scorers on the stream threads take leases
@@ -33,6 +35,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     private final int windowLength;
     private final ModelLoader loader;
     private final StreamerMetrics metrics;
+    private final TrustedReleaseKeys trustedKeys;
     private final AtomicReference<ModelLease> current = new AtomicReference<>();
     private volatile boolean closed;
 
@@ -48,11 +51,22 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
         record Unchanged(ReleaseManifest manifest) implements Outcome { }
     }
 
+    /** A registry that does not require releases to be signed. */
     public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics) {
+        this(modelName, windowLength, loader, metrics, TrustedReleaseKeys.none());
+    }
+
+    /**
+     * @param trustedKeys if any, a release must be signed by one of them, or it is rejected before anything
+     *                    else of it is looked at, its model files never reaching TensorFlow
+     */
+    public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics,
+                         TrustedReleaseKeys trustedKeys) {
         this.modelName = modelName;
         this.windowLength = windowLength;
         this.loader = loader;
         this.metrics = metrics;
+        this.trustedKeys = trustedKeys;
     }
 
     public String modelName() {
@@ -81,6 +95,11 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
         }
         long start = System.nanoTime();
         ReleaseManifest m = bundle.manifest();
+        try {
+            trustedKeys.verify(bundle);
+        } catch (InvalidReleaseException e) {
+            return reject(m.version(), origin, e.getMessage());
+        }
         ModelLease serving = current.get();
         if (serving != null && m.digest() != null && m.digest().equals(serving.model().manifest().digest())) {
             metrics.releaseUnchanged();

@@ -94,6 +94,16 @@ class StreamerConfigTest {
     }
 
     @Test
+    void releaseKeyFilesComeAsACommaSeparatedListAndDefaultToNone() {
+        assertThat(StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1")).releaseKeyFiles()).isEmpty();
+        StreamerConfig c = StreamerConfig.load(Map.of("bootstrap.servers", "h:1"),
+                Map.of("ECG_RELEASE_KEY_FILES", "/run/secrets/new.key, /run/secrets/old.key,"), Map.of());
+        assertThat(c.releaseKeyFiles()).containsExactly(java.nio.file.Path.of("/run/secrets/new.key"),
+                java.nio.file.Path.of("/run/secrets/old.key"));
+        assertThat(c.describe()).contains("signed only").contains("/run/secrets/new.key");
+    }
+
+    @Test
     void userKafkaPropertiesPassThroughAndMayOverrideOurs() {
         StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "application.id", "mine",
                 "producer.linger.ms", "5", "poll.ms", "7", "processing.guarantee", "at_least_once",

@@ -1,0 +1,96 @@
+package ecgdetector.streamer.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseSigningKey;
+import ecgdetector.model.release.TrustedReleaseKeys;
+import ecgdetector.schemas.Json;
+import ecgdetector.streamer.ops.StreamerMetrics;
+import ecgdetector.streamer.testing.FakeModels;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The registry with release keys: only a release a trusted key signed may serve. */
+class ModelRegistrySigningTest {
+
+    private static final ReleaseSigningKey KEY = key("current-key-0123456789abcdefghijklmnop");
+    private static final ReleaseSigningKey NEXT_KEY = key("next-key-0123456789abcdefghijklmnopqrs");
+    private static final ReleaseSigningKey ATTACKER_KEY = key("attacker-0123456789abcdefghijklmnopqrs");
+
+    private final FakeModels models = new FakeModels();
+    private final StreamerMetrics metrics = new StreamerMetrics(new SimpleMeterRegistry());
+
+    private static ReleaseSigningKey key(String secret) {
+        return ReleaseSigningKey.of(secret.getBytes(StandardCharsets.UTF_8), "test");
+    }
+
+    private ModelRegistry registry(ReleaseSigningKey... trusted) {
+        return new ModelRegistry(FakeModels.MODEL, 140, models, metrics, TrustedReleaseKeys.of(List.of(trusted)));
+    }
+
+    @Test
+    void unsignedAndWronglySignedReleasesAreRejectedBeforeLoadingAndTheServingModelStays() {
+        ModelRegistry registry = registry(KEY);
+        registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "ecg.models/0/0");
+
+        ModelRegistry.Outcome unsigned = registry.offer(FakeModels.release("v2", 0.0), "ecg.models/0/1");
+        ModelRegistry.Outcome forged = registry.offer(FakeModels.release("v3", 0.0).signedWith(ATTACKER_KEY),
+                "ecg.models/0/2");
+
+        assertThat(unsigned).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
+                r -> assertThat(r.reason()).contains("not signed"));
+        assertThat(forged).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
+                r -> assertThat(r.reason()).contains("does not trust"));
+        assertThat(metrics.releasesRejected()).isEqualTo(2);
+        assertThat(registry.serving()).map(m -> m.version()).contains("v1");
+        assertThat(models.loaded).extracting(m -> m.manifest().version()).containsExactly("v1");
+    }
+
+    @Test
+    void aSignatureCopiedOntoAnotherReleaseIsRejected() throws Exception {
+        ModelRegistry registry = registry(KEY);
+        ReleaseBundle signed = FakeModels.release("v1", 1.0).signedWith(KEY);
+        ObjectNode v2 = (ObjectNode) Json.mapper().readTree(FakeModels.release("v2", 0.0).toBytes());
+        v2.set("signature", Json.mapper().valueToTree(signed.signature().orElseThrow()));
+        byte[] v2WithV1sSignature = Json.mapper().writeValueAsBytes(v2);
+
+        ModelRegistry.Outcome outcome = registry.offer(v2WithV1sSignature, "ecg.models/0/5");
+
+        assertThat(outcome).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
+                r -> assertThat(r.reason()).contains("does not match"));
+        assertThat(registry.hasModel()).isFalse();
+    }
+
+    @Test
+    void duringARotationEitherTrustedKeyWillDo() {
+        ModelRegistry registry = registry(KEY, NEXT_KEY);
+
+        assertThat(registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "a"))
+                .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
+        assertThat(registry.offer(FakeModels.release("v2", 1.0).signedWith(NEXT_KEY), "b"))
+                .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
+        assertThat(registry.serving()).map(m -> m.version()).contains("v2");
+    }
+
+    @Test
+    void withoutKeysUnsignedReleasesServeAndSignaturesAreNotLookedAt() {
+        ModelRegistry registry = new ModelRegistry(FakeModels.MODEL, 140, models, metrics);
+
+        assertThat(registry.offer(FakeModels.release("v1", 1.0), "a")).isInstanceOf(ModelRegistry.Outcome.Accepted.class);
+        assertThat(registry.offer(FakeModels.release("v2", 1.0).signedWith(ATTACKER_KEY), "b"))
+                .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
+    }
+
+    @Test
+    void theLocalCopyOfAnAcceptedReleaseIsCheckedAgainstTheKeysOfTheRestartedStreamer() {
+        // A streamer that used to accept unsigned releases, restarted with a key: its stored release no longer serves.
+        ModelRegistry restarted = registry(KEY);
+        assertThat(restarted.offer(FakeModels.release("old-unsigned", 1.0).toBytes(), "the local copy"))
+                .isInstanceOf(ModelRegistry.Outcome.Rejected.class);
+        assertThat(restarted.hasModel()).isFalse();
+    }
+}
