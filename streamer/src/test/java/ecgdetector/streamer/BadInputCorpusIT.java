@@ -16,6 +16,7 @@ import ecgdetector.streamer.testing.BadInputCorpus.Bad;
 import ecgdetector.streamer.testing.LogCapture;
 import ecgdetector.streamer.testing.Outputs;
 import ecgdetector.streamer.testing.RealRelease;
+import ecgdetector.streamer.testing.TopologyHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -156,7 +157,6 @@ class BadInputCorpusIT {
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String key) {
-        var h = r.headers().lastHeader(key);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        return TopologyHarness.header(r.headers(), key);
     }
 }
