@@ -166,6 +166,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         log.info("Kafka broker at {} stopped after {} ms (data in {})", bootstrapServers(), millisSince(begin), dataDir);
     }
 
+    /**
+     * A broker restart as its clients see it: {@link #stop()}, then {@link #start()} on the same data folder,
+     * ports, node id and cluster id, so topics, records, committed offsets and transactions survive.
+     */
+    public synchronized EmbeddedKafkaBroker restart() {
+        stop();
+        return start();
+    }
+
     /** Stops the broker and, if it created its data folder itself, deletes it. Idempotent. */
     @Override
     public synchronized void close() {

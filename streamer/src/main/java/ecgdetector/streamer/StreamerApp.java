@@ -6,6 +6,7 @@ import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.infer.BatchScorer;
 import ecgdetector.streamer.infer.DjlModelLoader;
 import ecgdetector.streamer.infer.ModelLoader;
+import ecgdetector.streamer.ops.KafkaReachability;
 import ecgdetector.streamer.ops.OpsServer;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
@@ -69,6 +70,7 @@ public final class StreamerApp implements AutoCloseable {
     private final List<AutoCloseable> binders = new ArrayList<>();
     private final CountDownLatch terminated = new CountDownLatch(1);
     private OpsServer ops;
+    private KafkaReachability kafkaReachability;
     private volatile boolean failed;
     /** Why Kafka refused the streamer, if it did: the failure {@link #run} reports. */
     private volatile String refusal;
@@ -159,7 +161,9 @@ public final class StreamerApp implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
         Gauge.builder("ecg.ready", () -> isReady() ? 1 : 0)
-                .description("1 when Kafka Streams runs and a model is loaded").register(meters);
+                .description("1 when Kafka Streams runs, Kafka answers and a model is loaded").register(meters);
+        kafkaReachability = KafkaReachability.start(new StreamsConfig(config.streamsProperties())
+                .getAdminConfigs(config.applicationId() + "-probe"), config.bootstrapServers());
         if (config.httpPort() >= 0) {
             ops = OpsServer.start(config.httpHost(), config.httpPort(), meters, this::health);
         }
@@ -213,9 +217,18 @@ public final class StreamerApp implements AutoCloseable {
         }
     }
 
-    /** Kafka Streams runs and a model is loaded: windows are being scored. */
+    /**
+     * Kafka Streams runs, Kafka answered its latest probe and a model is loaded: windows are being scored.
+     * Kafka Streams alone stays RUNNING while its brokers are gone, hence the probe.
+     */
     public boolean isReady() {
-        return streams.state() == KafkaStreams.State.RUNNING && registry.hasModel();
+        return streams.state() == KafkaStreams.State.RUNNING && registry.hasModel() && isKafkaReachable();
+    }
+
+    /** Whether Kafka answered the latest reachability probe (every {@link KafkaReachability#INTERVAL}). */
+    public boolean isKafkaReachable() {
+        KafkaReachability probe = kafkaReachability;
+        return probe != null && probe.isReachable();
     }
 
     /** False once Kafka Streams failed for good or is shutting down. */
@@ -225,7 +238,7 @@ public final class StreamerApp implements AutoCloseable {
     }
 
     public OpsServer.Health health() {
-        return new OpsServer.Health(isLive(), isReady(), streams.state().name(),
+        return new OpsServer.Health(isLive(), isReady(), streams.state().name(), isKafkaReachable(),
                 registry.serving().map(m -> m.version()).orElse(null), metrics.bufferedWindows());
     }
 
@@ -272,6 +285,9 @@ public final class StreamerApp implements AutoCloseable {
                     config.shutdownTimeout().toMillis());
         }
         registry.close();
+        if (kafkaReachability != null) {
+            kafkaReachability.close();
+        }
         for (AutoCloseable binder : binders) {
             try {
                 binder.close();

@@ -25,7 +25,7 @@ import org.apache.kafka.streams.state.Stores;
  * <pre>
  *   ecg.heartbeats -> decode -+-> batch-buffer (store) -> score -+-> ecg.alerts
  *                             |                                  +-> ecg.scores (optional)
- *                             +-> ecg.heartbeats.dlq
+ *                             +-> ecg.heartbeats.dlq <-----------+   (windows the model could not score)
  *   ecg.models -> model-releases (global store) -> ModelRegistry
  * </pre>
  * Every record passes through one exactly-once transaction per task commit: dead letters, alerts, scores and
@@ -65,7 +65,6 @@ public final class StreamerTopology {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.heartbeats());
         topology.addProcessor(DECODE, () -> new DecodeProcessor(decoder, metrics, BUFFER, DLQ_SINK),
                 HEARTBEATS_SOURCE);
-        topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE);
 
         topology.addProcessor(BUFFER, () -> new BufferProcessor(BUFFER_STORE, config.batchSize(),
                 config.batchMaxWait(), config.punctuationInterval(), registry::hasModel, metrics), DECODE);
@@ -73,7 +72,10 @@ public final class StreamerTopology {
                 Serdes.Bytes(), new BufferedWindowSerde()).withCachingEnabled(), BUFFER);
 
         String scoresSink = config.scoresEnabled() ? SCORES_SINK : null;
-        topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, metrics, ALERTS_SINK, scoresSink), BUFFER);
+        topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, metrics, ALERTS_SINK, scoresSink, DLQ_SINK),
+                BUFFER);
+        // Records that are no window, and windows the model could not score.
+        topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, SCORE);
         topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
         if (config.scoresEnabled()) {
             topology.addSink(SCORES_SINK, topics.scores(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);

@@ -10,8 +10,8 @@ import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Score;
 import ecgdetector.streamer.testing.ChildStreamer;
+import ecgdetector.streamer.testing.Outputs;
 import ecgdetector.streamer.testing.RealRelease;
-import ecgdetector.streamer.testing.TopologyHarness;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +23,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,9 +37,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exactly once across a crash in the middle of a batch: the streamer runs in a JVM of its own, is killed with
- * SIGKILL while windows wait in a half-full batch (their input offsets already committed), and is restarted.
- * Every window is scored once and every expected alert appears once: none lost, none twice.
+ * Exactly once across crashes: the streamer runs in a JVM of its own and is killed with SIGKILL three times
+ * while input keeps arriving, and restarted each time. The first kill comes while windows wait in half-full
+ * batches (their input offsets already committed); the other two while a fresh chunk of input is being
+ * scored. In the end every window is scored once and every expected alert appears once, by alert id.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class CrashRecoveryIT {
@@ -49,13 +49,13 @@ class CrashRecoveryIT {
     private static final int PARTITIONS = 2;
     private static final int PER_PARTITION = 60;
     private static final int BATCH = 50;
+    /** Windows sent right before each later kill: enough that the kill lands while they are being scored. */
+    private static final int CHUNK = 300;
 
     @Test
-    void aStreamerKilledWhileWindowsWaitInABatchRestartsAndEmitsExactlyTheExpectedAlerts(EmbeddedKafkaBroker broker,
+    void aStreamerKilledThreeTimesMidStreamEmitsExactlyTheExpectedAlerts(EmbeddedKafkaBroker broker,
             @TempDir Path dir) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
-        List<Integer> order = new ArrayList<>(IntStream.range(0, PARTITIONS * PER_PARTITION).boxed().toList());
-        Collections.shuffle(order, new Random(7)); // anomalies on both sides of the crash
         String prefix = KafkaTestUtils.uniqueTopic("crash") + ".";
         EcgTopics topics = EcgTopics.defaults().withPrefix(prefix);
         topics.createAll(broker, PARTITIONS);
@@ -69,69 +69,87 @@ class CrashRecoveryIT {
         settings.put("session.timeout.ms", "6000"); // the dead instance leaves the group quickly
 
         Map<String, Integer> windowIndex = new HashMap<>();
-        Set<String> scoredBeforeCrash = new TreeSet<>();
-        try (ChildStreamer first = ChildStreamer.start(settings, logs, "first")) {
-            first.awaitReady(TIMEOUT);
-            try (KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
-                for (int k = 0; k < order.size(); k++) {
-                    int i = order.get(k);
-                    int partition = k % PARTITIONS;
-                    RecordMetadata m = producer.send(new ProducerRecord<>(topics.heartbeats(), partition,
-                            ("patient-" + partition).getBytes(StandardCharsets.UTF_8),
-                            f.lines().get(i).getBytes(StandardCharsets.UTF_8))).get();
-                    String id = m.topic() + "/" + m.partition() + "/" + m.offset();
-                    windowIndex.put(id, i);
+        try (KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
+            Feed feed = new Feed(producer, topics.heartbeats(), f, windowIndex);
+
+            // Kill 1: two full batches scored and committed, two half batches wait in the buffers, and Kafka has
+            // committed the input offsets of every window, the waiting ones included.
+            Set<String> scoredBeforeFirstKill = new TreeSet<>();
+            try (ChildStreamer first = ChildStreamer.start(settings, logs, "first")) {
+                first.awaitReady(TIMEOUT);
+                for (RecordMetadata m : feed.send(PARTITIONS * PER_PARTITION, new Random(7))) {
                     if (m.offset() < BATCH) {
-                        scoredBeforeCrash.add(id);
+                        scoredBeforeFirstKill.add(Outputs.windowId(m));
+                    }
+                }
+                Outputs.awaitScores(broker.bootstrapServers(), topics, PARTITIONS * BATCH, TIMEOUT);
+                awaitCommittedOffsets(broker, applicationId, topics.heartbeats(), PER_PARTITION);
+                assertThat(first.metric("ecg_windows_buffered")).isEqualTo(PARTITIONS * (PER_PARTITION - BATCH));
+                first.kill();
+            }
+            assertThat(Outputs.scores(broker.bootstrapServers(), topics)).extracting(Score::windowId)
+                    .containsExactlyInAnyOrderElementsOf(scoredBeforeFirstKill);
+
+            // Kills 2 and 3: a chunk arrives, and the streamer dies as soon as its first scores of the chunk are
+            // written (readable uncommitted), in the middle of scoring and committing the rest.
+            settings.put("ecg.batch.wait.ms", "200");
+            String[] names = {"second", "third"};
+            for (String name : names) {
+                try (ChildStreamer streamer = ChildStreamer.start(settings, logs, name)) {
+                    int before = windowIndex.size();
+                    Outputs.awaitScores(broker.bootstrapServers(), topics, before, TIMEOUT);
+                    feed.send(CHUNK, new Random(before));
+                    KafkaTestUtils.waitUntilMinRecordsReceived(broker.bootstrapServers(), topics.scores(), before + 1,
+                            TIMEOUT, IsolationLevel.READ_UNCOMMITTED);
+                    streamer.kill();
+                    assertThat(streamer.output()).contains("Serving model ecg-autoencoder version "
+                            + f.release().version());
+                    if (name.equals("second")) {
+                        assertThat(streamer.output()).contains("windows restored into the batch buffer");
                     }
                 }
             }
 
-            // Two full batches are scored and committed; two half batches wait in the buffers, and Kafka has
-            // committed the input offsets of every window, the waiting ones included.
-            KafkaTestUtils.waitUntilMinRecordsReceived(broker.bootstrapServers(), topics.scores(),
-                    PARTITIONS * BATCH, TIMEOUT, IsolationLevel.READ_COMMITTED);
-            awaitCommittedOffsets(broker, applicationId, topics.heartbeats(), PER_PARTITION);
-            assertThat(first.metric("ecg_windows_buffered")).isEqualTo(PARTITIONS * (PER_PARTITION - BATCH));
+            // The last one finishes the job; more input arrives while it starts.
+            try (ChildStreamer last = ChildStreamer.start(settings, logs, "fourth")) {
+                feed.send(CHUNK, new Random(99));
+                Outputs.awaitScores(broker.bootstrapServers(), topics, windowIndex.size(), TIMEOUT);
+                last.awaitReady(TIMEOUT);
 
-            first.kill();
-        }
-
-        List<Score> beforeRestart = scores(broker, topics);
-        assertThat(beforeRestart).extracting(Score::windowId).containsExactlyInAnyOrderElementsOf(scoredBeforeCrash);
-
-        settings.put("ecg.batch.wait.ms", "200");
-        try (ChildStreamer second = ChildStreamer.start(settings, logs, "second")) {
-            KafkaTestUtils.waitUntilMinRecordsReceived(broker.bootstrapServers(), topics.scores(),
-                    PARTITIONS * PER_PARTITION, TIMEOUT, IsolationLevel.READ_COMMITTED);
-            second.awaitReady(TIMEOUT);
-
-            List<Score> scores = scores(broker, topics);
-            assertThat(scores).extracting(Score::windowId).doesNotHaveDuplicates()
-                    .containsExactlyInAnyOrderElementsOf(windowIndex.keySet());
-            scores.forEach(s -> assertThat(s.score()).isEqualTo(f.offline()[windowIndex.get(s.windowId())]));
-
-            Set<String> expectedAlerts = windowIndex.entrySet().stream().filter(e -> f.anomalous(e.getValue()))
-                    .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-            assertThat(expectedAlerts).as("anomalies on both sides of the crash")
-                    .anyMatch(scoredBeforeCrash::contains)
-                    .anyMatch(id -> !scoredBeforeCrash.contains(id));
-            List<Alert> alerts = KafkaTestUtils.readToEnd(broker.bootstrapServers(), topics.alerts(),
-                    IsolationLevel.READ_COMMITTED, TIMEOUT).stream().map(r -> StreamerIT.read(r, Alert.class)).toList();
-            assertThat(alerts).extracting(Alert::alertId).doesNotHaveDuplicates()
-                    .containsExactlyInAnyOrderElementsOf(expectedAlerts);
-
-            assertThat(second.output()).contains("windows restored into the batch buffer")
-                    .contains("Serving model ecg-autoencoder version " + f.release().version());
-            assertThat(second.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 143);
-            assertThat(second.output()).contains("ecg streamer stopped");
+                List<Alert> alerts = Outputs.assertExactlyOnce(broker.bootstrapServers(), topics, windowIndex, f);
+                Set<String> firstKillAlerts = new TreeSet<>(Outputs.expectedAlerts(windowIndex, f));
+                firstKillAlerts.retainAll(scoredBeforeFirstKill);
+                assertThat(firstKillAlerts).as("anomalies on both sides of the first kill").isNotEmpty()
+                        .hasSizeLessThan(alerts.size());
+                assertThat(last.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 143);
+                assertThat(last.output()).contains("ecg streamer stopped");
+            }
         }
     }
 
-    private static List<Score> scores(EmbeddedKafkaBroker broker, EcgTopics topics) {
-        List<ConsumerRecord<byte[], byte[]>> records = KafkaTestUtils.readToEnd(broker.bootstrapServers(),
-                topics.scores(), IsolationLevel.READ_COMMITTED, TIMEOUT);
-        return records.stream().map(r -> TopologyHarness.read(r.value(), Score.class)).toList();
+    /** Sends fixture lines round-robin over the partitions, recording each window's id and line. */
+    private record Feed(KafkaProducer<byte[], byte[]> producer, String topic, RealRelease.Fixture f,
+                        Map<String, Integer> windowIndex) {
+
+        /** Sends {@code n} lines in an order shuffled by {@code random}, so anomalies fall on every side. */
+        List<RecordMetadata> send(int n, Random random) throws Exception {
+            List<Integer> lines = new ArrayList<>(IntStream.range(0, n).map(i -> i % f.size()).boxed().toList());
+            Collections.shuffle(lines, random);
+            List<Future<RecordMetadata>> futures = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                int partition = k % PARTITIONS;
+                futures.add(producer.send(new ProducerRecord<>(topic, partition,
+                        ("patient-" + partition).getBytes(StandardCharsets.UTF_8),
+                        f.lines().get(lines.get(k)).getBytes(StandardCharsets.UTF_8))));
+            }
+            List<RecordMetadata> sent = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                RecordMetadata m = futures.get(k).get();
+                windowIndex.put(Outputs.windowId(m), lines.get(k));
+                sent.add(m);
+            }
+            return sent;
+        }
     }
 
     private static void awaitCommittedOffsets(EmbeddedKafkaBroker broker, String group, String topic, long offset) {

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -49,8 +50,9 @@ import org.apache.kafka.streams.StreamsConfig;
  * {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.location}); prefixed forms such as
  * {@code producer.linger.ms} reach only that client. On top of them the streamer sets, unless given:
  * {@code application.id=ecg-streamer}, {@code processing.guarantee=exactly_once_v2},
- * {@code num.stream.threads} from {@code ecg.threads}, and a {@code poll.ms} short enough for the batch
- * wait. {@code bootstrap.servers} is required.
+ * {@code num.stream.threads} from {@code ecg.threads}, a {@code poll.ms} short enough for the batch
+ * wait, and {@code producer.max.request.size=16777216} so that any input record can be copied to the
+ * dead-letter topic. {@code bootstrap.servers} is required.
  */
 public record StreamerConfig(
         Topics topics,
@@ -73,6 +75,8 @@ public record StreamerConfig(
     public static final String DEFAULT_APPLICATION_ID = "ecg-streamer";
     /** Kafka Streams' own {@code poll.ms} default; lowered when the batch wait is shorter. */
     private static final long STREAMS_DEFAULT_POLL_MS = 100;
+    /** The producer's {@code max.request.size} unless given: 16 MiB, within its 32 MiB buffer. */
+    public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> IGNORED_KAFKA_ENV = Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION",
             "KAFKA_MODE", "KAFKA_CONF_DIR", "KAFKA_CLUSTER_ID");
@@ -310,6 +314,13 @@ public record StreamerConfig(
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.put(StreamsConfig.POLL_MS_CONFIG, String.valueOf(Math.min(STREAMS_DEFAULT_POLL_MS,
                 punctuationInterval().toMillis())));
+        if (!kafka.containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
+                && !kafka.containsKey(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))) {
+            // A dead letter is the input record itself plus a few headers: the producer must not refuse what
+            // the broker accepted as input (its 1 MiB default would, and the task would fail on it forever).
+            props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                    String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
+        }
         props.putAll(kafka);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
         return props;

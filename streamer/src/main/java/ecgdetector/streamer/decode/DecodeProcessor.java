@@ -1,12 +1,9 @@
 package ecgdetector.streamer.decode;
 
 import ecgdetector.streamer.ops.StreamerMetrics;
-import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.Map;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -61,18 +58,8 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
         String topic = meta == null ? "" : meta.topic();
         String partition = meta == null ? "" : String.valueOf(meta.partition());
         String offset = meta == null ? "" : String.valueOf(meta.offset());
-        Headers headers = new RecordHeaders();
-        for (Header h : record.headers()) {
-            if (!h.key().startsWith(DeadLetterHeaders.PREFIX)) {
-                headers.add(h);
-            }
-        }
-        headers.add(DeadLetterHeaders.REASON, utf8(rejection.reason().name()));
-        headers.add(DeadLetterHeaders.DETAIL, utf8(rejection.detail()));
-        headers.add(DeadLetterHeaders.TOPIC, utf8(topic));
-        headers.add(DeadLetterHeaders.PARTITION, utf8(partition));
-        headers.add(DeadLetterHeaders.OFFSET, utf8(offset));
-        headers.add(DeadLetterHeaders.TIMESTAMP, utf8(String.valueOf(record.timestamp())));
+        Headers headers = DeadLetterHeaders.of(record.headers(), rejection.reason(), rejection.detail(), topic,
+                partition, offset, record.timestamp());
         context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers),
                 deadLetterChild);
         metrics.deadLetter(rejection.reason());
@@ -92,9 +79,5 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
             sinceReport.clear();
             lastReport = now;
         }
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -195,6 +195,9 @@ public final class HeartbeatDecoder {
         if (Float.isNaN(v)) {
             return new Rejection(RejectReason.NON_FINITE, "sample " + index + " is NaN");
         }
+        if (Float.isInfinite(v)) {
+            return new Rejection(RejectReason.OUT_OF_RANGE, "sample " + index + " overflows a float (|x| > 3.4e38)");
+        }
         if (!(Math.abs(v) <= maxAbsSample)) {
             return new Rejection(RejectReason.OUT_OF_RANGE, "sample " + index + " = " + v + " is beyond |x| <= "
                     + maxAbsSample);
@@ -262,7 +265,10 @@ public final class HeartbeatDecoder {
                         }
                         double l = p.getDoubleValue();
                         if (!Double.isFinite(l)) {
-                            return new Rejection(RejectReason.NON_FINITE, "label is " + l);
+                            return isNonFiniteWord(p)
+                                    ? new Rejection(RejectReason.NON_FINITE, "label is " + p.getText())
+                                    : new Rejection(RejectReason.OUT_OF_RANGE, "label overflows: '"
+                                            + abbreviate(p.getText()) + "'");
                         }
                         label = l;
                     }
@@ -299,9 +305,10 @@ public final class HeartbeatDecoder {
                 return new Rejection(RejectReason.WRONG_LENGTH, "more than " + windowLength + " samples");
             }
             float v = p.getFloatValue();
-            if (Float.isNaN(v) || (Float.isInfinite(v) && p.isNaN())) {
+            if (!Float.isFinite(v) && isNonFiniteWord(p)) {
                 return new Rejection(RejectReason.NON_FINITE, "sample " + n + " is " + p.getText());
             }
+            // A numeral too large for a float (1e39, 1e309) is infinite here: OUT_OF_RANGE, as in CSV.
             Rejection bad = checkSample(n, v);
             if (bad != null) {
                 return bad;
@@ -337,6 +344,16 @@ public final class HeartbeatDecoder {
             }
         }
         return wrongType("timestamp", "epoch milliseconds or an ISO-8601 string", v);
+    }
+
+    /**
+     * Whether the current number token is NaN or Infinity written as a word (JSON5-style, read so it can be
+     * reported as non-finite) rather than a numeral that overflowed. Called on the error path only.
+     */
+    private static boolean isNonFiniteWord(JsonParser p) throws IOException {
+        String text = p.getText();
+        int i = !text.isEmpty() && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
+        return i < text.length() && Character.isLetter(text.charAt(i));
     }
 
     private static Rejection wrongType(String field, String expected, JsonToken actual) {

@@ -2,7 +2,11 @@ package ecgdetector.streamer.decode;
 
 import java.util.Locale;
 
-/** Why an input record is not a valid heartbeat window; the {@code ecg.dlq.reason} header and a metric tag. */
+/**
+ * Why a record went to the dead-letter topic; the {@code ecg.dlq.reason} header and a metric tag. All but the
+ * last two say why an input record is not a valid heartbeat window; the last two are valid windows the serving
+ * model could not score.
+ */
 public enum RejectReason {
     /** No value, or only whitespace. */
     EMPTY,
@@ -20,8 +24,12 @@ public enum RejectReason {
     WRONG_LENGTH,
     /** A sample is NaN or infinite. */
     NON_FINITE,
-    /** A sample (or the timestamp) is a finite number of absurd magnitude. */
-    OUT_OF_RANGE;
+    /** A sample (or the timestamp or label) is a number of absurd magnitude, or too large for a float. */
+    OUT_OF_RANGE,
+    /** A valid window on which inference failed, alone in its batch too. */
+    SCORING_FAILED,
+    /** A valid window to which the model gave a NaN or infinite score. */
+    NON_FINITE_SCORE;
 
     /** Lower-case form used in headers and metric tags, e.g. {@code wrong_length}. */
     public String tag() {

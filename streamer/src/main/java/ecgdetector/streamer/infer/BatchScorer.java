@@ -59,7 +59,9 @@ public final class BatchScorer {
     /**
      * Scores a batch with the current model on the calling thread's scorer.
      *
-     * @throws IllegalStateException if no model is loaded (callers check {@link ModelSource#hasModel()} first)
+     * @throws ScoringFailedException if the model fails on the batch; the thread's scorer is discarded, so the
+     *                                next call starts with a fresh one
+     * @throws IllegalStateException  if no model is loaded (callers check {@link ModelSource#hasModel()} first)
      */
     public ScoredBatch score(float[][] rawWindows) {
         Slot slot = slots.computeIfAbsent(Thread.currentThread(), t -> new Slot());
@@ -73,16 +75,27 @@ public final class BatchScorer {
                 slot.scorer = lease.model().newScorer();
             } catch (RuntimeException e) {
                 lease.release();
-                throw e;
+                throw new ScoringFailedException(lease.model().manifest().version(), "cannot create a scorer for model "
+                        + "version " + lease.model().manifest().version() + ": " + e, e);
             }
             slot.lease = lease;
         }
-        BeatScore[] scores = slot.scorer.score(rawWindows);
-        if (scores.length != rawWindows.length) {
-            throw new IllegalStateException("model returned " + scores.length + " scores for " + rawWindows.length
-                    + " windows");
+        ScoringModel model = slot.lease.model();
+        BeatScore[] scores;
+        try {
+            scores = slot.scorer.score(rawWindows);
+        } catch (RuntimeException e) {
+            // The predictor may be left in a bad state: the next batch gets a fresh one.
+            slot.clear();
+            throw new ScoringFailedException(model.manifest().version(), "inference failed on model version "
+                    + model.manifest().version() + " for a batch of " + rawWindows.length + " windows: " + e, e);
         }
-        return new ScoredBatch(slot.lease.model(), scores);
+        if (scores.length != rawWindows.length) {
+            slot.clear();
+            throw new ScoringFailedException(model.manifest().version(), "model version " + model.manifest().version()
+                    + " returned " + scores.length + " scores for " + rawWindows.length + " windows", null);
+        }
+        return new ScoredBatch(model, scores);
     }
 
     /**

@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /metrics}: Prometheus text format (OpenMetrics if the scraper asks for it);</li>
  *   <li>{@code GET /health/live}: 200 while the process can make progress, 503 once Kafka Streams failed
  *       for good (restart it);</li>
- *   <li>{@code GET /health/ready}: 200 when Kafka Streams is RUNNING and a model is loaded, else 503.</li>
+ *   <li>{@code GET /health/ready}: 200 when Kafka Streams is RUNNING, Kafka answers and a model is loaded,
+ *       else 503.</li>
  * </ul>
  * Health bodies are small JSON objects saying why.
  */
@@ -31,9 +32,11 @@ public final class OpsServer implements AutoCloseable {
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     /** What the health endpoints report. */
-    public record Health(boolean live, boolean ready, String streamsState, String modelVersion, long bufferedWindows) {
+    public record Health(boolean live, boolean ready, String streamsState, boolean kafkaReachable, String modelVersion,
+                         long bufferedWindows) {
         String toJson(boolean up) {
-            return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + streamsState + "\",\"model\":"
+            return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + streamsState + "\",\"kafka\":\""
+                    + (kafkaReachable ? "reachable" : "unreachable") + "\",\"model\":"
                     + (modelVersion == null ? "null" : "\"" + modelVersion.replace("\"", "\\\"") + "\"")
                     + ",\"bufferedWindows\":" + bufferedWindows + "}";
         }

@@ -29,7 +29,19 @@ class StreamerConfigTest {
         assertThat(p.getProperty("application.id")).isEqualTo("ecg-streamer");
         assertThat(p.getProperty("num.stream.threads")).isEqualTo("1");
         assertThat(p.getProperty("poll.ms")).isEqualTo("25");
+        assertThat(p.getProperty("producer.max.request.size")).isEqualTo("16777216");
         assertThat(c.exactlyOnce()).isTrue();
+    }
+
+    @Test
+    void aGivenMaxRequestSizeIsNotOverriddenByTheDeadLetterDefault() {
+        Properties plain = StreamerConfig.fromMap(Map.of("bootstrap.servers", "k:9092", "max.request.size", "1000"))
+                .streamsProperties();
+        assertThat(plain.getProperty("max.request.size")).isEqualTo("1000");
+        assertThat(plain.getProperty("producer.max.request.size")).isNull();
+        Properties prefixed = StreamerConfig.fromMap(Map.of("bootstrap.servers", "k:9092",
+                "producer.max.request.size", "2000")).streamsProperties();
+        assertThat(prefixed.getProperty("producer.max.request.size")).isEqualTo("2000");
     }
 
     @Test

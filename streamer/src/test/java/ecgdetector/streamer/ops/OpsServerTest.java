@@ -23,7 +23,7 @@ class OpsServerTest {
         metrics.deadLetter(RejectReason.WRONG_LENGTH);
         metrics.batchScored(32, 1_000_000);
         AtomicReference<OpsServer.Health> health = new AtomicReference<>(
-                new OpsServer.Health(true, false, "REBALANCING", null, 7));
+                new OpsServer.Health(true, false, "REBALANCING", true, null, 7));
         try (OpsServer server = OpsServer.start("127.0.0.1", 0, prometheus, health::get)) {
             String base = "http://127.0.0.1:" + server.port();
 
@@ -43,14 +43,14 @@ class OpsServerTest {
             HttpResponse<String> notReady = get(base + "/health/ready");
             assertThat(notReady.statusCode()).isEqualTo(503);
             assertThat(notReady.body()).isEqualTo(
-                    "{\"status\":\"DOWN\",\"streams\":\"REBALANCING\",\"model\":null,\"bufferedWindows\":7}");
+                    "{\"status\":\"DOWN\",\"streams\":\"REBALANCING\",\"kafka\":\"reachable\",\"model\":null,\"bufferedWindows\":7}");
 
-            health.set(new OpsServer.Health(true, true, "RUNNING", "v1", 0));
+            health.set(new OpsServer.Health(true, true, "RUNNING", true, "v1", 0));
             HttpResponse<String> ready = get(base + "/health/ready");
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).contains("\"status\":\"UP\"").contains("\"model\":\"v1\"");
 
-            health.set(new OpsServer.Health(false, false, "ERROR", "v1", 0));
+            health.set(new OpsServer.Health(false, false, "ERROR", false, "v1", 0));
             assertThat(get(base + "/health/live").statusCode()).isEqualTo(503);
             assertThat(get(base + "/nothing").statusCode()).isEqualTo(404);
             HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))

@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Releases and a model loader that need no TensorFlow: a fake model scores a window by the mean absolute
  * value of its raw samples, so a window of all 2.0 scores 2.0. Its "SavedModel" is one small file; a file
- * whose content is {@code NaN} makes the canary fail, as a model that outputs NaN would.
+ * whose content is {@code NaN} makes the canary fail, as a model that outputs NaN would. Models that pass the
+ * canary but fail at run time on windows scoring above a limit: {@link #failingAbove}.
  */
 public final class FakeModels implements ModelLoader {
 
@@ -41,7 +42,7 @@ public final class FakeModels implements ModelLoader {
         if (content.contains("NaN")) {
             throw new InvalidReleaseException("canary batch gave a non-finite error (NaN): the model outputs NaN or infinity");
         }
-        FakeModel model = new FakeModel(bundle.manifest());
+        FakeModel model = new FakeModel(bundle.manifest(), content);
         loaded.add(model);
         return model;
     }
@@ -69,6 +70,22 @@ public final class FakeModels implements ModelLoader {
     /** A release whose canary batch gives NaN. */
     public static ReleaseBundle nanRelease(String version) {
         return release(MODEL, version, 1.0, LENGTH, "NaN");
+    }
+
+    /** How a release of {@link #failingAbove} fails on a window whose fake score is above its limit. */
+    public enum RuntimeFailure {
+        /** The whole inference call throws. */
+        THROWS,
+        /** That window's score is NaN. */
+        NAN_SCORE
+    }
+
+    /**
+     * A release that loads and passes its canary but, at run time, fails as {@code failure} says on windows
+     * whose fake score is above {@code limit}; other windows score as usual.
+     */
+    public static ReleaseBundle failingAbove(String version, double threshold, RuntimeFailure failure, float limit) {
+        return release(MODEL, version, threshold, LENGTH, failure.name() + " above " + limit);
     }
 
     public static ReleaseBundle release(String modelName, String version, double threshold, int inputLength,
@@ -107,11 +124,16 @@ public final class FakeModels implements ModelLoader {
     /** A fake loaded model; records whether it was closed and how many scorers are open. */
     public final class FakeModel implements ScoringModel {
         private final ReleaseManifest manifest;
+        private final RuntimeFailure failure;
+        private final float failureLimit;
         public volatile boolean closed;
         public final AtomicInteger openScorers = new AtomicInteger();
 
-        FakeModel(ReleaseManifest manifest) {
+        FakeModel(ReleaseManifest manifest, String content) {
             this.manifest = manifest;
+            String[] parts = content.split(" above ");
+            this.failure = parts.length == 2 ? RuntimeFailure.valueOf(parts[0]) : null;
+            this.failureLimit = parts.length == 2 ? Float.parseFloat(parts[1]) : Float.POSITIVE_INFINITY;
         }
 
         @Override
@@ -137,7 +159,14 @@ public final class FakeModels implements ModelLoader {
                     batchSizes.add(rawWindows.length);
                     BeatScore[] out = new BeatScore[rawWindows.length];
                     for (int i = 0; i < rawWindows.length; i++) {
-                        out[i] = new BeatScore(FakeModels.score(rawWindows[i]), worst(rawWindows[i]), rawWindows[i]);
+                        float score = FakeModels.score(rawWindows[i]);
+                        if (score > failureLimit && failure == RuntimeFailure.THROWS) {
+                            throw new IllegalStateException("fake inference failure on a window scoring " + score);
+                        }
+                        if (score > failureLimit && failure == RuntimeFailure.NAN_SCORE) {
+                            score = Float.NaN;
+                        }
+                        out[i] = new BeatScore(score, worst(rawWindows[i]), rawWindows[i]);
                     }
                     return out;
                 }
