@@ -2,6 +2,8 @@ package ecgdetector.app;
 
 import ecgdetector.app.bench.Bench;
 import ecgdetector.app.bench.BenchReport;
+import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.config.StreamerConfig.Setting;
 import ecgdetector.trainer.Recipe;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,14 +90,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "The streamer's batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "100",
-            description = "The streamer's longest batch wait (default ${DEFAULT-VALUE}).")
-    long batchWaitMs;
+    @Option(names = "--batch-wait-ms", paramLabel = "MS",
+            description = "The streamer's longest batch wait (default ${DEFAULT-VALUE}, the streamer's).")
+    long batchWaitMs = Long.parseLong(Setting.BATCH_WAIT_MS.defaultValue());
 
-    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "100",
+    @Option(names = "--commit-interval-ms", paramLabel = "MS",
             description = "Kafka Streams' commit.interval.ms for every app (default ${DEFAULT-VALUE},"
-                    + " its exactly-once default).")
-    long commitIntervalMs;
+                    + " the streamer's).")
+    long commitIntervalMs = StreamerConfig.DEFAULT_COMMIT_INTERVAL_MS;
 
     @Option(names = "--patients", paramLabel = "N", defaultValue = "100",
             description = "Record keys the windows are spread over (default ${DEFAULT-VALUE}).")
