@@ -312,6 +312,7 @@ public record StreamerConfig(
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(DEFAULT_COMMIT_INTERVAL_MS));
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SmallRocksDb.class.getName());
         props.put(StreamsConfig.POLL_MS_CONFIG, String.valueOf(Math.min(STREAMS_DEFAULT_POLL_MS,
                 punctuationInterval().toMillis())));
         props.putAll(kafka);

@@ -29,6 +29,7 @@ class StreamerConfigTest {
         assertThat(p.getProperty("application.id")).isEqualTo("ecg-streamer");
         assertThat(p.getProperty("num.stream.threads")).isEqualTo("1");
         assertThat(p.getProperty("commit.interval.ms")).isEqualTo("50");
+        assertThat(p.getProperty("rocksdb.config.setter")).isEqualTo(SmallRocksDb.class.getName());
         assertThat(p.getProperty("poll.ms")).isEqualTo("2");
         assertThat(c.exactlyOnce()).isTrue();
     }
@@ -98,13 +99,14 @@ class StreamerConfigTest {
     void userKafkaPropertiesPassThroughAndMayOverrideOurs() {
         StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "application.id", "mine",
                 "producer.linger.ms", "5", "poll.ms", "7", "processing.guarantee", "at_least_once",
-                "commit.interval.ms", "1000",
+                "commit.interval.ms", "1000", "rocksdb.config.setter", "com.example.MyRocksDb",
                 "num.stream.threads", "2"));
         Properties p = c.streamsProperties();
         assertThat(p.getProperty("application.id")).isEqualTo("mine");
         assertThat(p.getProperty("producer.linger.ms")).isEqualTo("5");
         assertThat(p.getProperty("poll.ms")).isEqualTo("7");
         assertThat(p.getProperty("commit.interval.ms")).isEqualTo("1000");
+        assertThat(p.getProperty("rocksdb.config.setter")).isEqualTo("com.example.MyRocksDb");
         assertThat(c.threads()).isEqualTo(2);
         assertThat(c.exactlyOnce()).isFalse();
     }
