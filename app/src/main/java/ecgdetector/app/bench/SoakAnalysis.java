@@ -46,6 +46,10 @@ final class SoakAnalysis {
                         signedMb(outside), grows ? "GROWS beyond the warm-up (more than "
                                 + (int) TOLERANCE_MB + " MB)" : "no growth beyond the warm-up (within "
                                 + (int) TOLERANCE_MB + " MB)");
+        if (scored < sent) {
+            verdict += String.format(Locale.ROOT, "; the streamer did not keep up with %.0f windows/s: %d of %d"
+                    + " windows scored within a minute of the last one sent", soak.ratePerSec(), scored, sent);
+        }
         return new BenchReport.Soak(soak.ratePerSec(), seconds, warmup, soak.sampleInterval().toMillis() / 1000.0,
                 sent, scored, seconds > 0 ? sent / seconds : 0, List.copyOf(samples), rssStart, rssEnd, rssGrowth,
                 rssSlope, heapGrowth, nmtGrowth, nmtSlope, outside, nmtCommittedEndMb, grows, verdict,
