@@ -2,6 +2,8 @@ package ecgdetector.app;
 
 import ecgdetector.app.bench.Bench;
 import ecgdetector.app.bench.BenchReport;
+import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.config.StreamerConfig.Setting;
 import ecgdetector.trainer.Recipe;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +32,9 @@ import picocli.CommandLine.Option;
             "               interval) that only copies the input records to an output;",
             "  streamer     the streamer, batched: windows in, scores and alerts out;",
             "  per-record   the streamer with batch size 1;",
-            "  latency      produce time -> score readable (read_committed) at fixed rates.",
+            "  latency      produce time -> score readable (read_committed) at fixed rates;",
+            "  soak         (--soak only) the streamer at a steady rate for minutes, its",
+            "               RSS, heap and native memory sampled over time.",
             "Inputs are written before each app starts; each app runs in a child JVM",
             "with a fresh application id and fresh topics. Throughput = windows / (time",
             "from the app consuming to its last output readable by a read_committed",
@@ -60,8 +65,9 @@ final class BenchCommand implements Callable<Integer> {
     boolean retrain;
 
     @Option(names = "--phases", split = ",", paramLabel = "PHASE",
-            description = "Phases to run (default all): inference, passthrough, streamer, per-record, latency.")
-    List<String> phases = new ArrayList<>(Bench.ALL_PHASES);
+            description = "Phases to run (default all but soak): inference, passthrough, streamer, per-record,"
+                    + " latency, soak.")
+    List<String> phases;
 
     @Option(names = "--windows", paramLabel = "N", defaultValue = "200000",
             description = "Windows per throughput phase (default ${DEFAULT-VALUE}).")
@@ -88,14 +94,14 @@ final class BenchCommand implements Callable<Integer> {
             description = "The streamer's batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batch-wait-ms", paramLabel = "MS", defaultValue = "100",
-            description = "The streamer's longest batch wait (default ${DEFAULT-VALUE}).")
-    long batchWaitMs;
+    @Option(names = "--batch-wait-ms", paramLabel = "MS",
+            description = "The streamer's longest batch wait (default ${DEFAULT-VALUE}, the streamer's).")
+    long batchWaitMs = Long.parseLong(Setting.BATCH_WAIT_MS.defaultValue());
 
-    @Option(names = "--commit-interval-ms", paramLabel = "MS", defaultValue = "100",
+    @Option(names = "--commit-interval-ms", paramLabel = "MS",
             description = "Kafka Streams' commit.interval.ms for every app (default ${DEFAULT-VALUE},"
-                    + " its exactly-once default).")
-    long commitIntervalMs;
+                    + " the streamer's).")
+    long commitIntervalMs = StreamerConfig.DEFAULT_COMMIT_INTERVAL_MS;
 
     @Option(names = "--patients", paramLabel = "N", defaultValue = "100",
             description = "Record keys the windows are spread over (default ${DEFAULT-VALUE}).")
@@ -145,6 +151,24 @@ final class BenchCommand implements Callable<Integer> {
                     + " --app-config producer.linger.ms=5; repeatable.")
     Map<String, String> appConfig = new LinkedHashMap<>();
 
+    @Option(names = "--soak", paramLabel = "MINUTES",
+            description = "Soak: feed the streamer --soak-rate windows/s for MINUTES (fractions allowed) and sample"
+                    + " its RSS, heap and native memory over time. Runs alone unless --phases names others too.")
+    Double soakMinutes;
+
+    @Option(names = "--soak-rate", paramLabel = "PER_S", defaultValue = "5000",
+            description = "Input rate of the soak, windows/s (default ${DEFAULT-VALUE}).")
+    double soakRate;
+
+    @Option(names = "--soak-sample-seconds", paramLabel = "S", defaultValue = "10",
+            description = "Seconds between the soak's memory samples (default ${DEFAULT-VALUE}).")
+    double soakSampleSeconds;
+
+    @Option(names = "--soak-warmup-minutes", paramLabel = "M", defaultValue = "2",
+            description = "Growth is judged after this much of the soak, at most half of it"
+                    + " (default ${DEFAULT-VALUE}).")
+    double soakWarmupMinutes;
+
     @Option(names = "--jfr", description = "Record the throughput phases with Java Flight Recorder"
             + " (DIR/logs/*.jfr) and print where their CPU went.")
     boolean jfr;
@@ -158,15 +182,26 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Set<String> chosen = new LinkedHashSet<>();
+        if (phases != null) {
+            chosen.addAll(phases);
+        } else if (soakMinutes == null) {
+            chosen.addAll(Bench.ALL_PHASES);
+        }
+        if (soakMinutes != null) {
+            chosen.add(Bench.PHASE_SOAK);
+        }
+        Bench.Soak soak = new Bench.Soak(seconds(60 * (soakMinutes == null ? 10 : soakMinutes)), soakRate,
+                seconds(soakSampleSeconds), seconds(60 * soakWarmupMinutes));
         Bench.Settings settings = new Bench.Settings(Optional.ofNullable(data), out, trainDir,
                 Recipe.fromId(recipe), retrain, Optional.ofNullable(kafka.bootstrapServers()),
-                kafka.clientProperties(), new LinkedHashSet<>(phases), windows, warmupWindows, perRecordWindows,
+                kafka.clientProperties(), chosen, windows, warmupWindows, perRecordWindows,
                 partitions,
                 threads, batchSize, batchWaitMs, commitIntervalMs, patients, repeat, inferenceBatchSizes,
                 seconds(inferenceSeconds), latencyRates,
                 latencyCommitIntervalsMs == null ? List.of(commitIntervalMs) : latencyCommitIntervalsMs,
                 seconds(latencyWarmupSeconds), seconds(latencySeconds), jvmOptions(), appConfig, jfr,
-                Duration.ofSeconds(phaseTimeoutSeconds));
+                Duration.ofSeconds(phaseTimeoutSeconds), soak);
         BenchReport report = new Bench(settings, System.out).run();
         System.out.println(report.table());
         return 0;

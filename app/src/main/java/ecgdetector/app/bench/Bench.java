@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -64,11 +65,17 @@ public final class Bench {
     public static final String PHASE_LATENCY = "latency";
     /** A pass-through run before the measured ones, not reported: warms up the broker. */
     static final String PHASE_WARMUP = "warmup";
+    /** Steady load for a while, memory sampled over time; run on its own ({@code --soak}), not by default. */
+    public static final String PHASE_SOAK = "soak";
     public static final List<String> ALL_PHASES =
             List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER, PHASE_PER_RECORD, PHASE_LATENCY);
+    static final List<String> KNOWN_PHASES = List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER,
+            PHASE_PER_RECORD, PHASE_LATENCY, PHASE_SOAK);
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    /** How long the outputs of a fixed-rate phase may take to come out after the last window was sent. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
     private static final double MB = 1024 * 1024;
 
     /**
@@ -86,6 +93,7 @@ public final class Bench {
      * @param appConfig        Kafka Streams or {@code ecg.*} settings of every measured app, over the bench's own
      * @param jfr              record the throughput phases' JVMs with Java Flight Recorder and summarise
      *                         the measured interval ({@link JfrSummary})
+     * @param soak             the soak phase's load, length and sampling
      */
     public record Settings(Optional<String> data, Path out, Path trainDir, Recipe recipe, boolean retrain,
             Optional<String> bootstrapServers, Properties kafka, Set<String> phases, long windows,
@@ -93,7 +101,7 @@ public final class Bench {
             long commitIntervalMs, int patients, int repeat, List<Integer> inferenceBatchSizes,
             Duration inferenceTime, List<Double> latencyRates, List<Long> latencyCommitIntervalsMs,
             Duration latencyWarmup, Duration latencyTime, List<String> childJvmOptions,
-            Map<String, String> appConfig, boolean jfr, Duration phaseTimeout) {
+            Map<String, String> appConfig, boolean jfr, Duration phaseTimeout, Soak soak) {
 
         public Settings {
             if (windows < 1 || perRecordWindows < 1 || warmupWindows < 0) {
@@ -105,10 +113,11 @@ public final class Bench {
                         + " must be at least 1; --batch-wait-ms and --commit-interval-ms at least 0");
             }
             for (String phase : phases) {
-                if (!ALL_PHASES.contains(phase)) {
-                    throw new IllegalArgumentException("unknown phase '" + phase + "'; known: " + ALL_PHASES);
+                if (!KNOWN_PHASES.contains(phase)) {
+                    throw new IllegalArgumentException("unknown phase '" + phase + "'; known: " + KNOWN_PHASES);
                 }
             }
+            Objects.requireNonNull(soak, "soak");
             if (latencyRates.stream().anyMatch(r -> !(r > 0))) {
                 throw new IllegalArgumentException("--latency-rates must be positive, got " + latencyRates);
             }
@@ -123,7 +132,7 @@ public final class Bench {
 
         Map<String, Object> describe() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("phases", ALL_PHASES.stream().filter(phases::contains).toList());
+            m.put("phases", KNOWN_PHASES.stream().filter(phases::contains).toList());
             m.put("windows", windows);
             m.put("warmupWindows", warmupWindows);
             m.put("perRecordWindows", perRecordWindows);
@@ -142,7 +151,40 @@ public final class Bench {
             m.put("latencySeconds", latencyTime.toMillis() / 1000.0);
             m.put("childJvmOptions", childJvmOptions);
             m.put("appConfig", appConfig);
+            if (phases.contains(PHASE_SOAK)) {
+                m.put("soak", soak.describe());
+            }
             m.put("recipe", recipe.id());
+            return m;
+        }
+    }
+
+    /**
+     * The soak phase: the streamer fed {@code ratePerSec} for {@code time}, its memory sampled every
+     * {@code sampleInterval}; growth is judged after {@code warmup} (at most half the time).
+     */
+    public record Soak(Duration time, double ratePerSec, Duration sampleInterval, Duration warmup) {
+        public Soak {
+            if (time.isNegative() || time.isZero() || !(ratePerSec > 0) || sampleInterval.isNegative()
+                    || sampleInterval.isZero() || warmup.isNegative()) {
+                throw new IllegalArgumentException("--soak and --soak-rate must be positive, --soak-sample-seconds"
+                        + " positive and --soak-warmup-minutes at least 0; got " + time + ", " + ratePerSec + "/s, "
+                        + sampleInterval + ", " + warmup);
+            }
+        }
+
+        /** The warm-up actually applied: at most half the soak, so that something is left to judge. */
+        Duration effectiveWarmup() {
+            Duration half = time.dividedBy(2);
+            return warmup.compareTo(half) > 0 ? half : warmup;
+        }
+
+        Map<String, Object> describe() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seconds", time.toMillis() / 1000.0);
+            m.put("ratePerSec", ratePerSec);
+            m.put("sampleSeconds", sampleInterval.toMillis() / 1000.0);
+            m.put("warmupSeconds", effectiveWarmup().toMillis() / 1000.0);
             return m;
         }
     }
@@ -185,6 +227,7 @@ public final class Bench {
 
         List<BenchReport.Phase> phases = new ArrayList<>();
         List<BenchReport.Latency> latencies = new ArrayList<>();
+        BenchReport.Soak soak = null;
         Map<String, String> files = new LinkedHashMap<>();
         String broker;
         Files.createDirectories(logs);
@@ -225,6 +268,9 @@ public final class Bench {
                         }
                     }
                 }
+                if (settings.phases().contains(PHASE_SOAK)) {
+                    soak = runner.soak(settings.soak());
+                }
             } finally {
                 runner.deleteTopics(List.of(modelsTopic));
                 ReleaseFolder.deleteRecursively(out.resolve(".bench-state"));
@@ -232,7 +278,8 @@ public final class Bench {
         }
         files.put("report", out.resolve("bench.json").toString());
         files.put("logs", logs.toString());
-        BenchReport report = report(startedAt, loadStart, broker, trained, inference, phases, latencies, files);
+        BenchReport report = report(startedAt, loadStart, broker, trained, inference, phases, latencies, soak,
+                files);
         Files.write(out.resolve("bench.json"),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
         return report;
@@ -381,9 +428,7 @@ public final class Bench {
                                 0)) {
                     child.awaitReady(READY_TIMEOUT);
                     AtomicBoolean stop = new AtomicBoolean();
-                    Thread sender = new Thread(() -> writer.sendAtRate(rate, stop::get), "bench-sender");
-                    sender.setDaemon(true);
-                    sender.start();
+                    Thread sender = startSender(writer, rate, stop);
                     sleepWithProgress(settings.latencyWarmup(), reader, topics.scores(), writer, child);
                     Map<String, Long> before = child.stats();
                     long from = System.currentTimeMillis();
@@ -391,14 +436,10 @@ public final class Bench {
                     long to = System.currentTimeMillis();
                     stop.set(true);
                     sender.join(30_000);
-                    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-                    while (reader.count(topics.scores()) + reader.count(topics.heartbeatsDlq()) < writer.sent()) {
-                        reader.checkHealthy();
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException(name + ": only " + reader.count(topics.scores()) + " of "
-                                    + writer.sent() + " windows were scored within 60 s of the last one sent");
-                        }
-                        TimeUnit.MILLISECONDS.sleep(20);
+                    if (!awaitAllScored(reader, topics, writer)) {
+                        throw new IllegalStateException(name + ": only " + reader.count(topics.scores()) + " of "
+                                + writer.sent() + " windows were scored within " + DRAIN_TIMEOUT.toSeconds()
+                                + " s of the last one sent");
                     }
                     Map<String, Long> after = child.stats();
                     OptionalLong rss = child.rssKb();
@@ -418,6 +459,98 @@ public final class Bench {
             } finally {
                 deleteTopics(topicsOf(topics, appId));
             }
+        }
+
+        BenchReport.Soak soak(Soak soak) throws Exception {
+            String name = "soak";
+            String appId = "bench-" + runId + "-" + name;
+            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
+            createTopics(topics);
+            step(String.format(Locale.ROOT, "%s: the streamer fed %.0f windows/s for %.1f min (commit interval %d"
+                            + " ms, batch %d / %d ms), RSS, heap and native memory sampled every %.0f s; growth"
+                            + " judged after %.0f s of warm-up", name, soak.ratePerSec(),
+                    soak.time().toMillis() / 60_000.0, settings.commitIntervalMs(), settings.batchSize(),
+                    settings.batchWaitMs(), soak.sampleInterval().toMillis() / 1000.0,
+                    soak.effectiveWarmup().toMillis() / 1000.0));
+            try {
+                Map<String, String> config = appSettings(topics, appId, settings.batchSize(),
+                        settings.commitIntervalMs());
+                List<String> jvmOptions = childOptions(null);
+                jvmOptions.add("-XX:NativeMemoryTracking=summary");
+                Double loadAtStart = load();
+                try (OutputReader reader = new OutputReader(client,
+                        List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
+                        ChildJvm child = ChildJvm.start(BenchChild.MODE_STREAMER, config, jvmOptions, logs, name);
+                        InputWriter writer = new InputWriter(client, topics.heartbeats(), lines, settings.patients(),
+                                0)) {
+                    child.awaitReady(READY_TIMEOUT);
+                    AtomicBoolean stop = new AtomicBoolean();
+                    Thread sender = startSender(writer, soak.ratePerSec(), stop);
+                    List<BenchReport.SoakSample> samples = new ArrayList<>();
+                    long start = System.nanoTime();
+                    long interval = soak.sampleInterval().toNanos();
+                    long total = soak.time().toNanos();
+                    // A sample at the start, every interval, and one at the end.
+                    for (long at = 0; ; at = Math.min(at + interval, total)) {
+                        while (System.nanoTime() < start + at) {
+                            reader.checkHealthy();
+                            TimeUnit.NANOSECONDS.sleep(Math.min(start + at - System.nanoTime(), 200_000_000L));
+                        }
+                        BenchReport.SoakSample sample = soakSample((System.nanoTime() - start) / 1e9, writer, reader,
+                                topics.scores(), child);
+                        samples.add(sample);
+                        console.printf(Locale.ROOT, "  ... %4.0f s: sent %,d, scored %,d; RSS %s MB, heap %s / %s MB,"
+                                        + " NMT committed %s MB%n", sample.seconds(), sample.sent(), sample.scored(),
+                                mb(sample.rssMb()), mb(sample.heapUsedMb()), mb(sample.heapCommittedMb()),
+                                mb(sample.nmtCommittedMb()));
+                        if (at >= total) {
+                            break;
+                        }
+                    }
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    stop.set(true);
+                    sender.join(30_000);
+                    Map<String, Long> endStats = child.stats();
+                    // Memory is what the soak is for: a streamer that fell behind is reported, not an error.
+                    awaitAllScored(reader, topics, writer);
+                    child.stop(STOP_TIMEOUT);
+                    BenchReport.Soak result = SoakAnalysis.analyse(soak, seconds, writer.sent(),
+                            reader.count(topics.scores()), samples, nmtMb(endStats), loadAtStart);
+                    console.println("  " + result.verdict());
+                    return result;
+                }
+            } finally {
+                deleteTopics(topicsOf(topics, appId));
+            }
+        }
+
+        private Thread startSender(InputWriter writer, double rate, AtomicBoolean stop) {
+            Thread sender = new Thread(() -> writer.sendAtRate(rate, stop::get), "bench-sender");
+            sender.setDaemon(true);
+            sender.start();
+            return sender;
+        }
+
+        /** Waits until every window sent came out (scored or dead-lettered); false after {@link #DRAIN_TIMEOUT}. */
+        private boolean awaitAllScored(OutputReader reader, EcgTopics topics, InputWriter writer)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+            while (reader.count(topics.scores()) + reader.count(topics.heartbeatsDlq()) < writer.sent()) {
+                reader.checkHealthy();
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            return true;
+        }
+
+        private BenchReport.SoakSample soakSample(double seconds, InputWriter writer, OutputReader reader,
+                String scores, ChildJvm child) throws InterruptedException {
+            Map<String, Long> stats = child.stats();
+            return new BenchReport.SoakSample(seconds, writer.sent(), reader.count(scores), kbToMb(child.rssKb()),
+                    bytesToMb(stats.get("heapUsed")), bytesToMb(stats.get("heapCommitted")),
+                    bytesToMb(stats.get(BenchChild.NMT_PREFIX + NativeMemory.TOTAL)));
         }
 
         private void sleepWithProgress(Duration time, OutputReader reader, String counted, InputWriter writer,
@@ -453,6 +586,7 @@ public final class Bench {
 
         /** The measured JVM's options; with a file, a flight recording of its whole life, dumped on exit. */
         private List<String> childOptions(Path jfrFile) {
+            // A new list each time: callers add to it.
             List<String> options = new ArrayList<>(settings.childJvmOptions());
             if (jfrFile != null) {
                 options.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + jfrFile);
@@ -493,7 +627,7 @@ public final class Bench {
 
     private BenchReport report(Instant startedAt, Double loadStart, String broker, TrainingResult trained,
             List<BenchReport.InferencePoint> inference, List<BenchReport.Phase> phases,
-            List<BenchReport.Latency> latencies, Map<String, String> files) {
+            List<BenchReport.Latency> latencies, BenchReport.Soak soak, Map<String, String> files) {
         List<Double> ratios = new ArrayList<>();
         List<Double> gains = new ArrayList<>();
         for (int r = 1; r <= settings.repeat(); r++) {
@@ -531,6 +665,10 @@ public final class Bench {
         }
         Double rss = last == null ? null : last.rssMb();
         targets.add(target("rss", "<= 512 MB", rss, rss == null ? null : rss <= 512));
+        if (soak != null) {
+            targets.add(target("soak", String.format(Locale.ROOT, "RSS growth after warm-up <= %.0f MB",
+                    SoakAnalysis.TOLERANCE_MB), soak.rssGrowthMb(), soak.grows() == null ? null : !soak.grows()));
+        }
 
         BenchReport.Machine machine = new BenchReport.Machine(Runtime.getRuntime().availableProcessors(),
                 ProcessStats.cpuModel(), ProcessStats.memTotalMb().isPresent()
@@ -542,8 +680,9 @@ public final class Bench {
         return new BenchReport(BenchReport.FORMAT_VERSION, startedAt.toString(),
                 Duration.between(startedAt, Instant.now()).toMillis() / 1000.0, machine, settings.describe(),
                 trained.release().version(), passThrough, streamer, ratio, perRecord, gain, inference, gain256,
-                latencies, rss, last == null ? null : last.rssPeakMb(), last == null ? null : last.heapUsedMb(),
-                last == null ? null : last.heapCommittedMb(), heapMax, phases, targets,
+                latencies, soak, rss, last == null ? null : last.rssPeakMb(),
+                last == null ? null : last.heapUsedMb(), last == null ? null : last.heapCommittedMb(), heapMax,
+                phases, targets,
                 profiles.isEmpty() ? null : profiles, files);
     }
 
@@ -577,6 +716,19 @@ public final class Bench {
         Long a = after.get(key);
         Long b = before.get(key);
         return a == null || b == null ? null : a - b;
+    }
+
+    /** NMT's committed megabytes per category from a child's stats, largest first. */
+    private static Map<String, Double> nmtMb(Map<String, Long> stats) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        stats.entrySet().stream().filter(e -> e.getKey().startsWith(BenchChild.NMT_PREFIX))
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .forEach(e -> out.put(e.getKey().substring(BenchChild.NMT_PREFIX.length()), e.getValue() / MB));
+        return out;
+    }
+
+    private static String mb(Double x) {
+        return x == null ? "-" : String.format(Locale.ROOT, "%.0f", x);
     }
 
     private static Double finite(double x) {

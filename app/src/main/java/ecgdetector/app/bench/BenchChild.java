@@ -43,6 +43,8 @@ public final class BenchChild {
 
     public static final String PREFIX = "BENCH ";
     public static final String OUTPUT_TOPIC_KEY = "bench.output.topic";
+    /** Stats keys of Native Memory Tracking's committed bytes: {@code nmt.Total}, {@code nmt.JavaHeap}, ... */
+    static final String NMT_PREFIX = "nmt.";
     static final String MODE_STREAMER = "streamer";
     static final String MODE_PASS_THROUGH = "passthrough";
     private static final long READY_TIMEOUT_MS = 180_000;
@@ -136,6 +138,9 @@ public final class BenchChild {
                 s.put("inferenceMs", (long) inference.totalTime(TimeUnit.MILLISECONDS));
             }
         }
+        // With -XX:NativeMemoryTracking=summary (the soak): what the JVM itself has committed, per category.
+        NativeMemory.committedBytesOfThisJvm().forEach((category, bytes) ->
+                s.put(NMT_PREFIX + category.replaceAll("\\s+", ""), bytes));
         StringBuilder out = new StringBuilder();
         s.forEach((k, v) -> out.append(k).append('=').append(v).append(' '));
         return out.toString().trim();

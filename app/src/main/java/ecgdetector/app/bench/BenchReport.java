@@ -16,6 +16,7 @@ import java.util.Map;
  * @param perRecordWindowsPerSec   the streamer with batch size 1
  * @param batchingGain             streamer / per-record, per repetition, median over repetitions
  * @param inferenceGain256         inference windows/s at batch 256 over batch 1
+ * @param soak                     the soak phase ({@code --soak}): memory over time under a steady load
  * @param rssMb                    resident memory of the streamer's JVM at the end of its full-load phase
  * @param rssPeakMb                its high-water mark (VmHWM) over the whole phase, start-up included
  */
@@ -34,6 +35,7 @@ public record BenchReport(
         List<InferencePoint> inference,
         Double inferenceGain256,
         List<Latency> latency,
+        Soak soak,
         Double rssMb,
         Double rssPeakMb,
         Double heapUsedMb,
@@ -44,7 +46,7 @@ public record BenchReport(
         Map<String, JfrSummary.Profile> profiles,
         Map<String, String> files) {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
 
     /**
      * @param loadAverageStart 1-minute load average before the first measurement: above the core count, the
@@ -66,6 +68,33 @@ public record BenchReport(
     public record Latency(double ratePerSec, long commitIntervalMs, long batchWaitMs, int batchSize,
             double seconds, long windows, double achievedRatePerSec, Double p50Ms, Double p95Ms, Double p99Ms,
             Double maxMs, Double rssMb, Double meanBatchSize, Double loadAverage) {
+    }
+
+    /**
+     * The streamer under a steady load for a while, and what its memory did.
+     *
+     * @param samples              the time series, one sample every {@code sampleSeconds} and one at the end
+     * @param rssAfterWarmupMb     RSS when the warm-up ended (median of the samples around it)
+     * @param rssEndMb             RSS at the end (median of the last samples)
+     * @param rssGrowthMb          {@code rssEndMb - rssAfterWarmupMb}: growth beyond warm-up
+     * @param rssSlopeMbPerMin     least-squares slope of RSS over the samples after the warm-up
+     * @param nmtGrowthMb          the same growth for what the JVM itself committed (Native Memory Tracking)
+     * @param outsideNmtGrowthMb   {@code rssGrowthMb - nmtGrowthMb}: growth of memory the JVM does not track
+     *                             (native libraries' malloc: TensorFlow, RocksDB)
+     * @param nmtCommittedEndMb    NMT's committed megabytes per category at the end, largest first
+     * @param grows                whether RSS grew by more than the tolerance after the warm-up
+     * @param verdict              one line saying so, with the figures
+     */
+    public record Soak(double ratePerSec, double seconds, double warmupSeconds, double sampleSeconds, long sent,
+            long scored, double achievedRatePerSec, List<SoakSample> samples, Double rssAfterWarmupMb,
+            Double rssEndMb, Double rssGrowthMb, Double rssSlopeMbPerMin, Double heapCommittedGrowthMb,
+            Double nmtGrowthMb, Double nmtSlopeMbPerMin, Double outsideNmtGrowthMb,
+            Map<String, Double> nmtCommittedEndMb, Boolean grows, String verdict, Double loadAverage) {
+    }
+
+    /** One sample of the soak: seconds since the load started, windows sent and scored so far, memory. */
+    public record SoakSample(double seconds, long sent, long scored, Double rssMb, Double heapUsedMb,
+            Double heapCommittedMb, Double nmtCommittedMb) {
     }
 
     /**
@@ -116,6 +145,14 @@ public record BenchReport(
                     num(l.p95Ms(), "%.0f"), num(l.p99Ms(), "%.0f"));
             String key = latencyKey(l);
             row(s, name, value, goal(key), met(key));
+        }
+        if (soak != null) {
+            row(s, String.format(Locale.ROOT, "soak @ %.0f/s, %.1f min", soak.ratePerSec(), soak.seconds() / 60),
+                    "RSS " + num(soak.rssAfterWarmupMb(), "%.0f") + " -> " + num(soak.rssEndMb(), "%.0f MB")
+                            + " (" + num(soak.rssGrowthMb(), "%+.0f MB") + ", " + num(soak.rssSlopeMbPerMin(),
+                            "%+.1f MB/min") + ")", goal("soak"), met("soak"));
+            row(s, "  JVM (NMT) / outside it", num(soak.nmtGrowthMb(), "%+.0f MB") + " / "
+                    + num(soak.outsideNmtGrowthMb(), "%+.0f MB"), "", "");
         }
         row(s, "streamer RSS at end of full load", num(rssMb, "%.0f MB"), goal("rss"), met("rss"));
         row(s, "  RSS peak (VmHWM)", num(rssPeakMb, "%.0f MB"), "", "");

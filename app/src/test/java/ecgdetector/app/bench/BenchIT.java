@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A smoke run of the bench with tiny counts: every phase completes and bench.json holds every figure as a
- * number. No timing is asserted: CI machines are shared and the counts are far too small to mean anything.
+ * A smoke run of the bench with tiny counts, the soak's few seconds included: every phase completes and
+ * bench.json holds every figure as a number. No timing is asserted: CI machines are shared and the counts are far too small to mean anything.
  */
 class BenchIT {
 
@@ -36,10 +36,11 @@ class BenchIT {
         Path data = syntheticCsv();
         Path out = tmp.resolve("bench");
         Bench.Settings settings = new Bench.Settings(Optional.of(data.toString()), out, tmp.resolve("train"),
-                Recipe.NOTEBOOK, false, Optional.empty(), new Properties(), Set.copyOf(Bench.ALL_PHASES),
+                Recipe.NOTEBOOK, false, Optional.empty(), new Properties(), Set.copyOf(Bench.KNOWN_PHASES),
                 2000, 1000, 500, 2, 1, 256, 50, 100, 20, 1, List.of(1, 32, 256, 1024), Duration.ofMillis(200),
                 List.of(500.0), List.of(100L), Duration.ofSeconds(1), Duration.ofSeconds(2),
-                List.of("-Xmx256m"), Map.of(), false, Duration.ofSeconds(180));
+                List.of("-Xmx256m"), Map.of(), false, Duration.ofSeconds(180),
+                new Bench.Soak(Duration.ofSeconds(6), 300, Duration.ofSeconds(2), Duration.ofSeconds(2)));
 
         BenchReport report = new Bench(settings, QUIET).run();
 
@@ -69,6 +70,27 @@ class BenchIT {
                 assertThat(json.path(field).isNumber()).as("bench.json %s is a number: %s", field,
                         json.get(field)).isTrue();
             }
+        }
+        JsonNode soak = json.path("soak");
+        for (String field : List.of("ratePerSec", "seconds", "warmupSeconds", "sent", "scored")) {
+            assertThat(soak.path(field).isNumber()).as("soak %s is a number: %s", field, soak.get(field)).isTrue();
+        }
+        assertThat(soak.path("scored").asLong()).isEqualTo(soak.path("sent").asLong()).isPositive();
+        assertThat(soak.path("samples").size()).as("a sample at the start, every 2 s and at the end")
+                .isGreaterThanOrEqualTo(3);
+        assertThat(soak.path("verdict").asText()).startsWith("soak: ");
+        if (Files.isDirectory(Path.of("/proc/self"))) {
+            for (JsonNode sample : soak.path("samples")) {
+                for (String field : List.of("seconds", "rssMb", "heapUsedMb", "heapCommittedMb", "nmtCommittedMb")) {
+                    assertThat(sample.path(field).isNumber()).as("soak sample %s: %s", field, sample).isTrue();
+                }
+            }
+            for (String field : List.of("rssGrowthMb", "rssSlopeMbPerMin", "nmtGrowthMb", "outsideNmtGrowthMb")) {
+                assertThat(soak.path(field).isNumber()).as("soak %s is a number: %s", field, soak.get(field))
+                        .isTrue();
+            }
+            assertThat(soak.path("grows").isBoolean()).isTrue();
+            assertThat(soak.path("nmtCommittedEndMb").path("Total").isNumber()).isTrue();
         }
         assertThat(json.path("targets")).isNotEmpty();
         assertThat(json.path("machine").path("cores").isNumber()).isTrue();

@@ -17,7 +17,7 @@ class BenchReportTest {
                 null, null, List.of(new BenchReport.InferencePoint(1, 10_000, 0.1, 100)), null,
                 List.of(new BenchReport.Latency(1000, 100, 20, 256, 10, 10_000, 1000, 40.0, 60.0, 80.0, 90.0,
                         400.0, 12.0, 0.5)),
-                rss, null, null, null, null, List.of(),
+                null, rss, null, null, null, null, List.of(),
                 List.of(new BenchReport.Target("streamer", ">= 50,000/s", streamer,
                         streamer == null ? null : streamer >= 50_000),
                         new BenchReport.Target("latency@1000/commit100", "p99 <= 100 ms", 80.0, true)),

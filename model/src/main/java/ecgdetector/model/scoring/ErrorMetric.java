@@ -39,18 +39,28 @@ public enum ErrorMetric {
 
     /** The error of the beat at {@code offset} in both arrays, {@code length} samples long. */
     public float score(float[] scaled, float[] reconstruction, int offset, int length) {
+        return score(scaled, reconstruction, offset, length, null);
+    }
+
+    /**
+     * The beat's error, bit for bit what {@link #score(float[], float[], int, int)} gives, and its per-position
+     * errors into {@code positionErrors} (unless null), each position's error computed once for both.
+     */
+    public float score(float[] scaled, float[] reconstruction, int offset, int length, double[] positionErrors) {
         double sum = 0;
-        for (int i = offset; i < offset + length; i++) {
-            sum += positionError(scaled[i], reconstruction[i]);
+        for (int i = 0; i < length; i++) {
+            double e = positionError(scaled[offset + i], reconstruction[offset + i]);
+            if (positionErrors != null) {
+                positionErrors[i] = e;
+            }
+            sum += e;
         }
         return (float) (sum / length);
     }
 
     /** Per-position errors of one beat, for finding where in the beat the reconstruction failed. */
     public void positionErrors(float[] scaled, float[] reconstruction, int offset, int length, double[] out) {
-        for (int i = 0; i < length; i++) {
-            out[i] = positionError(scaled[offset + i], reconstruction[offset + i]);
-        }
+        score(scaled, reconstruction, offset, length, out);
     }
 
     /** The name used in manifests and on the command line. */

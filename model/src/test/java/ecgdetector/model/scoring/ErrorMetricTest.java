@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ErrorMetricTest {
@@ -15,6 +16,39 @@ class ErrorMetricTest {
         // squared differences 0.25, 0, 1, 0.25 -> mean 0.375; absolute 0.5, 0, 1, 0.5 -> mean 0.5
         assertThat(ErrorMetric.MSE.score(actual, reconstructed, 0, 4)).isEqualTo(0.375f);
         assertThat(ErrorMetric.MAE.score(actual, reconstructed, 0, 4)).isEqualTo(0.5f);
+    }
+
+    @Test
+    void theScoreWithPositionErrorsIsBitForBitTheScoreAlone() {
+        // The translator scores and finds the worst positions in one pass; thresholds were chosen on score().
+        Random random = new Random(7);
+        for (ErrorMetric metric : ErrorMetric.values()) {
+            for (int beat = 0; beat < 200; beat++) {
+                int length = 1 + random.nextInt(200);
+                float[] scaled = new float[length + 3];
+                float[] reconstruction = new float[length + 3];
+                for (int i = 0; i < scaled.length; i++) {
+                    // Mostly the training range, sometimes far outside it like an anomalous beat.
+                    scaled[i] = (float) (random.nextInt(10) == 0 ? random.nextGaussian() * 50 : random.nextDouble());
+                    reconstruction[i] = (float) random.nextDouble();
+                }
+                // The definition, written out: each position's error, summed in order, the mean as a float.
+                double[] expectedPositions = new double[length];
+                double sum = 0;
+                for (int i = 0; i < length; i++) {
+                    expectedPositions[i] = metric.positionError(scaled[3 + i], reconstruction[3 + i]);
+                    sum += expectedPositions[i];
+                }
+                int expected = Float.floatToRawIntBits((float) (sum / length));
+
+                double[] positions = new double[length];
+                float withPositions = metric.score(scaled, reconstruction, 3, length, positions);
+                assertThat(Float.floatToRawIntBits(withPositions)).as("%s beat %d", metric, beat).isEqualTo(expected);
+                assertThat(Float.floatToRawIntBits(metric.score(scaled, reconstruction, 3, length)))
+                        .as("%s beat %d", metric, beat).isEqualTo(expected);
+                assertThat(positions).containsExactly(expectedPositions);
+            }
+        }
     }
 
     @Test

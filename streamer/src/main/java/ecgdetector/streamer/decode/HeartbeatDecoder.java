@@ -165,12 +165,12 @@ public final class HeartbeatDecoder {
             }
             long parsed = DecimalParser.parse(line, a, b);
             boolean isLabel = column == windowLength;
-            String what = isLabel ? "label column" : "sample " + column;
             if (parsed == DecimalParser.NOT_A_NUMBER) {
-                return new Rejection(RejectReason.UNPARSABLE, what + " is not a number: '" + token(line, a, b) + "'");
+                return new Rejection(RejectReason.UNPARSABLE, csvField(column) + " is not a number: '"
+                        + token(line, a, b) + "'");
             }
             if (parsed == DecimalParser.NON_FINITE_WORD) {
-                return new Rejection(RejectReason.NON_FINITE, what + " is " + token(line, a, b));
+                return new Rejection(RejectReason.NON_FINITE, csvField(column) + " is " + token(line, a, b));
             }
             float v = DecimalParser.toFloat(parsed);
             if (isLabel) {
@@ -189,6 +189,11 @@ public final class HeartbeatDecoder {
             fieldStart = i + 1;
         }
         return new HeartbeatWindow(patientId, null, recordTimestamp, samples, label);
+    }
+
+    /** The CSV column's name in a rejection; built only then, as it costs more than parsing the field. */
+    private String csvField(int column) {
+        return column == windowLength ? "label column" : "sample " + column;
     }
 
     private Rejection checkSample(int index, float v) {

@@ -135,31 +135,16 @@ public class WindowHotPathBenchmark {
         return scaled;
     }
 
-    /** The window's error (MSLE) and its per-position errors, as the translator does after inference. */
+    /**
+     * The window's error (MSLE) and its per-position errors, as the translator does after inference: each
+     * position's error computed once for both.
+     */
     @Benchmark
     public double score() {
         int i = nextIndex();
         scaler.transform(beats[i], scaled, 0);
-        float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW);
-        ErrorMetric.MSLE.positionErrors(scaled, reconstructions[i], 0, WINDOW, positionErrors);
+        float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW, positionErrors);
         return error + positionErrors[7];
-    }
-
-    /**
-     * What-if for {@link #score()}: the per-position errors computed once and the window's error summed from
-     * them, in the same order, so the result is bit-for-bit the same ({@code AutoencoderTranslator} today
-     * computes every position's error twice, once for the score and once for the worst positions).
-     */
-    @Benchmark
-    public double scoreOnePass() {
-        int i = nextIndex();
-        scaler.transform(beats[i], scaled, 0);
-        ErrorMetric.MSLE.positionErrors(scaled, reconstructions[i], 0, WINDOW, positionErrors);
-        double sum = 0;
-        for (int j = 0; j < WINDOW; j++) {
-            sum += positionErrors[j];
-        }
-        return (float) (sum / WINDOW) + positionErrors[7];
     }
 
     /** The window into the batch buffer's changelog form and back, as the state store does. */
@@ -185,8 +170,7 @@ public class WindowHotPathBenchmark {
                 w.eventTime(), key, w);
         BufferedWindow restored = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(b));
         scaler.transform(restored.window().samples(), scaled, 0);
-        float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW);
-        ErrorMetric.MSLE.positionErrors(scaled, reconstructions[i], 0, WINDOW, positionErrors);
+        float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW, positionErrors);
         byte[] event = EventFactory.toJson(EventFactory.score(restored, error, 0.02, false, modelRef,
                 EventFactory.iso(w.eventTime() + 40)));
         return event.length;

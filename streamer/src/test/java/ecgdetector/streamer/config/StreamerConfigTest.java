@@ -19,7 +19,7 @@ class StreamerConfigTest {
         assertThat(c.topics()).isEqualTo(new StreamerConfig.Topics("ecg.heartbeats", "ecg.heartbeats.dlq", "ecg.alerts",
                 "ecg.scores", "ecg.models"));
         assertThat(c.batchSize()).isEqualTo(256);
-        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
         assertThat(c.scoresEnabled()).isTrue();
         assertThat(c.modelName()).isEqualTo("ecg-autoencoder");
         assertThat(c.threads()).isEqualTo(1);
@@ -28,7 +28,9 @@ class StreamerConfigTest {
         assertThat(p.getProperty("processing.guarantee")).isEqualTo("exactly_once_v2");
         assertThat(p.getProperty("application.id")).isEqualTo("ecg-streamer");
         assertThat(p.getProperty("num.stream.threads")).isEqualTo("1");
-        assertThat(p.getProperty("poll.ms")).isEqualTo("25");
+        assertThat(p.getProperty("commit.interval.ms")).isEqualTo("50");
+        assertThat(p.getProperty("rocksdb.config.setter")).isEqualTo(SmallRocksDb.class.getName());
+        assertThat(p.getProperty("poll.ms")).isEqualTo("2");
         assertThat(p.getProperty("producer.max.request.size")).isEqualTo("16777216");
         assertThat(c.exactlyOnce()).isTrue();
     }
@@ -119,11 +121,14 @@ class StreamerConfigTest {
     void userKafkaPropertiesPassThroughAndMayOverrideOurs() {
         StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "application.id", "mine",
                 "producer.linger.ms", "5", "poll.ms", "7", "processing.guarantee", "at_least_once",
+                "commit.interval.ms", "1000", "rocksdb.config.setter", "com.example.MyRocksDb",
                 "num.stream.threads", "2"));
         Properties p = c.streamsProperties();
         assertThat(p.getProperty("application.id")).isEqualTo("mine");
         assertThat(p.getProperty("producer.linger.ms")).isEqualTo("5");
         assertThat(p.getProperty("poll.ms")).isEqualTo("7");
+        assertThat(p.getProperty("commit.interval.ms")).isEqualTo("1000");
+        assertThat(p.getProperty("rocksdb.config.setter")).isEqualTo("com.example.MyRocksDb");
         assertThat(c.threads()).isEqualTo(2);
         assertThat(c.exactlyOnce()).isFalse();
     }

@@ -105,6 +105,11 @@ class HeartbeatDecoderTest {
         assertThat(r.detail()).isEqualTo("sample 50 is not a number: 'oops'");
         Rejection nan = (Rejection) decoder.decode(null, line.replace("oops", "NaN").getBytes(StandardCharsets.US_ASCII), TS);
         assertThat(nan.detail()).isEqualTo("sample 50 is NaN");
+        String badLabel = "0,".repeat(140) + "%s";
+        assertThat(((Rejection) decoder.decode(null, badLabel.formatted("abc").getBytes(StandardCharsets.US_ASCII), TS))
+                .detail()).isEqualTo("label column is not a number: 'abc'");
+        assertThat(((Rejection) decoder.decode(null, badLabel.formatted("inf").getBytes(StandardCharsets.US_ASCII), TS))
+                .detail()).isEqualTo("label column is inf");
         Rejection big = (Rejection) decoder.decode(null, line.replace("oops", "-2e4").getBytes(StandardCharsets.US_ASCII), TS);
         assertThat(big.detail()).isEqualTo("sample 50 = -20000.0 is beyond |x| <= 10000.0");
         Rejection json = (Rejection) decoder.decode(null, "{\"samples\":[1,2,".getBytes(StandardCharsets.US_ASCII), TS);

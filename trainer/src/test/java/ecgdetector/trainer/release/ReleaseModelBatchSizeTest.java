@@ -1,0 +1,34 @@
+package ecgdetector.trainer.release;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ecgdetector.model.inference.ReleaseModel;
+import ecgdetector.model.scoring.BeatScore;
+import ecgdetector.trainer.testing.TestReleases;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A beat's score must not depend on the batch it is scored in: the trainer's offline evaluation scores in
+ * batches of 1,024, the streamer in whatever a batch holds, and the translator pads each batch to one of a
+ * few shapes. Real TensorFlow, a real release.
+ */
+class ReleaseModelBatchSizeTest {
+
+    @Test
+    void aBeatScoresBitForBitTheSameAloneAndInBatchesOfAnySize() throws Exception {
+        float[][] beats = TestReleases.syntheticDataset(3).beats().beats();
+        try (ReleaseModel model = ReleaseModel.load(TestReleases.synthetic().release())) {
+            BeatScore[] alone = model.scoreAll(beats, 1);
+            for (int batch : new int[] {2, 3, 5, 100, 255, 256, 257, beats.length}) {
+                BeatScore[] batched = model.scoreAll(beats, batch);
+                for (int i = 0; i < beats.length; i++) {
+                    assertThat(Float.floatToRawIntBits(batched[i].error()))
+                            .as("beat %d in batches of %d", i, batch)
+                            .isEqualTo(Float.floatToRawIntBits(alone[i].error()));
+                    assertThat(batched[i].worstPositions()).containsExactly(alone[i].worstPositions());
+                    assertThat(batched[i].reconstruction()).containsExactly(alone[i].reconstruction());
+                }
+            }
+        }
+    }
+}
