@@ -30,6 +30,8 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
 
     /** Most windows one punctuation forwards, so a large backlog drains over several short transactions. */
     static final int DRAIN_BUDGET = 16_384;
+    /** Windows a task holds whole in memory (about 12 MB); a longer backlog waits in the store only. */
+    static final int WINDOWS_IN_MEMORY = 16_384;
     private static final Logger log = LoggerFactory.getLogger(BufferProcessor.class);
     private static final long WAITING_LOG_INTERVAL_MS = 30_000;
 
@@ -58,7 +60,7 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
     public void init(ProcessorContext<Void, WindowBatch> context) {
         this.context = context;
         KeyValueStore<Bytes, BufferedWindow> store = context.getStateStore(storeName);
-        buffer = new WindowBuffer(store);
+        buffer = new WindowBuffer(store, Math.max(WINDOWS_IN_MEMORY, 2 * batchSize));
         metrics.buffered(buffer.size());
         if (!buffer.isEmpty()) {
             log.info("Task {}: {} windows restored into the batch buffer; they are scored {}", context.taskId(),

@@ -33,7 +33,7 @@ class WindowBufferTest {
 
     @Test
     void batchesAreTheOldestWindowsAndRemovingThemLeavesTheStoreInStep() {
-        WindowBuffer buffer = new WindowBuffer(store);
+        WindowBuffer buffer = new WindowBuffer(store, 1_000);
         assertThat(buffer.isEmpty()).isTrue();
         assertThat(buffer.oldestBufferedAt()).isEqualTo(Long.MAX_VALUE);
         // Offsets across byte boundaries: the store's byte order must stay numeric order.
@@ -62,13 +62,13 @@ class WindowBufferTest {
 
     @Test
     void aBufferRebuiltFromItsStoreCarriesOnWithTheSameWindowsInTheSameOrder() {
-        WindowBuffer before = new WindowBuffer(store);
+        WindowBuffer before = new WindowBuffer(store, 1_000);
         for (long offset = 0; offset < 600; offset++) {
             before.append(window(offset));
         }
         before.remove(before.oldest(256));
 
-        WindowBuffer restored = new WindowBuffer(store);
+        WindowBuffer restored = new WindowBuffer(store, 1_000);
         assertThat(restored.size()).isEqualTo(344);
         assertThat(restored.oldestBufferedAt()).isEqualTo(1_000 + 256);
         List<BufferedWindow> batch = restored.oldest(256);
@@ -81,8 +81,29 @@ class WindowBufferTest {
     }
 
     @Test
+    void aBacklogPastTheWindowsHeldInMemoryIsReadBackFromTheStoreInOrder() {
+        WindowBuffer buffer = new WindowBuffer(store, 3);
+        for (long offset = 0; offset < 10; offset++) {
+            buffer.append(window(offset));
+        }
+        List<BufferedWindow> first = buffer.oldest(5);
+        assertThat(offsetsOf(first)).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(first.get(4).window().samples()).containsExactly(window(4).window().samples());
+        buffer.remove(first);
+        buffer.append(window(10));
+        assertThat(buffer.oldestBufferedAt()).isEqualTo(1_000 + 5);
+
+        WindowBuffer restored = new WindowBuffer(store, 2);
+        assertThat(offsetsOf(restored.oldest(100))).containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
+        restored.remove(restored.oldest(4));
+        assertThat(stored()).containsExactly(9L, 10L);
+        assertThat(restored.oldest(100)).extracting(w -> w.window().samples()[0])
+                .containsExactly(window(9).window().samples()[0], window(10).window().samples()[0]);
+    }
+
+    @Test
     void removingWindowsThatAreNotTheOldestIsRefusedAndChangesNothing() {
-        WindowBuffer buffer = new WindowBuffer(store);
+        WindowBuffer buffer = new WindowBuffer(store, 1_000);
         for (long offset = 0; offset < 4; offset++) {
             buffer.append(window(offset));
         }
