@@ -1,6 +1,6 @@
 package ecgdetector.app.bench;
 
-import ecgdetector.app.KafkaCluster;
+import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.broker.EcgTopics;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;

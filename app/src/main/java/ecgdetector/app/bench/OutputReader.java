@@ -1,7 +1,7 @@
 package ecgdetector.app.bench;
 
+import ecgdetector.app.kafka.ReadCommittedConsumer;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -13,8 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Counts what an application under test writes, as a downstream consumer sees it: {@code read_committed},
@@ -39,26 +37,12 @@ final class OutputReader implements AutoCloseable {
 
     /** @param timedTopic the topic whose records' latency is recorded, or null for none */
     OutputReader(Properties client, List<String> topics, String timedTopic) {
-        Properties props = new Properties();
-        props.putAll(client);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props);
+        Properties tuning = new Properties();
+        tuning.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        tuning.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        topics.forEach(topic -> counts.put(topic, new AtomicLong()));
+        this.consumer = ReadCommittedConsumer.assign(client, topics, ReadCommittedConsumer.Start.BEGINNING, tuning);
         this.timedTopic = timedTopic;
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            counts.put(topic, new AtomicLong());
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30)));
         this.thread = new Thread(this::poll, "bench-output-reader");
         thread.setDaemon(true);
         thread.start();

@@ -1,7 +1,7 @@
 package ecgdetector.app.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import ecgdetector.app.KafkaCluster;
+import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.broker.EcgTopics;

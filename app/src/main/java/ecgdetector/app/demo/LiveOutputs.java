@@ -1,23 +1,20 @@
 package ecgdetector.app.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.app.kafka.ReadCommittedConsumer;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.schemas.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads what the streamer writes, as a downstream consumer would: {@code read_committed}, so only
@@ -51,27 +48,13 @@ final class LiveOutputs implements AutoCloseable {
             String beatIdPrefix, String replaySource, PrintStream console) {
         this.beatIdPrefix = beatIdPrefix;
         this.replaySource = replaySource;
-        Properties props = new Properties();
-        props.putAll(client);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        this.consumer = new KafkaConsumer<>(props);
         this.scoresTopic = scoresTopic;
         this.alertsTopic = alertsTopic;
         this.dlqTopic = dlqTopic;
         this.console = console;
         // Start at the current end: on a shared cluster older runs' records are not this run's.
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(scoresTopic, alertsTopic, dlqTopic)) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(p -> consumer.position(p, Duration.ofSeconds(30)));
+        this.consumer = ReadCommittedConsumer.assign(client, List.of(scoresTopic, alertsTopic, dlqTopic),
+                ReadCommittedConsumer.Start.END, new Properties());
         this.thread = new Thread(this::poll, "demo-outputs");
         thread.setDaemon(true);
         thread.start();

@@ -1,4 +1,4 @@
-package ecgdetector.app;
+package ecgdetector.app.kafka;
 
 import ecgdetector.broker.EmbeddedKafkaBroker;
 import java.io.PrintStream;
