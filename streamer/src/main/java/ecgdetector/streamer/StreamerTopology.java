@@ -63,7 +63,7 @@ public final class StreamerTopology {
 
         topology.addSource(AutoOffsetReset.earliest(), HEARTBEATS_SOURCE, new LenientTimestamps(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.heartbeats());
-        topology.addProcessor(DECODE, () -> new DecodeProcessor(decoder, metrics, BUFFER, DLQ_SINK),
+        topology.addProcessor(DECODE, () -> new DecodeProcessor(decoder, metrics::deadLetter, BUFFER, DLQ_SINK),
                 HEARTBEATS_SOURCE);
 
         topology.addProcessor(BUFFER, () -> new BufferProcessor(BUFFER_STORE, config.batchSize(),

@@ -1,8 +1,8 @@
 package ecgdetector.streamer.decode;
 
-import ecgdetector.streamer.ops.StreamerMetrics;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -23,17 +23,18 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
     private static final long REPORT_INTERVAL_MS = 60_000;
 
     private final HeartbeatDecoder decoder;
-    private final StreamerMetrics metrics;
+    private final Consumer<RejectReason> deadLettered;
     private final String windowsChild;
     private final String deadLetterChild;
     private ProcessorContext<byte[], Object> context;
     private final Map<RejectReason, Long> sinceReport = new EnumMap<>(RejectReason.class);
     private long lastReport = Long.MIN_VALUE;
 
-    public DecodeProcessor(HeartbeatDecoder decoder, StreamerMetrics metrics, String windowsChild,
+    /** @param deadLettered told of each dead-lettered record's reason (the metrics count them) */
+    public DecodeProcessor(HeartbeatDecoder decoder, Consumer<RejectReason> deadLettered, String windowsChild,
                            String deadLetterChild) {
         this.decoder = decoder;
-        this.metrics = metrics;
+        this.deadLettered = deadLettered;
         this.windowsChild = windowsChild;
         this.deadLetterChild = deadLetterChild;
     }
@@ -62,7 +63,7 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
                 partition, offset, record.timestamp());
         context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers),
                 deadLetterChild);
-        metrics.deadLetter(rejection.reason());
+        deadLettered.accept(rejection.reason());
         if (log.isDebugEnabled()) {
             log.debug("Dead-lettered {}/{}/{}: {} ({})", topic, partition, offset, rejection.reason(), rejection.detail());
         }
