@@ -5,14 +5,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A secret shared by the trainer, which signs releases with it, and the streamer, which serves only releases
@@ -27,6 +35,8 @@ import javax.crypto.spec.SecretKeySpec;
  * the process list.
  */
 public final class ReleaseSigningKey {
+
+    private static final Logger log = LoggerFactory.getLogger(ReleaseSigningKey.class);
 
     /** Shorter secrets are refused: an HMAC is only as strong as a key an attacker cannot guess. */
     public static final int MIN_SECRET_BYTES = 32;
@@ -55,6 +65,7 @@ public final class ReleaseSigningKey {
      * @throws IllegalArgumentException if the file cannot be read or holds too short a secret
      */
     public static ReleaseSigningKey fromFile(Path file) {
+        exposure(file).ifPresent(log::warn);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -64,6 +75,30 @@ public final class ReleaseSigningKey {
         String text = new String(bytes, StandardCharsets.UTF_8).strip();
         Arrays.fill(bytes, (byte) 0);
         return new ReleaseSigningKey(text.getBytes(StandardCharsets.UTF_8), file.toString());
+    }
+
+    /**
+     * A warning if others than the file's owner may read it (as ssh warns of a private key): anyone who can
+     * read the key can sign releases that every streamer trusting it will serve. Empty where the file system
+     * has no POSIX permissions.
+     */
+    static Optional<String> exposure(Path file) {
+        Set<PosixFilePermission> permissions;
+        try {
+            permissions = Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException | IOException e) {
+            return Optional.empty();
+        }
+        List<String> readers = new ArrayList<>();
+        if (permissions.contains(PosixFilePermission.GROUP_READ)) {
+            readers.add("its group");
+        }
+        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
+            readers.add("every user");
+        }
+        return readers.isEmpty() ? Optional.empty() : Optional.of("Release signing key file " + file
+                + " is readable by " + String.join(" and ", readers) + " (" + PosixFilePermissions.toString(permissions)
+                + "): whoever reads it can sign releases the streamers serve; chmod 600 it");
     }
 
     /** A key from secret bytes held in memory (tests, and callers with their own secret store). */

@@ -11,6 +11,7 @@ import ecgdetector.schemas.ReleaseSignature;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -64,6 +65,18 @@ class ReleaseSigningTest {
         assertThat(ReleaseSigningKey.fromFile(keyFile("a", SECRET)).keyId())
                 .isEqualTo(ReleaseSigningKey.fromFile(keyFile("b", "  " + SECRET + "\r\n")).keyId())
                 .isNotEqualTo(ReleaseSigningKey.fromFile(keyFile("c", SECRET.replace('q', 'r'))).keyId());
+    }
+
+    @Test
+    void aKeyFileOthersCanReadIsNamedInAWarning() throws Exception {
+        Path key = keyFile("shared.key", SECRET);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(ReleaseSigningKey.exposure(key)).hasValueSatisfying(warning -> assertThat(warning)
+                .contains("shared.key").contains("its group and every user").contains("chmod 600")
+                .doesNotContain(SECRET));
+
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        assertThat(ReleaseSigningKey.exposure(key)).isEmpty();
     }
 
     @Test
