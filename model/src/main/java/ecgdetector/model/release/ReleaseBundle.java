@@ -156,8 +156,19 @@ public final class ReleaseBundle {
                 throw new InvalidReleaseException("file " + e.getKey() + " is not valid base64", bad);
             }
         }
-        ReleaseBundle bundle = new ReleaseBundle(manifest, files, signature);
-        bundle.verify();
+        return verified(new ReleaseBundle(manifest, files, signature));
+    }
+
+    /**
+     * Verifies a bundle just read. Anything a crafted record can make the checks throw is a rejection of that
+     * record, never an exception that stops the reader (the streamer's global thread reads every release).
+     */
+    private static ReleaseBundle verified(ReleaseBundle bundle) throws InvalidReleaseException {
+        try {
+            bundle.verify();
+        } catch (RuntimeException e) {
+            throw new InvalidReleaseException("release is malformed: " + e, e);
+        }
         return bundle;
     }
 
@@ -203,7 +214,13 @@ public final class ReleaseBundle {
         }
         SortedMap<String, byte[]> files = new TreeMap<>();
         Path modelDir = dir.resolve(SAVED_MODEL_DIR);
+        if (manifest == null || manifest.files() == null) {
+            throw new InvalidReleaseException(manifestFile + " lists no files");
+        }
         for (ReleaseManifest.FileEntry entry : manifest.files()) {
+            if (entry == null || entry.path() == null) {
+                throw new InvalidReleaseException(manifestFile + " lists a file without a path");
+            }
             Path file = modelDir.resolve(entry.path()).normalize();
             if (!file.startsWith(modelDir) || !Files.isRegularFile(file)) {
                 throw new InvalidReleaseException("release file " + entry.path() + " is missing from " + modelDir);
@@ -219,9 +236,7 @@ public final class ReleaseBundle {
                 throw new InvalidReleaseException(signatureFile + " is not readable JSON: " + e.getMessage(), e);
             }
         }
-        ReleaseBundle bundle = new ReleaseBundle(manifest, files, signature);
-        bundle.verify();
-        return bundle;
+        return verified(new ReleaseBundle(manifest, files, signature));
     }
 
     /**
@@ -238,7 +253,7 @@ public final class ReleaseBundle {
         require(m.version() != null && !m.version().isBlank(), "version missing");
         require(m.inputLength() > 0 && m.inputLength() <= MAX_INPUT_LENGTH, "input length " + m.inputLength() + " out of range");
         require(m.serving() != null, "serving signature missing");
-        require(m.scaler() != null, "scaler missing");
+        require(m.scaler() != null && m.scaler().min() != null && m.scaler().max() != null, "scaler missing");
         require(m.scaler().min().length == m.inputLength() && m.scaler().max().length == m.inputLength(),
                 "scaler has " + m.scaler().min().length + " positions, input length is " + m.inputLength());
         try {
@@ -251,6 +266,11 @@ public final class ReleaseBundle {
         require(m.digest() != null, "digest missing");
         String expected = digestOf(m);
         require(expected.equals(m.digest()), "digest mismatch: manifest says " + m.digest() + ", content is " + expected);
+        require(m.files() != null, "file list missing");
+        for (ReleaseManifest.FileEntry entry : m.files()) {
+            require(entry != null && entry.path() != null && entry.sha256() != null,
+                    "a file entry lacks its path or SHA-256");
+        }
         require(m.files().size() == modelFiles.size(), "manifest lists " + m.files().size()
                 + " files, release carries " + modelFiles.size());
         for (ReleaseManifest.FileEntry entry : m.files()) {

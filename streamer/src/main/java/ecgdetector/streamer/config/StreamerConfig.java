@@ -174,6 +174,13 @@ public record StreamerConfig(
             throw new IllegalArgumentException("bootstrap.servers is required (--bootstrap-servers, "
                     + "ECG_BOOTSTRAP_SERVERS or bootstrap.servers in the properties file)");
         }
+        if (kafka.containsKey(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)) {
+            // A handler that continues would let a batch whose scoring threw be removed from the buffer as if it
+            // had been scored: windows gone without a verdict. Failures the streamer can handle it handles
+            // itself (the dead-letter topic); anything else must stop the task, never skip it.
+            throw new IllegalArgumentException(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG
+                    + " cannot be set: an exception while scoring must fail the task, not skip its windows");
+        }
         require(modelName != null && modelName.matches("[A-Za-z0-9._-]{1,100}"), "ecg.model.name", modelName);
         require(threads >= 1 && threads <= 64, "ecg.threads", threads);
         require(batchSize >= 1 && batchSize <= 100_000, "ecg.batch.size", batchSize);

@@ -57,8 +57,8 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     }
 
     /**
-     * @param trustedKeys if any, a release must be signed by one of them, or it is rejected before anything
-     *                    else of it is looked at, its model files never reaching TensorFlow
+     * @param trustedKeys if any, a release must be signed by one of them, or it is rejected before it is
+     *                    loaded: its model files never reach TensorFlow
      */
     public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics,
                          TrustedReleaseKeys trustedKeys) {
@@ -84,6 +84,10 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
             bundle = ReleaseBundle.fromBytes(releaseBytes);
         } catch (InvalidReleaseException e) {
             return reject(declaredVersion(releaseBytes), origin, e.getMessage());
+        } catch (RuntimeException e) {
+            // Whatever a crafted record makes the reader throw is that record's rejection, not the end of the
+            // global thread that reads every release.
+            return reject(declaredVersion(releaseBytes), origin, "unreadable release: " + e);
         }
         return offer(bundle, origin);
     }

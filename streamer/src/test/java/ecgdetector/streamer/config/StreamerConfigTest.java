@@ -147,6 +147,9 @@ class StreamerConfigTest {
                 .hasMessageContaining("true or false");
         assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.topic.alerts", "ecg.scores")))
                 .hasMessageContaining("must all differ");
+        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1",
+                "processing.exception.handler", "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")))
+                .hasMessageContaining("processing.exception.handler cannot be set");
         assertThatThrownBy(() -> StreamerConfig.load(Map.of(), Map.of(), Path.of("/no/such/file.properties")))
                 .hasMessageContaining("cannot read config file");
     }

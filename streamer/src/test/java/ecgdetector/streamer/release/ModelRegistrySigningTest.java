@@ -7,6 +7,7 @@ import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.release.ReleaseSigningKey;
 import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.testing.FakeModels;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -48,6 +49,27 @@ class ModelRegistrySigningTest {
         assertThat(metrics.releasesRejected()).isEqualTo(2);
         assertThat(registry.serving()).map(m -> m.version()).contains("v1");
         assertThat(models.loaded).extracting(m -> m.manifest().version()).containsExactly("v1");
+    }
+
+    @Test
+    void anUnsignedRecordCraftedToTripTheReaderIsRejectedNotThrown() throws Exception {
+        ModelRegistry registry = registry(KEY);
+        registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "ecg.models/0/0");
+        // A file entry without a path, under a digest anyone can compute: no secret needed to write it.
+        ReleaseManifest m = FakeModels.release("v666", 1.0).manifest();
+        ReleaseManifest crafted = new ReleaseManifest(m.formatVersion(), m.modelName(), m.version(), m.createdAt(),
+                m.inputLength(), m.serving(), m.scaler(), m.errorMetric(), m.threshold(), m.thresholdPolicy(),
+                m.provenance(), List.of(new ReleaseManifest.FileEntry(null, 1, "00")), null);
+        crafted = crafted.withDigest(ReleaseBundle.digestOf(crafted));
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.set("manifest", Json.mapper().valueToTree(crafted));
+        root.putObject("files").put("x", "AA==");
+
+        ModelRegistry.Outcome outcome = registry.offer(Json.mapper().writeValueAsBytes(root), "ecg.models/0/7");
+
+        assertThat(outcome).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
+                r -> assertThat(r.reason()).contains("lacks its path"));
+        assertThat(registry.serving()).map(ReleaseManifest::version).contains("v1");
     }
 
     @Test
