@@ -30,7 +30,7 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
 
     /** Most windows one punctuation forwards, so a large backlog drains over several short transactions. */
     static final int DRAIN_BUDGET = 16_384;
-    /** Windows a task holds whole in memory (about 12 MB); a longer backlog waits in the store only. */
+    /** Windows a task queues in memory (about 12 MB); a longer backlog waits in the store only. */
     static final int WINDOWS_IN_MEMORY = 16_384;
     private static final Logger log = LoggerFactory.getLogger(BufferProcessor.class);
     private static final long WAITING_LOG_INTERVAL_MS = 30_000;
@@ -74,8 +74,12 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
         RecordMetadata meta = context.recordMetadata().orElseThrow(
                 () -> new IllegalStateException("a heartbeat window without source metadata"));
         long now = context.currentSystemTimeMs();
-        buffer.append(new BufferedWindow(new WindowSource(meta.topic(), meta.partition(), meta.offset()),
-                record.timestamp(), now, record.key(), record.value()));
+        if (!buffer.append(new BufferedWindow(new WindowSource(meta.topic(), meta.partition(), meta.offset()),
+                record.timestamp(), now, record.key(), record.value()))) {
+            log.debug("Task {}: {}/{}/{} replayed (at-least-once) and already buffered or scored; not added again",
+                    context.taskId(), meta.topic(), meta.partition(), meta.offset());
+            return;
+        }
         metrics.buffered(1);
         if (buffer.size() >= batchSize && modelReady.getAsBoolean()) {
             forwardOldest(now);

@@ -3,8 +3,10 @@ package ecgdetector.streamer.batch;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -14,33 +16,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * they survive a crash: Kafka commits the input offsets of records handed to a processor whether or not it
  * has forwarded anything, so a buffer held only in memory would be lost.
  *
- * <p>The store is written to ({@code put} on arrival, {@code delete} once scored) and iterated only when the
- * task starts: the waiting windows' order is also kept in memory, so taking a batch never iterates the store.
- * (A RocksDB iterator's {@code seekToFirst} steps over every tombstone the removed windows left at the front of
- * the key range; doing that twice per batch cost more than the model.) The key is the source partition and
- * offset, big-endian, so the store's byte order is arrival order and per-patient order is kept across a
- * restore.
- *
- * <p>At most {@code windowsInMemory} windows are held in memory whole; past them (a backlog while no model
- * serves, or a large restore) only their key and arrival time are, about 40 bytes a window, and the window is
- * read back from the store (a point lookup, no iteration) when its batch comes. So a streamer left without a
- * model for hours grows its heap by tens of bytes a window, not by a kilobyte.
+ * <p>The key is the source partition and offset, big-endian, so the store's byte order is arrival order and
+ * per-patient order is kept across a restore. The oldest waiting windows, at most {@code windowsInMemory}, are
+ * also queued in memory, so taking a batch never iterates the store from its start. (A RocksDB iterator's
+ * {@code seekToFirst} steps over every tombstone the removed windows left at the front of the key range; doing
+ * that twice per batch cost more than the model.) A longer backlog - no model serving for hours, a large
+ * restore - waits in the store only, counted, and is read into the queue by a range scan that starts after
+ * the newest queued key, past every tombstone. Memory stays bounded however long the backlog.
  */
 public final class WindowBuffer {
 
-    /** A waiting window's place in line; {@code window} is null when it is only in the store. */
-    private record Waiting(int partition, long offset, long bufferedAt, BufferedWindow window) {
-    }
+    private static final Bytes LAST_KEY = key(Integer.MAX_VALUE, Long.MAX_VALUE);
 
     private final KeyValueStore<Bytes, BufferedWindow> store;
     private final int windowsInMemory;
-    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
-    private int heldInMemory;
+    private final ArrayDeque<BufferedWindow> queued = new ArrayDeque<>();
+    /** Waiting windows newer than every queued one, in the store only. */
+    private long storedOnly;
+    /** Key of the newest window ever queued: the store holds nothing older that is not queued. */
+    private BufferedWindow newestQueued;
+    /** Per source partition, the highest offset this buffer has held: a record at or below it is a replay. */
+    private final Map<Integer, Long> highestOffset = new HashMap<>();
 
     /**
      * Wraps {@code store}, taking over what a restored store already holds, oldest first.
      *
-     * @param windowsInMemory how many of the oldest waiting windows to hold whole in memory
+     * @param windowsInMemory how many of the oldest waiting windows to queue in memory
      */
     public WindowBuffer(KeyValueStore<Bytes, BufferedWindow> store, int windowsInMemory) {
         if (windowsInMemory < 1) {
@@ -50,7 +51,9 @@ public final class WindowBuffer {
         this.windowsInMemory = windowsInMemory;
         try (KeyValueIterator<Bytes, BufferedWindow> it = store.all()) {
             while (it.hasNext()) {
-                enqueue(it.next().value);
+                BufferedWindow w = it.next().value;
+                highestOffset.merge(w.source().partition(), w.source().offset(), Math::max);
+                enqueue(w);
             }
         }
     }
@@ -59,37 +62,48 @@ public final class WindowBuffer {
         return Bytes.wrap(ByteBuffer.allocate(12).putInt(partition).putLong(offset).array());
     }
 
-    public void append(BufferedWindow w) {
-        store.put(key(w.source().partition(), w.source().offset()), w);
+    private static Bytes key(BufferedWindow w) {
+        return key(w.source().partition(), w.source().offset());
+    }
+
+    /**
+     * Adds a window. A record at or below the highest offset already held from its partition is a replay
+     * (only possible under at-least-once, after a crash): it is either still waiting or was scored, so it is
+     * not added again.
+     *
+     * @return whether the window was added
+     */
+    public boolean append(BufferedWindow w) {
+        Long highest = highestOffset.get(w.source().partition());
+        if (highest != null && w.source().offset() <= highest) {
+            return false;
+        }
+        highestOffset.put(w.source().partition(), w.source().offset());
+        store.put(key(w), w);
         enqueue(w);
+        return true;
     }
 
     private void enqueue(BufferedWindow w) {
-        boolean hold = heldInMemory < windowsInMemory;
-        if (hold) {
-            heldInMemory++;
+        if (storedOnly == 0 && queued.size() < windowsInMemory) {
+            queued.addLast(w);
+            newestQueued = w;
+        } else {
+            storedOnly++;
         }
-        waiting.addLast(new Waiting(w.source().partition(), w.source().offset(), w.bufferedAt(), hold ? w : null));
     }
 
     /** The oldest {@code max} windows, oldest first; they stay buffered until {@link #remove}. */
     public List<BufferedWindow> oldest(int max) {
-        List<BufferedWindow> out = new ArrayList<>(Math.min(max, waiting.size()));
-        Iterator<Waiting> it = waiting.iterator();
+        if (queued.size() < max) {
+            refill();
+        }
+        List<BufferedWindow> out = new ArrayList<>(Math.min(max, queued.size()));
+        Iterator<BufferedWindow> it = queued.iterator();
         while (out.size() < max && it.hasNext()) {
-            Waiting next = it.next();
-            out.add(next.window() != null ? next.window() : stored(next));
+            out.add(it.next());
         }
         return out;
-    }
-
-    private BufferedWindow stored(Waiting w) {
-        BufferedWindow window = store.get(key(w.partition(), w.offset()));
-        if (window == null) {
-            throw new IllegalStateException("window " + w.partition() + "/" + w.offset()
-                    + " is waiting in the buffer but missing from its store");
-        }
-        return window;
     }
 
     /**
@@ -98,32 +112,55 @@ public final class WindowBuffer {
      * @throws IllegalArgumentException if they are not, leaving the buffer as it was
      */
     public void remove(List<BufferedWindow> windows) {
-        Iterator<Waiting> it = waiting.iterator();
+        Iterator<BufferedWindow> it = queued.iterator();
         for (BufferedWindow w : windows) {
-            Waiting next = it.hasNext() ? it.next() : null;
-            if (next == null || next.partition() != w.source().partition() || next.offset() != w.source().offset()) {
+            if (!it.hasNext() || it.next() != w) {
                 throw new IllegalArgumentException("window " + w + " is not among the oldest buffered ones");
             }
         }
         for (BufferedWindow w : windows) {
-            if (waiting.removeFirst().window() != null) {
-                heldInMemory--;
+            queued.removeFirst();
+            store.delete(key(w));
+        }
+        if (queued.size() <= windowsInMemory / 2) {
+            refill();
+        }
+    }
+
+    /** Queues stored-only windows, oldest first, up to the limit; the scan starts after the newest queued. */
+    private void refill() {
+        if (storedOnly == 0 || queued.size() >= windowsInMemory) {
+            return;
+        }
+        Bytes from = key(newestQueued.source().partition(), newestQueued.source().offset() + 1);
+        try (KeyValueIterator<Bytes, BufferedWindow> it = store.range(from, LAST_KEY)) {
+            while (queued.size() < windowsInMemory && it.hasNext()) {
+                BufferedWindow w = it.next().value;
+                queued.addLast(w);
+                newestQueued = w;
+                storedOnly--;
             }
-            store.delete(key(w.source().partition(), w.source().offset()));
+        }
+        if (queued.isEmpty() && storedOnly > 0) {
+            throw new IllegalStateException(storedOnly + " windows counted as waiting in the store are not in it"
+                    + " after " + newestQueued);
         }
     }
 
     public long size() {
-        return waiting.size();
+        return queued.size() + storedOnly;
     }
 
     public boolean isEmpty() {
-        return waiting.isEmpty();
+        return size() == 0;
     }
 
     /** Wall-clock ms at which the oldest waiting window arrived; {@link Long#MAX_VALUE} when empty. */
     public long oldestBufferedAt() {
-        Waiting oldest = waiting.peekFirst();
+        if (queued.isEmpty()) {
+            refill();
+        }
+        BufferedWindow oldest = queued.peekFirst();
         return oldest == null ? Long.MAX_VALUE : oldest.bufferedAt();
     }
 }

@@ -81,24 +81,58 @@ class WindowBufferTest {
     }
 
     @Test
-    void aBacklogPastTheWindowsHeldInMemoryIsReadBackFromTheStoreInOrder() {
-        WindowBuffer buffer = new WindowBuffer(store, 3);
+    void aBacklogPastTheQueueWaitsInTheStoreAndComesBackInOrder() {
+        WindowBuffer buffer = new WindowBuffer(store, 4);
         for (long offset = 0; offset < 10; offset++) {
             buffer.append(window(offset));
         }
-        List<BufferedWindow> first = buffer.oldest(5);
-        assertThat(offsetsOf(first)).containsExactly(0L, 1L, 2L, 3L, 4L);
-        assertThat(first.get(4).window().samples()).containsExactly(window(4).window().samples());
+        assertThat(buffer.size()).isEqualTo(10);
+        List<BufferedWindow> first = buffer.oldest(6);
+        assertThat(offsetsOf(first)).as("a batch larger than the queue is read on from the store")
+                .containsExactly(0L, 1L, 2L, 3L);
         buffer.remove(first);
         buffer.append(window(10));
-        assertThat(buffer.oldestBufferedAt()).isEqualTo(1_000 + 5);
+        assertThat(buffer.oldestBufferedAt()).isEqualTo(1_000 + 4);
+        List<BufferedWindow> second = buffer.oldest(3);
+        assertThat(offsetsOf(second)).containsExactly(4L, 5L, 6L);
+        assertThat(second.get(2).window().samples()).containsExactly(window(6).window().samples());
+        buffer.remove(second);
 
         WindowBuffer restored = new WindowBuffer(store, 2);
-        assertThat(offsetsOf(restored.oldest(100))).containsExactly(5L, 6L, 7L, 8L, 9L, 10L);
-        restored.remove(restored.oldest(4));
-        assertThat(stored()).containsExactly(9L, 10L);
-        assertThat(restored.oldest(100)).extracting(w -> w.window().samples()[0])
-                .containsExactly(window(9).window().samples()[0], window(10).window().samples()[0]);
+        assertThat(restored.size()).isEqualTo(4);
+        List<Long> drained = new ArrayList<>();
+        while (!restored.isEmpty()) {
+            List<BufferedWindow> batch = restored.oldest(3);
+            drained.addAll(offsetsOf(batch));
+            restored.remove(batch);
+        }
+        assertThat(drained).containsExactly(7L, 8L, 9L, 10L);
+        assertThat(stored()).isEmpty();
+    }
+
+    @Test
+    void aReplayedRecordIsNotAddedTwice() {
+        WindowBuffer before = new WindowBuffer(store, 1);
+        before.append(window(5));
+        before.append(window(6));
+        before.append(window(7));
+        before.remove(before.oldest(1));
+
+        // At-least-once after a crash: the store kept 6 and 7 (5 was scored), the input is replayed from 5.
+        WindowBuffer restored = new WindowBuffer(store, 1);
+        assertThat(restored.append(window(5))).isFalse();
+        assertThat(restored.append(window(6))).isFalse();
+        assertThat(restored.append(window(7))).isFalse();
+        assertThat(restored.append(window(8))).isTrue();
+
+        assertThat(restored.size()).isEqualTo(3);
+        List<Long> drained = new ArrayList<>();
+        while (!restored.isEmpty()) {
+            List<BufferedWindow> batch = restored.oldest(2);
+            drained.addAll(offsetsOf(batch));
+            restored.remove(batch);
+        }
+        assertThat(drained).containsExactly(6L, 7L, 8L);
     }
 
     @Test
