@@ -80,7 +80,8 @@ public final class StreamerApp implements AutoCloseable {
         this.config = config;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new StreamerMetrics(meters);
-        this.registry = new ModelRegistry(config.modelName(), config.windowLength(), loader, metrics, trustedKeys);
+        this.registry = new ModelRegistry(config.modelName(), config.windowLength(), loader, metrics, trustedKeys,
+                config.releaseAllowOlder());
         BatchScorer scorer = new BatchScorer(registry);
         this.streams = new KafkaStreams(StreamerTopology.build(config, registry, scorer, metrics),
                 config.streamsProperties());

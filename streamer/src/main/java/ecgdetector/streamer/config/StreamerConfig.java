@@ -69,6 +69,7 @@ public record StreamerConfig(
         Duration shutdownTimeout,
         boolean checkTopics,
         List<Path> releaseKeyFiles,
+        boolean releaseAllowOlder,
         Map<String, String> kafka) {
 
     public static final String PREFIX = "ecg.";
@@ -111,7 +112,9 @@ public record StreamerConfig(
         SHUTDOWN_TIMEOUT_MS("ecg.shutdown.timeout.ms", "30000", "how long a clean shutdown may take"),
         CHECK_TOPICS("ecg.check.topics", "true", "check at startup that every topic exists, and fail fast if not"),
         RELEASE_KEY_FILES("ecg.release.key.files", "", "comma-separated files of the keys a release must be signed "
-                + "with to serve; empty: releases need no signature");
+                + "with to serve; empty: releases need no signature"),
+        RELEASE_ALLOW_OLDER("ecg.release.allow.older", "false", "with release keys: serve a signed release created "
+                + "before the one serving (a deliberate rollback); false refuses it as a possible replay");
 
         private final String key;
         private final String defaultValue;
@@ -246,6 +249,7 @@ public record StreamerConfig(
                 Duration.ofMillis(v.longValue(Setting.SHUTDOWN_TIMEOUT_MS)),
                 v.bool(Setting.CHECK_TOPICS),
                 v.paths(Setting.RELEASE_KEY_FILES),
+                v.bool(Setting.RELEASE_ALLOW_OLDER),
                 kafka);
     }
 

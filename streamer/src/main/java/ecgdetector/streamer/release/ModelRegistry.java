@@ -12,6 +12,8 @@ import ecgdetector.streamer.infer.ModelSource;
 import ecgdetector.streamer.infer.ScoringModel;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -36,6 +38,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     private final ModelLoader loader;
     private final StreamerMetrics metrics;
     private final TrustedReleaseKeys trustedKeys;
+    private final boolean allowOlder;
     private final AtomicReference<ModelLease> current = new AtomicReference<>();
     private volatile boolean closed;
 
@@ -62,6 +65,17 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
      */
     public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics,
                          TrustedReleaseKeys trustedKeys) {
+        this(modelName, windowLength, loader, metrics, trustedKeys, false);
+    }
+
+    /**
+     * @param allowOlder with trusted keys, whether a signed release created before the serving one may replace
+     *                   it; if not, it is refused: a writer to the models topic could otherwise bring back an old
+     *                   release someone once signed (a lower bar for alarms, say) just by re-publishing it
+     */
+    public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics,
+                         TrustedReleaseKeys trustedKeys, boolean allowOlder) {
+        this.allowOlder = allowOlder;
         this.modelName = modelName;
         this.windowLength = windowLength;
         this.loader = loader;
@@ -114,6 +128,12 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
             return reject(m.version(), origin, "release is of model '" + m.modelName() + "', this streamer serves '"
                     + modelName + "'");
         }
+        if (trustedKeys.required() && !allowOlder && serving != null) {
+            Optional<String> older = olderThanServing(m, serving.model().manifest());
+            if (older.isPresent()) {
+                return reject(m.version(), origin, older.get());
+            }
+        }
         if (m.inputLength() != windowLength) {
             return reject(m.version(), origin, "release takes windows of " + m.inputLength()
                     + " samples, the streamer's window length is " + windowLength);
@@ -143,6 +163,25 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
             previous.release();
         }
         return new Outcome.Accepted(m);
+    }
+
+    /** Why {@code offered} may not replace {@code serving} by age, if it may not. */
+    private static Optional<String> olderThanServing(ReleaseManifest offered, ReleaseManifest serving) {
+        Instant offeredAt;
+        Instant servingAt;
+        try {
+            offeredAt = Instant.parse(offered.createdAt());
+            servingAt = Instant.parse(serving.createdAt());
+        } catch (DateTimeParseException | NullPointerException e) {
+            return Optional.of("its creation time '" + offered.createdAt() + "' cannot be compared with the serving "
+                    + "release's '" + serving.createdAt() + "'");
+        }
+        if (offeredAt.isAfter(servingAt)) {
+            return Optional.empty();
+        }
+        return Optional.of("it was created at " + offered.createdAt() + ", not after the serving version "
+                + serving.version() + " (" + serving.createdAt() + "): refused as a possible replay of an old signed "
+                + "release; to roll back on purpose, set ecg.release.allow.older=true");
     }
 
     /** The version a release that failed to verify claims to be, for the log; "unknown" if unreadable. */

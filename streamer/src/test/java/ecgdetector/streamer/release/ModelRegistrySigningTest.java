@@ -52,6 +52,24 @@ class ModelRegistrySigningTest {
     }
 
     @Test
+    void anOlderSignedReleaseRepublishedLaterIsRefusedUnlessRollbackIsAllowed() {
+        ReleaseBundle v1 = FakeModels.release("v1", 1e9).signedWith(KEY); // once signed: alarms almost never
+        ModelRegistry registry = registry(KEY);
+        registry.offer(v1, "ecg.models/0/0");
+        registry.offer(FakeModels.release("v2", 1.0).signedWith(KEY), "ecg.models/0/1");
+
+        assertThat(registry.offer(v1.toBytes(), "ecg.models/0/2")).isInstanceOfSatisfying(
+                ModelRegistry.Outcome.Rejected.class, r -> assertThat(r.reason())
+                        .contains("not after the serving version v2").contains("ecg.release.allow.older"));
+        assertThat(registry.serving()).map(ReleaseManifest::version).contains("v2");
+
+        ModelRegistry rollingBack = new ModelRegistry(FakeModels.MODEL, 140, models, metrics,
+                TrustedReleaseKeys.of(List.of(KEY)), true);
+        rollingBack.offer(FakeModels.release("v2", 1.0).signedWith(KEY), "ecg.models/0/1");
+        assertThat(rollingBack.offer(v1.toBytes(), "ecg.models/0/2")).isInstanceOf(ModelRegistry.Outcome.Accepted.class);
+    }
+
+    @Test
     void anUnsignedRecordCraftedToTripTheReaderIsRejectedNotThrown() throws Exception {
         ModelRegistry registry = registry(KEY);
         registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "ecg.models/0/0");

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -88,6 +89,13 @@ public final class FakeModels implements ModelLoader {
         return release(MODEL, version, threshold, LENGTH, failure.name() + " above " + limit);
     }
 
+    /** 2025-01-01 plus as many seconds as the version's digits say: "v2" is created after "v1". */
+    static String createdAt(String version) {
+        String digits = version.replaceAll("[^0-9]", "");
+        long seconds = digits.isEmpty() ? 0 : Long.parseLong(digits.substring(0, Math.min(9, digits.length())));
+        return Instant.parse("2025-01-01T00:00:00Z").plusSeconds(seconds).toString();
+    }
+
     public static ReleaseBundle release(String modelName, String version, double threshold, int inputLength,
                                         String modelFileContent) {
         try {
@@ -98,7 +106,7 @@ public final class FakeModels implements ModelLoader {
             Arrays.fill(min, -5f);
             Arrays.fill(max, 5f);
             ReleaseManifest draft = new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, modelName, version,
-                    "2025-01-01T00:00:00Z", inputLength, ReleaseManifest.Serving.standard(),
+                    createdAt(version), inputLength, ReleaseManifest.Serving.standard(),
                     new ReleaseManifest.Scaler("global", min, max), "mae", threshold, "fixed",
                     new ReleaseManifest.Provenance("0".repeat(64), "synthetic", 10, 1L, Map.of(), Map.of(), "test"),
                     List.of(), null);
