@@ -35,8 +35,11 @@ public final class WindowBuffer {
     private long storedOnly;
     /** Key of the newest window ever queued: the store holds nothing older that is not queued. */
     private BufferedWindow newestQueued;
-    /** Per source partition, the highest offset this buffer has held: a record at or below it is a replay. */
-    private final Map<Integer, Long> highestOffset = new HashMap<>();
+    /**
+     * Per source partition (a task has one), the highest offset this buffer has held: a record at or below it
+     * is a replay. A one-element array, updated in place, so that appending a window allocates nothing here.
+     */
+    private final Map<Integer, long[]> highestOffset = new HashMap<>();
 
     /**
      * Wraps {@code store}, taking over what a restored store already holds, oldest first.
@@ -52,7 +55,8 @@ public final class WindowBuffer {
         try (KeyValueIterator<Bytes, BufferedWindow> it = store.all()) {
             while (it.hasNext()) {
                 BufferedWindow w = it.next().value;
-                highestOffset.merge(w.source().partition(), w.source().offset(), Math::max);
+                long[] highest = highestOffset.computeIfAbsent(w.source().partition(), p -> new long[] {-1});
+                highest[0] = Math.max(highest[0], w.source().offset());
                 enqueue(w);
             }
         }
@@ -74,11 +78,11 @@ public final class WindowBuffer {
      * @return whether the window was added
      */
     public boolean append(BufferedWindow w) {
-        Long highest = highestOffset.get(w.source().partition());
-        if (highest != null && w.source().offset() <= highest) {
+        long[] highest = highestOffset.computeIfAbsent(w.source().partition(), p -> new long[] {-1});
+        if (w.source().offset() <= highest[0]) {
             return false;
         }
-        highestOffset.put(w.source().partition(), w.source().offset());
+        highest[0] = w.source().offset();
         store.put(key(w), w);
         enqueue(w);
         return true;
