@@ -8,8 +8,8 @@ import ecgdetector.trainer.Recipe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,136 +44,221 @@ import picocli.CommandLine.Option;
         })
 final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--data", paramLabel = "PATH|URL",
+    @Option(
+            names = "--data",
+            paramLabel = "PATH|URL",
             description = "ecg.csv. Default: $ECG_DATA, else the cached download of TensorFlow's copy.")
     String data;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/bench",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "out/bench",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--train-dir", paramLabel = "DIR", defaultValue = "out/demo/train",
+    @Option(
+            names = "--train-dir",
+            paramLabel = "DIR",
+            defaultValue = "out/demo/train",
             description = "Where the model is reused from, or trained into if it does not match the data"
                     + " and recipe (default: ${DEFAULT-VALUE}, the demo's).")
     Path trainDir;
 
-    @Option(names = "--recipe", paramLabel = "NAME", defaultValue = "improved",
+    @Option(
+            names = "--recipe",
+            paramLabel = "NAME",
+            defaultValue = "improved",
             description = "Training recipe, as for train (default ${DEFAULT-VALUE}).")
     String recipe;
 
     @Option(names = "--retrain", description = "Train even if a matching release exists.")
     boolean retrain;
 
-    @Option(names = "--phases", split = ",", paramLabel = "PHASE",
+    @Option(
+            names = "--phases",
+            split = ",",
+            paramLabel = "PHASE",
             description = "Phases to run (default all but soak): inference, passthrough, streamer, per-record,"
                     + " latency, soak.")
     List<String> phases;
 
-    @Option(names = "--windows", paramLabel = "N", defaultValue = "200000",
+    @Option(
+            names = "--windows",
+            paramLabel = "N",
+            defaultValue = "200000",
             description = "Windows per throughput phase (default ${DEFAULT-VALUE}).")
     long windows;
 
-    @Option(names = "--warmup-windows", paramLabel = "N", defaultValue = "50000",
+    @Option(
+            names = "--warmup-windows",
+            paramLabel = "N",
+            defaultValue = "50000",
             description = "Windows of an unreported pass-through run before the measured phases, to warm up"
                     + " the broker; 0 = none (default ${DEFAULT-VALUE}).")
     long warmupWindows;
 
-    @Option(names = "--per-record-windows", paramLabel = "N", defaultValue = "50000",
+    @Option(
+            names = "--per-record-windows",
+            paramLabel = "N",
+            defaultValue = "50000",
             description = "Windows of the batch-size-1 phase (default ${DEFAULT-VALUE}).")
     long perRecordWindows;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "3",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "3",
             description = "Partitions of the input and output topics (default ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Stream threads of the measured apps (default ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "256",
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
+            defaultValue = "256",
             description = "The streamer's batch size (default ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--batch-wait-ms", paramLabel = "MS",
+    @Option(
+            names = "--batch-wait-ms",
+            paramLabel = "MS",
             description = "The streamer's longest batch wait (default ${DEFAULT-VALUE}, the streamer's).")
     long batchWaitMs = Long.parseLong(Setting.BATCH_WAIT_MS.defaultValue());
 
-    @Option(names = "--commit-interval-ms", paramLabel = "MS",
-            description = "Kafka Streams' commit.interval.ms for every app (default ${DEFAULT-VALUE},"
-                    + " the streamer's).")
+    @Option(
+            names = "--commit-interval-ms",
+            paramLabel = "MS",
+            description =
+                    "Kafka Streams' commit.interval.ms for every app (default ${DEFAULT-VALUE}," + " the streamer's).")
     long commitIntervalMs = StreamerConfig.DEFAULT_COMMIT_INTERVAL_MS;
 
-    @Option(names = "--patients", paramLabel = "N", defaultValue = "100",
+    @Option(
+            names = "--patients",
+            paramLabel = "N",
+            defaultValue = "100",
             description = "Record keys the windows are spread over (default ${DEFAULT-VALUE}).")
     int patients;
 
-    @Option(names = "--repeat", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--repeat",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Runs of the three throughput phases, in turn; medians are reported"
                     + " (default ${DEFAULT-VALUE}).")
     int repeat;
 
-    @Option(names = "--inference-batch-sizes", paramLabel = "N", split = ",", defaultValue = "1,32,256,1024",
+    @Option(
+            names = "--inference-batch-sizes",
+            paramLabel = "N",
+            split = ",",
+            defaultValue = "1,32,256,1024",
             description = "Batch sizes of the inference phase (default ${DEFAULT-VALUE}).")
     List<Integer> inferenceBatchSizes;
 
-    @Option(names = "--inference-seconds", paramLabel = "S", defaultValue = "3",
+    @Option(
+            names = "--inference-seconds",
+            paramLabel = "S",
+            defaultValue = "3",
             description = "Measured time per batch size (default ${DEFAULT-VALUE}).")
     double inferenceSeconds;
 
-    @Option(names = "--latency-rates", paramLabel = "PER_S", split = ",", defaultValue = "1000,5000",
+    @Option(
+            names = "--latency-rates",
+            paramLabel = "PER_S",
+            split = ",",
+            defaultValue = "1000,5000",
             description = "Input rates of the latency phases, windows/s (default ${DEFAULT-VALUE}).")
     List<Double> latencyRates;
 
-    @Option(names = "--latency-commit-intervals-ms", split = ",", paramLabel = "MS",
+    @Option(
+            names = "--latency-commit-intervals-ms",
+            split = ",",
+            paramLabel = "MS",
             description = "Commit intervals the latency phases run with, each with each rate"
                     + " (default: --commit-interval-ms).")
     List<Long> latencyCommitIntervalsMs;
 
-    @Option(names = "--latency-warmup-seconds", paramLabel = "S", defaultValue = "3",
+    @Option(
+            names = "--latency-warmup-seconds",
+            paramLabel = "S",
+            defaultValue = "3",
             description = "Fed but not measured, per latency phase (default ${DEFAULT-VALUE}).")
     double latencyWarmupSeconds;
 
-    @Option(names = "--latency-seconds", paramLabel = "S", defaultValue = "15",
+    @Option(
+            names = "--latency-seconds",
+            paramLabel = "S",
+            defaultValue = "15",
             description = "Measured time per latency phase (default ${DEFAULT-VALUE}).")
     double latencySeconds;
 
-    @Option(names = "--child-heap", paramLabel = "SIZE", defaultValue = "256m",
+    @Option(
+            names = "--child-heap",
+            paramLabel = "SIZE",
+            defaultValue = "256m",
             description = "-Xmx of the measured apps' JVMs (default ${DEFAULT-VALUE}).")
     String childHeap;
 
-    @Option(names = "--child-jvm-opt", paramLabel = "OPT",
+    @Option(
+            names = "--child-jvm-opt",
+            paramLabel = "OPT",
             description = "One more JVM option of the measured apps, without its leading '-' (which would"
                     + " read as -X), e.g. --child-jvm-opt XX:+UseSerialGC; repeatable.")
     List<String> childJvmOptions = new ArrayList<>();
 
-    @Option(names = "--app-config", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--app-config",
+            paramLabel = "KEY=VALUE",
             description = "A Kafka Streams (or ecg.*) setting of every measured app, e.g."
                     + " --app-config producer.linger.ms=5; repeatable.")
     Map<String, String> appConfig = new LinkedHashMap<>();
 
-    @Option(names = "--soak", paramLabel = "MINUTES",
+    @Option(
+            names = "--soak",
+            paramLabel = "MINUTES",
             description = "Soak: feed the streamer --soak-rate windows/s for MINUTES (fractions allowed) and sample"
                     + " its RSS, heap and native memory over time. Runs alone unless --phases names others too.")
     Double soakMinutes;
 
-    @Option(names = "--soak-rate", paramLabel = "PER_S", defaultValue = "5000",
+    @Option(
+            names = "--soak-rate",
+            paramLabel = "PER_S",
+            defaultValue = "5000",
             description = "Input rate of the soak, windows/s (default ${DEFAULT-VALUE}).")
     double soakRate;
 
-    @Option(names = "--soak-sample-seconds", paramLabel = "S", defaultValue = "10",
+    @Option(
+            names = "--soak-sample-seconds",
+            paramLabel = "S",
+            defaultValue = "10",
             description = "Seconds between the soak's memory samples (default ${DEFAULT-VALUE}).")
     double soakSampleSeconds;
 
-    @Option(names = "--soak-warmup-minutes", paramLabel = "M", defaultValue = "2",
-            description = "Growth is judged after this much of the soak, at most half of it"
-                    + " (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--soak-warmup-minutes",
+            paramLabel = "M",
+            defaultValue = "2",
+            description =
+                    "Growth is judged after this much of the soak, at most half of it" + " (default ${DEFAULT-VALUE}).")
     double soakWarmupMinutes;
 
-    @Option(names = "--jfr", description = "Record the throughput phases with Java Flight Recorder"
-            + " (DIR/logs/*.jfr) and print where their CPU went.")
+    @Option(
+            names = "--jfr",
+            description = "Record the throughput phases with Java Flight Recorder"
+                    + " (DIR/logs/*.jfr) and print where their CPU went.")
     boolean jfr;
 
-    @Option(names = "--phase-timeout-seconds", paramLabel = "S", defaultValue = "600",
+    @Option(
+            names = "--phase-timeout-seconds",
+            paramLabel = "S",
+            defaultValue = "600",
             description = "Longest a throughput phase may take (default ${DEFAULT-VALUE}).")
     long phaseTimeoutSeconds;
 
@@ -191,17 +276,41 @@ final class BenchCommand implements Callable<Integer> {
         if (soakMinutes != null) {
             chosen.add(Bench.PHASE_SOAK);
         }
-        Bench.Soak soak = new Bench.Soak(seconds(60 * (soakMinutes == null ? 10 : soakMinutes)), soakRate,
-                seconds(soakSampleSeconds), seconds(60 * soakWarmupMinutes));
-        Bench.Settings settings = new Bench.Settings(Optional.ofNullable(data), out, trainDir,
-                Recipe.fromId(recipe), retrain, Optional.ofNullable(kafka.bootstrapServers()),
-                kafka.clientProperties(), chosen, windows, warmupWindows, perRecordWindows,
+        Bench.Soak soak = new Bench.Soak(
+                seconds(60 * (soakMinutes == null ? 10 : soakMinutes)),
+                soakRate,
+                seconds(soakSampleSeconds),
+                seconds(60 * soakWarmupMinutes));
+        Bench.Settings settings = new Bench.Settings(
+                Optional.ofNullable(data),
+                out,
+                trainDir,
+                Recipe.fromId(recipe),
+                retrain,
+                Optional.ofNullable(kafka.bootstrapServers()),
+                kafka.clientProperties(),
+                chosen,
+                windows,
+                warmupWindows,
+                perRecordWindows,
                 partitions,
-                threads, batchSize, batchWaitMs, commitIntervalMs, patients, repeat, inferenceBatchSizes,
-                seconds(inferenceSeconds), latencyRates,
+                threads,
+                batchSize,
+                batchWaitMs,
+                commitIntervalMs,
+                patients,
+                repeat,
+                inferenceBatchSizes,
+                seconds(inferenceSeconds),
+                latencyRates,
                 latencyCommitIntervalsMs == null ? List.of(commitIntervalMs) : latencyCommitIntervalsMs,
-                seconds(latencyWarmupSeconds), seconds(latencySeconds), jvmOptions(), appConfig, jfr,
-                Duration.ofSeconds(phaseTimeoutSeconds), soak);
+                seconds(latencyWarmupSeconds),
+                seconds(latencySeconds),
+                jvmOptions(),
+                appConfig,
+                jfr,
+                Duration.ofSeconds(phaseTimeoutSeconds),
+                soak);
         BenchReport report = new Bench(settings, System.out).run();
         System.out.println(report.table());
         return 0;

@@ -2,15 +2,6 @@ package ecgdetector.app;
 
 import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -30,6 +21,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "broker",
@@ -65,23 +62,22 @@ final class BrokerCommand implements Callable<Integer> {
             names = "--data-dir",
             paramLabel = "DIR",
             defaultValue = "out/broker",
-            description =
-                    "Where the broker keeps its data (default ${DEFAULT-VALUE}, under the working"
-                        + " folder). Kept on exit: started again on the same folder, the broker"
-                        + " finds its topics and records. Delete it to start afresh.")
+            description = "Where the broker keeps its data (default ${DEFAULT-VALUE}, under the working"
+                    + " folder). Kept on exit: started again on the same folder, the broker"
+                    + " finds its topics and records. Delete it to start afresh.")
     Path dataDir;
 
     @Option(
             names = "--partitions",
             paramLabel = "N",
             defaultValue = "3",
-            description =
-                    "Partitions of the data topics (heartbeats, its dead-letter topic, alerts,"
-                        + " scores) when they are created; existing topics are left as they are"
-                        + " (default ${DEFAULT-VALUE}). The models topic always has 1.")
+            description = "Partitions of the data topics (heartbeats, its dead-letter topic, alerts,"
+                    + " scores) when they are created; existing topics are left as they are"
+                    + " (default ${DEFAULT-VALUE}). The models topic always has 1.")
     int partitions;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     private volatile Running running;
 
@@ -93,8 +89,7 @@ final class BrokerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             PrintWriter err = spec.commandLine().getErr();
-            err.println(
-                    "Starting Kafka broker on " + EmbeddedKafkaBroker.HOST + ":" + port + " ...");
+            err.println("Starting Kafka broker on " + EmbeddedKafkaBroker.HOST + ":" + port + " ...");
             err.flush();
             broker.start();
             PrintWriter out = spec.commandLine().getOut();
@@ -147,16 +142,14 @@ final class BrokerCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--port must be between 0 and 65535, got " + port);
         }
         if (partitions < 1) {
-            throw new IllegalArgumentException(
-                    "--partitions must be at least 1, got " + partitions);
+            throw new IllegalArgumentException("--partitions must be at least 1, got " + partitions);
         }
         Path dir = dataDir.toAbsolutePath().normalize();
-        Running broker =
-                new Running(
-                        dir,
-                        lock(dir),
-                        EmbeddedKafkaBroker.builder().port(port).dataDir(dir).build(),
-                        partitions);
+        Running broker = new Running(
+                dir,
+                lock(dir),
+                EmbeddedKafkaBroker.builder().port(port).dataDir(dir).build(),
+                partitions);
         running = broker;
         return broker;
     }
@@ -169,11 +162,7 @@ final class BrokerCommand implements Callable<Integer> {
         FileChannel channel = null;
         try {
             Files.createDirectories(dir);
-            channel =
-                    FileChannel.open(
-                            dir.resolve(LOCK_FILE),
-                            StandardOpenOption.CREATE,
-                            StandardOpenOption.WRITE);
+            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock != null) {
                 return lock;
@@ -182,14 +171,11 @@ final class BrokerCommand implements Callable<Integer> {
             // Held by this JVM: the same answer as held by another process.
         } catch (IOException e) {
             closeQuietly(channel);
-            throw new IllegalStateException(
-                    "Cannot use " + dir + " as the broker's data folder: " + e, e);
+            throw new IllegalStateException("Cannot use " + dir + " as the broker's data folder: " + e, e);
         }
         closeQuietly(channel);
         throw new IllegalStateException(
-                "Another broker is using "
-                        + dir
-                        + "; stop it, or give this one another --data-dir");
+                "Another broker is using " + dir + "; stop it, or give this one another --data-dir");
     }
 
     private static void closeQuietly(FileChannel channel) {
@@ -205,53 +191,40 @@ final class BrokerCommand implements Callable<Integer> {
     static String banner(Running broker) {
         String servers = broker.bootstrapServers();
         StringBuilder s = new StringBuilder();
-        s.append(
-                String.format(
-                        Locale.ROOT, "%nKafka broker (KRaft, one node) running at %s%n", servers));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  data in %s, kept across restarts (delete it to start afresh)%n%n",
-                        broker.dataDir()));
+        s.append(String.format(Locale.ROOT, "%nKafka broker (KRaft, one node) running at %s%n", servers));
+        s.append(String.format(
+                Locale.ROOT, "  data in %s, kept across restarts (delete it to start afresh)%n%n", broker.dataDir()));
         s.append("Topics:").append(System.lineSeparator());
         for (TopicState t : broker.topics()) {
-            s.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  %-20s %2d partition%s  %-8s %s%n",
-                            t.name(),
-                            t.partitions(),
-                            t.partitions() == 1 ? " " : "s",
-                            t.created() ? "created" : "existing",
-                            t.role()));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  %-20s %2d partition%s  %-8s %s%n",
+                    t.name(),
+                    t.partitions(),
+                    t.partitions() == 1 ? " " : "s",
+                    t.created() ? "created" : "existing",
+                    t.role()));
         }
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "%nTry it from another terminal (Kafka's console tools "
-                                + "shown; any Kafka client works):%n"));
+        s.append(String.format(
+                Locale.ROOT,
+                "%nTry it from another terminal (Kafka's console tools " + "shown; any Kafka client works):%n"));
         s.append(String.format(Locale.ROOT, "  ./ecg train --bootstrap-servers %s%n", servers));
         s.append(String.format(Locale.ROOT, "  ./ecg stream --bootstrap-servers %s%n", servers));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  head -n 1 ecg.csv | kafka-console-producer.sh "
-                                + "--bootstrap-server %s --topic %s%n",
-                        servers,
-                        EcgTopics.HEARTBEATS));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  kafka-console-consumer.sh --bootstrap-server %s "
-                                + "--topic %s --from-beginning --isolation-level read_committed%n",
-                        servers,
-                        EcgTopics.ALERTS));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  ./ecg replay --bootstrap-servers %s --file ecg.csv "
-                                + "--rate 100 --patients 10 --loop%n",
-                        servers));
+        s.append(String.format(
+                Locale.ROOT,
+                "  head -n 1 ecg.csv | kafka-console-producer.sh " + "--bootstrap-server %s --topic %s%n",
+                servers,
+                EcgTopics.HEARTBEATS));
+        s.append(String.format(
+                Locale.ROOT,
+                "  kafka-console-consumer.sh --bootstrap-server %s "
+                        + "--topic %s --from-beginning --isolation-level read_committed%n",
+                servers,
+                EcgTopics.ALERTS));
+        s.append(String.format(
+                Locale.ROOT,
+                "  ./ecg replay --bootstrap-servers %s --file ecg.csv " + "--rate 100 --patients 10 --loop%n",
+                servers));
         s.append(String.format(Locale.ROOT, "%nCtrl-C stops the broker.%n"));
         return s.toString();
     }
@@ -280,21 +253,15 @@ final class BrokerCommand implements Callable<Integer> {
             broker.start();
             EcgTopics names = EcgTopics.defaults();
             try (Admin admin = Admin.create(broker.adminProperties())) {
-                Set<String> before =
-                        admin.listTopics().names().get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                Set<String> before = admin.listTopics().names().get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 names.createAll(admin, partitions);
-                Map<String, TopicDescription> described =
-                        admin.describeTopics(names.names())
-                                .allTopicNames()
-                                .get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                Map<String, TopicDescription> described = admin.describeTopics(names.names())
+                        .allTopicNames()
+                        .get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 List<TopicState> states = new ArrayList<>();
                 for (String name : names.names()) {
-                    states.add(
-                            new TopicState(
-                                    name,
-                                    described.get(name).partitions().size(),
-                                    !before.contains(name),
-                                    role(name)));
+                    states.add(new TopicState(
+                            name, described.get(name).partitions().size(), !before.contains(name), role(name)));
                 }
                 topics = List.copyOf(states);
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -360,8 +327,7 @@ final class BrokerCommand implements Callable<Integer> {
                 try {
                     lock.acquiredBy().close();
                 } catch (IOException e) {
-                    throw new UncheckedIOException(
-                            "Cannot release " + dataDir.resolve(LOCK_FILE), e);
+                    throw new UncheckedIOException("Cannot release " + dataDir.resolve(LOCK_FILE), e);
                 } finally {
                     closed.countDown();
                 }

@@ -26,30 +26,45 @@ import picocli.CommandLine.Option;
         })
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--data", paramLabel = "PATH|URL",
+    @Option(
+            names = "--data",
+            paramLabel = "PATH|URL",
             description = "ecg.csv. Default: $ECG_DATA, else the cached download of TensorFlow's copy.")
     String data;
 
-    @Option(names = "--out", paramLabel = "DIR", defaultValue = "out/demo",
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            defaultValue = "out/demo",
             description = "Output folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--rate", paramLabel = "WINDOWS/S", defaultValue = "250",
+    @Option(
+            names = "--rate",
+            paramLabel = "WINDOWS/S",
+            defaultValue = "250",
             description = "Windows per second to replay; 0 = as fast as possible (default ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--patients", defaultValue = "20",
+    @Option(
+            names = "--patients",
+            defaultValue = "20",
             description = "Monitored patients the beats are spread over (default ${DEFAULT-VALUE}).")
     int patients;
 
-    @Option(names = "--recipe", defaultValue = "improved",
+    @Option(
+            names = "--recipe",
+            defaultValue = "improved",
             description = "Training recipe, as for train (default ${DEFAULT-VALUE}).")
     String recipe;
 
     @Option(names = "--retrain", description = "Train even if a matching release exists.")
     boolean retrain;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(
+            names = "--timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
             description = "How long to wait for the last windows to be scored (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
@@ -64,9 +79,16 @@ final class DemoCommand implements Callable<Integer> {
         if (rate < 0) {
             throw new IllegalArgumentException("--rate must be >= 0, got " + rate);
         }
-        Demo.Settings settings = new Demo.Settings(Optional.ofNullable(data), out,
-                Recipe.fromId(recipe), rate, patients, Optional.ofNullable(kafka.bootstrapServers()),
-                kafka.clientProperties(), retrain, Duration.ofSeconds(timeoutSeconds));
+        Demo.Settings settings = new Demo.Settings(
+                Optional.ofNullable(data),
+                out,
+                Recipe.fromId(recipe),
+                rate,
+                patients,
+                Optional.ofNullable(kafka.bootstrapServers()),
+                kafka.clientProperties(),
+                retrain,
+                Duration.ofSeconds(timeoutSeconds));
         DemoSummary summary = new Demo(settings, System.out).run();
         System.out.println(summary.describe());
         // A demo whose live scores drift from the offline evaluation has found a bug: say so.

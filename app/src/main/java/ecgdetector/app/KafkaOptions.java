@@ -1,7 +1,5 @@
 package ecgdetector.app;
 
-import picocli.CommandLine.Option;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -9,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
+import picocli.CommandLine.Option;
 
 /**
  * Kafka client settings shared by the commands that talk to a cluster. Any client property passes
@@ -26,16 +25,13 @@ final class KafkaOptions {
     @Option(
             names = "--kafka-config",
             paramLabel = "FILE",
-            description =
-                    "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*,"
-                        + " ...).")
+            description = "Properties file of Kafka client settings (security.protocol, sasl.*, ssl.*," + " ...).")
     Path configFile;
 
     @Option(
             names = "-X",
             paramLabel = "KEY=VALUE",
-            description =
-                    "One Kafka client property, e.g. -X security.protocol=SASL_SSL; repeatable.")
+            description = "One Kafka client property, e.g. -X security.protocol=SASL_SSL; repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** The bootstrap servers from the flag, else the environment; null if neither. */

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
         })
 public final class Main implements Runnable {
 
-    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
@@ -52,13 +53,9 @@ public final class Main implements Runnable {
      */
     static final class Errors implements CommandLine.IExecutionExceptionHandler {
         @Override
-        public int handleExecutionException(
-                Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
+        public int handleExecutionException(Exception e, CommandLine cmd, CommandLine.ParseResult parseResult) {
             boolean verbose = System.getenv("ECG_VERBOSE") != null;
-            cmd.getErr()
-                    .println(
-                            cmd.getColorScheme()
-                                    .errorText("ecg " + cmd.getCommandName() + ": " + describe(e)));
+            cmd.getErr().println(cmd.getColorScheme().errorText("ecg " + cmd.getCommandName() + ": " + describe(e)));
             if (verbose
                     || e instanceof RuntimeException
                             && !(e instanceof IllegalArgumentException)

@@ -4,24 +4,6 @@ import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.FileLines;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.broker.EcgTopics;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.StringSerializer;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +16,21 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "replay",
@@ -74,9 +71,8 @@ final class ReplayCommand implements Callable<Integer> {
             names = {"-f", "--file"},
             paramLabel = "PATH",
             required = true,
-            description =
-                    "Lines to send: ecg.csv rows (140 samples, optional label) or JSON heartbeat "
-                            + "windows, one a line; .gz is read as gzip.")
+            description = "Lines to send: ecg.csv rows (140 samples, optional label) or JSON heartbeat "
+                    + "windows, one a line; .gz is read as gzip.")
     Path file;
 
     @Option(
@@ -90,29 +86,24 @@ final class ReplayCommand implements Callable<Integer> {
             names = "--rate",
             paramLabel = "N",
             defaultValue = "100",
-            description =
-                    "Records (heartbeat windows) per second, held on average over time; "
-                            + "0 = as fast as the cluster takes them (default ${DEFAULT-VALUE}).")
+            description = "Records (heartbeat windows) per second, held on average over time; "
+                    + "0 = as fast as the cluster takes them (default ${DEFAULT-VALUE}).")
     double rate;
 
     @Option(
             names = "--patients",
             paramLabel = "N",
             defaultValue = "10",
-            description =
-                    "Patients to spread the records over, round-robin; keys patient-0001 .. "
-                            + "(default ${DEFAULT-VALUE}).")
+            description = "Patients to spread the records over, round-robin; keys patient-0001 .. "
+                    + "(default ${DEFAULT-VALUE}).")
     int patients;
 
     @Option(
             names = "--no-keys",
-            description =
-                    "Send records without a key (the producer spreads them; no per-patient order).")
+            description = "Send records without a key (the producer spreads them; no per-patient order).")
     boolean noKeys;
 
-    @Option(
-            names = "--loop",
-            description = "Start again from the first line at the end of the file.")
+    @Option(names = "--loop", description = "Start again from the first line at the end of the file.")
     boolean loop;
 
     @Option(
@@ -122,9 +113,11 @@ final class ReplayCommand implements Callable<Integer> {
             description = "Stop after N records; 0 = no limit (default).")
     long count;
 
-    @Mixin KafkaOptions kafka;
+    @Mixin
+    KafkaOptions kafka;
 
-    @Spec CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
@@ -136,25 +129,22 @@ final class ReplayCommand implements Callable<Integer> {
                     "--rate must be a number >= 0 (0 = as fast as possible), " + "got " + rate);
         }
         if (!noKeys && patients < 1) {
-            throw new IllegalArgumentException(
-                    "--patients must be at least 1 (or use --no-keys), got " + patients);
+            throw new IllegalArgumentException("--patients must be at least 1 (or use --no-keys), got " + patients);
         }
         if (count < 0) {
             throw new IllegalArgumentException("--count must be >= 0 (0 = no limit), got " + count);
         }
         String servers = kafka.bootstrapServers();
         if (servers == null) {
-            throw new IllegalArgumentException(
-                    "No Kafka cluster given: use --bootstrap-servers HOST:PORT or set"
-                        + " ECG_BOOTSTRAP_SERVERS (./ecg broker runs one at 127.0.0.1:9092)");
+            throw new IllegalArgumentException("No Kafka cluster given: use --bootstrap-servers HOST:PORT or set"
+                    + " ECG_BOOTSTRAP_SERVERS (./ecg broker runs one at 127.0.0.1:9092)");
         }
         Properties client = kafka.clientProperties();
         requireTopic(client, servers);
 
         PatientKeys keys = noKeys ? PatientKeys.none() : PatientKeys.of(patients);
-        FeedReplayer.Settings settings =
-                new FeedReplayer.Settings(
-                        topic, rate, keys, loop, count, file.getFileName().toString());
+        FeedReplayer.Settings settings = new FeedReplayer.Settings(
+                topic, rate, keys, loop, count, file.getFileName().toString());
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         err.println(start(servers, keys));
@@ -185,9 +175,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             FeedReplayer replayer = new FeedReplayer(producer, settings);
             Thread hook =
-                    new Thread(
-                            () -> stopAndWait(replayer, producer, stopping, finished, err),
-                            "ecg-replay-shutdown");
+                    new Thread(() -> stopAndWait(replayer, producer, stopping, finished, err), "ecg-replay-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             ProgressLine progress = new ProgressLine(err, System.console() != null);
             try {
@@ -210,11 +198,9 @@ final class ReplayCommand implements Callable<Integer> {
 
     private static KafkaProducer<String, String> producer(Properties client) {
         try {
-            return new KafkaProducer<>(
-                    producerProperties(client), new StringSerializer(), new StringSerializer());
+            return new KafkaProducer<>(producerProperties(client), new StringSerializer(), new StringSerializer());
         } catch (ConfigException e) {
-            throw new IllegalArgumentException(
-                    "Invalid Kafka producer setting: " + e.getMessage(), e);
+            throw new IllegalArgumentException("Invalid Kafka producer setting: " + e.getMessage(), e);
         }
     }
 
@@ -222,18 +208,16 @@ final class ReplayCommand implements Callable<Integer> {
         FeedReplayer.Progress p = result.progress();
         switch (result.ending()) {
             case NOTHING_TO_SEND:
-                throw new IllegalArgumentException(
-                        file + " holds no records (only blank or # lines)");
+                throw new IllegalArgumentException(file + " holds no records (only blank or # lines)");
             case DELIVERY_FAILED:
                 Exception error = p.firstError();
-                throw new IllegalStateException(
-                        p.failed()
-                                + " record(s) not delivered to "
-                                + topic
-                                + ": "
-                                + (error.getMessage() != null
-                                        ? error.getMessage()
-                                        : error.getClass().getSimpleName()));
+                throw new IllegalStateException(p.failed()
+                        + " record(s) not delivered to "
+                        + topic
+                        + ": "
+                        + (error.getMessage() != null
+                                ? error.getMessage()
+                                : error.getClass().getSimpleName()));
             default:
                 return 0;
         }
@@ -248,8 +232,7 @@ final class ReplayCommand implements Callable<Integer> {
         props.putAll(client);
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.putIfAbsent(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                String.valueOf(CLUSTER_CHECK_TIMEOUT.toMillis()));
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(CLUSTER_CHECK_TIMEOUT.toMillis()));
         try (Admin admin = admin(props)) {
             admin.describeTopics(List.of(topic))
                     .allTopicNames()
@@ -257,40 +240,28 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalArgumentException(
-                        "Topic "
-                                + topic
-                                + " does not exist on "
-                                + servers
-                                + " (./ecg broker creates the project's topics; kafka-topics.sh"
-                                + " --create any other)");
+                throw new IllegalArgumentException("Topic "
+                        + topic
+                        + " does not exist on "
+                        + servers
+                        + " (./ecg broker creates the project's topics; kafka-topics.sh"
+                        + " --create any other)");
             }
             if (cause instanceof TimeoutException) {
-                throw new IllegalStateException(
-                        "No Kafka broker answered at "
-                                + servers
-                                + " within "
-                                + CLUSTER_CHECK_TIMEOUT.toSeconds()
-                                + " s");
+                throw new IllegalStateException("No Kafka broker answered at "
+                        + servers
+                        + " within "
+                        + CLUSTER_CHECK_TIMEOUT.toSeconds()
+                        + " s");
             }
             if (!(cause instanceof AuthorizationException)) {
                 throw new IllegalStateException(
-                        "Cannot look up topic "
-                                + topic
-                                + " on "
-                                + servers
-                                + ": "
-                                + cause.getMessage(),
-                        cause);
+                        "Cannot look up topic " + topic + " on " + servers + ": " + cause.getMessage(), cause);
             }
             // Allowed to write but not to describe: the producer finds out for itself.
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException(
-                    "No Kafka broker answered at "
-                            + servers
-                            + " within "
-                            + CLUSTER_CHECK_TIMEOUT.toSeconds()
-                            + " s");
+                    "No Kafka broker answered at " + servers + " within " + CLUSTER_CHECK_TIMEOUT.toSeconds() + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while looking up topic " + topic);
@@ -301,8 +272,7 @@ final class ReplayCommand implements Callable<Integer> {
         try {
             return Admin.create(props);
         } catch (ConfigException e) {
-            throw new IllegalArgumentException(
-                    "Invalid Kafka client setting: " + e.getMessage(), e);
+            throw new IllegalArgumentException("Invalid Kafka client setting: " + e.getMessage(), e);
         }
     }
 
@@ -346,10 +316,9 @@ final class ReplayCommand implements Callable<Integer> {
             if (finished.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
                 return;
             }
-            err.println(
-                    "ecg replay: records in flight not acknowledged within "
-                            + STOP_GRACE.toSeconds()
-                            + " s; dropping them");
+            err.println("ecg replay: records in flight not acknowledged within "
+                    + STOP_GRACE.toSeconds()
+                    + " s; dropping them");
             err.flush();
             producer.close(Duration.ZERO);
             if (!finished.await(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -370,19 +339,15 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     private String start(String servers, PatientKeys keys) {
-        String pace =
-                rate == 0
-                        ? "as fast as possible"
-                        : String.format(Locale.ROOT, "%s records/s", number(rate));
-        String keyText =
-                keys.patients() == 0
-                        ? "without keys"
-                        : String.format(
-                                Locale.ROOT,
-                                "over %d patient%s (%s)",
-                                keys.patients(),
-                                keys.patients() == 1 ? "" : "s",
-                                keys.describe());
+        String pace = rate == 0 ? "as fast as possible" : String.format(Locale.ROOT, "%s records/s", number(rate));
+        String keyText = keys.patients() == 0
+                ? "without keys"
+                : String.format(
+                        Locale.ROOT,
+                        "over %d patient%s (%s)",
+                        keys.patients(),
+                        keys.patients() == 1 ? "" : "s",
+                        keys.describe());
         String until = count > 0 ? String.format(Locale.ROOT, ", %,d records", count) : "";
         return String.format(
                 Locale.ROOT,
@@ -398,18 +363,17 @@ final class ReplayCommand implements Callable<Integer> {
 
     String summary(FeedReplayer.Result result) {
         FeedReplayer.Progress p = result.progress();
-        String ending =
-                switch (result.ending()) {
-                    case END_OF_LINES -> "end of file";
-                    case COUNT_REACHED -> "--count reached";
-                    case STOPPED -> "stopped";
-                    case DELIVERY_FAILED -> "delivery failed";
-                    case NOTHING_TO_SEND -> "nothing to send";
-                };
+        String ending = switch (result.ending()) {
+            case END_OF_LINES -> "end of file";
+            case COUNT_REACHED -> "--count reached";
+            case STOPPED -> "stopped";
+            case DELIVERY_FAILED -> "delivery failed";
+            case NOTHING_TO_SEND -> "nothing to send";
+        };
         return String.format(
                 Locale.ROOT,
                 "Sent %,d records to %s in %.1f s (%.1f/s; %,d CSV, %,d JSON; %d pass%s): %,d"
-                    + " acknowledged, %,d failed, %,d blank/comment lines skipped; %s.",
+                        + " acknowledged, %,d failed, %,d blank/comment lines skipped; %s.",
                 p.sent(),
                 topic,
                 p.elapsedSeconds(),
@@ -449,15 +413,14 @@ final class ReplayCommand implements Callable<Integer> {
             double recent = (p.sent() - lastSent) * 1e9 / Math.max(1, p.elapsedNanos() - lastNanos);
             lastSent = p.sent();
             lastNanos = p.elapsedNanos();
-            String line =
-                    String.format(
-                            Locale.ROOT,
-                            "replay: %,d sent, %,d acknowledged, %,d failed, %.1f/s now, %.0f s in",
-                            p.sent(),
-                            p.acknowledged(),
-                            p.failed(),
-                            recent,
-                            p.elapsedSeconds());
+            String line = String.format(
+                    Locale.ROOT,
+                    "replay: %,d sent, %,d acknowledged, %,d failed, %.1f/s now, %.0f s in",
+                    p.sent(),
+                    p.acknowledged(),
+                    p.failed(),
+                    recent,
+                    p.elapsedSeconds());
             if (inPlace) {
                 err.print("\r" + line + " ".repeat(Math.max(0, lastLength - line.length())));
                 lastLength = line.length();

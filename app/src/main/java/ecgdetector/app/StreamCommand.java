@@ -22,58 +22,74 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-                "Scores heartbeat windows (CSV lines or JSON) from the heartbeats topic with",
-                "the latest release on the models topic, in batches on DJL/TensorFlow, exactly",
-                "once: an alert per anomalous window, optionally every window's score, and",
-                "unreadable records to the dead-letter topic. Serves /metrics (Prometheus),",
-                "/health/live and /health/ready. Stops cleanly on SIGTERM.",
-                ""},
+            "Scores heartbeat windows (CSV lines or JSON) from the heartbeats topic with",
+            "the latest release on the models topic, in batches on DJL/TensorFlow, exactly",
+            "once: an alert per anomalous window, optionally every window's score, and",
+            "unreadable records to the dead-letter topic. Serves /metrics (Prometheus),",
+            "/health/live and /health/ready. Stops cleanly on SIGTERM.",
+            ""
+        },
         footer = {
-                "",
-                "Settings come from, first wins:",
-                "  1. flags;",
-                "  2. the environment: ECG_* for the settings above (ECG_BATCH_SIZE,",
-                "     ECG_BOOTSTRAP_SERVERS, ...), KAFKA_* for Kafka properties",
-                "     (KAFKA_SASL_MECHANISM -> sasl.mechanism);",
-                "  3. the --config file: ecg.* keys (ecg.batch.size, ecg.topic.alerts, ...)",
-                "     and any Kafka client or Kafka Streams property;",
-                "  4. the --kafka-config file;",
-                "  5. defaults.",
-                "",
-                "Example:",
-                "  ./ecg stream --bootstrap-servers localhost:9092 --batch-size 512 \\",
-                "      -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN \\",
-                "      --config streamer.properties"})
+            "",
+            "Settings come from, first wins:",
+            "  1. flags;",
+            "  2. the environment: ECG_* for the settings above (ECG_BATCH_SIZE,",
+            "     ECG_BOOTSTRAP_SERVERS, ...), KAFKA_* for Kafka properties",
+            "     (KAFKA_SASL_MECHANISM -> sasl.mechanism);",
+            "  3. the --config file: ecg.* keys (ecg.batch.size, ecg.topic.alerts, ...)",
+            "     and any Kafka client or Kafka Streams property;",
+            "  4. the --kafka-config file;",
+            "  5. defaults.",
+            "",
+            "Example:",
+            "  ./ecg stream --bootstrap-servers localhost:9092 --batch-size 512 \\",
+            "      -X security.protocol=SASL_SSL -X sasl.mechanism=PLAIN \\",
+            "      --config streamer.properties"
+        })
 public final class StreamCommand implements Callable<Integer> {
 
     @Mixin
     KafkaOptions kafka = new KafkaOptions();
 
-    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+    @Option(
+            names = {"-c", "--config"},
+            paramLabel = "FILE",
             description = "Properties file: ecg.* settings and Kafka client/Streams properties.")
     Path config;
 
-    @Option(names = "--application-id", paramLabel = "ID",
+    @Option(
+            names = "--application-id",
+            paramLabel = "ID",
             description = "Kafka Streams application id = consumer group (default ecg-streamer).")
     String applicationId;
 
-    @Option(names = "--threads", paramLabel = "N",
+    @Option(
+            names = "--threads",
+            paramLabel = "N",
             description = "Stream threads, each with its own DJL predictor (default 1).")
     Integer threads;
 
-    @Option(names = "--batch-size", paramLabel = "N",
+    @Option(
+            names = "--batch-size",
+            paramLabel = "N",
             description = "Most windows per inference call; a full batch is scored at once (default 256).")
     Integer batchSize;
 
-    @Option(names = "--batch-wait-ms", paramLabel = "MS",
+    @Option(
+            names = "--batch-wait-ms",
+            paramLabel = "MS",
             description = "Longest a window waits for its batch to fill (default 100).")
     Long batchWaitMs;
 
-    @Option(names = "--port", paramLabel = "PORT",
+    @Option(
+            names = "--port",
+            paramLabel = "PORT",
             description = "Port of /metrics and /health (default 8080; 0 = any free port, -1 = off).")
     Integer port;
 
-    @Option(names = "--http-host", paramLabel = "ADDRESS",
+    @Option(
+            names = "--http-host",
+            paramLabel = "ADDRESS",
             description = "Address of /metrics and /health (default 0.0.0.0).")
     String httpHost;
 
@@ -92,35 +108,50 @@ public final class StreamCommand implements Callable<Integer> {
     @Option(names = "--models-topic", paramLabel = "TOPIC", description = "Default ecg.models.")
     String modelsTopic;
 
-    @Option(names = "--scores", negatable = true,
+    @Option(
+            names = "--scores",
+            negatable = true,
             description = "Write every window's score to the scores topic (default on; --no-scores: off).")
     Boolean scores;
 
-    @Option(names = "--model-name", paramLabel = "NAME",
+    @Option(
+            names = "--model-name",
+            paramLabel = "NAME",
             description = "Model to serve: its key on the models topic (default ecg-autoencoder).")
     String modelName;
 
-    @Option(names = "--state-dir", paramLabel = "DIR",
+    @Option(
+            names = "--state-dir",
+            paramLabel = "DIR",
             description = "Kafka Streams state folder: the batch buffer and the local model copy.")
     Path stateDir;
 
     @Option(names = "--window-length", paramLabel = "N", description = "Samples per window (default 140).")
     Integer windowLength;
 
-    @Option(names = "--max-abs-sample", paramLabel = "X",
+    @Option(
+            names = "--max-abs-sample",
+            paramLabel = "X",
             description = "Samples of larger magnitude are dead-lettered (default 10000).")
     Double maxAbsSample;
 
-    @Option(names = "--max-record-bytes", paramLabel = "N",
+    @Option(
+            names = "--max-record-bytes",
+            paramLabel = "N",
             description = "Larger input records are dead-lettered unread (default 65536).")
     Integer maxRecordBytes;
 
-    @Option(names = "--release-key-file", paramLabel = "FILE", split = ",",
+    @Option(
+            names = "--release-key-file",
+            paramLabel = "FILE",
+            split = ",",
             description = "Serve only releases signed with this key (HMAC-SHA256, the trainer's"
                     + " --signing-key-file); repeatable, any of them will do (env: ECG_RELEASE_KEY_FILES).")
     java.util.List<Path> releaseKeyFiles;
 
-    @Option(names = "--check-topics", negatable = true,
+    @Option(
+            names = "--check-topics",
+            negatable = true,
             description = "Fail at startup if a topic is missing (default on).")
     Boolean checkTopics;
 
@@ -164,8 +195,10 @@ public final class StreamCommand implements Callable<Integer> {
         put(flags, Setting.RECORD_MAX_BYTES.key(), maxRecordBytes);
         put(flags, Setting.CHECK_TOPICS.key(), checkTopics);
         if (releaseKeyFiles != null && !releaseKeyFiles.isEmpty()) {
-            flags.put(Setting.RELEASE_KEY_FILES.key(),
-                    String.join(",", releaseKeyFiles.stream().map(Path::toString).toList()));
+            flags.put(
+                    Setting.RELEASE_KEY_FILES.key(),
+                    String.join(
+                            ",", releaseKeyFiles.stream().map(Path::toString).toList()));
         }
         return flags;
     }

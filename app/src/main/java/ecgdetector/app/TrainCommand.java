@@ -13,11 +13,6 @@ import ecgdetector.trainer.TrainingResult;
 import ecgdetector.trainer.evaluation.ThresholdPolicy;
 import ecgdetector.trainer.model.AutoencoderConfig;
 import ecgdetector.trainer.model.KerasStyleProgress;
-
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +21,9 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(
         name = "train",
@@ -33,11 +31,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         sortOptions = false,
         description = {
-            "Fits the heartbeat autoencoder on the normal beats of ECG5000, picks the anomaly"
-                + " threshold,",
+            "Fits the heartbeat autoencoder on the normal beats of ECG5000, picks the anomaly" + " threshold,",
             "evaluates on the held-out test beats, draws the plots and writes a versioned release",
-            "(SavedModel + scaler + threshold). With --bootstrap-servers it also publishes the"
-                + " release",
+            "(SavedModel + scaler + threshold). With --bootstrap-servers it also publishes the" + " release",
             "to the compacted models topic.",
             "",
             "Writes DIR/report.json, DIR/*.png and DIR/release/."
@@ -47,9 +43,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--data",
             paramLabel = "PATH|URL",
-            description =
-                    "ecg.csv (140 samples + label a line). Default: $ECG_DATA, else the cached "
-                            + "download of TensorFlow's copy.")
+            description = "ecg.csv (140 samples + label a line). Default: $ECG_DATA, else the cached "
+                    + "download of TensorFlow's copy.")
     String data;
 
     @Option(
@@ -63,21 +58,16 @@ final class TrainCommand implements Callable<Integer> {
             names = "--recipe",
             paramLabel = "NAME",
             defaultValue = "improved",
-            description =
-                    "improved (150 epochs at batch 64, threshold = best F1 on a validation fold of"
-                        + " the training part) or notebook (the Keras notebooks' recipe: 20 epochs"
-                        + " at batch 512, threshold = mean + 1 std). Default: ${DEFAULT-VALUE}."
-                        + " Flags below override it.")
+            description = "improved (150 epochs at batch 64, threshold = best F1 on a validation fold of"
+                    + " the training part) or notebook (the Keras notebooks' recipe: 20 epochs"
+                    + " at batch 512, threshold = mean + 1 std). Default: ${DEFAULT-VALUE}."
+                    + " Flags below override it.")
     String recipe;
 
-    @Option(
-            names = "--seed",
-            description = "Seed for split, weights, shuffling, dropout (default 42).")
+    @Option(names = "--seed", description = "Seed for split, weights, shuffling, dropout (default 42).")
     Long seed;
 
-    @Option(
-            names = "--epochs",
-            description = "Passes over the training beats (recipe: 150, notebook 20).")
+    @Option(names = "--epochs", description = "Passes over the training beats (recipe: 150, notebook 20).")
     Integer epochs;
 
     @Option(names = "--batch-size", description = "Beats per Adam step (recipe: 64, notebook 512).")
@@ -100,14 +90,10 @@ final class TrainCommand implements Callable<Integer> {
             names = "--decoder",
             split = ",",
             paramLabel = "UNITS",
-            description =
-                    "Decoder hidden layer sizes before the 140-wide output (default 16,32,64).")
+            description = "Decoder hidden layer sizes before the 140-wide output (default 16,32,64).")
     List<Integer> decoder;
 
-    @Option(
-            names = "--loss",
-            paramLabel = "msle|mse|mae",
-            description = "Training loss (default msle).")
+    @Option(names = "--loss", paramLabel = "msle|mse|mae", description = "Training loss (default msle).")
     AutoencoderConfig.Loss loss;
 
     @Option(
@@ -137,9 +123,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--validation-fraction",
             defaultValue = "0.1",
-            description =
-                    "Share of the training part held out for val_loss and the threshold "
-                            + "(default ${DEFAULT-VALUE}).")
+            description = "Share of the training part held out for val_loss and the threshold "
+                    + "(default ${DEFAULT-VALUE}).")
     double validationFraction;
 
     @Option(
@@ -157,13 +142,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--signing-key-file",
             paramLabel = "FILE",
-            description =
-                    "Sign the release with this key (HMAC-SHA256; the file holds the secret, e.g."
-                            + " openssl rand -base64 32); streamers given the same key serve only"
-                            + " releases it signed (env: ECG_RELEASE_SIGNING_KEY_FILE).")
+            description = "Sign the release with this key (HMAC-SHA256; the file holds the secret, e.g."
+                    + " openssl rand -base64 32); streamers given the same key serve only"
+                    + " releases it signed (env: ECG_RELEASE_SIGNING_KEY_FILE).")
     Path signingKeyFile;
 
-    @Mixin KafkaOptions kafka;
+    @Mixin
+    KafkaOptions kafka;
 
     @Override
     public Integer call() throws Exception {
@@ -175,8 +160,7 @@ final class TrainCommand implements Callable<Integer> {
         if (options.kafka().isPresent()) {
             new ReleaseTopic(options.kafka().get(), options.modelsTopic())
                     .checkReachable(java.time.Duration.ofSeconds(15));
-            console.println(
-                    "Will publish to " + options.modelsTopic() + " on " + kafka.bootstrapServers());
+            console.println("Will publish to " + options.modelsTopic() + " on " + kafka.bootstrapServers());
         }
         TrainingJob job = new TrainingJob(console, KerasStyleProgress.toStandardOutput());
         TrainingResult result = job.run(options);
@@ -185,26 +169,20 @@ final class TrainCommand implements Callable<Integer> {
         if (signingKey.isPresent()) {
             release = release.signedWith(signingKey.get());
             release.writeTo(options.out().resolve("release"));
-            console.println(
-                    "Signed release "
-                            + release.version()
-                            + " with key "
-                            + signingKey.get().keyId()
-                            + " ("
-                            + options.out().resolve("release").resolve(ReleaseBundle.SIGNATURE_FILE)
-                            + ")");
+            console.println("Signed release "
+                    + release.version()
+                    + " with key "
+                    + signingKey.get().keyId()
+                    + " ("
+                    + options.out().resolve("release").resolve(ReleaseBundle.SIGNATURE_FILE)
+                    + ")");
         }
 
         if (options.kafka().isPresent()) {
             ReleaseTopic.Published published =
                     new ReleaseTopic(options.kafka().get(), options.modelsTopic()).publish(release);
-            report =
-                    report.withPublished(
-                            new TrainingReport.Published(
-                                    kafka.bootstrapServers(),
-                                    published.topic(),
-                                    published.partition(),
-                                    published.offset()));
+            report = report.withPublished(new TrainingReport.Published(
+                    kafka.bootstrapServers(), published.topic(), published.partition(), published.offset()));
             Files.write(
                     options.out().resolve("report.json"),
                     ecgdetector.schemas.Json.mapper()
@@ -244,34 +222,30 @@ final class TrainCommand implements Callable<Integer> {
             model = model.withLoss(loss);
         }
         if (encoder != null || decoder != null) {
-            model =
-                    model.withLayers(
-                            model.inputLength(),
-                            encoder != null ? encoder : model.encoderUnits(),
-                            decoder != null ? decoder : model.decoderUnits());
+            model = model.withLayers(
+                    model.inputLength(),
+                    encoder != null ? encoder : model.encoderUnits(),
+                    decoder != null ? decoder : model.decoderUnits());
         }
         long s = seed != null ? seed : model.seed();
         String scalerKind = scaler != null ? scaler.toLowerCase(Locale.ROOT) : base.scaler();
-        if (!scalerKind.equals(MinMaxScaler.PER_POSITION)
-                && !scalerKind.equals(MinMaxScaler.GLOBAL)) {
-            throw new IllegalArgumentException(
-                    "--scaler must be per-position or global, got " + scaler);
+        if (!scalerKind.equals(MinMaxScaler.PER_POSITION) && !scalerKind.equals(MinMaxScaler.GLOBAL)) {
+            throw new IllegalArgumentException("--scaler must be per-position or global, got " + scaler);
         }
-        TrainingOptions options =
-                new TrainingOptions(
-                        Optional.ofNullable(data),
-                        out,
-                        s,
-                        testFraction,
-                        validationFraction,
-                        scalerKind,
-                        model.withSeed(s),
-                        errorMetric != null ? ErrorMetric.fromId(errorMetric) : base.errorMetric(),
-                        threshold != null ? ThresholdPolicy.parse(threshold) : base.threshold(),
-                        modelName,
-                        base,
-                        Optional.empty(),
-                        modelsTopic);
+        TrainingOptions options = new TrainingOptions(
+                Optional.ofNullable(data),
+                out,
+                s,
+                testFraction,
+                validationFraction,
+                scalerKind,
+                model.withSeed(s),
+                errorMetric != null ? ErrorMetric.fromId(errorMetric) : base.errorMetric(),
+                threshold != null ? ThresholdPolicy.parse(threshold) : base.threshold(),
+                modelName,
+                base,
+                Optional.empty(),
+                modelsTopic);
         if (kafka.bootstrapServers() != null) {
             Properties props = kafka.clientProperties();
             options = options.withPublishing(props, modelsTopic);
@@ -282,53 +256,34 @@ final class TrainCommand implements Callable<Integer> {
     static String summary(TrainingReport r, Path out) {
         StringBuilder s = new StringBuilder();
         s.append(
-                String.format(
-                        Locale.ROOT,
-                        "%nModel %s %s (recipe %s)%n",
-                        r.modelName(),
-                        r.modelVersion(),
-                        r.recipe()));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  test beats %d (%d normal): accuracy %.4f  precision %.4f  recall %.4f "
-                            + " F1 %.4f  ROC-AUC %.4f%n",
-                        r.data().test(),
-                        r.data().testNormal(),
-                        r.accuracy(),
-                        r.precision(),
-                        r.recall(),
-                        r.f1(),
-                        r.rocAuc()));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  validation beats %d: accuracy %.4f  F1 %.4f  ROC-AUC %.4f (what recipe"
-                            + " choices are made on)%n",
-                        r.data().validation(),
-                        r.validation().accuracy(),
-                        r.validation().f1(),
-                        r.validation().rocAuc()));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  confusion (anomaly = positive): tp %d  fp %d  tn %d  fn %d%n",
-                        r.confusion().tp(),
-                        r.confusion().fp(),
-                        r.confusion().tn(),
-                        r.confusion().fn()));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  threshold %.6f %s (%s)%n",
-                        r.threshold(),
-                        r.errorMetric(),
-                        r.thresholdPolicy()));
-        s.append(
-                String.format(
-                        Locale.ROOT,
-                        "  %.2f s for training, evaluation and plots%n",
-                        r.trainSeconds()));
+                String.format(Locale.ROOT, "%nModel %s %s (recipe %s)%n", r.modelName(), r.modelVersion(), r.recipe()));
+        s.append(String.format(
+                Locale.ROOT,
+                "  test beats %d (%d normal): accuracy %.4f  precision %.4f  recall %.4f " + " F1 %.4f  ROC-AUC %.4f%n",
+                r.data().test(),
+                r.data().testNormal(),
+                r.accuracy(),
+                r.precision(),
+                r.recall(),
+                r.f1(),
+                r.rocAuc()));
+        s.append(String.format(
+                Locale.ROOT,
+                "  validation beats %d: accuracy %.4f  F1 %.4f  ROC-AUC %.4f (what recipe" + " choices are made on)%n",
+                r.data().validation(),
+                r.validation().accuracy(),
+                r.validation().f1(),
+                r.validation().rocAuc()));
+        s.append(String.format(
+                Locale.ROOT,
+                "  confusion (anomaly = positive): tp %d  fp %d  tn %d  fn %d%n",
+                r.confusion().tp(),
+                r.confusion().fp(),
+                r.confusion().tn(),
+                r.confusion().fn()));
+        s.append(String.format(
+                Locale.ROOT, "  threshold %.6f %s (%s)%n", r.threshold(), r.errorMetric(), r.thresholdPolicy()));
+        s.append(String.format(Locale.ROOT, "  %.2f s for training, evaluation and plots%n", r.trainSeconds()));
         s.append("  report ")
                 .append(out.resolve("report.json"))
                 .append(", plots ")
@@ -337,15 +292,14 @@ final class TrainCommand implements Callable<Integer> {
                 .append(out.resolve("release"))
                 .append(System.lineSeparator());
         if (r.published() != null) {
-            s.append(
-                    String.format(
-                            Locale.ROOT,
-                            "  published version %s to %s (partition %d, offset %d) on %s%n",
-                            r.modelVersion(),
-                            r.published().topic(),
-                            r.published().partition(),
-                            r.published().offset(),
-                            r.published().bootstrapServers()));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  published version %s to %s (partition %d, offset %d) on %s%n",
+                    r.modelVersion(),
+                    r.published().topic(),
+                    r.published().partition(),
+                    r.published().offset(),
+                    r.published().bootstrapServers()));
         }
         return s.toString();
     }

@@ -5,22 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.testing.KafkaTestUtils;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.utils.Exit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import picocli.CommandLine;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -37,13 +21,27 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Exit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code ./ecg broker}: a broker of its own per test, on a free port and a temporary folder. */
 class BrokerCommandIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -51,16 +49,12 @@ class BrokerCommandIT {
 
     @BeforeAll
     static void keepKafkaFromEndingTheTestJvm() {
-        Exit.setExitProcedure(
-                (status, message) -> {
-                    throw new IllegalStateException(
-                            "Kafka asked to exit with " + status + ": " + message);
-                });
-        Exit.setHaltProcedure(
-                (status, message) -> {
-                    throw new IllegalStateException(
-                            "Kafka asked to halt with " + status + ": " + message);
-                });
+        Exit.setExitProcedure((status, message) -> {
+            throw new IllegalStateException("Kafka asked to exit with " + status + ": " + message);
+        });
+        Exit.setHaltProcedure((status, message) -> {
+            throw new IllegalStateException("Kafka asked to halt with " + status + ": " + message);
+        });
     }
 
     @AfterAll
@@ -85,17 +79,8 @@ class BrokerCommandIT {
     void runsUntilStoppedWithTheProjectTopicsAndKeepsThemAcrossRestarts() throws Exception {
         CommandLine cli = cli();
         BrokerCommand command = cli.getSubcommands().get("broker").getCommand();
-        Future<Integer> exit =
-                executor.submit(
-                        () ->
-                                cli.execute(
-                                        "broker",
-                                        "--port",
-                                        "0",
-                                        "--data-dir",
-                                        dataDir.toString(),
-                                        "--partitions",
-                                        "2"));
+        Future<Integer> exit = executor.submit(
+                () -> cli.execute("broker", "--port", "0", "--data-dir", dataDir.toString(), "--partitions", "2"));
         KafkaTestUtils.waitForCondition(
                 () -> out.toString().contains("Ctrl-C stops the broker") || exit.isDone(),
                 WAIT,
@@ -108,9 +93,7 @@ class BrokerCommandIT {
         assertThat(out.toString())
                 .contains(
                         "running at " + servers,
-                        "kafka-console-producer.sh --bootstrap-server "
-                                + servers
-                                + " --topic ecg.heartbeats",
+                        "kafka-console-producer.sh --bootstrap-server " + servers + " --topic ecg.heartbeats",
                         "--topic ecg.alerts --from-beginning --isolation-level read_committed");
         Map<String, TopicDescription> topics = describe(servers);
         assertThat(topics).containsOnlyKeys(EcgTopics.defaults().names());
@@ -125,28 +108,25 @@ class BrokerCommandIT {
 
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
         assertThat(out.toString())
-                .contains(
-                        "Kafka broker stopped; its data stays in "
-                                + dataDir.toAbsolutePath().normalize());
+                .contains("Kafka broker stopped; its data stays in "
+                        + dataDir.toAbsolutePath().normalize());
         assertThat(running.isRunning()).isFalse();
         assertThat(accepts(running.port())).isFalse();
 
         BrokerCommand again = parse("--port", "0", "--data-dir", dataDir.toString());
         try (BrokerCommand.Running restarted = again.start()) {
-            assertThat(restarted.topics()).allSatisfy(t -> assertThat(t.created()).isFalse());
+            assertThat(restarted.topics())
+                    .allSatisfy(t -> assertThat(t.created()).isFalse());
             assertThat(restarted.topics())
                     .filteredOn(t -> t.name().equals(EcgTopics.HEARTBEATS))
                     .singleElement()
                     .extracting(BrokerCommand.TopicState::partitions)
                     .isEqualTo(2);
-            assertThat(
-                            KafkaTestUtils.waitUntilMinRecordsReceived(
-                                    restarted.bootstrapServers(), EcgTopics.HEARTBEATS, 1, WAIT))
+            assertThat(KafkaTestUtils.waitUntilMinRecordsReceived(
+                            restarted.bootstrapServers(), EcgTopics.HEARTBEATS, 1, WAIT))
                     .singleElement()
-                    .satisfies(
-                            r ->
-                                    assertThat(new String(r.value(), StandardCharsets.UTF_8))
-                                            .isEqualTo("1.0,2.0,1"));
+                    .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
+                            .isEqualTo("1.0,2.0,1"));
         }
     }
 
@@ -158,10 +138,9 @@ class BrokerCommandIT {
 
             assertThatThrownBy(second::start)
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessage(
-                            "Another broker is using "
-                                    + dataDir.toAbsolutePath().normalize()
-                                    + "; stop it, or give this one another --data-dir");
+                    .hasMessage("Another broker is using "
+                            + dataDir.toAbsolutePath().normalize()
+                            + "; stop it, or give this one another --data-dir");
             assertThat(running.isRunning()).isTrue();
         }
     }
@@ -171,23 +150,18 @@ class BrokerCommandIT {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();
 
-            int exit =
-                    cli().execute(
-                                    "broker",
-                                    "--port",
-                                    String.valueOf(port),
-                                    "--data-dir",
-                                    dataDir.toString());
+            int exit = cli().execute("broker", "--port", String.valueOf(port), "--data-dir", dataDir.toString());
 
             assertThat(exit).isEqualTo(1);
-            List<String> errLines =
-                    err.toString().lines().filter(l -> l.startsWith("ecg broker:")).toList();
+            List<String> errLines = err.toString()
+                    .lines()
+                    .filter(l -> l.startsWith("ecg broker:"))
+                    .toList();
             assertThat(errLines)
-                    .containsExactly(
-                            "ecg broker: Cannot start Kafka broker: 127.0.0.1:"
-                                    + port
-                                    + " is already in use; stop whatever listens there or choose"
-                                    + " another port");
+                    .containsExactly("ecg broker: Cannot start Kafka broker: 127.0.0.1:"
+                            + port
+                            + " is already in use; stop whatever listens there or choose"
+                            + " another port");
             assertThat(err.toString()).doesNotContain("\tat ");
             assertThat(out.toString()).doesNotContain("stopped");
         }
@@ -197,13 +171,7 @@ class BrokerCommandIT {
     void helpSaysTheDataIsKept() {
         assertThat(cli().execute("broker", "--help")).isZero();
         assertThat(out.toString())
-                .contains(
-                        "--port",
-                        "--data-dir",
-                        "--partitions",
-                        "Kept on exit",
-                        "out/broker",
-                        "9092");
+                .contains("--port", "--data-dir", "--partitions", "Kept on exit", "out/broker", "9092");
     }
 
     private BrokerCommand parse(String... args) {
@@ -217,7 +185,9 @@ class BrokerCommandIT {
 
     private static Map<String, TopicDescription> describe(String servers) throws Exception {
         try (Admin admin = Admin.create(adminProperties(servers))) {
-            return admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get();
+            return admin.describeTopics(admin.listTopics().names().get())
+                    .allTopicNames()
+                    .get();
         }
     }
 
@@ -238,7 +208,8 @@ class BrokerCommandIT {
         props.put("bootstrap.servers", servers);
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(EcgTopics.HEARTBEATS, key, value)).get();
+            producer.send(new ProducerRecord<>(EcgTopics.HEARTBEATS, key, value))
+                    .get();
         }
     }
 

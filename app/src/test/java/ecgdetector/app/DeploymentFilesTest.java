@@ -30,25 +30,32 @@ class DeploymentFilesTest {
 
     @BeforeAll
     static void parse() throws Exception {
-        compose = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("docker-compose.yml").toFile());
+        compose = new ObjectMapper(new YAMLFactory())
+                .readTree(ROOT.resolve("docker-compose.yml").toFile());
     }
 
     private static JsonNode service(String name) {
         JsonNode service = compose.path("services").path(name);
-        assertThat(service.isMissingNode()).as("service %s in docker-compose.yml", name).isFalse();
+        assertThat(service.isMissingNode())
+                .as("service %s in docker-compose.yml", name)
+                .isFalse();
         return service;
     }
 
     private static Map<String, String> environment(String service) {
         Map<String, String> env = new HashMap<>();
-        service(service).path("environment").fields()
+        service(service)
+                .path("environment")
+                .fields()
                 .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         return env;
     }
 
     @Test
     void theServicesAreAllThere() {
-        List<String> names = compose.path("services").properties().stream().map(Map.Entry::getKey).toList();
+        List<String> names = compose.path("services").properties().stream()
+                .map(Map.Entry::getKey)
+                .toList();
         assertThat(names).containsExactlyInAnyOrder("kafka", "topics", "trainer", "streamer", "prometheus");
     }
 
@@ -68,17 +75,22 @@ class DeploymentFilesTest {
         for (String topic : EcgTopics.defaults().names()) {
             assertThat(script).as("topics job creates %s", topic).contains(topic);
         }
-        assertThat(script).containsPattern("--topic " + Pattern.quote(EcgTopics.MODELS)
-                + " .*--config cleanup.policy=compact");
+        assertThat(script)
+                .containsPattern("--topic " + Pattern.quote(EcgTopics.MODELS) + " .*--config cleanup.policy=compact");
         assertThat(script).contains("max.message.bytes=" + EcgTopics.MODELS_MAX_MESSAGE_BYTES);
-        assertThat(service("trainer").path("depends_on").path("topics").path("condition").asText())
+        assertThat(service("trainer")
+                        .path("depends_on")
+                        .path("topics")
+                        .path("condition")
+                        .asText())
                 .isEqualTo("service_completed_successfully");
     }
 
     @Test
     void theJobsRunCommandsThatExistWithVariablesTheCodeReads() {
         assertThat(Main.commandLine().getSubcommands())
-                .containsKeys(service("trainer").path("command").get(0).asText(),
+                .containsKeys(
+                        service("trainer").path("command").get(0).asText(),
                         service("streamer").path("command").get(0).asText());
 
         Map<String, String> trainer = environment("trainer");
@@ -87,7 +99,8 @@ class DeploymentFilesTest {
         Map<String, String> streamer = environment("streamer");
         for (String variable : streamer.keySet()) {
             assertThat(StreamerConfig.fromEnvironment(Map.of(variable, streamer.get(variable))))
-                    .as("the streamer reads %s", variable).isNotEmpty();
+                    .as("the streamer reads %s", variable)
+                    .isNotEmpty();
         }
         StreamerConfig config = StreamerConfig.fromMap(StreamerConfig.fromEnvironment(streamer));
         assertThat(config.kafka()).containsEntry("bootstrap.servers", "kafka:9092");
@@ -97,7 +110,8 @@ class DeploymentFilesTest {
     void portsHealthCheckAndScrapeTargetAgreeWithTheStreamersHttpServer() throws Exception {
         int port = Integer.parseInt(environment("streamer").get(StreamerConfig.Setting.HTTP_PORT.envName()));
         assertThat(service("streamer").path("ports").get(0).asText()).endsWith(":" + port);
-        String health = String.join(" ", iterable(service("streamer").path("healthcheck").path("test")));
+        String health = String.join(
+                " ", iterable(service("streamer").path("healthcheck").path("test")));
         assertThat(health).contains("http://localhost:" + port + "/health/ready");
 
         JsonNode prometheus = new ObjectMapper(new YAMLFactory())
@@ -106,8 +120,7 @@ class DeploymentFilesTest {
         assertThat(job.path("metrics_path").asText()).isEqualTo("/metrics");
         assertThat(job.path("static_configs").get(0).path("targets").get(0).asText())
                 .isEqualTo("streamer:" + port);
-        assertThat(service("prometheus").path("volumes").get(0).asText())
-                .startsWith("./deploy/prometheus.yml:");
+        assertThat(service("prometheus").path("volumes").get(0).asText()).startsWith("./deploy/prometheus.yml:");
     }
 
     @Test

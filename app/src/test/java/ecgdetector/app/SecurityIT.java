@@ -67,6 +67,7 @@ class SecurityIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     /** A refused login or ACL must end a command well within this, not after retrying for ever. */
     private static final Duration FAIL_FAST = Duration.ofSeconds(60);
+
     private static final int WINDOWS = 40;
 
     @TempDir
@@ -100,25 +101,45 @@ class SecurityIT {
         grantTrainer(trainerUser);
         StreamerApp streamer = startStreamer(streamerProperties(streamerUser, "pw-" + streamerUser, Map.of()));
 
-        CommandResult train = ecg("train", "--data", syntheticCsv().toString(), "--out", tmp.resolve("out").toString(),
-                "--recipe", "notebook", "--epochs", "5", "--bootstrap-servers", broker.bootstrapServers(),
-                "--kafka-config", clientFile("trainer.properties", trainerUser, "pw-" + trainerUser).toString(),
-                "--models-topic", topics.models());
+        CommandResult train = ecg(
+                "train",
+                "--data",
+                syntheticCsv().toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--recipe",
+                "notebook",
+                "--epochs",
+                "5",
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--kafka-config",
+                clientFile("trainer.properties", trainerUser, "pw-" + trainerUser)
+                        .toString(),
+                "--models-topic",
+                topics.models());
 
         assertThat(train.exit()).as(train.err()).isZero();
         String published = ReleaseBundle.readFrom(tmp.resolve("out/release")).version();
-        KafkaTestUtils.waitForCondition(() -> streamer.models().serving().map(m -> m.version().equals(published))
-                .orElse(false), TIMEOUT, () -> "streamer did not pick up release " + published);
+        KafkaTestUtils.waitForCondition(
+                () -> streamer.models()
+                        .serving()
+                        .map(m -> m.version().equals(published))
+                        .orElse(false),
+                TIMEOUT,
+                () -> "streamer did not pick up release " + published);
 
         sendWindows(WINDOWS);
         Properties reader = broker.clientProperties();
         reader.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> scores =
                 KafkaTestUtils.waitUntilMinRecordsReceived(reader, topics.scores(), WINDOWS, TIMEOUT);
-        Set<String> windowIds = scores.stream().map(r -> read(r.value()).windowId()).collect(Collectors.toSet());
+        Set<String> windowIds =
+                scores.stream().map(r -> read(r.value()).windowId()).collect(Collectors.toSet());
         assertThat(scores).hasSize(WINDOWS);
         assertThat(windowIds).hasSize(WINDOWS);
-        assertThat(scores).allSatisfy(r -> assertThat(read(r.value()).model().version()).isEqualTo(published));
+        assertThat(scores)
+                .allSatisfy(r -> assertThat(read(r.value()).model().version()).isEqualTo(published));
         assertThat(streamer.state().isRunningOrRebalancing()).isTrue();
     }
 
@@ -129,32 +150,55 @@ class SecurityIT {
         grantTrainer(trainerUser);
         grantStreamer(streamerUser, applicationId());
 
-        CommandResult train = refused("train", "--data", syntheticCsv().toString(), "--out",
-                tmp.resolve("out").toString(), "--bootstrap-servers", broker.bootstrapServers(), "-X", "security.protocol=SASL_PLAINTEXT",
-                "-X", "sasl.mechanism=SCRAM-SHA-256",
-                "-X", "sasl.jaas.config=" + EmbeddedKafkaBroker.Sasl.jaasConfig(trainerUser, "wrong-password"));
+        CommandResult train = refused(
+                "train",
+                "--data",
+                syntheticCsv().toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "-X",
+                "security.protocol=SASL_PLAINTEXT",
+                "-X",
+                "sasl.mechanism=SCRAM-SHA-256",
+                "-X",
+                "sasl.jaas.config=" + EmbeddedKafkaBroker.Sasl.jaasConfig(trainerUser, "wrong-password"));
         assertThat(train.exit()).isEqualTo(1);
-        assertThat(train.err()).contains("Kafka at " + broker.bootstrapServers() + " refused the login of user '"
-                + trainerUser + "' (SASL SCRAM-SHA-256)", "SaslAuthenticationException").doesNotContain("wrong-password");
+        assertThat(train.err())
+                .contains(
+                        "Kafka at " + broker.bootstrapServers() + " refused the login of user '" + trainerUser
+                                + "' (SASL SCRAM-SHA-256)",
+                        "SaslAuthenticationException")
+                .doesNotContain("wrong-password");
         assertThat(tmp.resolve("out/release")).as("nothing trained").doesNotExist();
 
-        Path badStreamer = write("bad-streamer.properties", streamerProperties(streamerUser, "wrong-password", Map.of()));
+        Path badStreamer =
+                write("bad-streamer.properties", streamerProperties(streamerUser, "wrong-password", Map.of()));
         CommandResult stream = refused("stream", "--config", badStreamer.toString());
         assertThat(stream.exit()).isEqualTo(1);
-        assertThat(stream.err()).contains("Kafka at " + broker.bootstrapServers() + " refused the login of user '"
-                + streamerUser + "'", "SaslAuthenticationException").doesNotContain("wrong-password");
+        assertThat(stream.err())
+                .contains(
+                        "Kafka at " + broker.bootstrapServers() + " refused the login of user '" + streamerUser + "'",
+                        "SaslAuthenticationException")
+                .doesNotContain("wrong-password");
 
         // Without the topic check, it is Kafka Streams itself that meets the refusal: it must stop, not retry.
         // The login comes from KAFKA_* variables this time.
         Map<String, String> file = streamerProperties(streamerUser, "unused", Map.of("ecg.check.topics", "false"));
         file.keySet().removeIf(k -> k.startsWith("sasl.") || k.equals("security.protocol"));
-        Map<String, String> env = Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                "KAFKA_SASL_MECHANISM", "SCRAM-SHA-256",
-                "KAFKA_SASL_JAAS_CONFIG", EmbeddedKafkaBroker.Sasl.jaasConfig(streamerUser, "wrong-password"));
+        Map<String, String> env = Map.of(
+                "KAFKA_SECURITY_PROTOCOL",
+                "SASL_PLAINTEXT",
+                "KAFKA_SASL_MECHANISM",
+                "SCRAM-SHA-256",
+                "KAFKA_SASL_JAAS_CONFIG",
+                EmbeddedKafkaBroker.Sasl.jaasConfig(streamerUser, "wrong-password"));
         StreamerConfig config = StreamerConfig.load(Map.of(), env, file);
         Future<Integer> run = commands.submit(() -> StreamerApp.run(config));
         assertThatThrownBy(() -> run.get(FAIL_FAST.toSeconds(), TimeUnit.SECONDS))
-                .cause().isInstanceOf(IllegalStateException.class)
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("refused the login of user '" + streamerUser + "'")
                 .hasMessageContaining(broker.bootstrapServers());
     }
@@ -162,17 +206,31 @@ class SecurityIT {
     @Test
     void aMissingAclIsNamedBeforeTrainingAndStopsTheStreamer() throws Exception {
         String trainerUser = user("trainer");
-        SaslKafkaBrokerExtension.grant(broker, List.of(
-                allow(ResourceType.TOPIC, topics.models(), PatternType.LITERAL, trainerUser, AclOperation.DESCRIBE)));
+        SaslKafkaBrokerExtension.grant(
+                broker,
+                List.of(allow(
+                        ResourceType.TOPIC, topics.models(), PatternType.LITERAL, trainerUser, AclOperation.DESCRIBE)));
 
-        CommandResult train = refused("train", "--data", syntheticCsv().toString(), "--out", tmp.resolve("out").toString(),
-                "--bootstrap-servers", broker.bootstrapServers(),
-                "--kafka-config", clientFile("trainer.properties", trainerUser, "pw-" + trainerUser).toString(),
-                "--models-topic", topics.models());
+        CommandResult train = refused(
+                "train",
+                "--data",
+                syntheticCsv().toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--kafka-config",
+                clientFile("trainer.properties", trainerUser, "pw-" + trainerUser)
+                        .toString(),
+                "--models-topic",
+                topics.models());
 
         assertThat(train.exit()).isEqualTo(1);
-        assertThat(train.err()).contains("Kafka at " + broker.bootstrapServers() + " denied user '" + trainerUser + "'",
-                "WRITE to topic " + topics.models(), "an ACL must allow WRITE and DESCRIBE on topic " + topics.models());
+        assertThat(train.err())
+                .contains(
+                        "Kafka at " + broker.bootstrapServers() + " denied user '" + trainerUser + "'",
+                        "WRITE to topic " + topics.models(),
+                        "an ACL must allow WRITE and DESCRIBE on topic " + topics.models());
         assertThat(tmp.resolve("out/release")).as("refused before training").doesNotExist();
 
         // A streamer whose principal may not join its consumer group: Kafka Streams fails, and the streamer stops
@@ -183,7 +241,8 @@ class SecurityIT {
         StreamerConfig config = StreamerConfig.fromMap(settings);
         Future<Integer> run = commands.submit(() -> StreamerApp.run(config));
         assertThatThrownBy(() -> run.get(FAIL_FAST.toSeconds(), TimeUnit.SECONDS))
-                .cause().isInstanceOf(IllegalStateException.class)
+                .cause()
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("denied user '" + streamerUser + "'")
                 .hasMessageContaining("READ on group " + applicationId());
     }
@@ -199,7 +258,9 @@ class SecurityIT {
         grantStreamer(streamerUser, applicationId());
         grantTrainer(trainerUser);
         grantTrainer(attackerUser);
-        StreamerApp streamer = startStreamer(streamerProperties(streamerUser, "pw-" + streamerUser,
+        StreamerApp streamer = startStreamer(streamerProperties(
+                streamerUser,
+                "pw-" + streamerUser,
                 Map.of(StreamerConfig.Setting.RELEASE_KEY_FILES.key(), releaseKey.toString())));
         Properties attacker = SaslKafkaBrokerExtension.clientProperties(broker, attackerUser, "pw-" + attackerUser);
         ReleaseTopic attackersTopic = new ReleaseTopic(attacker, topics.models());
@@ -209,26 +270,47 @@ class SecurityIT {
         awaitRejections(streamer, 1);
         attackersTopic.publish(TestReleases.synthetic().release().signedWith(attackerKey));
         awaitRejections(streamer, 2);
-        assertThat(streamer.models().hasModel()).as("no attacker release serves").isFalse();
+        assertThat(streamer.models().hasModel())
+                .as("no attacker release serves")
+                .isFalse();
 
-        CommandResult train = ecg("train", "--data", syntheticCsv().toString(), "--out", tmp.resolve("out").toString(),
-                "--recipe", "notebook", "--epochs", "5", "--signing-key-file", releaseKey.toString(),
-                "--bootstrap-servers", broker.bootstrapServers(),
-                "--kafka-config", clientFile("trainer.properties", trainerUser, "pw-" + trainerUser).toString(),
-                "--models-topic", topics.models());
+        CommandResult train = ecg(
+                "train",
+                "--data",
+                syntheticCsv().toString(),
+                "--out",
+                tmp.resolve("out").toString(),
+                "--recipe",
+                "notebook",
+                "--epochs",
+                "5",
+                "--signing-key-file",
+                releaseKey.toString(),
+                "--bootstrap-servers",
+                broker.bootstrapServers(),
+                "--kafka-config",
+                clientFile("trainer.properties", trainerUser, "pw-" + trainerUser)
+                        .toString(),
+                "--models-topic",
+                topics.models());
         assertThat(train.exit()).as(train.err()).isZero();
         ReleaseBundle signed = ReleaseBundle.readFrom(tmp.resolve("out/release"));
         assertThat(signed.signature()).isPresent();
-        KafkaTestUtils.waitForCondition(() -> streamer.models().serving()
-                .map(m -> m.version().equals(signed.version())).orElse(false), TIMEOUT,
+        KafkaTestUtils.waitForCondition(
+                () -> streamer.models()
+                        .serving()
+                        .map(m -> m.version().equals(signed.version()))
+                        .orElse(false),
+                TIMEOUT,
                 () -> "the signed release " + signed.version() + " did not serve");
 
         // The trainer's signature copied onto the attacker's release, and a plain unsigned one again: the signed
         // release keeps serving.
         ReleaseBundle attackers = TestReleases.syntheticOtherVersion().release();
-        var withStolenSignature = (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(
-                attackers.toBytes());
-        withStolenSignature.set("signature", Json.mapper().valueToTree(signed.signature().orElseThrow()));
+        var withStolenSignature =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(attackers.toBytes());
+        withStolenSignature.set(
+                "signature", Json.mapper().valueToTree(signed.signature().orElseThrow()));
         attackersTopic.publish(ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(withStolenSignature)));
         awaitRejections(streamer, 3);
         attackersTopic.publish(attackers);
@@ -237,8 +319,11 @@ class SecurityIT {
     }
 
     private static void awaitRejections(StreamerApp streamer, int n) {
-        KafkaTestUtils.waitForCondition(() -> streamer.metrics().releasesRejected() >= n, TIMEOUT,
-                () -> "expected " + n + " rejected releases, saw " + streamer.metrics().releasesRejected());
+        KafkaTestUtils.waitForCondition(
+                () -> streamer.metrics().releasesRejected() >= n,
+                TIMEOUT,
+                () -> "expected " + n + " rejected releases, saw "
+                        + streamer.metrics().releasesRejected());
     }
 
     // --- principals and their ACLs, as README.md lists them
@@ -268,14 +353,18 @@ class SecurityIT {
     }
 
     private void grantTrainer(String user) {
-        SaslKafkaBrokerExtension.grant(broker, List.of(
-                allow(ResourceType.TOPIC, topics.models(), PatternType.LITERAL, user, AclOperation.WRITE),
-                allow(ResourceType.TOPIC, topics.models(), PatternType.LITERAL, user, AclOperation.DESCRIBE)));
+        SaslKafkaBrokerExtension.grant(
+                broker,
+                List.of(
+                        allow(ResourceType.TOPIC, topics.models(), PatternType.LITERAL, user, AclOperation.WRITE),
+                        allow(ResourceType.TOPIC, topics.models(), PatternType.LITERAL, user, AclOperation.DESCRIBE)));
     }
 
     static AclBinding allow(ResourceType type, String name, PatternType pattern, String user, AclOperation operation) {
-        return new AclBinding(new ResourcePattern(type, name, pattern), new AccessControlEntry(
-                EmbeddedKafkaBroker.Sasl.principal(user), "*", operation, AclPermissionType.ALLOW));
+        return new AclBinding(
+                new ResourcePattern(type, name, pattern),
+                new AccessControlEntry(
+                        EmbeddedKafkaBroker.Sasl.principal(user), "*", operation, AclPermissionType.ALLOW));
     }
 
     // --- clients
@@ -305,15 +394,23 @@ class SecurityIT {
         Path file = write("streamer-" + streamers.size() + ".properties", settings);
         CommandLine cli = Main.commandLine();
         CommandLine.ParseResult parsed = cli.parseArgs("stream", "--config", file.toString());
-        StreamCommand command = (StreamCommand) parsed.subcommand().commandSpec().userObject();
+        StreamCommand command =
+                (StreamCommand) parsed.subcommand().commandSpec().userObject();
         StreamerApp app = StreamerApp.start(command.config());
         streamers.add(app);
         return app;
     }
 
     private Path clientFile(String name, String user, String password) throws IOException {
-        return write(name, Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "SCRAM-SHA-256",
-                "sasl.jaas.config", EmbeddedKafkaBroker.Sasl.jaasConfig(user, password)));
+        return write(
+                name,
+                Map.of(
+                        "security.protocol",
+                        "SASL_PLAINTEXT",
+                        "sasl.mechanism",
+                        "SCRAM-SHA-256",
+                        "sasl.jaas.config",
+                        EmbeddedKafkaBroker.Sasl.jaasConfig(user, password)));
     }
 
     private Path write(String name, Map<String, String> settings) throws IOException {
@@ -326,8 +423,7 @@ class SecurityIT {
         return file;
     }
 
-    record CommandResult(int exit, String err) {
-    }
+    record CommandResult(int exit, String err) {}
 
     /** Runs {@code ./ecg ARGS} in this JVM; fails the test if it has not ended within {@link #TIMEOUT}. */
     private CommandResult ecg(String... args) throws Exception {
@@ -366,8 +462,11 @@ class SecurityIT {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
             for (int i = 0; i < n; i++) {
-                producer.send(new ProducerRecord<>(topics.heartbeats(), "patient-" + (i % 4),
-                        TestReleases.csvLine(data.beats().beats()[i], data.beats().normal()[i])));
+                producer.send(new ProducerRecord<>(
+                        topics.heartbeats(),
+                        "patient-" + (i % 4),
+                        TestReleases.csvLine(
+                                data.beats().beats()[i], data.beats().normal()[i])));
             }
             producer.flush();
         }

@@ -3,7 +3,6 @@ package ecgdetector.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
@@ -12,25 +11,23 @@ import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;
 import ecgdetector.trainer.data.EcgDataset;
 import ecgdetector.trainer.testing.TestReleases;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
-import picocli.CommandLine;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** {@code ./ecg train} as a person runs it, publishing to a real broker. */
 @ExtendWith(KafkaBrokerExtension.class)
 class TrainCommandIT {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     private Path syntheticCsv() throws Exception {
         EcgDataset data = TestReleases.syntheticDataset(11);
@@ -42,34 +39,31 @@ class TrainCommandIT {
     }
 
     @Test
-    void trainsAndPublishesTheReleaseItWroteToTheModelsTopic(EmbeddedKafkaBroker broker)
-            throws Exception {
+    void trainsAndPublishesTheReleaseItWroteToTheModelsTopic(EmbeddedKafkaBroker broker) throws Exception {
         String topic = KafkaTestUtils.uniqueTopic("models");
         Path out = tmp.resolve("out");
 
-        int exit =
-                Main.commandLine()
-                        .execute(
-                                "train",
-                                "--data",
-                                syntheticCsv().toString(),
-                                "--out",
-                                out.toString(),
-                                "--recipe",
-                                "notebook",
-                                "--epochs",
-                                "5",
-                                "--bootstrap-servers",
-                                broker.bootstrapServers(),
-                                "--models-topic",
-                                topic);
+        int exit = Main.commandLine()
+                .execute(
+                        "train",
+                        "--data",
+                        syntheticCsv().toString(),
+                        "--out",
+                        out.toString(),
+                        "--recipe",
+                        "notebook",
+                        "--epochs",
+                        "5",
+                        "--bootstrap-servers",
+                        broker.bootstrapServers(),
+                        "--models-topic",
+                        topic);
 
         assertThat(exit).isZero();
         ReleaseBundle written = ReleaseBundle.readFrom(out.resolve("release"));
-        byte[] published =
-                new ReleaseTopic(broker.clientProperties(), topic)
-                        .readLatestBytes("ecg-autoencoder")
-                        .orElseThrow();
+        byte[] published = new ReleaseTopic(broker.clientProperties(), topic)
+                .readLatestBytes("ecg-autoencoder")
+                .orElseThrow();
         assertThat(published).isEqualTo(written.toBytes());
         JsonNode report = Json.mapper().readTree(out.resolve("report.json").toFile());
         assertThat(report.get("epochs").asInt()).isEqualTo(5);
@@ -84,9 +78,8 @@ class TrainCommandIT {
         CommandLine cli = Main.commandLine();
         cli.setErr(new PrintWriter(err));
 
-        int exit =
-                cli.execute(
-                        "train", "--data", bad.toString(), "--out", tmp.resolve("o").toString());
+        int exit = cli.execute(
+                "train", "--data", bad.toString(), "--out", tmp.resolve("o").toString());
 
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("line 1: 3 columns, expected 141");

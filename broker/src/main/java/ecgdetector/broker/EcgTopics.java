@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -36,17 +35,20 @@ public record EcgTopics(String heartbeats, String heartbeatsDlq, String alerts, 
     public static final int MODELS_PARTITIONS = 1;
     /** A model release travels as one record; matches {@link EmbeddedKafkaBroker#MAX_MESSAGE_BYTES}. */
     public static final int MODELS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
-    public static final Map<String, String> MODELS_CONFIGS = Map.of(
-            "cleanup.policy", "compact",
-            "max.message.bytes", String.valueOf(MODELS_MAX_MESSAGE_BYTES));
+
+    public static final Map<String, String> MODELS_CONFIGS =
+            Map.of("cleanup.policy", "compact", "max.message.bytes", String.valueOf(MODELS_MAX_MESSAGE_BYTES));
 
     private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Duration CREATE_TIMEOUT = Duration.ofSeconds(30);
 
     public EcgTopics {
         List<String> names = List.of(
-                checkName(heartbeats, "heartbeats"), checkName(heartbeatsDlq, "heartbeatsDlq"),
-                checkName(alerts, "alerts"), checkName(scores, "scores"), checkName(models, "models"));
+                checkName(heartbeats, "heartbeats"),
+                checkName(heartbeatsDlq, "heartbeatsDlq"),
+                checkName(alerts, "alerts"),
+                checkName(scores, "scores"),
+                checkName(models, "models"));
         if (new HashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("Topic names must differ, got " + names);
         }
@@ -59,8 +61,8 @@ public record EcgTopics(String heartbeats, String heartbeatsDlq, String alerts, 
     /** The same topics with every name prefixed, e.g. {@code "t7."} gives {@code t7.ecg.heartbeats}. */
     public EcgTopics withPrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        return new EcgTopics(prefix + heartbeats, prefix + heartbeatsDlq, prefix + alerts, prefix + scores,
-                prefix + models);
+        return new EcgTopics(
+                prefix + heartbeats, prefix + heartbeatsDlq, prefix + alerts, prefix + scores, prefix + models);
     }
 
     public List<String> names() {

@@ -26,7 +26,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -35,10 +37,6 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one node) running inside this JVM and
@@ -60,13 +58,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final int DEFAULT_PORT = 9092;
     /** Large enough for a model release on {@code ecg.models}. */
     public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 
     /** Settings this class derives from the builder; overriding them would break {@link #bootstrapServers()}. */
     static final Set<String> RESERVED_PROPERTIES = Set.of(
-            "process.roles", "node.id", "listeners", "advertised.listeners", "controller.listener.names",
-            "controller.quorum.voters", "controller.quorum.bootstrap.servers", "inter.broker.listener.name",
-            "listener.security.protocol.map", "log.dirs", "log.dir", "metadata.log.dir");
+            "process.roles",
+            "node.id",
+            "listeners",
+            "advertised.listeners",
+            "controller.listener.names",
+            "controller.quorum.voters",
+            "controller.quorum.bootstrap.servers",
+            "inter.broker.listener.name",
+            "listener.security.protocol.map",
+            "log.dirs",
+            "log.dir",
+            "metadata.log.dir");
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final int NODE_ID = 1;
@@ -74,9 +82,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String META_PROPERTIES = "meta.properties";
     /** Only ports we picked ourselves can be re-picked after another process grabbed them first. */
     private static final int FREE_PORT_ATTEMPTS = 3;
+
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private enum State { NEW, RUNNING, STOPPED, CLOSED }
+    private enum State {
+        NEW,
+        RUNNING,
+        STOPPED,
+        CLOSED
+    }
 
     private final int requestedPort;
     private final int requestedControllerPort;
@@ -133,19 +147,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             } catch (PortTakenException e) {
                 // A port picked at random can be grabbed by another process between picking and binding; a
                 // port the caller asked for, or one clients already know from an earlier start, cannot move.
-                boolean picked = firstStart && (requestedPort == 0 || e.port != requestedPort)
+                boolean picked = firstStart
+                        && (requestedPort == 0 || e.port != requestedPort)
                         && (requestedControllerPort == 0 || e.port != requestedControllerPort);
                 if (!picked || attempt == FREE_PORT_ATTEMPTS) {
-                    throw new IllegalStateException("Cannot start Kafka broker: " + HOST + ":" + e.port
-                            + " is already in use; stop whatever listens there or choose another port", e.getCause());
+                    throw new IllegalStateException(
+                            "Cannot start Kafka broker: " + HOST + ":" + e.port
+                                    + " is already in use; stop whatever listens there or choose another port",
+                            e.getCause());
                 }
-                log.warn("Port {} was taken before the Kafka broker could bind it; retrying with other free ports",
+                log.warn(
+                        "Port {} was taken before the Kafka broker could bind it; retrying with other free ports",
                         e.port);
             }
         }
         state = State.RUNNING;
-        log.info("Kafka broker running at {} (controller port {}, cluster {}, data {}) after {} ms",
-                bootstrapServers(), controllerPort, clusterId, dataDir, millisSince(begin));
+        log.info(
+                "Kafka broker running at {} (controller port {}, cluster {}, data {}) after {} ms",
+                bootstrapServers(),
+                controllerPort,
+                clusterId,
+                dataDir,
+                millisSince(begin));
         return this;
     }
 
@@ -163,7 +186,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         state = State.STOPPED;
         stopping.shutdown();
         stopping.awaitShutdown();
-        log.info("Kafka broker at {} stopped after {} ms (data in {})", bootstrapServers(), millisSince(begin), dataDir);
+        log.info(
+                "Kafka broker at {} stopped after {} ms (data in {})", bootstrapServers(), millisSince(begin), dataDir);
     }
 
     /**
@@ -360,15 +384,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the config file for formatting " + dataDir, e);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("Formatting Kafka storage in " + dataDir + " failed: "
-                    + output.toString(StandardCharsets.UTF_8).trim(), e);
+            throw new IllegalStateException(
+                    "Formatting Kafka storage in " + dataDir + " failed: "
+                            + output.toString(StandardCharsets.UTF_8).trim(),
+                    e);
         } finally {
             deleteQuietly(configFile);
         }
         String printed = output.toString(StandardCharsets.UTF_8).trim();
         if (exitCode != 0) {
-            throw new IllegalStateException("Formatting Kafka storage in " + dataDir + " failed (exit code "
-                    + exitCode + "): " + printed);
+            throw new IllegalStateException(
+                    "Formatting Kafka storage in " + dataDir + " failed (exit code " + exitCode + "): " + printed);
         }
         log.info("Formatted Kafka storage in {} for new cluster {}", dataDir, newClusterId);
         log.debug("kafka-storage format said: {}", printed);
@@ -385,7 +411,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try (Admin admin = Admin.create(props)) {
             while (System.nanoTime() < deadline) {
                 try {
-                    int nodes = admin.describeCluster().nodes().get(remainingMillis(deadline), TimeUnit.MILLISECONDS)
+                    int nodes = admin.describeCluster()
+                            .nodes()
+                            .get(remainingMillis(deadline), TimeUnit.MILLISECONDS)
                             .size();
                     if (nodes > 0) {
                         return;
@@ -399,8 +427,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for the Kafka broker to start", e);
         }
-        throw new IllegalStateException("Kafka broker at " + bootstrapServers() + " did not answer within "
-                + startupTimeout, last);
+        throw new IllegalStateException(
+                "Kafka broker at " + bootstrapServers() + " did not answer within " + startupTimeout, last);
     }
 
     private void prepareDataDir() {
@@ -422,7 +450,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private void choosePorts() {
         // Both sockets stay open until both ports are known, so the two picks cannot coincide.
         try (ServerSocket brokerSocket = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-             ServerSocket controllerSocket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                ServerSocket controllerSocket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             port = requestedPort != 0 ? requestedPort : brokerSocket.getLocalPort();
             controllerPort = requestedControllerPort != 0 ? requestedControllerPort : controllerSocket.getLocalPort();
         } catch (IOException e) {
@@ -530,13 +558,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         /** The client listener's name, which is also its security protocol. */
         public static final String LISTENER = "SASL_PLAINTEXT";
+
         static final Set<String> MECHANISMS = Set.of("SCRAM-SHA-256", "SCRAM-SHA-512");
 
         public Sasl {
             Objects.requireNonNull(mechanism, "mechanism");
             Objects.requireNonNull(superUser, "superUser");
             if (!MECHANISMS.contains(mechanism)) {
-                throw new IllegalArgumentException("SASL mechanism must be one of " + MECHANISMS + ", got " + mechanism);
+                throw new IllegalArgumentException(
+                        "SASL mechanism must be one of " + MECHANISMS + ", got " + mechanism);
             }
             users = Map.copyOf(new LinkedHashMap<>(users));
             if (!users.containsKey(superUser)) {
@@ -544,7 +574,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             users.forEach((user, password) -> {
                 // Both end up inside a JAAS line and a format argument, where these characters would split them.
-                if (!user.matches("[A-Za-z0-9._-]+") || password.isEmpty() || password.matches(".*[\\s\"\\\\,\\]=;].*")) {
+                if (!user.matches("[A-Za-z0-9._-]+")
+                        || password.isEmpty()
+                        || password.matches(".*[\\s\"\\\\,\\]=;].*")) {
                     throw new IllegalArgumentException("SCRAM user '" + user + "' needs a name of letters, digits, "
                             + "'.', '_' or '-' and a non-empty password without spaces, quotes, ',', ']', '=' or ';'");
                 }
@@ -615,8 +647,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Sasl sasl;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The client port; 0 (the default) picks a free one at the first start. */
         public Builder port(int port) {

@@ -1,13 +1,12 @@
 package ecgdetector.broker;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.time.Duration;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -23,8 +22,7 @@ final class Topics {
 
     private static final Logger log = LoggerFactory.getLogger(Topics.class);
 
-    private Topics() {
-    }
+    private Topics() {}
 
     /**
      * Creates the topics that do not exist yet, leaving existing ones untouched, and returns once every
@@ -37,7 +35,10 @@ final class Topics {
         for (NewTopic topic : topics) {
             try {
                 results.get(topic.name()).get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-                log.info("Created topic {} with {} partition(s) and configs {}", topic.name(), topic.numPartitions(),
+                log.info(
+                        "Created topic {} with {} partition(s) and configs {}",
+                        topic.name(),
+                        topic.numPartitions(),
                         topic.configs() == null ? Map.of() : topic.configs());
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
@@ -59,10 +60,13 @@ final class Topics {
         try {
             while (System.nanoTime() < deadline) {
                 try {
-                    Map<String, TopicDescription> descriptions = admin.describeTopics(names).allTopicNames()
+                    Map<String, TopicDescription> descriptions = admin.describeTopics(names)
+                            .allTopicNames()
                             .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
-                    if (descriptions.values().stream().flatMap(d -> d.partitions().stream())
-                            .map(TopicPartitionInfo::leader).allMatch(leader -> leader != null && !leader.isEmpty())) {
+                    if (descriptions.values().stream()
+                            .flatMap(d -> d.partitions().stream())
+                            .map(TopicPartitionInfo::leader)
+                            .allMatch(leader -> leader != null && !leader.isEmpty())) {
                         return;
                     }
                 } catch (ExecutionException e) {
@@ -81,8 +85,8 @@ final class Topics {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for leaders of " + names, e);
         }
-        throw new IllegalStateException("Topics " + names + " had no leader for every partition within " + timeout,
-                last);
+        throw new IllegalStateException(
+                "Topics " + names + " had no leader for every partition within " + timeout, last);
     }
 
     private static long remainingMillis(long deadlineNanos) {

@@ -7,22 +7,20 @@ import static ecgdetector.broker.testing.KafkaTestUtils.waitUntilMinRecordsRecei
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ecgdetector.broker.testing.KafkaBrokerExtension;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -38,8 +36,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import ecgdetector.broker.testing.KafkaBrokerExtension;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class EmbeddedKafkaBrokerIT {
@@ -73,16 +69,17 @@ class EmbeddedKafkaBrokerIT {
             producer.commitTransaction();
         }
 
-        List<ConsumerRecord<byte[], byte[]>> committed =
-                waitUntilMinRecordsReceived(broker.bootstrapServers(), topic, 4, TIMEOUT, IsolationLevel.READ_COMMITTED);
-        assertThat(values(committed)).containsExactlyInAnyOrder("committed-1", "committed-2", "committed-3", "committed-4");
+        List<ConsumerRecord<byte[], byte[]>> committed = waitUntilMinRecordsReceived(
+                broker.bootstrapServers(), topic, 4, TIMEOUT, IsolationLevel.READ_COMMITTED);
+        assertThat(values(committed))
+                .containsExactlyInAnyOrder("committed-1", "committed-2", "committed-3", "committed-4");
 
         // Reading up to the end proves the aborted records are there but hidden, not merely late.
         assertThat(values(readToEnd(broker.bootstrapServers(), topic, IsolationLevel.READ_COMMITTED, TIMEOUT)))
                 .containsExactlyInAnyOrder("committed-1", "committed-2", "committed-3", "committed-4");
         assertThat(values(readToEnd(broker.bootstrapServers(), topic, IsolationLevel.READ_UNCOMMITTED, TIMEOUT)))
-                .containsExactlyInAnyOrder("committed-1", "committed-2", "committed-3", "committed-4",
-                        "aborted-1", "aborted-2");
+                .containsExactlyInAnyOrder(
+                        "committed-1", "committed-2", "committed-3", "committed-4", "aborted-1", "aborted-2");
     }
 
     @Test
@@ -92,7 +89,8 @@ class EmbeddedKafkaBrokerIT {
         topics.createAll(broker); // a second run must find them and change nothing
 
         try (Admin admin = Admin.create(broker.adminProperties())) {
-            Map<String, TopicDescription> described = admin.describeTopics(topics.names()).allTopicNames().get();
+            Map<String, TopicDescription> described =
+                    admin.describeTopics(topics.names()).allTopicNames().get();
             assertThat(described.get(topics.heartbeats()).partitions()).hasSize(EcgTopics.DEFAULT_DATA_PARTITIONS);
             assertThat(described.get(topics.heartbeatsDlq()).partitions()).hasSize(EcgTopics.DEFAULT_DATA_PARTITIONS);
             assertThat(described.get(topics.alerts()).partitions()).hasSize(EcgTopics.DEFAULT_DATA_PARTITIONS);
@@ -114,9 +112,10 @@ class EmbeddedKafkaBrokerIT {
 
         Properties props = producerProperties(broker);
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(EcgTopics.MODELS_MAX_MESSAGE_BYTES));
-        try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(props, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topics.models(), "model", release)).get();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                props, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topics.models(), "model", release))
+                    .get();
         }
         List<ConsumerRecord<byte[], byte[]>> received =
                 waitUntilMinRecordsReceived(broker.bootstrapServers(), topics.models(), 1, TIMEOUT);
@@ -127,27 +126,38 @@ class EmbeddedKafkaBrokerIT {
     void compactedTopicKeepsOnlyTheLatestValuePerKey(EmbeddedKafkaBroker broker) throws Exception {
         String topic = uniqueTopic("compacted");
         // Only closed segments are compacted: a short segment.ms closes the segment at the next append.
-        broker.createTopic(topic, 1, Map.of(
-                "cleanup.policy", "compact",
-                "segment.ms", "100",
-                "min.cleanable.dirty.ratio", "0.01"));
+        broker.createTopic(
+                topic,
+                1,
+                Map.of(
+                        "cleanup.policy", "compact",
+                        "segment.ms", "100",
+                        "min.cleanable.dirty.ratio", "0.01"));
 
         AtomicInteger ticks = new AtomicInteger();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerProperties(broker))) {
             for (int version = 1; version <= 5; version++) {
-                producer.send(new ProducerRecord<>(topic, "model-a", "a-v" + version)).get();
-                producer.send(new ProducerRecord<>(topic, "model-b", "b-v" + version)).get();
+                producer.send(new ProducerRecord<>(topic, "model-a", "a-v" + version))
+                        .get();
+                producer.send(new ProducerRecord<>(topic, "model-b", "b-v" + version))
+                        .get();
             }
             List<String> lastSeen = new ArrayList<>();
-            waitForCondition(() -> {
-                // Each tick lands after segment.ms and so rolls the segment holding the older values.
-                send(producer, new ProducerRecord<>(topic, "tick", "tick-" + ticks.incrementAndGet()));
-                List<ConsumerRecord<byte[], byte[]>> all =
-                        readToEnd(broker.bootstrapServers(), topic, IsolationLevel.READ_UNCOMMITTED, TIMEOUT);
-                lastSeen.clear();
-                all.forEach(r -> lastSeen.add(text(r.key()) + "=" + text(r.value())));
-                return lastSeen.stream().filter(s -> s.startsWith("model-")).count() == 2;
-            }, TIMEOUT, () -> "topic still holds " + lastSeen);
+            waitForCondition(
+                    () -> {
+                        // Each tick lands after segment.ms and so rolls the segment holding the older values.
+                        send(producer, new ProducerRecord<>(topic, "tick", "tick-" + ticks.incrementAndGet()));
+                        List<ConsumerRecord<byte[], byte[]>> all =
+                                readToEnd(broker.bootstrapServers(), topic, IsolationLevel.READ_UNCOMMITTED, TIMEOUT);
+                        lastSeen.clear();
+                        all.forEach(r -> lastSeen.add(text(r.key()) + "=" + text(r.value())));
+                        return lastSeen.stream()
+                                        .filter(s -> s.startsWith("model-"))
+                                        .count()
+                                == 2;
+                    },
+                    TIMEOUT,
+                    () -> "topic still holds " + lastSeen);
             log.info("Compaction visible after {} tick record(s): {}", ticks.get(), lastSeen);
             assertThat(lastSeen).contains("model-a=a-v5", "model-b=b-v5");
         }
@@ -158,7 +168,8 @@ class EmbeddedKafkaBrokerIT {
         String topic = uniqueTopic("durable");
         String address;
         String clusterId;
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dataDir).build()) {
+        try (EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().dataDir(dataDir).build()) {
             long t0 = System.nanoTime();
             broker.start();
             long t1 = System.nanoTime();
@@ -167,7 +178,10 @@ class EmbeddedKafkaBrokerIT {
             assertThat(address).startsWith("127.0.0.1:");
 
             broker.createTopic(topic, 2, Map.of());
-            produce(broker, topic, IntStream.rangeClosed(1, 10).mapToObj(i -> "before-" + i).toList());
+            produce(
+                    broker,
+                    topic,
+                    IntStream.rangeClosed(1, 10).mapToObj(i -> "before-" + i).toList());
 
             long t2 = System.nanoTime();
             broker.stop();
@@ -175,24 +189,32 @@ class EmbeddedKafkaBrokerIT {
             assertThat(broker.isRunning()).isFalse();
             broker.start();
             long t4 = System.nanoTime();
-            log.info("Own broker on {}: start {} ms, stop {} ms, restart {} ms",
-                    dataDir, millis(t0, t1), millis(t2, t3), millis(t3, t4));
+            log.info(
+                    "Own broker on {}: start {} ms, stop {} ms, restart {} ms",
+                    dataDir,
+                    millis(t0, t1),
+                    millis(t2, t3),
+                    millis(t3, t4));
 
             assertThat(broker.bootstrapServers()).isEqualTo(address);
             assertThat(values(waitUntilMinRecordsReceived(address, topic, 10, TIMEOUT)))
-                    .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 10).mapToObj(i -> "before-" + i).toList());
+                    .containsExactlyInAnyOrderElementsOf(IntStream.rangeClosed(1, 10)
+                            .mapToObj(i -> "before-" + i)
+                            .toList());
             produce(broker, topic, List.of("after-restart"));
         }
         assertThat(dataDir.resolve("kafka-logs").resolve("meta.properties")).exists();
 
         // A new broker object on the kept folder is what a restarted process gets.
-        try (EmbeddedKafkaBroker again = EmbeddedKafkaBroker.builder().dataDir(dataDir).build()) {
+        try (EmbeddedKafkaBroker again =
+                EmbeddedKafkaBroker.builder().dataDir(dataDir).build()) {
             long t0 = System.nanoTime();
             again.start();
             log.info("New broker object on the kept folder started in {} ms", millis(t0, System.nanoTime()));
             assertThat(again.clusterId()).isEqualTo(clusterId);
             assertThat(values(readToEnd(again.bootstrapServers(), topic, IsolationLevel.READ_UNCOMMITTED, TIMEOUT)))
-                    .hasSize(11).contains("before-1", "before-10", "after-restart");
+                    .hasSize(11)
+                    .contains("before-1", "before-10", "after-restart");
         }
     }
 
@@ -209,7 +231,9 @@ class EmbeddedKafkaBrokerIT {
     @Test
     void explainsATakenPort() throws IOException {
         try (ServerSocket squatter = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
-             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(squatter.getLocalPort()).build()) {
+                EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                        .port(squatter.getLocalPort())
+                        .build()) {
             assertThatThrownBy(broker::start)
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("127.0.0.1:" + squatter.getLocalPort() + " is already in use");

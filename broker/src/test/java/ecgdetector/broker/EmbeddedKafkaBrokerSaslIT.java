@@ -4,13 +4,14 @@ import static ecgdetector.broker.testing.KafkaTestUtils.uniqueTopic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ecgdetector.broker.testing.KafkaTestUtils;
+import ecgdetector.broker.testing.SaslKafkaBrokerExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,9 +30,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import ecgdetector.broker.testing.KafkaTestUtils;
-import ecgdetector.broker.testing.SaslKafkaBrokerExtension;
-
 /** The broker's SASL option: logins are checked and ACLs deny whatever they do not allow. */
 @ExtendWith(SaslKafkaBrokerExtension.class)
 class EmbeddedKafkaBrokerSaslIT {
@@ -43,10 +41,12 @@ class EmbeddedKafkaBrokerSaslIT {
         String topic = uniqueTopic("sasl-admin");
         broker.createTopic(topic, 1, Map.of());
 
-        assertThat(broker.clientProperties()).containsEntry("security.protocol", "SASL_PLAINTEXT")
+        assertThat(broker.clientProperties())
+                .containsEntry("security.protocol", "SASL_PLAINTEXT")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-256");
         send(broker.clientProperties(), topic);
-        assertThat(KafkaTestUtils.waitUntilMinRecordsReceived(broker.clientProperties(), topic, 1, TIMEOUT)).hasSize(1);
+        assertThat(KafkaTestUtils.waitUntilMinRecordsReceived(broker.clientProperties(), topic, 1, TIMEOUT))
+                .hasSize(1);
     }
 
     @Test
@@ -56,13 +56,16 @@ class EmbeddedKafkaBrokerSaslIT {
         SaslKafkaBrokerExtension.createUser(broker, "writer", "writer-secret");
         Properties writer = SaslKafkaBrokerExtension.clientProperties(broker, "writer", "writer-secret");
 
-        assertThatThrownBy(() -> send(writer, topic)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> send(writer, topic))
+                .isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(TopicAuthorizationException.class);
 
         ResourcePattern resource = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
-        SaslKafkaBrokerExtension.grant(broker, List.of(
-                new AclBinding(resource, allow("writer", AclOperation.WRITE)),
-                new AclBinding(resource, allow("writer", AclOperation.DESCRIBE))));
+        SaslKafkaBrokerExtension.grant(
+                broker,
+                List.of(
+                        new AclBinding(resource, allow("writer", AclOperation.WRITE)),
+                        new AclBinding(resource, allow("writer", AclOperation.DESCRIBE))));
         send(writer, topic);
     }
 
@@ -91,7 +94,8 @@ class EmbeddedKafkaBrokerSaslIT {
     }
 
     private static AccessControlEntry allow(String user, AclOperation operation) {
-        return new AccessControlEntry(EmbeddedKafkaBroker.Sasl.principal(user), "*", operation, AclPermissionType.ALLOW);
+        return new AccessControlEntry(
+                EmbeddedKafkaBroker.Sasl.principal(user), "*", operation, AclPermissionType.ALLOW);
     }
 
     private static void send(Properties client, String topic) throws Exception {

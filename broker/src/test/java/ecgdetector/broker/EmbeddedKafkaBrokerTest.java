@@ -3,7 +3,6 @@ package ecgdetector.broker;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class EmbeddedKafkaBrokerTest {
@@ -11,16 +10,21 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void refusesOverridesThatWouldMoveTheBrokerAwayFromItsAddress() {
         assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().brokerProperty("listeners", "PLAINTEXT://0.0.0.0:9092"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listeners");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listeners");
         assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().brokerProperties(Map.of("log.dirs", "/tmp/x")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dataDir");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("dataDir");
     }
 
     @Test
     void refusesImpossiblePorts() {
         assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().port(70000))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder().port(9092).controllerPort(9092).build())
+        assertThatThrownBy(() -> EmbeddedKafkaBroker.builder()
+                        .port(9092)
+                        .controllerPort(9092)
+                        .build())
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -28,7 +32,8 @@ class EmbeddedKafkaBrokerTest {
     void hasNoAddressBeforeItsFirstStart() {
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().build()) {
             assertThatThrownBy(broker::bootstrapServers)
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("not been started");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("not been started");
         }
     }
 }

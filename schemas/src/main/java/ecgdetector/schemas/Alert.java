@@ -49,18 +49,38 @@ public record Alert(
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Alert a && Objects.equals(alertId, a.alertId) && Objects.equals(source, a.source)
-                && Objects.equals(patientId, a.patientId) && Objects.equals(beatId, a.beatId)
-                && Objects.equals(eventTime, a.eventTime) && Objects.equals(detectedAt, a.detectedAt)
-                && Float.compare(score, a.score) == 0 && Double.compare(threshold, a.threshold) == 0
-                && Objects.equals(ratio, a.ratio) && severity == a.severity && Objects.equals(model, a.model)
-                && Arrays.equals(worstPositions, a.worstPositions) && Objects.equals(label, a.label);
+        return o instanceof Alert a
+                && Objects.equals(alertId, a.alertId)
+                && Objects.equals(source, a.source)
+                && Objects.equals(patientId, a.patientId)
+                && Objects.equals(beatId, a.beatId)
+                && Objects.equals(eventTime, a.eventTime)
+                && Objects.equals(detectedAt, a.detectedAt)
+                && Float.compare(score, a.score) == 0
+                && Double.compare(threshold, a.threshold) == 0
+                && Objects.equals(ratio, a.ratio)
+                && severity == a.severity
+                && Objects.equals(model, a.model)
+                && Arrays.equals(worstPositions, a.worstPositions)
+                && Objects.equals(label, a.label);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(alertId, source, patientId, beatId, eventTime, detectedAt, score, threshold, ratio,
-                severity, model, Arrays.hashCode(worstPositions), label);
+        return Objects.hash(
+                alertId,
+                source,
+                patientId,
+                beatId,
+                eventTime,
+                detectedAt,
+                score,
+                threshold,
+                ratio,
+                severity,
+                model,
+                Arrays.hashCode(worstPositions),
+                label);
     }
 
     @Override

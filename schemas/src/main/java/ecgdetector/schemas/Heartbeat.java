@@ -36,8 +36,11 @@ public record Heartbeat(String patientId, String beatId, Long timestamp, float[]
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Heartbeat h && Objects.equals(patientId, h.patientId) && Objects.equals(beatId, h.beatId)
-                && Objects.equals(timestamp, h.timestamp) && Arrays.equals(samples, h.samples)
+        return o instanceof Heartbeat h
+                && Objects.equals(patientId, h.patientId)
+                && Objects.equals(beatId, h.beatId)
+                && Objects.equals(timestamp, h.timestamp)
+                && Arrays.equals(samples, h.samples)
                 && Objects.equals(label, h.label);
     }
 

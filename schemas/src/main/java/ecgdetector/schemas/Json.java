@@ -37,12 +37,13 @@ public final class Json {
 
     static {
         // Releases carry a base64 SavedModel; allow strings up to the topic's message size.
-        MAPPER.getFactory().setStreamReadConstraints(
-                StreamReadConstraints.builder().maxStringLength(64 * 1024 * 1024).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(64 * 1024 * 1024)
+                        .build());
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     public static ObjectMapper mapper() {
         return MAPPER;

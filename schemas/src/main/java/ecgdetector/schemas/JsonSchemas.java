@@ -38,13 +38,13 @@ public final class JsonSchemas {
         }
     }
 
-    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
-            builder -> builder.schemaMappers(mappers -> mappers.mapPrefix(
-                    "https://ecg-detector.github.io/schemas/", "classpath:ecgdetector/schemas/")));
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(
+            SpecVersion.VersionFlag.V202012,
+            builder -> builder.schemaMappers(mappers ->
+                    mappers.mapPrefix("https://ecg-detector.github.io/schemas/", "classpath:ecgdetector/schemas/")));
     private static final Map<Contract, JsonSchema> SCHEMAS = new ConcurrentHashMap<>();
 
-    private JsonSchemas() {
-    }
+    private JsonSchemas() {}
 
     /** The violations of {@code json} against the contract; empty when valid. */
     public static List<String> violations(Contract contract, JsonNode json) {

@@ -47,8 +47,20 @@ public record ReleaseManifest(
     }
 
     public ReleaseManifest withDigest(String newDigest) {
-        return new ReleaseManifest(formatVersion, modelName, version, createdAt, inputLength, serving, scaler,
-                errorMetric, threshold, thresholdPolicy, provenance, files, newDigest);
+        return new ReleaseManifest(
+                formatVersion,
+                modelName,
+                version,
+                createdAt,
+                inputLength,
+                serving,
+                scaler,
+                errorMetric,
+                threshold,
+                thresholdPolicy,
+                provenance,
+                files,
+                newDigest);
     }
 
     /** The SavedModel signature to call. */
@@ -85,7 +97,9 @@ public record ReleaseManifest(
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Scaler s && kind.equals(s.kind) && java.util.Arrays.equals(min, s.min)
+            return o instanceof Scaler s
+                    && kind.equals(s.kind)
+                    && java.util.Arrays.equals(min, s.min)
                     && java.util.Arrays.equals(max, s.max);
         }
 
@@ -120,6 +134,5 @@ public record ReleaseManifest(
     }
 
     /** One file of the SavedModel, path relative to the SavedModel folder, with '/' separators. */
-    public record FileEntry(String path, long size, String sha256) {
-    }
+    public record FileEntry(String path, long size, String sha256) {}
 }

@@ -13,7 +13,10 @@ package ecgdetector.schemas;
  * </table>
  */
 public enum Severity {
-    LOW, MEDIUM, HIGH, CRITICAL;
+    LOW,
+    MEDIUM,
+    HIGH,
+    CRITICAL;
 
     public static final double MEDIUM_FROM = 1.5;
     public static final double HIGH_FROM = 2.0;

@@ -74,17 +74,18 @@ public final class StreamerApp implements AutoCloseable {
     private volatile boolean failed;
     /** Why Kafka refused the streamer, if it did: the failure {@link #run} reports. */
     private volatile String refusal;
+
     private volatile boolean closed;
 
     private StreamerApp(StreamerConfig config, ModelLoader loader, TrustedReleaseKeys trustedKeys) {
         this.config = config;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new StreamerMetrics(meters);
-        this.registry = new ModelRegistry(config.modelName(), config.windowLength(), loader, metrics, trustedKeys,
-                config.releaseAllowOlder());
+        this.registry = new ModelRegistry(
+                config.modelName(), config.windowLength(), loader, metrics, trustedKeys, config.releaseAllowOlder());
         BatchScorer scorer = new BatchScorer(registry);
-        this.streams = new KafkaStreams(StreamerTopology.build(config, registry, scorer, metrics),
-                config.streamsProperties());
+        this.streams =
+                new KafkaStreams(StreamerTopology.build(config, registry, scorer, metrics), config.streamsProperties());
     }
 
     /** Starts the streamer with DJL on TensorFlow as the inference engine. */
@@ -106,8 +107,10 @@ public final class StreamerApp implements AutoCloseable {
         if (trustedKeys.required()) {
             log.info("Releases serve only if signed with one of the keys {}", trustedKeys.keyIds());
         } else {
-            log.warn("No release keys configured (ecg.release.key.files): any valid release on {} will serve, so "
-                    + "whoever may write to that topic decides the alarms", config.topics().models());
+            log.warn(
+                    "No release keys configured (ecg.release.key.files): any valid release on {} will serve, so "
+                            + "whoever may write to that topic decides the alarms",
+                    config.topics().models());
         }
         if (config.checkTopics()) {
             checkTopics(config);
@@ -119,11 +122,13 @@ public final class StreamerApp implements AutoCloseable {
             app.close();
             Optional<ApiException> refused = KafkaRefusal.find(e);
             if (refused.isPresent()) {
-                throw new IllegalStateException(KafkaRefusal.describe(refused.get(), config.streamsProperties(),
-                        requiredAcls(config)), e);
+                throw new IllegalStateException(
+                        KafkaRefusal.describe(refused.get(), config.streamsProperties(), requiredAcls(config)), e);
             }
-            throw e instanceof IOException io ? new UncheckedIOException("cannot start the ops server on port "
-                    + config.httpPort() + ": " + io.getMessage(), io) : (RuntimeException) e;
+            throw e instanceof IOException io
+                    ? new UncheckedIOException(
+                            "cannot start the ops server on port " + config.httpPort() + ": " + io.getMessage(), io)
+                    : (RuntimeException) e;
         }
         return app;
     }
@@ -137,8 +142,10 @@ public final class StreamerApp implements AutoCloseable {
                 log.error("{}; shutting down", refusal, e);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
-            log.error("A stream thread failed; replacing it. Its tasks resume from the last commit, so no window is "
-                    + "lost or scored twice", e);
+            log.error(
+                    "A stream thread failed; replacing it. Its tasks resume from the last commit, so no window is "
+                            + "lost or scored twice",
+                    e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> {
@@ -162,9 +169,11 @@ public final class StreamerApp implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new UptimeMetrics().bindTo(meters);
         Gauge.builder("ecg.ready", () -> isReady() ? 1 : 0)
-                .description("1 when Kafka Streams runs, Kafka answers and a model is loaded").register(meters);
-        kafkaReachability = KafkaReachability.start(new StreamsConfig(config.streamsProperties())
-                .getAdminConfigs(config.applicationId() + "-probe"), config.bootstrapServers());
+                .description("1 when Kafka Streams runs, Kafka answers and a model is loaded")
+                .register(meters);
+        kafkaReachability = KafkaReachability.start(
+                new StreamsConfig(config.streamsProperties()).getAdminConfigs(config.applicationId() + "-probe"),
+                config.bootstrapServers());
         if (config.httpPort() >= 0) {
             ops = OpsServer.start(config.httpHost(), config.httpPort(), meters, this::health);
         }
@@ -239,8 +248,13 @@ public final class StreamerApp implements AutoCloseable {
     }
 
     public OpsServer.Health health() {
-        return new OpsServer.Health(isLive(), isReady(), streams.state().name(), isKafkaReachable(),
-                registry.serving().map(m -> m.version()).orElse(null), metrics.bufferedWindows());
+        return new OpsServer.Health(
+                isLive(),
+                isReady(),
+                streams.state().name(),
+                isKafkaReachable(),
+                registry.serving().map(m -> m.version()).orElse(null),
+                metrics.bufferedWindows());
     }
 
     public KafkaStreams.State state() {
@@ -279,10 +293,14 @@ public final class StreamerApp implements AutoCloseable {
         // Leaving the group hands this instance's tasks (waiting windows included) to the others at once rather
         // than after the session timeout; with static membership (group.instance.id) a restart keeps them instead.
         boolean staticMember = config.kafka().keySet().stream().anyMatch(k -> k.endsWith(GROUP_INSTANCE_ID));
-        boolean clean = streams.close(CloseOptions.timeout(config.shutdownTimeout()).withGroupMembershipOperation(
-                staticMember ? GroupMembershipOperation.REMAIN_IN_GROUP : GroupMembershipOperation.LEAVE_GROUP));
+        boolean clean = streams.close(CloseOptions.timeout(config.shutdownTimeout())
+                .withGroupMembershipOperation(
+                        staticMember
+                                ? GroupMembershipOperation.REMAIN_IN_GROUP
+                                : GroupMembershipOperation.LEAVE_GROUP));
         if (!clean) {
-            log.warn("Kafka Streams did not stop within {} ms; uncommitted work is redone on restart",
+            log.warn(
+                    "Kafka Streams did not stop within {} ms; uncommitted work is redone on restart",
                     config.shutdownTimeout().toMillis());
         }
         registry.close();
@@ -314,11 +332,12 @@ public final class StreamerApp implements AutoCloseable {
         if (config.scoresEnabled()) {
             needed.add(t.scores());
         }
-        Map<String, Object> adminConfig = new StreamsConfig(config.streamsProperties())
-                .getAdminConfigs(config.applicationId() + "-topic-check");
+        Map<String, Object> adminConfig =
+                new StreamsConfig(config.streamsProperties()).getAdminConfigs(config.applicationId() + "-topic-check");
         List<String> missing = new ArrayList<>();
         try (Admin admin = Admin.create(adminConfig)) {
-            Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(needed).topicNameValues();
+            Map<String, KafkaFuture<TopicDescription>> futures =
+                    admin.describeTopics(needed).topicNameValues();
             long deadline = System.currentTimeMillis() + TOPIC_CHECK_TIMEOUT_MS;
             for (Map.Entry<String, KafkaFuture<TopicDescription>> e : new LinkedHashMap<>(futures).entrySet()) {
                 try {
@@ -329,15 +348,23 @@ public final class StreamerApp implements AutoCloseable {
                     } else if (ex.getCause() instanceof TopicAuthorizationException) {
                         log.warn("Not allowed to describe topic {}; assuming it exists", e.getKey());
                     } else if (KafkaRefusal.find(ex.getCause()).isPresent()) {
-                        throw new IllegalStateException(KafkaRefusal.describe(KafkaRefusal.find(ex.getCause()).get(),
-                                config.streamsProperties(), requiredAcls(config)), ex.getCause());
+                        throw new IllegalStateException(
+                                KafkaRefusal.describe(
+                                        KafkaRefusal.find(ex.getCause()).get(),
+                                        config.streamsProperties(),
+                                        requiredAcls(config)),
+                                ex.getCause());
                     } else {
-                        throw new IllegalStateException("cannot check topic " + e.getKey() + " on "
-                                + config.bootstrapServers() + ": " + ex.getCause(), ex.getCause());
+                        throw new IllegalStateException(
+                                "cannot check topic " + e.getKey() + " on " + config.bootstrapServers() + ": "
+                                        + ex.getCause(),
+                                ex.getCause());
                     }
                 } catch (TimeoutException ex) {
-                    throw new IllegalStateException("Kafka at " + config.bootstrapServers() + " did not answer within "
-                            + TOPIC_CHECK_TIMEOUT_MS + " ms", ex);
+                    throw new IllegalStateException(
+                            "Kafka at " + config.bootstrapServers() + " did not answer within " + TOPIC_CHECK_TIMEOUT_MS
+                                    + " ms",
+                            ex);
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while checking topics", ex);

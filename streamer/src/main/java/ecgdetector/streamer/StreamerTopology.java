@@ -45,8 +45,7 @@ public final class StreamerTopology {
     public static final String MODEL_RELEASES = "model-releases";
     public static final String MODELS_STORE = "model-releases-store";
 
-    private StreamerTopology() {
-    }
+    private StreamerTopology() {}
 
     /**
      * The topology for {@code config}: decoding bounds, batch size and wait, topics, scores on or off.
@@ -54,26 +53,42 @@ public final class StreamerTopology {
      * @param registry the serving model, fed by the models topic through the global processor
      * @param scorer   the per-thread batch scorer on {@code registry}
      */
-    public static Topology build(StreamerConfig config, ModelRegistry registry, BatchScorer scorer,
-                                 StreamerMetrics metrics) {
+    public static Topology build(
+            StreamerConfig config, ModelRegistry registry, BatchScorer scorer, StreamerMetrics metrics) {
         StreamerConfig.Topics topics = config.topics();
-        HeartbeatDecoder decoder = new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(),
-                config.maxRecordBytes());
+        HeartbeatDecoder decoder =
+                new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(), config.maxRecordBytes());
         Topology topology = new Topology();
 
-        topology.addSource(AutoOffsetReset.earliest(), HEARTBEATS_SOURCE, new LenientTimestamps(),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.heartbeats());
-        topology.addProcessor(DECODE, () -> new DecodeProcessor(decoder, metrics::deadLetter, BUFFER, DLQ_SINK),
-                HEARTBEATS_SOURCE);
+        topology.addSource(
+                AutoOffsetReset.earliest(),
+                HEARTBEATS_SOURCE,
+                new LenientTimestamps(),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.heartbeats());
+        topology.addProcessor(
+                DECODE, () -> new DecodeProcessor(decoder, metrics::deadLetter, BUFFER, DLQ_SINK), HEARTBEATS_SOURCE);
 
-        topology.addProcessor(BUFFER, () -> new BufferProcessor(BUFFER_STORE, config.batchSize(),
-                config.batchMaxWait(), config.punctuationInterval(), registry::hasModel, metrics), DECODE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BUFFER_STORE),
-                Serdes.Bytes(), new BufferedWindowSerde()).withCachingEnabled(), BUFFER);
+        topology.addProcessor(
+                BUFFER,
+                () -> new BufferProcessor(
+                        BUFFER_STORE,
+                        config.batchSize(),
+                        config.batchMaxWait(),
+                        config.punctuationInterval(),
+                        registry::hasModel,
+                        metrics),
+                DECODE);
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Bytes(), new BufferedWindowSerde())
+                        .withCachingEnabled(),
+                BUFFER);
 
         String scoresSink = config.scoresEnabled() ? SCORES_SINK : null;
-        topology.addProcessor(SCORE, () -> new ScoreProcessor(scorer, metrics, ALERTS_SINK, scoresSink, DLQ_SINK),
-                BUFFER);
+        topology.addProcessor(
+                SCORE, () -> new ScoreProcessor(scorer, metrics, ALERTS_SINK, scoresSink, DLQ_SINK), BUFFER);
         // Records that are no window, and windows the model could not score.
         topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, SCORE);
         topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
@@ -81,10 +96,17 @@ public final class StreamerTopology {
             topology.addSink(SCORES_SINK, topics.scores(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
         }
 
-        topology.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(MODELS_STORE),
-                        Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                MODELS_SOURCE, new LenientTimestamps(), new StringDeserializer(), new ByteArrayDeserializer(),
-                topics.models(), MODEL_RELEASES, () -> new ModelReleaseProcessor(MODELS_STORE, registry));
+        topology.addGlobalStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                MODELS_SOURCE,
+                new LenientTimestamps(),
+                new StringDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.models(),
+                MODEL_RELEASES,
+                () -> new ModelReleaseProcessor(MODELS_STORE, registry));
         return topology;
     }
 

@@ -55,8 +55,8 @@ class BadInputCorpusIT {
     private static final int HUGE = EmbeddedKafkaBroker.MAX_MESSAGE_BYTES - 16 * 1024;
 
     @Test
-    void everyBadRecordIsDeadLetteredWithItsReasonAndEveryValidWindowAroundItIsScored(EmbeddedKafkaBroker broker,
-            @TempDir Path state) throws Exception {
+    void everyBadRecordIsDeadLetteredWithItsReasonAndEveryValidWindowAroundItIsScored(
+            EmbeddedKafkaBroker broker, @TempDir Path state) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         List<Bad> corpus = BadInputCorpus.around(f.lines().get(0), HUGE);
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(50);
@@ -70,8 +70,8 @@ class BadInputCorpusIT {
         Map<String, Integer> windowIndex = new HashMap<>();
         Map<String, RecordMetadata> sourceOfCase = new HashMap<>();
         try (LogCapture appLog = LogCapture.of(StreamerApp.class);
-             StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings));
-             KafkaProducer<byte[], byte[]> producer = producer(broker)) {
+                StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings));
+                KafkaProducer<byte[], byte[]> producer = producer(broker)) {
             KafkaTestUtils.waitForCondition(app::isReady, TIMEOUT, () -> "not ready: " + app.health());
 
             // Good and bad in turn, on the same patients' partitions; every third good window as JSON.
@@ -84,8 +84,8 @@ class BadInputCorpusIT {
                 }
                 if (i < corpus.size()) {
                     Bad bad = corpus.get(i);
-                    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topics.heartbeats(),
-                            bad.key() != null ? bad.key() : key, bad.value());
+                    ProducerRecord<byte[], byte[]> r =
+                            new ProducerRecord<>(topics.heartbeats(), bad.key() != null ? bad.key() : key, bad.value());
                     r.headers().add(CASE, bad.name().getBytes(StandardCharsets.UTF_8));
                     bads.add(producer.send(r));
                 }
@@ -101,37 +101,54 @@ class BadInputCorpusIT {
             Outputs.assertExactlyOnce(broker.bootstrapServers(), topics, windowIndex, f);
 
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestUtils.waitUntilMinRecordsReceived(
-                    broker.bootstrapServers(), topics.heartbeatsDlq(), corpus.size(), TIMEOUT,
+                    broker.bootstrapServers(),
+                    topics.heartbeatsDlq(),
+                    corpus.size(),
+                    TIMEOUT,
                     IsolationLevel.READ_COMMITTED);
-            assertThat(dead).extracting(r -> header(r, CASE)).doesNotHaveDuplicates()
-                    .containsExactlyInAnyOrderElementsOf(corpus.stream().map(Bad::name).toList());
+            assertThat(dead)
+                    .extracting(r -> header(r, CASE))
+                    .doesNotHaveDuplicates()
+                    .containsExactlyInAnyOrderElementsOf(
+                            corpus.stream().map(Bad::name).toList());
             Map<String, ConsumerRecord<byte[], byte[]>> deadByCase = new HashMap<>();
             dead.forEach(r -> deadByCase.put(header(r, CASE), r));
             Map<RejectReason, Integer> perReason = new EnumMap<>(RejectReason.class);
             for (Bad bad : corpus) {
                 ConsumerRecord<byte[], byte[]> r = deadByCase.get(bad.name());
                 RecordMetadata source = sourceOfCase.get(bad.name());
-                assertThat(header(r, DeadLetterHeaders.REASON)).as("reason of '%s' (%s)", bad.name(),
-                        header(r, DeadLetterHeaders.DETAIL)).isEqualTo(bad.reason().name());
+                assertThat(header(r, DeadLetterHeaders.REASON))
+                        .as("reason of '%s' (%s)", bad.name(), header(r, DeadLetterHeaders.DETAIL))
+                        .isEqualTo(bad.reason().name());
                 assertThat(header(r, DeadLetterHeaders.DETAIL)).as(bad.name()).isNotBlank();
                 assertThat(header(r, DeadLetterHeaders.TOPIC)).isEqualTo(source.topic());
                 assertThat(header(r, DeadLetterHeaders.PARTITION)).isEqualTo(String.valueOf(source.partition()));
                 assertThat(header(r, DeadLetterHeaders.OFFSET)).isEqualTo(String.valueOf(source.offset()));
-                assertThat(r.value()).as("the value of '%s', unchanged", bad.name()).isEqualTo(bad.value());
+                assertThat(r.value())
+                        .as("the value of '%s', unchanged", bad.name())
+                        .isEqualTo(bad.value());
                 if (bad.key() != null) {
-                    assertThat(r.key()).as("the key of '%s', unchanged", bad.name()).isEqualTo(bad.key());
+                    assertThat(r.key())
+                            .as("the key of '%s', unchanged", bad.name())
+                            .isEqualTo(bad.key());
                 }
                 perReason.merge(bad.reason(), 1, Integer::sum);
             }
-            perReason.forEach((reason, n) -> assertThat(app.metrics().deadLetters(reason)).as("metric of %s", reason)
+            perReason.forEach((reason, n) -> assertThat(app.metrics().deadLetters(reason))
+                    .as("metric of %s", reason)
                     .isEqualTo(n.doubleValue()));
 
             assertThat(app.state()).isEqualTo(KafkaStreams.State.RUNNING);
             assertThat(app.isLive()).isTrue();
-            assertThat(appLog.messages(Level.ERROR)).as("stream thread failures").isEmpty();
-            assertThat(appLog.messages(Level.INFO)).filteredOn(l -> l.startsWith("Kafka Streams state"))
-                    .as("no rebalance or restart after the start").endsWith("Kafka Streams state REBALANCING -> RUNNING")
-                    .filteredOn(l -> l.endsWith("-> RUNNING")).hasSize(1);
+            assertThat(appLog.messages(Level.ERROR))
+                    .as("stream thread failures")
+                    .isEmpty();
+            assertThat(appLog.messages(Level.INFO))
+                    .filteredOn(l -> l.startsWith("Kafka Streams state"))
+                    .as("no rebalance or restart after the start")
+                    .endsWith("Kafka Streams state REBALANCING -> RUNNING")
+                    .filteredOn(l -> l.endsWith("-> RUNNING"))
+                    .hasSize(1);
         }
     }
 

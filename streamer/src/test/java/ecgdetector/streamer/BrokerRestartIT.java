@@ -43,15 +43,19 @@ class BrokerRestartIT {
         RealRelease.Fixture f = RealRelease.synthetic();
         EcgTopics topics = EcgTopics.defaults();
         Map<String, Integer> windowIndex = new HashMap<>();
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().dataDir(dir.resolve("kafka")).build().start()) {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .dataDir(dir.resolve("kafka"))
+                .build()
+                .start()) {
             topics.createAll(broker, 2);
             new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
-            Map<String, String> settings = StreamerIT.settings(broker, topics, "restart-streamer", dir.resolve("state"));
+            Map<String, String> settings =
+                    StreamerIT.settings(broker, topics, "restart-streamer", dir.resolve("state"));
             settings.put("ecg.batch.size", "32");
             settings.put("ecg.batch.wait.ms", "200");
 
             try (ChildStreamer streamer = ChildStreamer.start(settings, dir.resolve("logs"), "streamer");
-                 KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
+                    KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
                 streamer.awaitReady(TIMEOUT);
                 record(windowIndex, send(producer, topics, f, 0));
                 Outputs.awaitScores(broker.bootstrapServers(), topics, CHUNK / 2, TIMEOUT);
@@ -73,23 +77,28 @@ class BrokerRestartIT {
                 Outputs.awaitScores(broker.bootstrapServers(), topics, windowIndex.size(), TIMEOUT);
                 Outputs.assertExactlyOnce(broker.bootstrapServers(), topics, windowIndex, f);
                 assertThat(streamer.output()).contains("did not answer").contains("answers again");
-                assertThat(streamer.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 143);
+                assertThat(streamer.terminate(Duration.ofSeconds(60)))
+                        .as("exit code after SIGTERM")
+                        .isIn(0, 143);
             }
         }
     }
 
     /** A record on its way, and the fixture line it carries. */
-    private record Sent(Future<RecordMetadata> ack, int line) {
-    }
+    private record Sent(Future<RecordMetadata> ack, int line) {}
 
     /** Sends chunk {@code n}: fixture lines over two patients, without waiting for the acknowledgements. */
-    private static List<Sent> send(KafkaProducer<byte[], byte[]> producer, EcgTopics topics, RealRelease.Fixture f,
-                                   int n) {
+    private static List<Sent> send(
+            KafkaProducer<byte[], byte[]> producer, EcgTopics topics, RealRelease.Fixture f, int n) {
         List<Sent> sent = new ArrayList<>();
         for (int i = 0; i < CHUNK; i++) {
             int line = (n * CHUNK + i * 7) % f.size();
-            sent.add(new Sent(producer.send(new ProducerRecord<>(topics.heartbeats(), ("patient-" + i % 2)
-                    .getBytes(StandardCharsets.UTF_8), f.lines().get(line).getBytes(StandardCharsets.UTF_8))), line));
+            sent.add(new Sent(
+                    producer.send(new ProducerRecord<>(
+                            topics.heartbeats(),
+                            ("patient-" + i % 2).getBytes(StandardCharsets.UTF_8),
+                            f.lines().get(line).getBytes(StandardCharsets.UTF_8))),
+                    line));
         }
         return sent;
     }
@@ -101,13 +110,16 @@ class BrokerRestartIT {
     }
 
     private static void awaitReadiness(ChildStreamer streamer, int status) {
-        KafkaTestUtils.waitForCondition(() -> {
-            try {
-                return streamer.get("/health/ready").status() == status;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }, TIMEOUT, () -> "/health/ready never answered " + status + ":\n" + streamer.tail());
+        KafkaTestUtils.waitForCondition(
+                () -> {
+                    try {
+                        return streamer.get("/health/ready").status() == status;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                },
+                TIMEOUT,
+                () -> "/health/ready never answered " + status + ":\n" + streamer.tail());
     }
 }

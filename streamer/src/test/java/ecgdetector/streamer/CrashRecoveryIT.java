@@ -53,8 +53,8 @@ class CrashRecoveryIT {
     private static final int CHUNK = 300;
 
     @Test
-    void aStreamerKilledThreeTimesMidStreamEmitsExactlyTheExpectedAlerts(EmbeddedKafkaBroker broker,
-            @TempDir Path dir) throws Exception {
+    void aStreamerKilledThreeTimesMidStreamEmitsExactlyTheExpectedAlerts(EmbeddedKafkaBroker broker, @TempDir Path dir)
+            throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         String prefix = KafkaTestUtils.uniqueTopic("crash") + ".";
         EcgTopics topics = EcgTopics.defaults().withPrefix(prefix);
@@ -87,7 +87,8 @@ class CrashRecoveryIT {
                 assertThat(first.metric("ecg_windows_buffered")).isEqualTo(PARTITIONS * (PER_PARTITION - BATCH));
                 first.kill();
             }
-            assertThat(Outputs.scores(broker.bootstrapServers(), topics)).extracting(Score::windowId)
+            assertThat(Outputs.scores(broker.bootstrapServers(), topics))
+                    .extracting(Score::windowId)
                     .containsExactlyInAnyOrderElementsOf(scoredBeforeFirstKill);
 
             // Kills 2 and 3: a chunk arrives, and the streamer dies as soon as its first scores of the chunk are
@@ -99,11 +100,16 @@ class CrashRecoveryIT {
                     int before = windowIndex.size();
                     Outputs.awaitScores(broker.bootstrapServers(), topics, before, TIMEOUT);
                     feed.send(CHUNK, new Random(before));
-                    KafkaTestUtils.waitUntilMinRecordsReceived(broker.bootstrapServers(), topics.scores(), before + 1,
-                            TIMEOUT, IsolationLevel.READ_UNCOMMITTED);
+                    KafkaTestUtils.waitUntilMinRecordsReceived(
+                            broker.bootstrapServers(),
+                            topics.scores(),
+                            before + 1,
+                            TIMEOUT,
+                            IsolationLevel.READ_UNCOMMITTED);
                     streamer.kill();
-                    assertThat(streamer.output()).contains("Serving model ecg-autoencoder version "
-                            + f.release().version());
+                    assertThat(streamer.output())
+                            .contains("Serving model ecg-autoencoder version "
+                                    + f.release().version());
                     if (name.equals("second")) {
                         assertThat(streamer.output()).contains("windows restored into the batch buffer");
                     }
@@ -119,26 +125,36 @@ class CrashRecoveryIT {
                 List<Alert> alerts = Outputs.assertExactlyOnce(broker.bootstrapServers(), topics, windowIndex, f);
                 Set<String> firstKillAlerts = new TreeSet<>(Outputs.expectedAlerts(windowIndex, f));
                 firstKillAlerts.retainAll(scoredBeforeFirstKill);
-                assertThat(firstKillAlerts).as("anomalies on both sides of the first kill").isNotEmpty()
+                assertThat(firstKillAlerts)
+                        .as("anomalies on both sides of the first kill")
+                        .isNotEmpty()
                         .hasSizeLessThan(alerts.size());
-                assertThat(last.terminate(Duration.ofSeconds(60))).as("exit code after SIGTERM").isIn(0, 143);
+                assertThat(last.terminate(Duration.ofSeconds(60)))
+                        .as("exit code after SIGTERM")
+                        .isIn(0, 143);
                 assertThat(last.output()).contains("ecg streamer stopped");
             }
         }
     }
 
     /** Sends fixture lines round-robin over the partitions, recording each window's id and line. */
-    private record Feed(KafkaProducer<byte[], byte[]> producer, String topic, RealRelease.Fixture f,
-                        Map<String, Integer> windowIndex) {
+    private record Feed(
+            KafkaProducer<byte[], byte[]> producer,
+            String topic,
+            RealRelease.Fixture f,
+            Map<String, Integer> windowIndex) {
 
         /** Sends {@code n} lines in an order shuffled by {@code random}, so anomalies fall on every side. */
         List<RecordMetadata> send(int n, Random random) throws Exception {
-            List<Integer> lines = new ArrayList<>(IntStream.range(0, n).map(i -> i % f.size()).boxed().toList());
+            List<Integer> lines = new ArrayList<>(
+                    IntStream.range(0, n).map(i -> i % f.size()).boxed().toList());
             Collections.shuffle(lines, random);
             List<Future<RecordMetadata>> futures = new ArrayList<>();
             for (int k = 0; k < n; k++) {
                 int partition = k % PARTITIONS;
-                futures.add(producer.send(new ProducerRecord<>(topic, partition,
+                futures.add(producer.send(new ProducerRecord<>(
+                        topic,
+                        partition,
                         ("patient-" + partition).getBytes(StandardCharsets.UTF_8),
                         f.lines().get(lines.get(k)).getBytes(StandardCharsets.UTF_8))));
             }
@@ -154,18 +170,22 @@ class CrashRecoveryIT {
 
     private static void awaitCommittedOffsets(EmbeddedKafkaBroker broker, String group, String topic, long offset) {
         try (Admin admin = Admin.create(broker.adminProperties())) {
-            KafkaTestUtils.waitForCondition(() -> {
-                try {
-                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                            .partitionsToOffsetAndMetadata().get();
-                    return IntStream.range(0, PARTITIONS).allMatch(p -> {
-                        OffsetAndMetadata o = committed.get(new TopicPartition(topic, p));
-                        return o != null && o.offset() == offset;
-                    });
-                } catch (Exception e) {
-                    return false;
-                }
-            }, TIMEOUT, () -> "input offsets of " + group + " not committed up to " + offset);
+            KafkaTestUtils.waitForCondition(
+                    () -> {
+                        try {
+                            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                                    .partitionsToOffsetAndMetadata()
+                                    .get();
+                            return IntStream.range(0, PARTITIONS).allMatch(p -> {
+                                OffsetAndMetadata o = committed.get(new TopicPartition(topic, p));
+                                return o != null && o.offset() == offset;
+                            });
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    },
+                    TIMEOUT,
+                    () -> "input offsets of " + group + " not committed up to " + offset);
         }
     }
 }

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -58,56 +57,67 @@ class PoisonedReleasesIT {
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(good);
         Map<String, Integer> windowIndex = new HashMap<>();
         try (LogCapture registryLog = LogCapture.of(ModelRegistry.class);
-             StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings(broker, topics, state)));
-             KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
+                StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings(broker, topics, state)));
+                KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
             KafkaTestUtils.waitForCondition(app::isReady, TIMEOUT, () -> "not ready: " + app.health());
             sendWindows(producer, topics, f, windowIndex);
 
             int rejected = 0;
             for (Map.Entry<byte[], String> bad : poisoned.entrySet()) {
-                RecordMetadata m = producer.send(new ProducerRecord<>(topics.models(),
-                        good.modelName().getBytes(StandardCharsets.UTF_8), bad.getKey())).get();
+                RecordMetadata m = producer.send(new ProducerRecord<>(
+                                topics.models(), good.modelName().getBytes(StandardCharsets.UTF_8), bad.getKey()))
+                        .get();
                 int expected = ++rejected;
-                KafkaTestUtils.waitForCondition(() -> app.metrics().releasesRejected() == expected, TIMEOUT,
+                KafkaTestUtils.waitForCondition(
+                        () -> app.metrics().releasesRejected() == expected,
+                        TIMEOUT,
                         () -> "release at offset " + m.offset() + " not rejected: " + registryLog.messages(Level.WARN));
                 String origin = m.topic() + "/" + m.partition() + "/" + m.offset();
-                assertThat(registryLog.messages(Level.WARN)).as("the log line for the release at %s", origin)
-                        .filteredOn(line -> line.contains("from " + origin + ":")).singleElement().asString()
+                assertThat(registryLog.messages(Level.WARN))
+                        .as("the log line for the release at %s", origin)
+                        .filteredOn(line -> line.contains("from " + origin + ":"))
+                        .singleElement()
+                        .asString()
                         .startsWith("Rejected model release ecg-autoencoder version ")
                         .contains(bad.getValue())
                         .endsWith("version " + good.version() + " keeps serving");
-                assertThat(app.models().serving()).hasValueSatisfying(s -> assertThat(s.version())
-                        .isEqualTo(good.version()));
+                assertThat(app.models().serving())
+                        .hasValueSatisfying(s -> assertThat(s.version()).isEqualTo(good.version()));
                 sendWindows(producer, topics, f, windowIndex);
             }
 
             Outputs.awaitScores(broker.bootstrapServers(), topics, windowIndex.size(), TIMEOUT);
-            Outputs.assertExactlyOnce(broker.bootstrapServers(), topics, windowIndex, f); // alerts name the good version
-            assertThat(app.meters().scrape()).contains("ecg_model_releases_total{outcome=\"rejected\"} 5.0")
+            Outputs.assertExactlyOnce(
+                    broker.bootstrapServers(), topics, windowIndex, f); // alerts name the good version
+            assertThat(app.meters().scrape())
+                    .contains("ecg_model_releases_total{outcome=\"rejected\"} 5.0")
                     .contains("ecg_model_info{name=\"ecg-autoencoder\",version=\"" + good.version() + "\"} 1");
             assertThat(app.isReady()).isTrue();
         }
     }
 
     @Test
-    void aStreamerWithOnlyABadReleaseWaitsNotReadyAndScoresNothingUntilAGoodOneArrives(EmbeddedKafkaBroker broker,
-            @TempDir Path state) throws Exception {
+    void aStreamerWithOnlyABadReleaseWaitsNotReadyAndScoresNothingUntilAGoodOneArrives(
+            EmbeddedKafkaBroker broker, @TempDir Path state) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         EcgTopics topics = topics(broker, "only-bad");
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(PoisonedReleases.nanModel(f.release()));
         Map<String, Integer> windowIndex = new HashMap<>();
         try (StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings(broker, topics, state)));
-             KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
+                KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
             sendWindows(producer, topics, f, windowIndex);
-            KafkaTestUtils.waitForCondition(() -> app.metrics().releasesRejected() == 1
-                            && app.metrics().bufferedWindows() == windowIndex.size(), TIMEOUT,
+            KafkaTestUtils.waitForCondition(
+                    () -> app.metrics().releasesRejected() == 1
+                            && app.metrics().bufferedWindows() == windowIndex.size(),
+                    TIMEOUT,
                     () -> "expected the release rejected and every window waiting: " + app.health());
 
             assertThat(app.isReady()).isFalse();
             assertThat(app.health().modelVersion()).isNull();
             assertThat(app.metrics().windowsScored()).isZero();
-            assertThat(KafkaTestUtils.readToEnd(broker.bootstrapServers(), topics.scores(),
-                    IsolationLevel.READ_UNCOMMITTED, TIMEOUT)).isEmpty();
+            assertThat(KafkaTestUtils.readToEnd(
+                            broker.bootstrapServers(), topics.scores(), IsolationLevel.READ_UNCOMMITTED, TIMEOUT))
+                    .isEmpty();
 
             new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
             Outputs.awaitScores(broker.bootstrapServers(), topics, windowIndex.size(), TIMEOUT);
@@ -130,12 +140,20 @@ class PoisonedReleasesIT {
     }
 
     /** Sends the next {@link #WINDOWS_PER_STEP} fixture lines, recording each window's id and line. */
-    private static void sendWindows(KafkaProducer<byte[], byte[]> producer, EcgTopics topics, RealRelease.Fixture f,
-                                    Map<String, Integer> windowIndex) throws Exception {
+    private static void sendWindows(
+            KafkaProducer<byte[], byte[]> producer,
+            EcgTopics topics,
+            RealRelease.Fixture f,
+            Map<String, Integer> windowIndex)
+            throws Exception {
         int start = windowIndex.size();
         for (int i = start; i < start + WINDOWS_PER_STEP; i++) {
             int line = i % f.size();
-            RecordMetadata m = StreamerIT.send(producer, topics.heartbeats(), "patient-" + (i % 5), f.lines().get(line));
+            RecordMetadata m = StreamerIT.send(
+                    producer,
+                    topics.heartbeats(),
+                    "patient-" + (i % 5),
+                    f.lines().get(line));
             windowIndex.put(Outputs.windowId(m), line);
         }
     }

@@ -67,7 +67,11 @@ class StreamerIT {
             int deadLetters = 0;
             try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
                 for (int i = 0; i < f.size(); i++) {
-                    RecordMetadata m = send(producer, topics.heartbeats(), "patient-" + (i % 7), f.lines().get(i) + "\n");
+                    RecordMetadata m = send(
+                            producer,
+                            topics.heartbeats(),
+                            "patient-" + (i % 7),
+                            f.lines().get(i) + "\n");
                     windowIndex.put(m.topic() + "/" + m.partition() + "/" + m.offset(), i);
                     if (i % 50 == 25) {
                         send(producer, topics.heartbeats(), "patient-" + (i % 7), "not,a,heartbeat");
@@ -77,10 +81,15 @@ class StreamerIT {
             }
             int n = f.size();
 
-            List<Score> scores = KafkaTestUtils.waitUntilMinRecordsReceived(broker.bootstrapServers(), topics.scores(),
-                    n, TIMEOUT, IsolationLevel.READ_COMMITTED).stream().map(r -> read(r, Score.class)).toList();
+            List<Score> scores = KafkaTestUtils.waitUntilMinRecordsReceived(
+                            broker.bootstrapServers(), topics.scores(), n, TIMEOUT, IsolationLevel.READ_COMMITTED)
+                    .stream()
+                    .map(r -> read(r, Score.class))
+                    .toList();
             assertThat(scores).hasSize(n);
-            assertThat(scores).extracting(Score::windowId).doesNotHaveDuplicates()
+            assertThat(scores)
+                    .extracting(Score::windowId)
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(windowIndex.keySet());
             for (Score s : scores) {
                 int i = windowIndex.get(s.windowId());
@@ -89,14 +98,23 @@ class StreamerIT {
                 assertThat(s.model().version()).isEqualTo(f.release().version());
             }
 
-            List<ConsumerRecord<byte[], byte[]>> alertRecords = KafkaTestUtils.readToEnd(broker.bootstrapServers(),
-                    topics.alerts(), IsolationLevel.READ_COMMITTED, TIMEOUT);
-            alertRecords.forEach(r -> assertThat(JsonSchemas.violations(JsonSchemas.Contract.ALERT, r.value())).isEmpty());
-            List<Alert> alerts = alertRecords.stream().map(r -> read(r, Alert.class)).toList();
-            Set<String> expected = windowIndex.entrySet().stream().filter(e -> f.anomalous(e.getValue()))
-                    .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-            assertThat(expected).as("the test beats hold anomalies and normal beats").isNotEmpty().hasSizeLessThan(n);
-            assertThat(alerts).extracting(Alert::alertId).doesNotHaveDuplicates()
+            List<ConsumerRecord<byte[], byte[]>> alertRecords = KafkaTestUtils.readToEnd(
+                    broker.bootstrapServers(), topics.alerts(), IsolationLevel.READ_COMMITTED, TIMEOUT);
+            alertRecords.forEach(r -> assertThat(JsonSchemas.violations(JsonSchemas.Contract.ALERT, r.value()))
+                    .isEmpty());
+            List<Alert> alerts =
+                    alertRecords.stream().map(r -> read(r, Alert.class)).toList();
+            Set<String> expected = windowIndex.entrySet().stream()
+                    .filter(e -> f.anomalous(e.getValue()))
+                    .map(Map.Entry::getKey)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(expected)
+                    .as("the test beats hold anomalies and normal beats")
+                    .isNotEmpty()
+                    .hasSizeLessThan(n);
+            assertThat(alerts)
+                    .extracting(Alert::alertId)
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expected);
             for (int k = 0; k < alerts.size(); k++) {
                 Alert a = alerts.get(k);
@@ -106,36 +124,49 @@ class StreamerIT {
                 assertThat(a.model().version()).isEqualTo(f.release().version());
                 assertThat(a.worstPositions()).hasSize(5);
                 assertThat(a.label()).isIn(0.0, 1.0);
-                assertThat(a.patientId()).isEqualTo(new String(alertRecords.get(k).key(), StandardCharsets.UTF_8));
+                assertThat(a.patientId())
+                        .isEqualTo(new String(alertRecords.get(k).key(), StandardCharsets.UTF_8));
             }
 
             List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestUtils.waitUntilMinRecordsReceived(
-                    broker.bootstrapServers(), topics.heartbeatsDlq(), deadLetters, TIMEOUT, IsolationLevel.READ_COMMITTED);
+                    broker.bootstrapServers(),
+                    topics.heartbeatsDlq(),
+                    deadLetters,
+                    TIMEOUT,
+                    IsolationLevel.READ_COMMITTED);
             assertThat(dead).hasSize(deadLetters).allSatisfy(r -> {
                 assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("not,a,heartbeat");
-                assertThat(TopologyHarness.header(r.headers(), DeadLetterHeaders.REASON)).isEqualTo("WRONG_LENGTH");
-                assertThat(TopologyHarness.header(r.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(topics.heartbeats());
+                assertThat(TopologyHarness.header(r.headers(), DeadLetterHeaders.REASON))
+                        .isEqualTo("WRONG_LENGTH");
+                assertThat(TopologyHarness.header(r.headers(), DeadLetterHeaders.TOPIC))
+                        .isEqualTo(topics.heartbeats());
             });
 
             HttpClient http = HttpClient.newHttpClient();
             String base = "http://127.0.0.1:" + app.httpPort();
-            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(ready.statusCode()).isEqualTo(200);
             assertThat(ready.body()).contains(f.release().version());
-            String metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("ecg_windows_scored_total " + (double) n)
+            String metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertThat(metrics)
+                    .contains("ecg_windows_scored_total " + (double) n)
                     .contains("ecg_dead_letters_total{reason=\"wrong_length\"} " + (double) deadLetters)
-                    .contains("ecg_model_info{name=\"ecg-autoencoder\",version=\"" + f.release().version() + "\"} 1")
+                    .contains("ecg_model_info{name=\"ecg-autoencoder\",version=\""
+                            + f.release().version() + "\"} 1")
                     .contains("ecg_alert_latency_seconds_count")
                     .contains("kafka_stream_thread");
         }
     }
 
     @Test
-    void windowsWaitingInABatchMoveWithTheirTaskWhenInstancesJoinAndLeave(EmbeddedKafkaBroker broker,
-            @TempDir Path stateA, @TempDir Path stateB) throws Exception {
+    void windowsWaitingInABatchMoveWithTheirTaskWhenInstancesJoinAndLeave(
+            EmbeddedKafkaBroker broker, @TempDir Path stateA, @TempDir Path stateB) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         String prefix = KafkaTestUtils.uniqueTopic("rebalance") + ".";
         EcgTopics topics = EcgTopics.defaults().withPrefix(prefix);
@@ -156,42 +187,67 @@ class StreamerIT {
             KafkaTestUtils.waitForCondition(first::isReady, TIMEOUT, () -> "instance A not ready: " + first.health());
             try (KafkaProducer<byte[], byte[]> producer = producer(broker)) {
                 for (int i = 0; i < 60; i++) {
-                    RecordMetadata m = producer.send(new ProducerRecord<>(topics.heartbeats(), i % 2,
-                            ("patient-" + i).getBytes(StandardCharsets.UTF_8),
-                            f.lines().get(i).getBytes(StandardCharsets.UTF_8))).get();
+                    RecordMetadata m = producer.send(new ProducerRecord<>(
+                                    topics.heartbeats(),
+                                    i % 2,
+                                    ("patient-" + i).getBytes(StandardCharsets.UTF_8),
+                                    f.lines().get(i).getBytes(StandardCharsets.UTF_8)))
+                            .get();
                     windowIndex.put(m.topic() + "/" + m.partition() + "/" + m.offset(), i);
                 }
             }
-            KafkaTestUtils.waitForCondition(() -> first.metrics().bufferedWindows() == 60, TIMEOUT,
+            KafkaTestUtils.waitForCondition(
+                    () -> first.metrics().bufferedWindows() == 60,
+                    TIMEOUT,
                     () -> "instance A buffered " + first.metrics().bufferedWindows() + " of 60 windows");
 
             // B joins: a task and its waiting windows move to B, which flushes them after its short wait.
             try (StreamerApp second = StreamerApp.start(StreamerConfig.fromMap(b))) {
-                KafkaTestUtils.waitForCondition(() -> second.metrics().windowsScored() == 30, TIMEOUT,
+                KafkaTestUtils.waitForCondition(
+                        () -> second.metrics().windowsScored() == 30,
+                        TIMEOUT,
                         () -> "instance B scored " + second.metrics().windowsScored() + " windows, A buffers "
                                 + first.metrics().bufferedWindows());
                 assertThat(first.metrics().windowsScored()).isZero();
                 // A leaves: B takes its task over, waiting windows included.
                 first.close();
-                KafkaTestUtils.waitForCondition(() -> second.metrics().windowsScored() == 60, TIMEOUT,
+                KafkaTestUtils.waitForCondition(
+                        () -> second.metrics().windowsScored() == 60,
+                        TIMEOUT,
                         () -> "instance B scored " + second.metrics().windowsScored() + " of 60 windows");
             }
         } finally {
             first.close();
         }
 
-        List<Score> scores = KafkaTestUtils.readToEnd(broker.bootstrapServers(), topics.scores(),
-                IsolationLevel.READ_COMMITTED, TIMEOUT).stream().map(r -> read(r, Score.class)).toList();
-        assertThat(scores).extracting(Score::windowId).doesNotHaveDuplicates()
+        List<Score> scores =
+                KafkaTestUtils.readToEnd(
+                                broker.bootstrapServers(), topics.scores(), IsolationLevel.READ_COMMITTED, TIMEOUT)
+                        .stream()
+                        .map(r -> read(r, Score.class))
+                        .toList();
+        assertThat(scores)
+                .extracting(Score::windowId)
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(windowIndex.keySet());
-        Set<String> expected = windowIndex.entrySet().stream().filter(e -> f.anomalous(e.getValue()))
-                .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-        List<Alert> alerts = KafkaTestUtils.readToEnd(broker.bootstrapServers(), topics.alerts(),
-                IsolationLevel.READ_COMMITTED, TIMEOUT).stream().map(r -> read(r, Alert.class)).toList();
-        assertThat(alerts).extracting(Alert::alertId).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        Set<String> expected = windowIndex.entrySet().stream()
+                .filter(e -> f.anomalous(e.getValue()))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(TreeSet::new));
+        List<Alert> alerts =
+                KafkaTestUtils.readToEnd(
+                                broker.bootstrapServers(), topics.alerts(), IsolationLevel.READ_COMMITTED, TIMEOUT)
+                        .stream()
+                        .map(r -> read(r, Alert.class))
+                        .toList();
+        assertThat(alerts)
+                .extracting(Alert::alertId)
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 
-    static Map<String, String> settings(EmbeddedKafkaBroker broker, EcgTopics topics, String applicationId, Path state) {
+    static Map<String, String> settings(
+            EmbeddedKafkaBroker broker, EcgTopics topics, String applicationId, Path state) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", broker.bootstrapServers());
         settings.put("application.id", applicationId);
@@ -216,8 +272,9 @@ class StreamerIT {
 
     static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value)
             throws Exception {
-        return producer.send(new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8))).get();
+        return producer.send(new ProducerRecord<>(
+                        topic, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8)))
+                .get();
     }
 
     static <T> T read(ConsumerRecord<byte[], byte[]> record, Class<T> type) {

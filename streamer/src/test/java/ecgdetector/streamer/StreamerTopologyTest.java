@@ -98,8 +98,10 @@ class StreamerTopologyTest {
         try (TopologyHarness h = TopologyHarness.withBatch(2, 100)) {
             h.publish(FakeModels.release(V1, 1.0));
             String samples = Arrays.toString(FakeModels.constant(6f));
-            h.send("monitor-1", "{\"patientId\":\"p-42\",\"beatId\":17,\"timestamp\":\"2025-03-01T11:59:58.5+01:00\","
-                    + "\"samples\":" + samples + ",\"label\":1,\"extra\":{\"ignored\":[1,2]}}");
+            h.send(
+                    "monitor-1",
+                    "{\"patientId\":\"p-42\",\"beatId\":17,\"timestamp\":\"2025-03-01T11:59:58.5+01:00\","
+                            + "\"samples\":" + samples + ",\"label\":1,\"extra\":{\"ignored\":[1,2]}}");
             h.send("monitor-1", "{\"beatId\":\"b-18\",\"timestamp\":1740830400123,\"samples\":" + samples + "}");
 
             List<Alert> alerts = h.readAlerts();
@@ -122,15 +124,20 @@ class StreamerTopologyTest {
         try (TopologyHarness h = TopologyHarness.withBatch(1, 100)) {
             h.publish(FakeModels.release(V1, 1.0));
             h.send("p", csv(FakeModels.constant(1.2f)) + ",1");
-            h.send("p", "{\"patientId\":\"x\",\"beatId\":\"b\",\"samples\":" + Arrays.toString(FakeModels.constant(9f)) + "}");
+            h.send(
+                    "p",
+                    "{\"patientId\":\"x\",\"beatId\":\"b\",\"samples\":" + Arrays.toString(FakeModels.constant(9f))
+                            + "}");
             h.send(null, csv(FakeModels.constant(0.5f)));
 
             List<byte[]> alerts = h.alerts.readValuesToList();
             List<byte[]> scores = h.scores.readValuesToList();
             assertThat(alerts).hasSize(2);
             assertThat(scores).hasSize(3);
-            alerts.forEach(a -> assertThat(JsonSchemas.violations(JsonSchemas.Contract.ALERT, a)).isEmpty());
-            scores.forEach(s -> assertThat(JsonSchemas.violations(JsonSchemas.Contract.SCORE, s)).isEmpty());
+            alerts.forEach(a -> assertThat(JsonSchemas.violations(JsonSchemas.Contract.ALERT, a))
+                    .isEmpty());
+            scores.forEach(s -> assertThat(JsonSchemas.violations(JsonSchemas.Contract.SCORE, s))
+                    .isEmpty());
             assertThat(new String(alerts.get(0), StandardCharsets.UTF_8)).doesNotContain("\n");
         }
     }
@@ -151,21 +158,39 @@ class StreamerTopologyTest {
                 Arguments.of("two lines", ok + "\n" + ok, RejectReason.UNPARSABLE),
                 Arguments.of("broken JSON", "{\"samples\": [1, 2", RejectReason.UNPARSABLE),
                 Arguments.of("JSON with trailing data", "{\"samples\":" + json + "} x", RejectReason.UNPARSABLE),
-                Arguments.of("duplicate JSON field", "{\"samples\":" + json + ",\"samples\":" + json + "}", RejectReason.UNPARSABLE),
-                Arguments.of("bad ISO timestamp", "{\"timestamp\":\"yesterday\",\"samples\":" + json + "}", RejectReason.UNPARSABLE),
+                Arguments.of(
+                        "duplicate JSON field",
+                        "{\"samples\":" + json + ",\"samples\":" + json + "}",
+                        RejectReason.UNPARSABLE),
+                Arguments.of(
+                        "bad ISO timestamp",
+                        "{\"timestamp\":\"yesterday\",\"samples\":" + json + "}",
+                        RejectReason.UNPARSABLE),
                 Arguments.of("139 samples", String.join(",", Arrays.copyOf(cols, 139)), RejectReason.WRONG_LENGTH),
                 Arguments.of("142 columns", ok + ",1,2", RejectReason.WRONG_LENGTH),
-                Arguments.of("141 JSON samples", "{\"samples\":" + json.replace("]", ", 0.5]") + "}", RejectReason.WRONG_LENGTH),
+                Arguments.of(
+                        "141 JSON samples",
+                        "{\"samples\":" + json.replace("]", ", 0.5]") + "}",
+                        RejectReason.WRONG_LENGTH),
                 Arguments.of("CSV NaN", ok.replaceFirst("0.5", "NaN"), RejectReason.NON_FINITE),
                 Arguments.of("CSV -Infinity", ok.replaceFirst("0.5", "-Infinity"), RejectReason.NON_FINITE),
-                Arguments.of("JSON NaN", "{\"samples\":" + json.replaceFirst("0.5", "NaN") + "}", RejectReason.NON_FINITE),
+                Arguments.of(
+                        "JSON NaN", "{\"samples\":" + json.replaceFirst("0.5", "NaN") + "}", RejectReason.NON_FINITE),
                 Arguments.of("absurd magnitude", ok.replaceFirst("0.5", "12345.6"), RejectReason.OUT_OF_RANGE),
                 Arguments.of("beyond float", ok.replaceFirst("0.5", "1e39"), RejectReason.OUT_OF_RANGE),
-                Arguments.of("JSON absurd", "{\"samples\":" + json.replaceFirst("0.5", "-1e300") + "}", RejectReason.OUT_OF_RANGE),
+                Arguments.of(
+                        "JSON absurd",
+                        "{\"samples\":" + json.replaceFirst("0.5", "-1e300") + "}",
+                        RejectReason.OUT_OF_RANGE),
                 Arguments.of("samples as string", "{\"samples\":\"1,2,3\"}", RejectReason.WRONG_TYPE),
-                Arguments.of("a string sample", "{\"samples\":" + json.replaceFirst("0.5", "\"0.5\"") + "}", RejectReason.WRONG_TYPE),
-                Arguments.of("patientId a number", "{\"patientId\":7,\"samples\":" + json + "}", RejectReason.WRONG_TYPE),
-                Arguments.of("label a string", "{\"label\":\"normal\",\"samples\":" + json + "}", RejectReason.WRONG_TYPE),
+                Arguments.of(
+                        "a string sample",
+                        "{\"samples\":" + json.replaceFirst("0.5", "\"0.5\"") + "}",
+                        RejectReason.WRONG_TYPE),
+                Arguments.of(
+                        "patientId a number", "{\"patientId\":7,\"samples\":" + json + "}", RejectReason.WRONG_TYPE),
+                Arguments.of(
+                        "label a string", "{\"label\":\"normal\",\"samples\":" + json + "}", RejectReason.WRONG_TYPE),
                 Arguments.of("a JSON array", json, RejectReason.WRONG_TYPE),
                 Arguments.of("no samples", "{\"patientId\":\"p\"}", RejectReason.MISSING_FIELD));
     }
@@ -210,7 +235,8 @@ class StreamerTopologyTest {
             h.heartbeats.pipeInput(new byte[] {1, 2}, new byte[] {(byte) 0xFF, (byte) 0xFE, '1', ','});
 
             List<String> reasons = h.dlq.readRecordsToList().stream()
-                    .map(r -> header(r.headers(), DeadLetterHeaders.REASON)).toList();
+                    .map(r -> header(r.headers(), DeadLetterHeaders.REASON))
+                    .toList();
             assertThat(reasons).containsExactly("INVALID_ENCODING", "OVERSIZED", "INVALID_ENCODING");
         }
     }
@@ -246,7 +272,8 @@ class StreamerTopologyTest {
             h.sendCsv("p3", FakeModels.constant(3));
             assertThat(h.readScores()).extracting(Score::score).containsExactly(0f, 1f, 2f, 3f);
             assertThat(h.models.batchSizes).containsExactly(4);
-            assertThat(h.readAlerts()).extracting(Alert::alertId)
+            assertThat(h.readAlerts())
+                    .extracting(Alert::alertId)
                     .containsExactly("ecg.heartbeats/0/2", "ecg.heartbeats/0/3");
             assertThat(h.metrics.bufferedWindows()).isZero();
             assertThat(storedOffsets(h)).isEmpty();
@@ -268,7 +295,9 @@ class StreamerTopologyTest {
             assertThat(h.models.batchSizes).containsExactly(2);
 
             // Stream time does not matter, only wall-clock time does.
-            h.heartbeats.pipeInput(null, csv(FakeModels.constant(0.3f)).getBytes(StandardCharsets.UTF_8),
+            h.heartbeats.pipeInput(
+                    null,
+                    csv(FakeModels.constant(0.3f)).getBytes(StandardCharsets.UTF_8),
                     START.plus(Duration.ofDays(1)));
             assertThat(h.scores.isEmpty()).isTrue();
             h.advance(Duration.ofMillis(500));
@@ -293,8 +322,11 @@ class StreamerTopologyTest {
             assertThat(h.registry.hasModel()).isTrue();
             h.advance(Duration.ofMillis(25));
 
-            assertThat(h.readScores()).extracting(Score::windowId)
-                    .containsExactly(IntStream.range(0, 7).mapToObj(i -> "ecg.heartbeats/0/" + i).toArray(String[]::new));
+            assertThat(h.readScores())
+                    .extracting(Score::windowId)
+                    .containsExactly(IntStream.range(0, 7)
+                            .mapToObj(i -> "ecg.heartbeats/0/" + i)
+                            .toArray(String[]::new));
             assertThat(h.models.batchSizes).containsExactly(3, 3, 1);
             assertThat(storedOffsets(h)).isEmpty();
         }
@@ -314,12 +346,15 @@ class StreamerTopologyTest {
             List<Score> scores = h.readScores();
             assertThat(scores).extracting(s -> s.model().version()).containsExactly(V1, V1, V2, V2);
             assertThat(scores).extracting(Score::anomaly).containsExactly(true, true, false, true);
-            assertThat(h.readAlerts()).extracting(a -> a.model().version() + "@" + a.threshold())
+            assertThat(h.readAlerts())
+                    .extracting(a -> a.model().version() + "@" + a.threshold())
                     .containsExactly(V1 + "@1.0", V1 + "@1.0", V2 + "@3.0");
 
             FakeModels.FakeModel v1 = h.models.loaded.get(0);
             FakeModels.FakeModel v2 = h.models.loaded.get(1);
-            assertThat(v1.closed).as("the old model is closed once no thread scores with it").isTrue();
+            assertThat(v1.closed)
+                    .as("the old model is closed once no thread scores with it")
+                    .isTrue();
             assertThat(v1.openScorers).hasValue(0);
             assertThat(v2.closed).isFalse();
             assertThat(h.registry.serving()).map(m -> m.version()).contains(V2);
@@ -339,11 +374,13 @@ class StreamerTopologyTest {
             assertThat(h.metrics.releasesRejected()).isEqualTo(4.0);
             assertThat(h.registry.serving()).map(m -> m.version()).contains(V1);
             h.sendCsv("p", FakeModels.constant(0.5f));
-            assertThat(h.readScores()).singleElement()
+            assertThat(h.readScores())
+                    .singleElement()
                     .satisfies(s -> assertThat(s.model().version()).isEqualTo(V1));
             assertThat(h.models.loaded).hasSize(1);
             KeyValueStore<String, byte[]> releases = h.driver.getKeyValueStore(StreamerTopology.MODELS_STORE);
-            assertThat(new String(releases.get(FakeModels.MODEL), StandardCharsets.UTF_8)).contains(V1);
+            assertThat(new String(releases.get(FakeModels.MODEL), StandardCharsets.UTF_8))
+                    .contains(V1);
         }
     }
 
@@ -382,16 +419,21 @@ class StreamerTopologyTest {
             List<String> sent = new ArrayList<>();
             for (int i = 0; i < 25; i++) {
                 String patient = "p" + (i % 3);
-                h.send(patient, "{\"beatId\":\"" + i + "\",\"samples\":" + Arrays.toString(FakeModels.constant(i)) + "}");
+                h.send(
+                        patient,
+                        "{\"beatId\":\"" + i + "\",\"samples\":" + Arrays.toString(FakeModels.constant(i)) + "}");
                 sent.add(patient + ":" + i);
             }
             h.advance(Duration.ofMillis(200));
             List<Score> scores = h.readScores();
             assertThat(scores).extracting(s -> s.patientId() + ":" + s.beatId()).containsExactlyElementsOf(sent);
-            Map<String, List<String>> perPatient = scores.stream().collect(Collectors.groupingBy(Score::patientId,
-                    Collectors.mapping(Score::beatId, Collectors.toList())));
-            perPatient.values().forEach(beats -> assertThat(beats)
-                    .isSortedAccordingTo((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b))));
+            Map<String, List<String>> perPatient = scores.stream()
+                    .collect(Collectors.groupingBy(
+                            Score::patientId, Collectors.mapping(Score::beatId, Collectors.toList())));
+            perPatient
+                    .values()
+                    .forEach(beats -> assertThat(beats)
+                            .isSortedAccordingTo((a, b) -> Integer.compare(Integer.parseInt(a), Integer.parseInt(b))));
         }
     }
 

@@ -4,7 +4,6 @@ import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
 import ecgdetector.trainer.evaluation.ThresholdPolicy;
 import ecgdetector.trainer.model.AutoencoderConfig;
-
 import java.util.Locale;
 
 /**
@@ -23,11 +22,7 @@ public enum Recipe {
      * Per-position MinMax scaling, Dense 64-32-16-8 / 16-32-64-140 with dropout 0.1, Adam, MSLE, 20
      * epochs at batch 512, threshold = mean + 1 std of the normal training beats' MSLE.
      */
-    NOTEBOOK(
-            AutoencoderConfig.defaults(),
-            MinMaxScaler.PER_POSITION,
-            ErrorMetric.MSLE,
-            ThresholdPolicy.DEFAULT),
+    NOTEBOOK(AutoencoderConfig.defaults(), MinMaxScaler.PER_POSITION, ErrorMetric.MSLE, ThresholdPolicy.DEFAULT),
 
     /**
      * The same network trained longer on smaller batches, so it fits the normal beats' shape
@@ -45,11 +40,7 @@ public enum Recipe {
     private final ErrorMetric errorMetric;
     private final ThresholdPolicy threshold;
 
-    Recipe(
-            AutoencoderConfig model,
-            String scaler,
-            ErrorMetric errorMetric,
-            ThresholdPolicy threshold) {
+    Recipe(AutoencoderConfig model, String scaler, ErrorMetric errorMetric, ThresholdPolicy threshold) {
         this.model = model;
         this.scaler = scaler;
         this.errorMetric = errorMetric;

@@ -23,7 +23,6 @@ import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.model.EpochStats;
 import ecgdetector.trainer.model.TrainedAutoencoder;
 import ecgdetector.trainer.release.ReleaseFolder;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -71,8 +70,7 @@ public final class TrainingJob {
         return run(options, EcgCsv.read(file));
     }
 
-    public TrainingResult run(TrainingOptions options, EcgDataset dataset)
-            throws IOException, InvalidReleaseException {
+    public TrainingResult run(TrainingOptions options, EcgDataset dataset) throws IOException, InvalidReleaseException {
         Stopwatch clock = new Stopwatch();
 
         StratifiedSplit.Parts trainTest =
@@ -80,27 +78,23 @@ public final class TrainingJob {
         // A fold of the training part stands in for unseen data wherever a choice is made, so the
         // test part is looked at exactly once, for the final figures.
         StratifiedSplit.Parts trainValidation =
-                StratifiedSplit.split(
-                        trainTest.kept(), options.validationFraction(), options.seed() + 1);
+                StratifiedSplit.split(trainTest.kept(), options.validationFraction(), options.seed() + 1);
         Heartbeats trainNormal = trainValidation.kept().onlyNormal();
         Heartbeats validation = trainValidation.heldOut();
         Heartbeats test = trainTest.heldOut();
-        if (trainNormal.size() == 0
-                || test.countNormal() == 0
-                || test.countNormal() == test.size()) {
-            throw new IllegalArgumentException(
-                    "the data needs normal and abnormal beats in both parts, got "
-                            + dataset.beats()
-                            + " split into "
-                            + trainNormal.size()
-                            + " normal training beats and test "
-                            + test);
+        if (trainNormal.size() == 0 || test.countNormal() == 0 || test.countNormal() == test.size()) {
+            throw new IllegalArgumentException("the data needs normal and abnormal beats in both parts, got "
+                    + dataset.beats()
+                    + " split into "
+                    + trainNormal.size()
+                    + " normal training beats and test "
+                    + test);
         }
 
         console.printf(
                 java.util.Locale.ROOT,
                 "Data %s: %d beats. Training on %d normal beats, validating on %d, testing on %d"
-                    + " (%s recipe, seed %d)%n",
+                        + " (%s recipe, seed %d)%n",
                 dataset.source(),
                 dataset.beats().size(),
                 trainNormal.size(),
@@ -108,26 +102,23 @@ public final class TrainingJob {
                 test.size(),
                 options.recipe().id(),
                 options.seed());
-        MinMaxScaler scaler =
-                MinMaxScaler.PER_POSITION.equals(options.scaler())
-                        ? MinMaxScaler.fitPerPosition(trainNormal.beats())
-                        : MinMaxScaler.fitGlobal(trainNormal.beats());
+        MinMaxScaler scaler = MinMaxScaler.PER_POSITION.equals(options.scaler())
+                ? MinMaxScaler.fitPerPosition(trainNormal.beats())
+                : MinMaxScaler.fitGlobal(trainNormal.beats());
         clock.lap("data");
 
         Path staging =
-                Files.createTempDirectory(
-                        Files.createDirectories(options.out().toAbsolutePath()), ".staging-");
+                Files.createTempDirectory(Files.createDirectories(options.out().toAbsolutePath()), ".staging-");
         try {
             AutoencoderConfig config = options.model().withSeed(options.seed());
             List<EpochStats> history;
             Path savedModel = Files.createTempDirectory(staging, "model-").resolve("saved_model");
-            try (TrainedAutoencoder autoencoder =
-                    new AutoencoderTrainer()
-                            .train(
-                                    scaler.transformAll(trainNormal.beats()),
-                                    scaler.transformAll(validation.onlyNormal().beats()),
-                                    config,
-                                    progress)) {
+            try (TrainedAutoencoder autoencoder = new AutoencoderTrainer()
+                    .train(
+                            scaler.transformAll(trainNormal.beats()),
+                            scaler.transformAll(validation.onlyNormal().beats()),
+                            config,
+                            progress)) {
                 history = autoencoder.history();
                 autoencoder.exportSavedModel(savedModel);
             }
@@ -137,30 +128,19 @@ public final class TrainingJob {
             // very model: score with a provisional release first, then seal the final one around
             // the same files.
             ReleaseManifest provisional =
-                    manifest(
-                            options,
-                            dataset,
-                            scaler,
-                            Double.MAX_VALUE,
-                            Map.of(),
-                            savedModel,
-                            Instant.now());
+                    manifest(options, dataset, scaler, Double.MAX_VALUE, Map.of(), savedModel, Instant.now());
             float[] trainErrors;
             float[] validationScores;
             float[] testScores;
             BeatScore[] testDetail;
-            try (ReleaseModel model =
-                    ReleaseModel.load(ReleaseBundle.seal(provisional, savedModel))) {
+            try (ReleaseModel model = ReleaseModel.load(ReleaseBundle.seal(provisional, savedModel))) {
                 trainErrors = errors(model.scoreAll(trainNormal.beats(), SCORING_BATCH));
                 validationScores = errors(model.scoreAll(validation.beats(), SCORING_BATCH));
                 testDetail = model.scoreAll(test.beats(), SCORING_BATCH);
                 testScores = errors(testDetail);
             }
-            double threshold =
-                    options.threshold()
-                            .threshold(
-                                    CalibrationData.of(
-                                            trainErrors, validationScores, validation.isAnomaly()));
+            double threshold = options.threshold()
+                    .threshold(CalibrationData.of(trainErrors, validationScores, validation.isAnomaly()));
             // Validation figures are what recipe choices may be made on; the test figures are for
             // reporting.
             BinaryMetrics validationMetrics =
@@ -169,8 +149,7 @@ public final class TrainingJob {
             RocCurve roc = RocCurve.of(testScores, test.isAnomaly());
             clock.lap("evaluate");
 
-            Map<String, String> files =
-                    plot(staging, history, test, testScores, testDetail, threshold, roc, scaler);
+            Map<String, String> files = plot(staging, history, test, testScores, testDetail, threshold, roc, scaler);
             clock.lap("plots");
 
             Map<String, Double> headline = new LinkedHashMap<>();
@@ -179,58 +158,50 @@ public final class TrainingJob {
             headline.put("recall", metrics.recall());
             headline.put("f1", metrics.f1());
             headline.put("rocAuc", metrics.rocAuc());
-            ReleaseManifest finalManifest =
-                    manifest(
-                            options,
-                            dataset,
-                            scaler,
-                            threshold,
-                            headline,
-                            savedModel,
-                            Instant.parse(provisional.createdAt()));
+            ReleaseManifest finalManifest = manifest(
+                    options, dataset, scaler, threshold, headline, savedModel, Instant.parse(provisional.createdAt()));
             ReleaseBundle release = ReleaseBundle.seal(finalManifest, savedModel);
             release.writeTo(staging.resolve(RELEASE));
             files.put("release", RELEASE);
             clock.lap("release");
 
-            TrainingReport report =
-                    new TrainingReport(
-                            release.modelName(),
-                            release.version(),
-                            options.recipe().id(),
-                            metrics.accuracy(),
-                            metrics.precision(),
-                            metrics.recall(),
-                            metrics.f1(),
-                            metrics.rocAuc(),
-                            threshold,
-                            options.threshold().describe(),
-                            options.errorMetric().id(),
-                            new TrainingReport.Confusion(
-                                    metrics.confusion().tp(),
-                                    metrics.confusion().fp(),
-                                    metrics.confusion().tn(),
-                                    metrics.confusion().fn()),
-                            history.size(),
-                            history.stream().map(EpochStats::loss).toList(),
-                            history.stream().map(EpochStats::valLoss).toList(),
-                            history.stream().map(EpochStats::mse).toList(),
-                            history.stream().map(EpochStats::valMse).toList(),
-                            clock.total(),
-                            clock.laps(),
-                            new TrainingReport.Data(
-                                    dataset.source(),
-                                    dataset.sha256(),
-                                    dataset.beats().size(),
-                                    trainNormal.size(),
-                                    validation.size(),
-                                    validation.countNormal(),
-                                    test.size(),
-                                    test.countNormal()),
-                            recipeOf(options),
-                            TrainingReport.Figures.of(validationMetrics),
-                            files,
-                            null);
+            TrainingReport report = new TrainingReport(
+                    release.modelName(),
+                    release.version(),
+                    options.recipe().id(),
+                    metrics.accuracy(),
+                    metrics.precision(),
+                    metrics.recall(),
+                    metrics.f1(),
+                    metrics.rocAuc(),
+                    threshold,
+                    options.threshold().describe(),
+                    options.errorMetric().id(),
+                    new TrainingReport.Confusion(
+                            metrics.confusion().tp(),
+                            metrics.confusion().fp(),
+                            metrics.confusion().tn(),
+                            metrics.confusion().fn()),
+                    history.size(),
+                    history.stream().map(EpochStats::loss).toList(),
+                    history.stream().map(EpochStats::valLoss).toList(),
+                    history.stream().map(EpochStats::mse).toList(),
+                    history.stream().map(EpochStats::valMse).toList(),
+                    clock.total(),
+                    clock.laps(),
+                    new TrainingReport.Data(
+                            dataset.source(),
+                            dataset.sha256(),
+                            dataset.beats().size(),
+                            trainNormal.size(),
+                            validation.size(),
+                            validation.countNormal(),
+                            test.size(),
+                            test.countNormal()),
+                    recipeOf(options),
+                    TrainingReport.Figures.of(validationMetrics),
+                    files,
+                    null);
             Files.write(
                     staging.resolve(REPORT),
                     Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
@@ -249,8 +220,7 @@ public final class TrainingJob {
      * settings: its release and report, with the test beats split off again and scored by the release
      * (the split is a pure function of the data and the seed). Empty if there is none, or it differs.
      */
-    public Optional<TrainingResult> reuse(TrainingOptions options, EcgDataset dataset)
-            throws IOException {
+    public Optional<TrainingResult> reuse(TrainingOptions options, EcgDataset dataset) throws IOException {
         Path release = options.out().resolve(RELEASE);
         Path reportFile = options.out().resolve(REPORT);
         if (!Files.isDirectory(release) || !Files.isRegularFile(reportFile)) {
@@ -265,19 +235,20 @@ public final class TrainingJob {
         }
         ReleaseManifest.Provenance provenance = bundle.manifest().provenance();
         // Compared as canonical JSON text: a seed read back is an int where the original is a long.
-        boolean sameSettings = Json.canonical().writeValueAsString(recipeOf(options))
+        boolean sameSettings = Json.canonical()
+                .writeValueAsString(recipeOf(options))
                 .equals(Json.canonical().writeValueAsString(provenance.recipe()));
-        if (!dataset.sha256().equals(provenance.dataSha256()) || !sameSettings
+        if (!dataset.sha256().equals(provenance.dataSha256())
+                || !sameSettings
                 || !options.modelName().equals(bundle.modelName())) {
             return Optional.empty();
         }
         TrainingReport report = Json.mapper().readValue(reportFile.toFile(), TrainingReport.class);
-        Heartbeats test =
-                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed())
-                        .heldOut();
+        Heartbeats test = StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed())
+                .heldOut();
         try (ReleaseModel model = ReleaseModel.load(bundle)) {
-            return Optional.of(new TrainingResult(report, bundle, test,
-                    errors(model.scoreAll(test.beats(), SCORING_BATCH))));
+            return Optional.of(
+                    new TrainingResult(report, bundle, test, errors(model.scoreAll(test.beats(), SCORING_BATCH))));
         } catch (InvalidReleaseException e) {
             console.println("Not reusing " + release + ": " + e.getMessage());
             return Optional.empty();
@@ -297,9 +268,8 @@ public final class TrainingJob {
         // Fingerprint of the weights alone: saved_model.pb differs byte-wise between identical
         // runs.
         Path variables = savedModel.resolve("variables");
-        String weights =
-                ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
-                        .substring(0, 8);
+        String weights = ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
+                .substring(0, 8);
         return new ReleaseManifest(
                 ReleaseManifest.FORMAT_VERSION,
                 options.modelName(),
@@ -376,8 +346,7 @@ public final class TrainingJob {
                 firstAnomaly = firstAnomaly < 0 ? i : firstAnomaly;
             }
         }
-        Plots.errorHistogram(
-                normalErrors, anomalyErrors, threshold, dir.resolve("error-histogram.png"));
+        Plots.errorHistogram(normalErrors, anomalyErrors, threshold, dir.resolve("error-histogram.png"));
         files.put("errorHistogram", "error-histogram.png");
         Plots.roc(roc, dir.resolve("roc.png"));
         files.put("roc", "roc.png");
@@ -389,14 +358,19 @@ public final class TrainingJob {
     }
 
     /** One test beat against its reconstruction, in the scaled units the model sees. */
-    private static void plotBeat(String kind, int row, Heartbeats test, BeatScore[] detail,
-            double threshold, MinMaxScaler scaler, Path dir) throws IOException {
+    private static void plotBeat(
+            String kind, int row, Heartbeats test, BeatScore[] detail, double threshold, MinMaxScaler scaler, Path dir)
+            throws IOException {
         String file = kind.equals("Normal") ? "reconstruction-normal.png" : "reconstruction-anomaly.png";
         Plots.reconstruction(
                 scaler.transform(test.beats()[row]),
                 detail[row].reconstruction(),
-                String.format(java.util.Locale.ROOT, "%s test beat: error %.5f (threshold %.5f)",
-                        kind, detail[row].error(), threshold),
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%s test beat: error %.5f (threshold %.5f)",
+                        kind,
+                        detail[row].error(),
+                        threshold),
                 dir.resolve(file));
     }
 

@@ -3,7 +3,6 @@ package ecgdetector.trainer;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.trainer.evaluation.ThresholdPolicy;
 import ecgdetector.trainer.model.AutoencoderConfig;
-
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -46,8 +45,7 @@ public record TrainingOptions(
     public TrainingOptions {
         Objects.requireNonNull(out, "out");
         if (!(testFraction > 0 && testFraction < 1)) {
-            throw new IllegalArgumentException(
-                    "test fraction must be between 0 and 1, got " + testFraction);
+            throw new IllegalArgumentException("test fraction must be between 0 and 1, got " + testFraction);
         }
         if (!(validationFraction > 0 && validationFraction < 1)) {
             throw new IllegalArgumentException(
@@ -55,9 +53,7 @@ public record TrainingOptions(
         }
         if (!modelName.matches("[A-Za-z0-9._-]{1,100}")) {
             throw new IllegalArgumentException(
-                    "model name '"
-                            + modelName
-                            + "' must be 1-100 letters, digits, '.', '_' or '-'");
+                    "model name '" + modelName + "' must be 1-100 letters, digits, '.', '_' or '-'");
         }
     }
 

@@ -54,8 +54,7 @@ public record TrainingReport(
      * The same figures on the validation fold (part of the training part). Recipes and thresholds
      * are compared on these, never on the test figures.
      */
-    public record Figures(
-            double accuracy, double precision, double recall, double f1, double rocAuc) {
+    public record Figures(double accuracy, double precision, double recall, double f1, double rocAuc) {
         static Figures of(ecgdetector.trainer.evaluation.BinaryMetrics m) {
             return new Figures(m.accuracy(), m.precision(), m.recall(), m.f1(), m.rocAuc());
         }

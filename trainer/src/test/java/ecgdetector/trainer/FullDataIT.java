@@ -6,18 +6,17 @@ import ecgdetector.trainer.data.EcgCsv;
 import ecgdetector.trainer.data.EcgDataset;
 import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.testing.TestReleases;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The acceptance figures on the real ECG5000 file; skipped where the file is absent. */
 class FullDataIT {
 
-    @TempDir Path out;
+    @TempDir
+    Path out;
 
     @Test
     void theDefaultRecipeMeetsTheBar() throws Exception {
@@ -36,12 +35,9 @@ class FullDataIT {
     @Test
     void theNotebookRecipeIsReproduced() throws Exception {
         EcgDataset data = EcgCsv.read(TestReleases.requireFullData());
-        TrainingReport report =
-                new TrainingJob(
-                                new PrintStream(PrintStream.nullOutputStream()),
-                                EpochListener.SILENT)
-                        .run(TrainingOptions.of(Recipe.NOTEBOOK, Optional.empty(), out), data)
-                        .report();
+        TrainingReport report = new TrainingJob(new PrintStream(PrintStream.nullOutputStream()), EpochListener.SILENT)
+                .run(TrainingOptions.of(Recipe.NOTEBOOK, Optional.empty(), out), data)
+                .report();
         System.out.printf(
                 "notebook recipe: accuracy %.4f, ROC-AUC %.4f, trainSeconds %.2f%n",
                 report.accuracy(), report.rocAuc(), report.trainSeconds());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import ecgdetector.model.inference.ReleaseModel;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.scoring.BeatScore;
@@ -16,25 +15,22 @@ import ecgdetector.trainer.data.Heartbeats;
 import ecgdetector.trainer.data.StratifiedSplit;
 import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.testing.TestReleases;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A small but real training run, end to end, on generated beats. */
 class TrainingJobTest {
 
-    @TempDir Path out;
+    @TempDir
+    Path out;
 
     private static TrainingJob quietJob() {
-        return new TrainingJob(
-                new PrintStream(PrintStream.nullOutputStream()), EpochListener.SILENT);
+        return new TrainingJob(new PrintStream(PrintStream.nullOutputStream()), EpochListener.SILENT);
     }
 
     private static TrainingOptions notebook(Path out) {
@@ -46,45 +42,39 @@ class TrainingJobTest {
         TrainingResult result = quietJob().run(notebook(out), TestReleases.syntheticDataset(42));
 
         JsonNode report = Json.mapper().readTree(out.resolve("report.json").toFile());
-        for (String field :
-                new String[] {
-                    "accuracy",
-                    "precision",
-                    "recall",
-                    "f1",
-                    "rocAuc",
-                    "threshold",
-                    "epochs",
-                    "trainLoss",
-                    "valLoss",
-                    "confusion",
-                    "trainSeconds",
-                    "modelVersion"
-                }) {
+        for (String field : new String[] {
+            "accuracy",
+            "precision",
+            "recall",
+            "f1",
+            "rocAuc",
+            "threshold",
+            "epochs",
+            "trainLoss",
+            "valLoss",
+            "confusion",
+            "trainSeconds",
+            "modelVersion"
+        }) {
             assertThat(report.has(field)).as("report.json has %s", field).isTrue();
         }
         assertThat(report.get("epochs").asInt()).isEqualTo(20);
         assertThat(report.get("trainLoss")).hasSize(20);
         assertThat(report.get("valLoss")).hasSize(20);
         JsonNode confusion = report.get("confusion");
-        assertThat(
-                        confusion.get("tp").asInt()
-                                + confusion.get("fp").asInt()
-                                + confusion.get("tn").asInt()
-                                + confusion.get("fn").asInt())
+        assertThat(confusion.get("tp").asInt()
+                        + confusion.get("fp").asInt()
+                        + confusion.get("tn").asInt()
+                        + confusion.get("fn").asInt())
                 .isEqualTo(result.test().size());
-        assertThat(report.get("modelVersion").asText()).isEqualTo(result.release().version());
+        assertThat(report.get("modelVersion").asText())
+                .isEqualTo(result.release().version());
         // Generated anomalies are blatant: a model that learned anything separates them.
         assertThat(result.report().rocAuc()).isGreaterThan(0.95);
 
-        for (String png :
-                new String[] {
-                    "loss.png",
-                    "error-histogram.png",
-                    "roc.png",
-                    "reconstruction-normal.png",
-                    "reconstruction-anomaly.png"
-                }) {
+        for (String png : new String[] {
+            "loss.png", "error-histogram.png", "roc.png", "reconstruction-normal.png", "reconstruction-anomaly.png"
+        }) {
             assertThat(ImageIO.read(out.resolve(png).toFile())).as(png).isNotNull();
         }
         ReleaseBundle onDisk = ReleaseBundle.readFrom(out.resolve("release"));
@@ -132,16 +122,11 @@ class TrainingJobTest {
                 .isEqualTo(first.release().modelFiles().keySet());
         // The weights are byte-identical; saved_model.pb is not, as TF's protobuf writer orders map
         // fields as it likes. The version's fingerprint is therefore taken over the weights only.
-        first.release()
-                .modelFiles()
-                .forEach(
-                        (path, bytes) -> {
-                            if (path.startsWith("variables/")) {
-                                assertThat(second.release().modelFiles().get(path))
-                                        .as(path)
-                                        .isEqualTo(bytes);
-                            }
-                        });
+        first.release().modelFiles().forEach((path, bytes) -> {
+            if (path.startsWith("variables/")) {
+                assertThat(second.release().modelFiles().get(path)).as(path).isEqualTo(bytes);
+            }
+        });
         assertThat(second.release().version().substring(17))
                 .isEqualTo(first.release().version().substring(17));
         assertThat(second.report().threshold()).isEqualTo(first.report().threshold());
@@ -154,13 +139,8 @@ class TrainingJobTest {
         byte[] before = Files.readAllBytes(out.resolve("release/manifest.json"));
         Heartbeats onlyNormal = TestReleases.syntheticDataset(1).beats().onlyNormal();
 
-        assertThatThrownBy(
-                        () ->
-                                quietJob()
-                                        .run(
-                                                notebook(out),
-                                                new EcgDataset(
-                                                        onlyNormal, "0".repeat(64), "only-normal")))
+        assertThatThrownBy(() ->
+                        quietJob().run(notebook(out), new EcgDataset(onlyNormal, "0".repeat(64), "only-normal")))
                 .hasMessageContaining("normal and abnormal beats");
         assertThat(Files.readAllBytes(out.resolve("release/manifest.json"))).isEqualTo(before);
     }
@@ -199,7 +179,8 @@ class TrainingJobTest {
         assertThat(reused.test()).isEqualTo(trained.test());
         assertThat(reused.report().accuracy()).isEqualTo(trained.report().accuracy());
         assertThat(quietJob().reuse(notebook(out).withSeed(7), data)).isEmpty();
-        assertThat(quietJob().reuse(notebook(out), TestReleases.syntheticDataset(1))).as("other data")
+        assertThat(quietJob().reuse(notebook(out), TestReleases.syntheticDataset(1)))
+                .as("other data")
                 .isEmpty();
         assertThat(quietJob().reuse(notebook(out.resolve("elsewhere")), data)).isEmpty();
     }

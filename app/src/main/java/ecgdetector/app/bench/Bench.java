@@ -15,7 +15,6 @@ import ecgdetector.trainer.data.EcgCsv;
 import ecgdetector.trainer.data.EcgDataset;
 import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.release.ReleaseFolder;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,15 +66,17 @@ public final class Bench {
     static final String PHASE_WARMUP = "warmup";
     /** Steady load for a while, memory sampled over time; run on its own ({@code --soak}), not by default. */
     public static final String PHASE_SOAK = "soak";
+
     public static final List<String> ALL_PHASES =
             List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER, PHASE_PER_RECORD, PHASE_LATENCY);
-    static final List<String> KNOWN_PHASES = List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER,
-            PHASE_PER_RECORD, PHASE_LATENCY, PHASE_SOAK);
+    static final List<String> KNOWN_PHASES =
+            List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER, PHASE_PER_RECORD, PHASE_LATENCY, PHASE_SOAK);
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     /** How long the outputs of a fixed-rate phase may take to come out after the last window was sent. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
     private static final double MB = 1024 * 1024;
 
     /**
@@ -95,20 +96,48 @@ public final class Bench {
      *                         the measured interval ({@link JfrSummary})
      * @param soak             the soak phase's load, length and sampling
      */
-    public record Settings(Optional<String> data, Path out, Path trainDir, Recipe recipe, boolean retrain,
-            Optional<String> bootstrapServers, Properties kafka, Set<String> phases, long windows,
-            long warmupWindows, long perRecordWindows, int partitions, int threads, int batchSize, long batchWaitMs,
-            long commitIntervalMs, int patients, int repeat, List<Integer> inferenceBatchSizes,
-            Duration inferenceTime, List<Double> latencyRates, List<Long> latencyCommitIntervalsMs,
-            Duration latencyWarmup, Duration latencyTime, List<String> childJvmOptions,
-            Map<String, String> appConfig, boolean jfr, Duration phaseTimeout, Soak soak) {
+    public record Settings(
+            Optional<String> data,
+            Path out,
+            Path trainDir,
+            Recipe recipe,
+            boolean retrain,
+            Optional<String> bootstrapServers,
+            Properties kafka,
+            Set<String> phases,
+            long windows,
+            long warmupWindows,
+            long perRecordWindows,
+            int partitions,
+            int threads,
+            int batchSize,
+            long batchWaitMs,
+            long commitIntervalMs,
+            int patients,
+            int repeat,
+            List<Integer> inferenceBatchSizes,
+            Duration inferenceTime,
+            List<Double> latencyRates,
+            List<Long> latencyCommitIntervalsMs,
+            Duration latencyWarmup,
+            Duration latencyTime,
+            List<String> childJvmOptions,
+            Map<String, String> appConfig,
+            boolean jfr,
+            Duration phaseTimeout,
+            Soak soak) {
 
         public Settings {
             if (windows < 1 || perRecordWindows < 1 || warmupWindows < 0) {
                 throw new IllegalArgumentException("--windows and --per-record-windows must be at least 1");
             }
-            if (partitions < 1 || threads < 1 || batchSize < 1 || batchWaitMs < 0 || commitIntervalMs < 0
-                    || patients < 1 || repeat < 1) {
+            if (partitions < 1
+                    || threads < 1
+                    || batchSize < 1
+                    || batchWaitMs < 0
+                    || commitIntervalMs < 0
+                    || patients < 1
+                    || repeat < 1) {
                 throw new IllegalArgumentException("--partitions, --threads, --batch-size, --patients and --repeat"
                         + " must be at least 1; --batch-wait-ms and --commit-interval-ms at least 0");
             }
@@ -125,8 +154,8 @@ public final class Bench {
             appConfig = Map.copyOf(appConfig);
             String scores = appConfig.get(Setting.SCORES_ENABLED.key());
             if (scores != null && !scores.trim().equalsIgnoreCase("true")) {
-                throw new IllegalArgumentException("the bench counts the streamer's output on the scores topic;"
-                        + " " + Setting.SCORES_ENABLED.key() + " must stay on");
+                throw new IllegalArgumentException("the bench counts the streamer's output on the scores topic;" + " "
+                        + Setting.SCORES_ENABLED.key() + " must stay on");
             }
         }
 
@@ -165,8 +194,12 @@ public final class Bench {
      */
     public record Soak(Duration time, double ratePerSec, Duration sampleInterval, Duration warmup) {
         public Soak {
-            if (time.isNegative() || time.isZero() || !(ratePerSec > 0) || sampleInterval.isNegative()
-                    || sampleInterval.isZero() || warmup.isNegative()) {
+            if (time.isNegative()
+                    || time.isZero()
+                    || !(ratePerSec > 0)
+                    || sampleInterval.isNegative()
+                    || sampleInterval.isZero()
+                    || warmup.isNegative()) {
                 throw new IllegalArgumentException("--soak and --soak-rate must be positive, --soak-sample-seconds"
                         + " positive and --soak-warmup-minutes at least 0; got " + time + ", " + ratePerSec + "/s, "
                         + sampleInterval + ", " + warmup);
@@ -209,19 +242,25 @@ public final class Bench {
         Path dataFile = DataSource.standard(console::println).resolve(settings.data());
         EcgDataset dataset = EcgCsv.read(dataFile);
         List<String> lines = Files.readAllLines(dataFile, StandardCharsets.UTF_8).stream()
-                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .toList();
         TrainingResult trained = model(dataset);
-        step(String.format(Locale.ROOT, "Model %s; input: the %d lines of %s as they are, in turn",
-                trained.release().version(), lines.size(), dataFile));
+        step(String.format(
+                Locale.ROOT,
+                "Model %s; input: the %d lines of %s as they are, in turn",
+                trained.release().version(),
+                lines.size(),
+                dataFile));
 
         List<BenchReport.InferencePoint> inference = new ArrayList<>();
         if (settings.phases().contains(PHASE_INFERENCE)) {
-            step("Inference alone: one DJL predictor on this thread, " + settings.inferenceTime().toMillis()
-                    + " ms per batch size, after a warm-up");
-            for (InferenceBench.Result r : new InferenceBench(trained.release(), dataset.beats().beats(), console)
+            step("Inference alone: one DJL predictor on this thread, "
+                    + settings.inferenceTime().toMillis() + " ms per batch size, after a warm-up");
+            for (InferenceBench.Result r : new InferenceBench(
+                            trained.release(), dataset.beats().beats(), console)
                     .run(settings.inferenceBatchSizes(), settings.inferenceTime())) {
-                inference.add(new BenchReport.InferencePoint(r.batchSize(), r.windowsPerSec(), r.msPerCall(),
-                        r.calls()));
+                inference.add(
+                        new BenchReport.InferencePoint(r.batchSize(), r.windowsPerSec(), r.msPerCall(), r.calls()));
             }
         }
 
@@ -233,9 +272,9 @@ public final class Bench {
         Files.createDirectories(logs);
         files.put("kafkaLog", logs.resolve("kafka.log").toString());
         try (LogRouting routing = LogRouting.toFile(logs.resolve("kafka.log"));
-                KafkaCluster cluster =
-                        KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
-            broker = cluster.broker() != null ? "embedded in the bench JVM (" + cluster.bootstrapServers() + ")"
+                KafkaCluster cluster = KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
+            broker = cluster.broker() != null
+                    ? "embedded in the bench JVM (" + cluster.bootstrapServers() + ")"
                     : cluster.bootstrapServers();
             Properties client = cluster.client();
             String modelsTopic = "bench-" + runId + ".ecg.models";
@@ -243,8 +282,9 @@ public final class Bench {
             step("Published " + published.version() + " to " + published.topic());
             PhaseRunner runner = new PhaseRunner(client, modelsTopic, lines, logs, out.resolve(".bench-state"));
             try {
-                boolean throughputPhases = settings.phases().stream().anyMatch(
-                        p -> p.equals(PHASE_PASS_THROUGH) || p.equals(PHASE_STREAMER) || p.equals(PHASE_PER_RECORD));
+                boolean throughputPhases = settings.phases().stream()
+                        .anyMatch(p ->
+                                p.equals(PHASE_PASS_THROUGH) || p.equals(PHASE_STREAMER) || p.equals(PHASE_PER_RECORD));
                 if (throughputPhases && settings.warmupWindows() > 0) {
                     // The broker shares this JVM: its code is as cold as the apps' at first. Without this the
                     // first phase (the pass-through) pays for the broker's JIT warm-up and the ceiling reads low.
@@ -278,9 +318,9 @@ public final class Bench {
         }
         files.put("report", out.resolve("bench.json").toString());
         files.put("logs", logs.toString());
-        BenchReport report = report(startedAt, loadStart, broker, trained, inference, phases, latencies, soak,
-                files);
-        Files.write(out.resolve("bench.json"),
+        BenchReport report = report(startedAt, loadStart, broker, trained, inference, phases, latencies, soak, files);
+        Files.write(
+                out.resolve("bench.json"),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
         return report;
     }
@@ -319,15 +359,23 @@ public final class Bench {
             EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
             createTopics(topics);
             boolean passThrough = kind.equals(PHASE_PASS_THROUGH) || kind.equals(PHASE_WARMUP);
-            step(String.format(Locale.ROOT, "%s: writing %,d windows to %s (%d partitions), then starting %s",
-                    kind.equals(PHASE_WARMUP) ? "warm-up (not reported)" : name, windows, topics.heartbeats(), settings.partitions(),
-                    passThrough ? "a Kafka Streams app that copies them to " + topics.scores()
+            step(String.format(
+                    Locale.ROOT,
+                    "%s: writing %,d windows to %s (%d partitions), then starting %s",
+                    kind.equals(PHASE_WARMUP) ? "warm-up (not reported)" : name,
+                    windows,
+                    topics.heartbeats(),
+                    settings.partitions(),
+                    passThrough
+                            ? "a Kafka Streams app that copies them to " + topics.scores()
                             : "the streamer (batch size " + batchSize + ")"));
             try {
                 long produceStart = System.nanoTime();
-                try (InputWriter writer = new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 20)) {
-                    writer.sendAll(windows, (done, total) -> console.printf(Locale.ROOT,
-                            "  ... written %,d/%,d%n", done, total));
+                try (InputWriter writer =
+                        new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 20)) {
+                    writer.sendAll(
+                            windows,
+                            (done, total) -> console.printf(Locale.ROOT, "  ... written %,d/%,d%n", done, total));
                 }
                 console.printf(Locale.ROOT, "  written in %.1f s%n", (System.nanoTime() - produceStart) / 1e9);
 
@@ -337,10 +385,14 @@ public final class Bench {
                 }
                 Double loadAtStart = load();
                 Path jfrFile = settings.jfr() && !kind.equals(PHASE_WARMUP) ? logs.resolve(name + ".jfr") : null;
-                try (OutputReader reader = new OutputReader(client,
-                        List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
-                        ChildJvm child = ChildJvm.start(passThrough ? BenchChild.MODE_PASS_THROUGH
-                                : BenchChild.MODE_STREAMER, config, childOptions(jfrFile), logs, name)) {
+                try (OutputReader reader = new OutputReader(
+                                client, List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
+                        ChildJvm child = ChildJvm.start(
+                                passThrough ? BenchChild.MODE_PASS_THROUGH : BenchChild.MODE_STREAMER,
+                                config,
+                                childOptions(jfrFile),
+                                logs,
+                                name)) {
                     long readyAt = child.awaitReady(READY_TIMEOUT);
                     double childCpu0 = child.cpuSeconds().orElse(Double.NaN);
                     double ownCpu0 = ProcessStats.ownCpuSeconds();
@@ -354,9 +406,13 @@ public final class Bench {
                             halfAt = reader.lastAtMs();
                         }
                         if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException(String.format(Locale.ROOT,
-                                    "%s: only %d of %d windows came out within %d s; its log: %s", name,
-                                    reader.count(topics.scores()), windows, settings.phaseTimeout().toSeconds(),
+                            throw new IllegalStateException(String.format(
+                                    Locale.ROOT,
+                                    "%s: only %d of %d windows came out within %d s; its log: %s",
+                                    name,
+                                    reader.count(topics.scores()),
+                                    windows,
+                                    settings.phaseTimeout().toSeconds(),
                                     logs.resolve(name + ".log")));
                         }
                         if (System.nanoTime() > nextProgress) {
@@ -364,15 +420,20 @@ public final class Bench {
                             long rss = child.rssKb().orElse(0);
                             maxRssKb = Math.max(maxRssKb, rss);
                             long done = reader.count(topics.scores());
-                            console.printf(Locale.ROOT, "  ... %,d/%,d out, %,.0f/s so far, RSS %d MB%n", done,
-                                    windows, done * 1000.0 / Math.max(1, System.currentTimeMillis() - readyAt),
+                            console.printf(
+                                    Locale.ROOT,
+                                    "  ... %,d/%,d out, %,.0f/s so far, RSS %d MB%n",
+                                    done,
+                                    windows,
+                                    done * 1000.0 / Math.max(1, System.currentTimeMillis() - readyAt),
                                     rss / 1024);
                         }
                         TimeUnit.MILLISECONDS.sleep(20);
                     }
                     long doneAt = reader.lastAtMs();
                     Double secondHalf = halfAt > 0 && doneAt > halfAt
-                            ? (windows - windows / 2) / ((doneAt - halfAt) / 1000.0) : null;
+                            ? (windows - windows / 2) / ((doneAt - halfAt) / 1000.0)
+                            : null;
                     double childCpu = child.cpuSeconds().orElse(Double.NaN) - childCpu0;
                     double ownCpu = ProcessStats.ownCpuSeconds() - ownCpu0;
                     OptionalLong rss = child.rssKb();
@@ -387,21 +448,45 @@ public final class Bench {
                         Files.writeString(logs.resolve(name + ".profile.txt"), profile.describe());
                         console.print(profile.describe());
                     }
-                    BenchReport.Phase phase = new BenchReport.Phase(name, kind, repeat, windows, seconds,
-                            windows / seconds, secondHalf, settings.partitions(), settings.threads(), batchSize,
-                            settings.batchWaitMs(), settings.commitIntervalMs(), finite(childCpu / seconds),
-                            finite(childCpu * 1e6 / windows), finite(ownCpu / seconds), kbToMb(rss), kbToMb(peak),
-                            maxRssKb > 0 ? maxRssKb / 1024.0 : null, bytesToMb(stats.get("heapUsed")),
-                            bytesToMb(stats.get("heapCommitted")), stats.get("gcCount"), stats.get("gcMs"),
+                    BenchReport.Phase phase = new BenchReport.Phase(
+                            name,
+                            kind,
+                            repeat,
+                            windows,
+                            seconds,
+                            windows / seconds,
+                            secondHalf,
+                            settings.partitions(),
+                            settings.threads(),
+                            batchSize,
+                            settings.batchWaitMs(),
+                            settings.commitIntervalMs(),
+                            finite(childCpu / seconds),
+                            finite(childCpu * 1e6 / windows),
+                            finite(ownCpu / seconds),
+                            kbToMb(rss),
+                            kbToMb(peak),
+                            maxRssKb > 0 ? maxRssKb / 1024.0 : null,
+                            bytesToMb(stats.get("heapUsed")),
+                            bytesToMb(stats.get("heapCommitted")),
+                            stats.get("gcCount"),
+                            stats.get("gcMs"),
                             ratio(stats.get("batchedWindows"), stats.get("batches")),
                             stats.containsKey("inferenceMs") ? stats.get("inferenceMs") / (seconds * 1000) : null,
-                            passThrough ? null : reader.count(topics.alerts()), loadAtStart,
+                            passThrough ? null : reader.count(topics.alerts()),
+                            loadAtStart,
                             jfrFile == null ? null : jfrFile.toString());
                     phaseHeap.put(name, stats.get("heapMax"));
-                    console.printf(Locale.ROOT,
+                    console.printf(
+                            Locale.ROOT,
                             "  %s: %,d windows in %.2f s = %,.0f windows/s (app %.2f cores, bench+broker %.2f"
-                                    + " cores, RSS %s MB)%n", name, windows, seconds, windows / seconds,
-                            childCpu / seconds, ownCpu / seconds,
+                                    + " cores, RSS %s MB)%n",
+                            name,
+                            windows,
+                            seconds,
+                            windows / seconds,
+                            childCpu / seconds,
+                            ownCpu / seconds,
                             phase.rssMb() == null ? "-" : String.format(Locale.ROOT, "%.0f", phase.rssMb()));
                     return phase;
                 }
@@ -415,17 +500,28 @@ public final class Bench {
             String appId = "bench-" + runId + "-" + name;
             EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
             createTopics(topics);
-            step(String.format(Locale.ROOT, "%s: the streamer fed %.0f windows/s (commit interval %d ms, batch"
-                    + " %d / %d ms), %d s warm-up then %d s measured", name, rate, commitMs, settings.batchSize(),
-                    settings.batchWaitMs(), settings.latencyWarmup().toSeconds(), settings.latencyTime().toSeconds()));
+            step(String.format(
+                    Locale.ROOT,
+                    "%s: the streamer fed %.0f windows/s (commit interval %d ms, batch"
+                            + " %d / %d ms), %d s warm-up then %d s measured",
+                    name,
+                    rate,
+                    commitMs,
+                    settings.batchSize(),
+                    settings.batchWaitMs(),
+                    settings.latencyWarmup().toSeconds(),
+                    settings.latencyTime().toSeconds()));
             try {
                 Map<String, String> config = appSettings(topics, appId, settings.batchSize(), commitMs);
                 Double loadAtStart = load();
-                try (OutputReader reader = new OutputReader(client,
-                        List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), topics.scores());
-                        ChildJvm child = ChildJvm.start(BenchChild.MODE_STREAMER, config, childOptions(null), logs, name);
-                        InputWriter writer = new InputWriter(client, topics.heartbeats(), lines, settings.patients(),
-                                0)) {
+                try (OutputReader reader = new OutputReader(
+                                client,
+                                List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()),
+                                topics.scores());
+                        ChildJvm child =
+                                ChildJvm.start(BenchChild.MODE_STREAMER, config, childOptions(null), logs, name);
+                        InputWriter writer =
+                                new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 0)) {
                     child.awaitReady(READY_TIMEOUT);
                     AtomicBoolean stop = new AtomicBoolean();
                     Thread sender = startSender(writer, rate, stop);
@@ -446,14 +542,32 @@ public final class Bench {
                     child.stop(STOP_TIMEOUT);
                     double[] ms = reader.latenciesProducedBetween(from, to);
                     double seconds = (to - from) / 1000.0;
-                    BenchReport.Latency l = new BenchReport.Latency(rate, commitMs, settings.batchWaitMs(),
-                            settings.batchSize(), seconds, ms.length, ms.length / seconds, Percentiles.of(ms, 50),
-                            Percentiles.of(ms, 95), Percentiles.of(ms, 99), Percentiles.of(ms, 100), kbToMb(rss),
+                    BenchReport.Latency l = new BenchReport.Latency(
+                            rate,
+                            commitMs,
+                            settings.batchWaitMs(),
+                            settings.batchSize(),
+                            seconds,
+                            ms.length,
+                            ms.length / seconds,
+                            Percentiles.of(ms, 50),
+                            Percentiles.of(ms, 95),
+                            Percentiles.of(ms, 99),
+                            Percentiles.of(ms, 100),
+                            kbToMb(rss),
                             ratio(delta(after, before, "batchedWindows"), delta(after, before, "batches")),
                             loadAtStart);
-                    console.printf(Locale.ROOT, "  %s: %d windows at %.0f/s: p50 %s, p95 %s, p99 %s, max %s ms"
-                                    + " (mean batch %s)%n", name, l.windows(), l.achievedRatePerSec(), l.p50Ms(),
-                            l.p95Ms(), l.p99Ms(), l.maxMs(), l.meanBatchSize());
+                    console.printf(
+                            Locale.ROOT,
+                            "  %s: %d windows at %.0f/s: p50 %s, p95 %s, p99 %s, max %s ms" + " (mean batch %s)%n",
+                            name,
+                            l.windows(),
+                            l.achievedRatePerSec(),
+                            l.p50Ms(),
+                            l.p95Ms(),
+                            l.p99Ms(),
+                            l.maxMs(),
+                            l.meanBatchSize());
                     return l;
                 }
             } finally {
@@ -466,23 +580,30 @@ public final class Bench {
             String appId = "bench-" + runId + "-" + name;
             EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
             createTopics(topics);
-            step(String.format(Locale.ROOT, "%s: the streamer fed %.0f windows/s for %.1f min (commit interval %d"
+            step(String.format(
+                    Locale.ROOT,
+                    "%s: the streamer fed %.0f windows/s for %.1f min (commit interval %d"
                             + " ms, batch %d / %d ms), RSS, heap and native memory sampled every %.0f s; growth"
-                            + " judged after %.0f s of warm-up", name, soak.ratePerSec(),
-                    soak.time().toMillis() / 60_000.0, settings.commitIntervalMs(), settings.batchSize(),
-                    settings.batchWaitMs(), soak.sampleInterval().toMillis() / 1000.0,
+                            + " judged after %.0f s of warm-up",
+                    name,
+                    soak.ratePerSec(),
+                    soak.time().toMillis() / 60_000.0,
+                    settings.commitIntervalMs(),
+                    settings.batchSize(),
+                    settings.batchWaitMs(),
+                    soak.sampleInterval().toMillis() / 1000.0,
                     soak.effectiveWarmup().toMillis() / 1000.0));
             try {
-                Map<String, String> config = appSettings(topics, appId, settings.batchSize(),
-                        settings.commitIntervalMs());
+                Map<String, String> config =
+                        appSettings(topics, appId, settings.batchSize(), settings.commitIntervalMs());
                 List<String> jvmOptions = childOptions(null);
                 jvmOptions.add("-XX:NativeMemoryTracking=summary");
                 Double loadAtStart = load();
-                try (OutputReader reader = new OutputReader(client,
-                        List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
+                try (OutputReader reader = new OutputReader(
+                                client, List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
                         ChildJvm child = ChildJvm.start(BenchChild.MODE_STREAMER, config, jvmOptions, logs, name);
-                        InputWriter writer = new InputWriter(client, topics.heartbeats(), lines, settings.patients(),
-                                0)) {
+                        InputWriter writer =
+                                new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 0)) {
                     child.awaitReady(READY_TIMEOUT);
                     AtomicBoolean stop = new AtomicBoolean();
                     Thread sender = startSender(writer, soak.ratePerSec(), stop);
@@ -496,12 +617,19 @@ public final class Bench {
                             reader.checkHealthy();
                             TimeUnit.NANOSECONDS.sleep(Math.min(start + at - System.nanoTime(), 200_000_000L));
                         }
-                        BenchReport.SoakSample sample = soakSample((System.nanoTime() - start) / 1e9, writer, reader,
-                                topics.scores(), child);
+                        BenchReport.SoakSample sample =
+                                soakSample((System.nanoTime() - start) / 1e9, writer, reader, topics.scores(), child);
                         samples.add(sample);
-                        console.printf(Locale.ROOT, "  ... %4.0f s: sent %,d, scored %,d; RSS %s MB, heap %s / %s MB,"
-                                        + " NMT committed %s MB%n", sample.seconds(), sample.sent(), sample.scored(),
-                                mb(sample.rssMb()), mb(sample.heapUsedMb()), mb(sample.heapCommittedMb()),
+                        console.printf(
+                                Locale.ROOT,
+                                "  ... %4.0f s: sent %,d, scored %,d; RSS %s MB, heap %s / %s MB,"
+                                        + " NMT committed %s MB%n",
+                                sample.seconds(),
+                                sample.sent(),
+                                sample.scored(),
+                                mb(sample.rssMb()),
+                                mb(sample.heapUsedMb()),
+                                mb(sample.heapCommittedMb()),
                                 mb(sample.nmtCommittedMb()));
                         if (at >= total) {
                             break;
@@ -514,8 +642,14 @@ public final class Bench {
                     // Memory is what the soak is for: a streamer that fell behind is reported, not an error.
                     awaitAllScored(reader, topics, writer);
                     child.stop(STOP_TIMEOUT);
-                    BenchReport.Soak result = SoakAnalysis.analyse(soak, seconds, writer.sent(),
-                            reader.count(topics.scores()), samples, nmtMb(endStats), loadAtStart);
+                    BenchReport.Soak result = SoakAnalysis.analyse(
+                            soak,
+                            seconds,
+                            writer.sent(),
+                            reader.count(topics.scores()),
+                            samples,
+                            nmtMb(endStats),
+                            loadAtStart);
                     console.println("  " + result.verdict());
                     return result;
                 }
@@ -545,22 +679,33 @@ public final class Bench {
             return true;
         }
 
-        private BenchReport.SoakSample soakSample(double seconds, InputWriter writer, OutputReader reader,
-                String scores, ChildJvm child) throws InterruptedException {
+        private BenchReport.SoakSample soakSample(
+                double seconds, InputWriter writer, OutputReader reader, String scores, ChildJvm child)
+                throws InterruptedException {
             Map<String, Long> stats = child.stats();
-            return new BenchReport.SoakSample(seconds, writer.sent(), reader.count(scores), kbToMb(child.rssKb()),
-                    bytesToMb(stats.get("heapUsed")), bytesToMb(stats.get("heapCommitted")),
+            return new BenchReport.SoakSample(
+                    seconds,
+                    writer.sent(),
+                    reader.count(scores),
+                    kbToMb(child.rssKb()),
+                    bytesToMb(stats.get("heapUsed")),
+                    bytesToMb(stats.get("heapCommitted")),
                     bytesToMb(stats.get(BenchChild.NMT_PREFIX + NativeMemory.TOTAL)));
         }
 
-        private void sleepWithProgress(Duration time, OutputReader reader, String counted, InputWriter writer,
-                ChildJvm child) throws InterruptedException {
+        private void sleepWithProgress(
+                Duration time, OutputReader reader, String counted, InputWriter writer, ChildJvm child)
+                throws InterruptedException {
             long end = System.nanoTime() + time.toNanos();
             while (System.nanoTime() < end) {
                 TimeUnit.NANOSECONDS.sleep(Math.min(1_000_000_000L, Math.max(0, end - System.nanoTime())));
                 reader.checkHealthy();
-                console.printf(Locale.ROOT, "  ... sent %,d, scored %,d, RSS %d MB%n", writer.sent(),
-                        reader.count(counted), child.rssKb().orElse(0) / 1024);
+                console.printf(
+                        Locale.ROOT,
+                        "  ... sent %,d, scored %,d, RSS %d MB%n",
+                        writer.sent(),
+                        reader.count(counted),
+                        child.rssKb().orElse(0) / 1024);
             }
         }
 
@@ -606,7 +751,8 @@ public final class Bench {
             List<String> names = new ArrayList<>(topics.names());
             try (Admin admin = Admin.create(client)) {
                 admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
-                        .filter(t -> t.startsWith(appId + "-")).forEach(names::add);
+                        .filter(t -> t.startsWith(appId + "-"))
+                        .forEach(names::add);
             } catch (Exception e) {
                 console.println("  (could not list the internal topics of " + appId + ": " + e + ")");
             }
@@ -625,9 +771,16 @@ public final class Bench {
     private final Map<String, Long> phaseHeap = new LinkedHashMap<>();
     private final Map<String, JfrSummary.Profile> profiles = new LinkedHashMap<>();
 
-    private BenchReport report(Instant startedAt, Double loadStart, String broker, TrainingResult trained,
-            List<BenchReport.InferencePoint> inference, List<BenchReport.Phase> phases,
-            List<BenchReport.Latency> latencies, BenchReport.Soak soak, Map<String, String> files) {
+    private BenchReport report(
+            Instant startedAt,
+            Double loadStart,
+            String broker,
+            TrainingResult trained,
+            List<BenchReport.InferencePoint> inference,
+            List<BenchReport.Phase> phases,
+            List<BenchReport.Latency> latencies,
+            BenchReport.Soak soak,
+            Map<String, String> files) {
         List<Double> ratios = new ArrayList<>();
         List<Double> gains = new ArrayList<>();
         for (int r = 1; r <= settings.repeat(); r++) {
@@ -659,31 +812,60 @@ public final class Bench {
         targets.add(target("inference", ">= 30x", gain256, gain256 == null ? null : gain256 >= 30));
         for (BenchReport.Latency l : latencies) {
             if (l.ratePerSec() <= 1000) {
-                targets.add(target(BenchReport.latencyKey(l), "p99 <= 100 ms", l.p99Ms(),
+                targets.add(target(
+                        BenchReport.latencyKey(l),
+                        "p99 <= 100 ms",
+                        l.p99Ms(),
                         l.p99Ms() == null ? null : l.p99Ms() <= 100));
             }
         }
         Double rss = last == null ? null : last.rssMb();
         targets.add(target("rss", "<= 512 MB", rss, rss == null ? null : rss <= 512));
         if (soak != null) {
-            targets.add(target("soak", String.format(Locale.ROOT, "RSS growth after warm-up <= %.0f MB",
-                    SoakAnalysis.TOLERANCE_MB), soak.rssGrowthMb(), soak.grows() == null ? null : !soak.grows()));
+            targets.add(target(
+                    "soak",
+                    String.format(Locale.ROOT, "RSS growth after warm-up <= %.0f MB", SoakAnalysis.TOLERANCE_MB),
+                    soak.rssGrowthMb(),
+                    soak.grows() == null ? null : !soak.grows()));
         }
 
-        BenchReport.Machine machine = new BenchReport.Machine(Runtime.getRuntime().availableProcessors(),
-                ProcessStats.cpuModel(), ProcessStats.memTotalMb().isPresent()
-                        ? ProcessStats.memTotalMb().getAsLong() : null,
+        BenchReport.Machine machine = new BenchReport.Machine(
+                Runtime.getRuntime().availableProcessors(),
+                ProcessStats.cpuModel(),
+                ProcessStats.memTotalMb().isPresent()
+                        ? ProcessStats.memTotalMb().getAsLong()
+                        : null,
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                         + System.getProperty("os.arch"),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"),
-                broker, loadStart, load());
-        return new BenchReport(BenchReport.FORMAT_VERSION, startedAt.toString(),
-                Duration.between(startedAt, Instant.now()).toMillis() / 1000.0, machine, settings.describe(),
-                trained.release().version(), passThrough, streamer, ratio, perRecord, gain, inference, gain256,
-                latencies, soak, rss, last == null ? null : last.rssPeakMb(),
-                last == null ? null : last.heapUsedMb(), last == null ? null : last.heapCommittedMb(), heapMax,
-                phases, targets,
-                profiles.isEmpty() ? null : profiles, files);
+                broker,
+                loadStart,
+                load());
+        return new BenchReport(
+                BenchReport.FORMAT_VERSION,
+                startedAt.toString(),
+                Duration.between(startedAt, Instant.now()).toMillis() / 1000.0,
+                machine,
+                settings.describe(),
+                trained.release().version(),
+                passThrough,
+                streamer,
+                ratio,
+                perRecord,
+                gain,
+                inference,
+                gain256,
+                latencies,
+                soak,
+                rss,
+                last == null ? null : last.rssPeakMb(),
+                last == null ? null : last.heapUsedMb(),
+                last == null ? null : last.heapCommittedMb(),
+                heapMax,
+                phases,
+                targets,
+                profiles.isEmpty() ? null : profiles,
+                files);
     }
 
     private static BenchReport.Target target(String name, String goal, Double value, Boolean met) {
@@ -691,18 +873,26 @@ public final class Bench {
     }
 
     private static Double rateOf(List<BenchReport.Phase> phases, String kind, int repeat) {
-        return phases.stream().filter(p -> p.kind().equals(kind) && p.repeat() == repeat)
-                .map(BenchReport.Phase::windowsPerSec).findFirst().orElse(null);
+        return phases.stream()
+                .filter(p -> p.kind().equals(kind) && p.repeat() == repeat)
+                .map(BenchReport.Phase::windowsPerSec)
+                .findFirst()
+                .orElse(null);
     }
 
     private static Double medianRate(List<BenchReport.Phase> phases, String kind) {
-        return Percentiles.median(phases.stream().filter(p -> p.kind().equals(kind))
-                .map(BenchReport.Phase::windowsPerSec).collect(Collectors.toList()));
+        return Percentiles.median(phases.stream()
+                .filter(p -> p.kind().equals(kind))
+                .map(BenchReport.Phase::windowsPerSec)
+                .collect(Collectors.toList()));
     }
 
     private static Double inferenceAt(List<BenchReport.InferencePoint> inference, int batchSize) {
-        return inference.stream().filter(p -> p.batchSize() == batchSize)
-                .map(BenchReport.InferencePoint::windowsPerSec).findFirst().orElse(null);
+        return inference.stream()
+                .filter(p -> p.batchSize() == batchSize)
+                .map(BenchReport.InferencePoint::windowsPerSec)
+                .findFirst()
+                .orElse(null);
     }
 
     private static Double ratio(Number a, Number b) {
@@ -721,7 +911,8 @@ public final class Bench {
     /** NMT's committed megabytes per category from a child's stats, largest first. */
     private static Map<String, Double> nmtMb(Map<String, Long> stats) {
         Map<String, Double> out = new LinkedHashMap<>();
-        stats.entrySet().stream().filter(e -> e.getKey().startsWith(BenchChild.NMT_PREFIX))
+        stats.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(BenchChild.NMT_PREFIX))
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .forEach(e -> out.put(e.getKey().substring(BenchChild.NMT_PREFIX.length()), e.getValue() / MB));
         return out;

@@ -45,18 +45,18 @@ public final class BenchChild {
     public static final String OUTPUT_TOPIC_KEY = "bench.output.topic";
     /** Stats keys of Native Memory Tracking's committed bytes: {@code nmt.Total}, {@code nmt.JavaHeap}, ... */
     static final String NMT_PREFIX = "nmt.";
+
     static final String MODE_STREAMER = "streamer";
     static final String MODE_PASS_THROUGH = "passthrough";
     private static final long READY_TIMEOUT_MS = 180_000;
 
-    private BenchChild() {
-    }
+    private BenchChild() {}
 
     /** The pass-through topology: heartbeats topic -> output topic, bytes copied as they are. */
     public static Topology passThrough(String input, String output) {
         Topology topology = new Topology();
-        topology.addSource(AutoOffsetReset.earliest(), "source", new ByteArrayDeserializer(),
-                new ByteArrayDeserializer(), input);
+        topology.addSource(
+                AutoOffsetReset.earliest(), "source", new ByteArrayDeserializer(), new ByteArrayDeserializer(), input);
         topology.addSink("sink", output, new ByteArraySerializer(), new ByteArraySerializer(), "source");
         return topology;
     }
@@ -81,8 +81,8 @@ public final class BenchChild {
             if (output == null) {
                 throw new IllegalArgumentException(OUTPUT_TOPIC_KEY + " is required for the pass-through");
             }
-            KafkaStreams streams = new KafkaStreams(passThrough(config.topics().heartbeats(), output),
-                    config.streamsProperties());
+            KafkaStreams streams =
+                    new KafkaStreams(passThrough(config.topics().heartbeats(), output), config.streamsProperties());
             streams.start();
             app = streams;
             ready = () -> streams.state() == KafkaStreams.State.RUNNING;
@@ -128,7 +128,8 @@ public final class BenchChild {
         s.put("gcCount", gcCount);
         s.put("gcMs", gcMs);
         if (streamer != null) {
-            DistributionSummary batches = streamer.meters().find("ecg.batch.size").summary();
+            DistributionSummary batches =
+                    streamer.meters().find("ecg.batch.size").summary();
             Timer inference = streamer.meters().find("ecg.inference").timer();
             if (batches != null) {
                 s.put("batches", batches.count());
@@ -139,8 +140,8 @@ public final class BenchChild {
             }
         }
         // With -XX:NativeMemoryTracking=summary (the soak): what the JVM itself has committed, per category.
-        NativeMemory.committedBytesOfThisJvm().forEach((category, bytes) ->
-                s.put(NMT_PREFIX + category.replaceAll("\\s+", ""), bytes));
+        NativeMemory.committedBytesOfThisJvm()
+                .forEach((category, bytes) -> s.put(NMT_PREFIX + category.replaceAll("\\s+", ""), bytes));
         StringBuilder out = new StringBuilder();
         s.forEach((k, v) -> out.append(k).append('=').append(v).append(' '));
         return out.toString().trim();

@@ -52,23 +52,39 @@ public record BenchReport(
      * @param loadAverageStart 1-minute load average before the first measurement: above the core count, the
      *                         machine was busy with something else and the figures are low
      */
-    public record Machine(int cores, String cpu, Long memTotalMb, String os, String java, String broker,
-            Double loadAverageStart, Double loadAverageEnd) {
-    }
+    public record Machine(
+            int cores,
+            String cpu,
+            Long memTotalMb,
+            String os,
+            String java,
+            String broker,
+            Double loadAverageStart,
+            Double loadAverageEnd) {}
 
     /** The predictor alone at one batch size. */
-    public record InferencePoint(int batchSize, double windowsPerSec, double msPerCall, long calls) {
-    }
+    public record InferencePoint(int batchSize, double windowsPerSec, double msPerCall, long calls) {}
 
     /**
      * Produce time -> score readable by a read_committed consumer, at a fixed input rate.
      *
      * @param windows how many windows were produced in the measured interval (after the warm-up) and read
      */
-    public record Latency(double ratePerSec, long commitIntervalMs, long batchWaitMs, int batchSize,
-            double seconds, long windows, double achievedRatePerSec, Double p50Ms, Double p95Ms, Double p99Ms,
-            Double maxMs, Double rssMb, Double meanBatchSize, Double loadAverage) {
-    }
+    public record Latency(
+            double ratePerSec,
+            long commitIntervalMs,
+            long batchWaitMs,
+            int batchSize,
+            double seconds,
+            long windows,
+            double achievedRatePerSec,
+            Double p50Ms,
+            Double p95Ms,
+            Double p99Ms,
+            Double maxMs,
+            Double rssMb,
+            Double meanBatchSize,
+            Double loadAverage) {}
 
     /**
      * The streamer under a steady load for a while, and what its memory did.
@@ -85,17 +101,37 @@ public record BenchReport(
      * @param grows                whether RSS grew by more than the tolerance after the warm-up
      * @param verdict              one line saying so, with the figures
      */
-    public record Soak(double ratePerSec, double seconds, double warmupSeconds, double sampleSeconds, long sent,
-            long scored, double achievedRatePerSec, List<SoakSample> samples, Double rssAfterWarmupMb,
-            Double rssEndMb, Double rssGrowthMb, Double rssSlopeMbPerMin, Double heapCommittedGrowthMb,
-            Double nmtGrowthMb, Double nmtSlopeMbPerMin, Double outsideNmtGrowthMb,
-            Map<String, Double> nmtCommittedEndMb, Boolean grows, String verdict, Double loadAverage) {
-    }
+    public record Soak(
+            double ratePerSec,
+            double seconds,
+            double warmupSeconds,
+            double sampleSeconds,
+            long sent,
+            long scored,
+            double achievedRatePerSec,
+            List<SoakSample> samples,
+            Double rssAfterWarmupMb,
+            Double rssEndMb,
+            Double rssGrowthMb,
+            Double rssSlopeMbPerMin,
+            Double heapCommittedGrowthMb,
+            Double nmtGrowthMb,
+            Double nmtSlopeMbPerMin,
+            Double outsideNmtGrowthMb,
+            Map<String, Double> nmtCommittedEndMb,
+            Boolean grows,
+            String verdict,
+            Double loadAverage) {}
 
     /** One sample of the soak: seconds since the load started, windows sent and scored so far, memory. */
-    public record SoakSample(double seconds, long sent, long scored, Double rssMb, Double heapUsedMb,
-            Double heapCommittedMb, Double nmtCommittedMb) {
-    }
+    public record SoakSample(
+            double seconds,
+            long sent,
+            long scored,
+            Double rssMb,
+            Double heapUsedMb,
+            Double heapCommittedMb,
+            Double nmtCommittedMb) {}
 
     /**
      * One run of an application under test.
@@ -109,23 +145,50 @@ public record BenchReport(
      * @param benchCores      the same for the bench's JVM: the broker (when embedded) and the output reader
      * @param inferenceShare  the share of {@code seconds} the stream threads spent in inference calls
      */
-    public record Phase(String name, String kind, int repeat, long windows, double seconds, double windowsPerSec,
-            Double secondHalfWindowsPerSec, int partitions, int threads, int batchSize, long batchWaitMs, long commitIntervalMs,
-            Double childCores, Double appCpuMicrosPerWindow, Double benchCores, Double rssMb, Double rssPeakMb, Double rssMaxSampledMb,
-            Double heapUsedMb, Double heapCommittedMb, Long gcCount, Long gcMs, Double meanBatchSize,
-            Double inferenceShare, Long alerts, Double loadAverage, String jfr) {
-    }
+    public record Phase(
+            String name,
+            String kind,
+            int repeat,
+            long windows,
+            double seconds,
+            double windowsPerSec,
+            Double secondHalfWindowsPerSec,
+            int partitions,
+            int threads,
+            int batchSize,
+            long batchWaitMs,
+            long commitIntervalMs,
+            Double childCores,
+            Double appCpuMicrosPerWindow,
+            Double benchCores,
+            Double rssMb,
+            Double rssPeakMb,
+            Double rssMaxSampledMb,
+            Double heapUsedMb,
+            Double heapCommittedMb,
+            Long gcCount,
+            Long gcMs,
+            Double meanBatchSize,
+            Double inferenceShare,
+            Long alerts,
+            Double loadAverage,
+            String jfr) {}
 
     /** One of the targets, held against what was measured; {@code met} is null if not measured. */
-    public record Target(String name, String goal, Double value, Boolean met) {
-    }
+    public record Target(String name, String goal, Double value, Boolean met) {}
 
     /** The table printed at the end of a run. */
     public String table() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%necg bench: %d cores (%s), load %s -> %s, broker %s, model %s%n",
-                machine.cores(), machine.cpu(), num(machine.loadAverageStart(), "%.2f"),
-                num(machine.loadAverageEnd(), "%.2f"), machine.broker(), modelVersion));
+        s.append(String.format(
+                Locale.ROOT,
+                "%necg bench: %d cores (%s), load %s -> %s, broker %s, model %s%n",
+                machine.cores(),
+                machine.cpu(),
+                num(machine.loadAverageStart(), "%.2f"),
+                num(machine.loadAverageEnd(), "%.2f"),
+                machine.broker(),
+                modelVersion));
         s.append(String.format(Locale.ROOT, "  settings: %s%n%n", settings));
         row(s, "figure", "value", "target", "");
         row(s, "pass-through ceiling", rate(passThroughWindowsPerSec), "", "");
@@ -134,44 +197,70 @@ public record BenchReport(
         row(s, "streamer, batch size 1", rate(perRecordWindowsPerSec), "", "");
         row(s, "  batching gain", times(batchingGain), goal("batching"), met("batching"));
         for (InferencePoint p : inference) {
-            row(s, "inference alone, batch " + p.batchSize(), rate(p.windowsPerSec()),
-                    String.format(Locale.ROOT, "%.3f ms/call", p.msPerCall()), "");
+            row(
+                    s,
+                    "inference alone, batch " + p.batchSize(),
+                    rate(p.windowsPerSec()),
+                    String.format(Locale.ROOT, "%.3f ms/call", p.msPerCall()),
+                    "");
         }
         row(s, "  inference gain, 256 over 1", times(inferenceGain256), goal("inference"), met("inference"));
         for (Latency l : latency) {
-            String name = String.format(Locale.ROOT, "latency @ %.0f/s, commit %d ms", l.ratePerSec(),
-                    l.commitIntervalMs());
-            String value = String.format(Locale.ROOT, "p50 %s  p95 %s  p99 %s ms", num(l.p50Ms(), "%.0f"),
-                    num(l.p95Ms(), "%.0f"), num(l.p99Ms(), "%.0f"));
+            String name =
+                    String.format(Locale.ROOT, "latency @ %.0f/s, commit %d ms", l.ratePerSec(), l.commitIntervalMs());
+            String value = String.format(
+                    Locale.ROOT,
+                    "p50 %s  p95 %s  p99 %s ms",
+                    num(l.p50Ms(), "%.0f"),
+                    num(l.p95Ms(), "%.0f"),
+                    num(l.p99Ms(), "%.0f"));
             String key = latencyKey(l);
             row(s, name, value, goal(key), met(key));
         }
         if (soak != null) {
-            row(s, String.format(Locale.ROOT, "soak @ %.0f/s, %.1f min", soak.ratePerSec(), soak.seconds() / 60),
+            row(
+                    s,
+                    String.format(Locale.ROOT, "soak @ %.0f/s, %.1f min", soak.ratePerSec(), soak.seconds() / 60),
                     "RSS " + num(soak.rssAfterWarmupMb(), "%.0f") + " -> " + num(soak.rssEndMb(), "%.0f MB")
-                            + " (" + num(soak.rssGrowthMb(), "%+.0f MB") + ", " + num(soak.rssSlopeMbPerMin(),
-                            "%+.1f MB/min") + ")", goal("soak"), met("soak"));
-            row(s, "  JVM (NMT) / outside it", num(soak.nmtGrowthMb(), "%+.0f MB") + " / "
-                    + num(soak.outsideNmtGrowthMb(), "%+.0f MB"), "", "");
+                            + " (" + num(soak.rssGrowthMb(), "%+.0f MB") + ", "
+                            + num(soak.rssSlopeMbPerMin(), "%+.1f MB/min") + ")",
+                    goal("soak"),
+                    met("soak"));
+            row(
+                    s,
+                    "  JVM (NMT) / outside it",
+                    num(soak.nmtGrowthMb(), "%+.0f MB") + " / " + num(soak.outsideNmtGrowthMb(), "%+.0f MB"),
+                    "",
+                    "");
         }
         row(s, "streamer RSS at end of full load", num(rssMb, "%.0f MB"), goal("rss"), met("rss"));
         row(s, "  RSS peak (VmHWM)", num(rssPeakMb, "%.0f MB"), "", "");
-        row(s, "  heap used / committed / max", num(heapUsedMb, "%.0f") + " / " + num(heapCommittedMb, "%.0f")
-                + " / " + num(heapMaxMb, "%.0f MB"), "", "");
+        row(
+                s,
+                "  heap used / committed / max",
+                num(heapUsedMb, "%.0f") + " / " + num(heapCommittedMb, "%.0f") + " / " + num(heapMaxMb, "%.0f MB"),
+                "",
+                "");
         s.append(System.lineSeparator()).append("  phases:").append(System.lineSeparator());
         for (Phase p : phases) {
-            s.append(String.format(Locale.ROOT,
+            s.append(String.format(
+                    Locale.ROOT,
                     "    %-18s %,9d windows in %6.2f s = %,7.0f/s (2nd half %s/s); cores: app %s (%s us CPU"
                             + " per window), bench+broker %s; mean batch %s; inference %s of the time; RSS %s MB%n",
-                    p.name(), p.windows(), p.seconds(), p.windowsPerSec(),
-                    num(p.secondHalfWindowsPerSec(), "%,.0f"), num(p.childCores(), "%.2f"),
+                    p.name(),
+                    p.windows(),
+                    p.seconds(),
+                    p.windowsPerSec(),
+                    num(p.secondHalfWindowsPerSec(), "%,.0f"),
+                    num(p.childCores(), "%.2f"),
                     num(p.appCpuMicrosPerWindow(), "%.0f"),
-                    num(p.benchCores(), "%.2f"), num(p.meanBatchSize(), "%.1f"),
+                    num(p.benchCores(), "%.2f"),
+                    num(p.meanBatchSize(), "%.1f"),
                     p.inferenceShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.inferenceShare()),
                     num(p.rssMb(), "%.0f")));
         }
-        files.forEach((what, where) -> s.append("  ").append(what).append(": ").append(where)
-                .append(System.lineSeparator()));
+        files.forEach((what, where) ->
+                s.append("  ").append(what).append(": ").append(where).append(System.lineSeparator()));
         return s.toString();
     }
 
@@ -180,12 +269,19 @@ public record BenchReport(
     }
 
     private String goal(String name) {
-        return targets.stream().filter(t -> t.name().equals(name)).map(Target::goal).findFirst().orElse("");
+        return targets.stream()
+                .filter(t -> t.name().equals(name))
+                .map(Target::goal)
+                .findFirst()
+                .orElse("");
     }
 
     private String met(String name) {
-        return targets.stream().filter(t -> t.name().equals(name)).findFirst()
-                .map(t -> t.met() == null ? "not measured" : t.met() ? "met" : "NOT MET").orElse("");
+        return targets.stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .map(t -> t.met() == null ? "not measured" : t.met() ? "met" : "NOT MET")
+                .orElse("");
     }
 
     private static void row(StringBuilder s, String name, String value, String goal, String met) {

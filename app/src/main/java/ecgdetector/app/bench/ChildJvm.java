@@ -47,8 +47,8 @@ final class ChildJvm implements AutoCloseable {
      * @param mode       {@code streamer} or {@code passthrough}
      * @param jvmOptions heap size, JFR and the like
      */
-    static ChildJvm start(String mode, Map<String, String> settings, List<String> jvmOptions, Path dir,
-            String name) throws IOException {
+    static ChildJvm start(String mode, Map<String, String> settings, List<String> jvmOptions, Path dir, String name)
+            throws IOException {
         Files.createDirectories(dir);
         Properties props = new Properties();
         props.putAll(settings);
@@ -60,20 +60,26 @@ final class ChildJvm implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dai.djl.offline=true", "-Djava.awt.headless=true",
-                "-cp", System.getProperty("java.class.path"),
-                BenchChild.class.getName(), mode, config.toString()));
+        command.addAll(List.of(
+                "-Dai.djl.offline=true",
+                "-Djava.awt.headless=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BenchChild.class.getName(),
+                mode,
+                config.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
         // The child takes its settings from the file only.
-        builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") && !k.equals("ECG_LOG_LEVEL")
-                || k.startsWith("KAFKA_"));
+        builder.environment()
+                .keySet()
+                .removeIf(k -> k.startsWith("ECG_") && !k.equals("ECG_LOG_LEVEL") || k.startsWith("KAFKA_"));
         return new ChildJvm(name, builder.start(), log);
     }
 
     private void readReplies() {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith(BenchChild.PREFIX)) {
@@ -141,12 +147,12 @@ final class ChildJvm implements AutoCloseable {
                 return reply;
             }
             if (reply == null && !process.isAlive()) {
-                throw new IllegalStateException(name + " (child JVM) exited with " + process.exitValue()
-                        + " before " + kind + "; its log, " + log + ", ends:\n" + tail());
+                throw new IllegalStateException(name + " (child JVM) exited with " + process.exitValue() + " before "
+                        + kind + "; its log, " + log + ", ends:\n" + tail());
             }
         }
-        throw new IllegalStateException(name + " (child JVM) did not answer " + kind + " within "
-                + timeout.toSeconds() + " s; its log, " + log + ", ends:\n" + tail());
+        throw new IllegalStateException(name + " (child JVM) did not answer " + kind + " within " + timeout.toSeconds()
+                + " s; its log, " + log + ", ends:\n" + tail());
     }
 
     String tail() {

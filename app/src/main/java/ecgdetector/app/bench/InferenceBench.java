@@ -20,8 +20,7 @@ import java.util.Locale;
 final class InferenceBench {
 
     /** Windows per second at one batch size. */
-    record Result(int batchSize, long calls, double seconds, double windowsPerSec, double msPerCall) {
-    }
+    record Result(int batchSize, long calls, double seconds, double windowsPerSec, double msPerCall) {}
 
     private final ReleaseBundle release;
     private final float[][] beats;
@@ -43,10 +42,15 @@ final class InferenceBench {
                 timed(predictor, batches, Math.max(100_000_000L, each.toNanos() / 5));
                 long[] calls = new long[1];
                 double seconds = timed(predictor, batches, each.toNanos(), calls);
-                Result r = new Result(size, calls[0], seconds, calls[0] * (double) size / seconds,
-                        seconds * 1000 / calls[0]);
-                console.printf(Locale.ROOT, "  batch %5d: %,10.0f windows/s  (%.3f ms per call, %d calls)%n",
-                        size, r.windowsPerSec(), r.msPerCall(), r.calls());
+                Result r = new Result(
+                        size, calls[0], seconds, calls[0] * (double) size / seconds, seconds * 1000 / calls[0]);
+                console.printf(
+                        Locale.ROOT,
+                        "  batch %5d: %,10.0f windows/s  (%.3f ms per call, %d calls)%n",
+                        size,
+                        r.windowsPerSec(),
+                        r.msPerCall(),
+                        r.calls());
                 results.add(r);
             }
         }
@@ -71,8 +75,9 @@ final class InferenceBench {
         return timed(predictor, batches, nanos, new long[1]);
     }
 
-    private static double timed(Predictor<float[][], BeatScore[]> predictor, float[][][] batches, long nanos,
-            long[] calls) throws TranslateException {
+    private static double timed(
+            Predictor<float[][], BeatScore[]> predictor, float[][][] batches, long nanos, long[] calls)
+            throws TranslateException {
         long start = System.nanoTime();
         long end = start + nanos;
         long n = 0;
@@ -80,8 +85,8 @@ final class InferenceBench {
         do {
             BeatScore[] scores = predictor.predict(batches[(int) (n % batches.length)]);
             if (scores.length != batches[0].length) {
-                throw new IllegalStateException("a batch of " + batches[0].length + " gave " + scores.length
-                        + " scores");
+                throw new IllegalStateException(
+                        "a batch of " + batches[0].length + " gave " + scores.length + " scores");
             }
             n++;
             now = System.nanoTime();

@@ -37,15 +37,27 @@ public final class JfrSummary {
      * @param topMethods  share of samples with each method on top of the stack, largest first
      * @param nativeTop   stream threads' native-method samples: share per native method on top
      */
-    public record Profile(String file, long samples, Map<String, Double> threads, Map<String, Double> parts,
-            Map<String, Double> topMethods, long nativeSamples, Map<String, Double> nativeTop) {
+    public record Profile(
+            String file,
+            long samples,
+            Map<String, Double> threads,
+            Map<String, Double> parts,
+            Map<String, Double> topMethods,
+            long nativeSamples,
+            Map<String, Double> nativeTop) {
 
         public String describe() {
             StringBuilder s = new StringBuilder();
-            s.append(String.format(Locale.ROOT, "  profile %s: %d Java samples, %d native samples of stream threads%n",
-                    file, samples, nativeSamples));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "  profile %s: %d Java samples, %d native samples of stream threads%n",
+                    file,
+                    samples,
+                    nativeSamples));
             s.append("    by thread: ").append(percentages(threads)).append(System.lineSeparator());
-            s.append("    by part of the path (the part nearest the top of the stack): ").append(percentages(parts)).append(System.lineSeparator());
+            s.append("    by part of the path (the part nearest the top of the stack): ")
+                    .append(percentages(parts))
+                    .append(System.lineSeparator());
             s.append("    hottest methods (self):").append(System.lineSeparator());
             topMethods.forEach((m, v) -> s.append(String.format(Locale.ROOT, "      %5.1f%%  %s%n", 100 * v, m)));
             s.append("    stream threads in native code:").append(System.lineSeparator());
@@ -62,23 +74,25 @@ public final class JfrSummary {
 
     private static final Pattern DIGITS = Pattern.compile("\\d+");
 
-    private JfrSummary() {
-    }
+    private JfrSummary() {}
 
     private static Map<String, List<String>> parts() {
         Map<String, List<String>> p = new LinkedHashMap<>();
         p.put("decode", List.of("ecgdetector.streamer.decode."));
-        p.put("buffer-store", List.of("org.rocksdb.", "org.apache.kafka.streams.state.",
-                "ecgdetector.streamer.batch.WindowBuffer"));
+        p.put(
+                "buffer-store",
+                List.of("org.rocksdb.", "org.apache.kafka.streams.state.", "ecgdetector.streamer.batch.WindowBuffer"));
         p.put("buffer-serde", List.of("ecgdetector.streamer.batch.BufferedWindowSerde"));
         p.put("scoring", List.of("ecgdetector.model.scoring.", "ecgdetector.model.inference.AutoencoderTranslator"));
         p.put("tensorflow", List.of("org.tensorflow.", "ai.djl.", "org.bytedeco."));
         p.put("output-json", List.of("ecgdetector.streamer.alert.", "ecgdetector.schemas.", "com.fasterxml."));
-        p.put("metrics", List.of("io.micrometer.", "org.apache.kafka.common.metrics.",
-                "ecgdetector.streamer.ops."));
+        p.put("metrics", List.of("io.micrometer.", "org.apache.kafka.common.metrics.", "ecgdetector.streamer.ops."));
         p.put("compression", List.of("net.jpountz.", "org.xerial.snappy.", "com.github.luben."));
-        p.put("produce", List.of("org.apache.kafka.clients.producer.",
-                "org.apache.kafka.streams.processor.internals.RecordCollectorImpl"));
+        p.put(
+                "produce",
+                List.of(
+                        "org.apache.kafka.clients.producer.",
+                        "org.apache.kafka.streams.processor.internals.RecordCollectorImpl"));
         p.put("consume", List.of("org.apache.kafka.clients.consumer."));
         p.put("network", List.of("org.apache.kafka.common.network.", "sun.nio.ch.", "org.apache.kafka.clients."));
         p.put("streams-runtime", List.of("org.apache.kafka.streams."));
@@ -115,7 +129,9 @@ public final class JfrSummary {
                 String type = e.getEventType().getName();
                 boolean java = type.equals("jdk.ExecutionSample");
                 boolean nativeSample = type.equals("jdk.NativeMethodSample");
-                if (!(java || nativeSample) || e.getStartTime().isBefore(from) || e.getStartTime().isAfter(to)) {
+                if (!(java || nativeSample)
+                        || e.getStartTime().isBefore(from)
+                        || e.getStartTime().isAfter(to)) {
                     continue;
                 }
                 RecordedStackTrace stack = e.getStackTrace();
@@ -139,8 +155,13 @@ public final class JfrSummary {
                 parts.merge(partOf(frames), 1L, Long::sum);
             }
         }
-        return new Profile(file.toString(), samples, shares(threads, samples, Integer.MAX_VALUE),
-                shares(parts, samples, Integer.MAX_VALUE), shares(self, samples, top), nativeSamples,
+        return new Profile(
+                file.toString(),
+                samples,
+                shares(threads, samples, Integer.MAX_VALUE),
+                shares(parts, samples, Integer.MAX_VALUE),
+                shares(self, samples, top),
+                nativeSamples,
                 shares(nativeSelf, nativeSamples, top));
     }
 
@@ -151,8 +172,9 @@ public final class JfrSummary {
 
     /** Kafka Streams' and Kafka clients' thread names without their ids: {@code StreamThread-1}, ... */
     static String threadGroup(RecordedThread thread) {
-        return thread == null ? "?" : threadGroup(thread.getJavaName() != null ? thread.getJavaName()
-                : thread.getOSName());
+        return thread == null
+                ? "?"
+                : threadGroup(thread.getJavaName() != null ? thread.getJavaName() : thread.getOSName());
     }
 
     static String threadGroup(String name) {

@@ -21,20 +21,22 @@ import javax.management.ObjectName;
 final class NativeMemory {
 
     static final String TOTAL = "Total";
-    private static final Pattern TOTAL_LINE = Pattern.compile(
-            "^Total: reserved=(\\d+)(KB|MB|GB)?, committed=(\\d+)(KB|MB|GB)?", Pattern.MULTILINE);
+    private static final Pattern TOTAL_LINE =
+            Pattern.compile("^Total: reserved=(\\d+)(KB|MB|GB)?, committed=(\\d+)(KB|MB|GB)?", Pattern.MULTILINE);
     private static final Pattern CATEGORY_LINE = Pattern.compile(
             "^-\\s+(.+?) \\(reserved=(\\d+)(KB|MB|GB)?, committed=(\\d+)(KB|MB|GB)?\\)", Pattern.MULTILINE);
 
-    private NativeMemory() {
-    }
+    private NativeMemory() {}
 
     /** Committed bytes of this JVM: {@value #TOTAL} first, then each category; empty without NMT. */
     static Map<String, Long> committedBytesOfThisJvm() {
         try {
-            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-                    new ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
-                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            Object out = ManagementFactory.getPlatformMBeanServer()
+                    .invoke(
+                            new ObjectName("com.sun.management:type=DiagnosticCommand"),
+                            "vmNativeMemory",
+                            new Object[] {new String[] {"summary"}},
+                            new String[] {String[].class.getName()});
             return committedBytes(String.valueOf(out));
         } catch (JMException | RuntimeException e) {
             return Map.of();

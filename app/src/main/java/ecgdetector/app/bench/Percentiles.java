@@ -6,8 +6,7 @@ import java.util.List;
 /** Nearest-rank percentiles and medians. */
 final class Percentiles {
 
-    private Percentiles() {
-    }
+    private Percentiles() {}
 
     /** The nearest-rank {@code p}-th percentile (0 < p <= 100) of {@code values}; null for none. */
     static Double of(double[] values, double p) {
@@ -22,7 +21,11 @@ final class Percentiles {
 
     /** The median of the non-null values (the mean of the middle two for an even count); null for none. */
     static Double median(List<Double> values) {
-        double[] v = values.stream().filter(x -> x != null).mapToDouble(Double::doubleValue).sorted().toArray();
+        double[] v = values.stream()
+                .filter(x -> x != null)
+                .mapToDouble(Double::doubleValue)
+                .sorted()
+                .toArray();
         if (v.length == 0) {
             return null;
         }

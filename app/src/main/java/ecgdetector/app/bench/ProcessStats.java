@@ -15,8 +15,7 @@ import java.util.OptionalLong;
  */
 public final class ProcessStats {
 
-    private ProcessStats() {
-    }
+    private ProcessStats() {}
 
     /** Resident set size (VmRSS) of {@code pid} in KiB. */
     public static OptionalLong rssKb(long pid) {
@@ -30,8 +29,9 @@ public final class ProcessStats {
 
     private static OptionalLong statusField(long pid, String field) {
         try {
-            return parseStatusField(Files.readString(Path.of("/proc", String.valueOf(pid), "status"),
-                    StandardCharsets.US_ASCII), field);
+            return parseStatusField(
+                    Files.readString(Path.of("/proc", String.valueOf(pid), "status"), StandardCharsets.US_ASCII),
+                    field);
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
         }
@@ -80,14 +80,19 @@ public final class ProcessStats {
 
     /** CPU time this JVM has used so far, in seconds. */
     public static double ownCpuSeconds() {
-        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L) / 1e9;
+        return ProcessHandle.current()
+                        .info()
+                        .totalCpuDuration()
+                        .map(Duration::toNanos)
+                        .orElse(0L)
+                / 1e9;
     }
 
     /** Total memory of the machine in MiB, from {@code /proc/meminfo}. */
     public static OptionalLong memTotalMb() {
         try {
-            OptionalLong kb = parseStatusField(Files.readString(Path.of("/proc/meminfo"), StandardCharsets.US_ASCII),
-                    "MemTotal:");
+            OptionalLong kb = parseStatusField(
+                    Files.readString(Path.of("/proc/meminfo"), StandardCharsets.US_ASCII), "MemTotal:");
             return kb.isPresent() ? OptionalLong.of(kb.getAsLong() / 1024) : kb;
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();

@@ -20,19 +20,27 @@ final class SoakAnalysis {
     /** How many samples are taken together (median) for the level at the warm-up's end and at the end. */
     private static final int EDGE_SAMPLES = 3;
 
-    private SoakAnalysis() {
-    }
+    private SoakAnalysis() {}
 
-    static BenchReport.Soak analyse(Bench.Soak soak, double seconds, long sent, long scored,
-            List<BenchReport.SoakSample> samples, Map<String, Double> nmtCommittedEndMb, Double loadAverage) {
+    static BenchReport.Soak analyse(
+            Bench.Soak soak,
+            double seconds,
+            long sent,
+            long scored,
+            List<BenchReport.SoakSample> samples,
+            Map<String, Double> nmtCommittedEndMb,
+            Double loadAverage) {
         double warmup = soak.effectiveWarmup().toMillis() / 1000.0;
-        List<BenchReport.SoakSample> after = samples.stream().filter(s -> s.seconds() >= warmup).toList();
+        List<BenchReport.SoakSample> after =
+                samples.stream().filter(s -> s.seconds() >= warmup).toList();
         Double rssStart = edge(after, BenchReport.SoakSample::rssMb, true);
         Double rssEnd = edge(after, BenchReport.SoakSample::rssMb, false);
         Double rssGrowth = difference(rssEnd, rssStart);
-        Double nmtGrowth = difference(edge(after, BenchReport.SoakSample::nmtCommittedMb, false),
+        Double nmtGrowth = difference(
+                edge(after, BenchReport.SoakSample::nmtCommittedMb, false),
                 edge(after, BenchReport.SoakSample::nmtCommittedMb, true));
-        Double heapGrowth = difference(edge(after, BenchReport.SoakSample::heapCommittedMb, false),
+        Double heapGrowth = difference(
+                edge(after, BenchReport.SoakSample::heapCommittedMb, false),
                 edge(after, BenchReport.SoakSample::heapCommittedMb, true));
         Double rssSlope = slopePerMinute(after, BenchReport.SoakSample::rssMb);
         Double nmtSlope = slopePerMinute(after, BenchReport.SoakSample::nmtCommittedMb);
@@ -40,25 +48,55 @@ final class SoakAnalysis {
         Boolean grows = rssGrowth == null ? null : rssGrowth > TOLERANCE_MB;
         String verdict = rssGrowth == null
                 ? String.format(Locale.ROOT, "soak: too few samples after the %.0f s warm-up to judge growth", warmup)
-                : String.format(Locale.ROOT, "soak: RSS %.0f MB after the %.0f s warm-up, %.0f MB at the end: %+.0f MB"
-                                + " (%+.1f MB/min); of it the JVM's own (NMT) %s, outside the JVM %s: %s", rssStart,
-                        warmup, rssEnd, rssGrowth, rssSlope == null ? 0.0 : rssSlope, signedMb(nmtGrowth),
-                        signedMb(outside), grows ? "GROWS beyond the warm-up (more than "
-                                + (int) TOLERANCE_MB + " MB)" : "no growth beyond the warm-up (within "
-                                + (int) TOLERANCE_MB + " MB)");
+                : String.format(
+                        Locale.ROOT,
+                        "soak: RSS %.0f MB after the %.0f s warm-up, %.0f MB at the end: %+.0f MB"
+                                + " (%+.1f MB/min); of it the JVM's own (NMT) %s, outside the JVM %s: %s",
+                        rssStart,
+                        warmup,
+                        rssEnd,
+                        rssGrowth,
+                        rssSlope == null ? 0.0 : rssSlope,
+                        signedMb(nmtGrowth),
+                        signedMb(outside),
+                        grows
+                                ? "GROWS beyond the warm-up (more than " + (int) TOLERANCE_MB + " MB)"
+                                : "no growth beyond the warm-up (within " + (int) TOLERANCE_MB + " MB)");
         if (scored < sent) {
-            verdict += String.format(Locale.ROOT, "; the streamer did not keep up with %.0f windows/s: %d of %d"
-                    + " windows scored within a minute of the last one sent", soak.ratePerSec(), scored, sent);
+            verdict += String.format(
+                    Locale.ROOT,
+                    "; the streamer did not keep up with %.0f windows/s: %d of %d"
+                            + " windows scored within a minute of the last one sent",
+                    soak.ratePerSec(),
+                    scored,
+                    sent);
         }
-        return new BenchReport.Soak(soak.ratePerSec(), seconds, warmup, soak.sampleInterval().toMillis() / 1000.0,
-                sent, scored, seconds > 0 ? sent / seconds : 0, List.copyOf(samples), rssStart, rssEnd, rssGrowth,
-                rssSlope, heapGrowth, nmtGrowth, nmtSlope, outside, nmtCommittedEndMb, grows, verdict,
+        return new BenchReport.Soak(
+                soak.ratePerSec(),
+                seconds,
+                warmup,
+                soak.sampleInterval().toMillis() / 1000.0,
+                sent,
+                scored,
+                seconds > 0 ? sent / seconds : 0,
+                List.copyOf(samples),
+                rssStart,
+                rssEnd,
+                rssGrowth,
+                rssSlope,
+                heapGrowth,
+                nmtGrowth,
+                nmtSlope,
+                outside,
+                nmtCommittedEndMb,
+                grows,
+                verdict,
                 loadAverage);
     }
 
     /** The median of the first (or last) few samples' values; null if none has one. */
-    static Double edge(List<BenchReport.SoakSample> samples, Function<BenchReport.SoakSample, Double> value,
-            boolean first) {
+    static Double edge(
+            List<BenchReport.SoakSample> samples, Function<BenchReport.SoakSample, Double> value, boolean first) {
         List<Double> values = new ArrayList<>();
         for (BenchReport.SoakSample s : samples) {
             if (value.apply(s) != null) {
@@ -73,8 +111,7 @@ final class SoakAnalysis {
     }
 
     /** Least-squares slope of the values against time, in MB per minute; null with fewer than two points. */
-    static Double slopePerMinute(List<BenchReport.SoakSample> samples,
-            Function<BenchReport.SoakSample, Double> value) {
+    static Double slopePerMinute(List<BenchReport.SoakSample> samples, Function<BenchReport.SoakSample, Double> value) {
         List<double[]> points = new ArrayList<>();
         for (BenchReport.SoakSample s : samples) {
             if (value.apply(s) != null) {

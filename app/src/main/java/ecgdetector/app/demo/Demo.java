@@ -37,10 +37,10 @@ import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -60,10 +60,16 @@ public final class Demo {
      * @param retrain          train even if a release from the same data and settings exists
      * @param timeout          how long to wait for every window to be scored after the replay
      */
-    public record Settings(Optional<String> data, Path out, Recipe recipe, double ratePerSecond,
-            int patients, Optional<String> bootstrapServers, Properties kafka, boolean retrain,
-            Duration timeout) {
-    }
+    public record Settings(
+            Optional<String> data,
+            Path out,
+            Recipe recipe,
+            double ratePerSecond,
+            int patients,
+            Optional<String> bootstrapServers,
+            Properties kafka,
+            boolean retrain,
+            Duration timeout) {}
 
     private final Settings settings;
     private final PrintStream console;
@@ -78,53 +84,59 @@ public final class Demo {
     public DemoSummary run() throws Exception {
         Path dataFile = DataSource.standard(console::println).resolve(settings.data());
         EcgDataset dataset = EcgCsv.read(dataFile);
-        TrainingOptions options = TrainingOptions.of(settings.recipe(), settings.data(),
-                settings.out().resolve("train"));
+        TrainingOptions options = TrainingOptions.of(
+                settings.recipe(), settings.data(), settings.out().resolve("train"));
         TrainingJob job = new TrainingJob(console, KerasStyleProgress.toStandardOutput());
-        Optional<TrainingResult> reused =
-                settings.retrain() ? Optional.empty() : job.reuse(options, dataset);
-        step(reused.isPresent()
-                ? "Reusing release " + reused.get().release().version() + " (same data and settings)"
-                : "Training the detector (" + options.recipe().id() + " recipe)");
+        Optional<TrainingResult> reused = settings.retrain() ? Optional.empty() : job.reuse(options, dataset);
+        step(
+                reused.isPresent()
+                        ? "Reusing release " + reused.get().release().version() + " (same data and settings)"
+                        : "Training the detector (" + options.recipe().id() + " recipe)");
         TrainingResult trained = reused.isPresent() ? reused.get() : job.run(options, dataset);
 
         // Not under /tmp: Kafka Streams warns that an OS may clear it under a running application.
-        Path stateDir = Files.createTempDirectory(
-                Files.createDirectories(settings.out().toAbsolutePath()), ".streams-state-");
-        try (KafkaCluster cluster =
-                        KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
+        Path stateDir =
+                Files.createTempDirectory(Files.createDirectories(settings.out().toAbsolutePath()), ".streams-state-");
+        try (KafkaCluster cluster = KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
             Properties client = cluster.client();
             EcgTopics topics = EcgTopics.defaults();
             try (Admin admin = Admin.create(client)) {
                 topics.createAll(admin, EcgTopics.DEFAULT_DATA_PARTITIONS);
             }
-            ReleaseTopic.Published published =
-                    new ReleaseTopic(client, topics.models()).publish(trained.release());
+            ReleaseTopic.Published published = new ReleaseTopic(client, topics.models()).publish(trained.release());
             step("Published " + published.version() + " to " + published.topic());
 
             String applicationId = "ecg-demo-" + runId;
             startAtTheEnd(client, applicationId, topics.heartbeats());
-            try (StreamerApp streamer =
-                            StreamerApp.start(streamerConfig(client, applicationId, stateDir));
-                    LiveOutputs outputs = new LiveOutputs(client, topics.scores(), topics.alerts(),
-                            topics.heartbeatsDlq(), runId + "-test-", replaySource(), console)) {
+            try (StreamerApp streamer = StreamerApp.start(streamerConfig(client, applicationId, stateDir));
+                    LiveOutputs outputs = new LiveOutputs(
+                            client,
+                            topics.scores(),
+                            topics.alerts(),
+                            topics.heartbeatsDlq(),
+                            runId + "-test-",
+                            replaySource(),
+                            console)) {
                 awaitReady(streamer);
-                step(String.format(Locale.ROOT,
+                step(String.format(
+                        Locale.ROOT,
                         "Streamer ready (metrics: http://127.0.0.1:%d/metrics). Replaying %d held-out"
                                 + " test beats from %d patients at %s",
-                        streamer.httpPort(), trained.test().size(), settings.patients(),
+                        streamer.httpPort(),
+                        trained.test().size(),
+                        settings.patients(),
                         settings.ratePerSecond() > 0
                                 ? String.format(Locale.ROOT, "%.0f windows/s", settings.ratePerSecond())
                                 : "full speed"));
                 long replayStart = System.currentTimeMillis();
                 FeedReplayer.Result replay = replay(client, topics.heartbeats(), trained.test(), outputs);
                 if (replay.progress().failed() > 0) {
-                    throw new IllegalStateException("the replay could not deliver "
-                            + replay.progress().failed() + " windows: " + replay.progress().firstError());
+                    throw new IllegalStateException(
+                            "the replay could not deliver " + replay.progress().failed() + " windows: "
+                                    + replay.progress().firstError());
                 }
                 awaitScored(outputs, replay.progress().acknowledged());
-                return summarize(trained, reused.isPresent(), replay, outputs, replayStart,
-                        cluster.bootstrapServers());
+                return summarize(trained, reused.isPresent(), replay, outputs, replayStart, cluster.bootstrapServers());
             }
         } finally {
             ReleaseFolder.deleteRecursively(stateDir);
@@ -135,16 +147,20 @@ public final class Demo {
      * Commits the input topic's current end as the new application's starting point: on a cluster that
      * already holds heartbeats (earlier demos, real monitors) the demo scores only what it sends.
      */
-    private static void startAtTheEnd(Properties client, String applicationId, String topic)
-            throws Exception {
+    private static void startAtTheEnd(Properties client, String applicationId, String topic) throws Exception {
         try (Admin admin = Admin.create(client)) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic)).allTopicNames().get()
-                    .get(topic).partitions()) {
+            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic))
+                    .allTopicNames()
+                    .get()
+                    .get(topic)
+                    .partitions()) {
                 latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
             }
             Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
-            admin.listOffsets(latest).all().get()
+            admin.listOffsets(latest)
+                    .all()
+                    .get()
                     .forEach((tp, info) -> start.put(tp, new OffsetAndMetadata(info.offset())));
             admin.alterConsumerGroupOffsets(applicationId, start).all().get();
         }
@@ -166,15 +182,13 @@ public final class Demo {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!streamer.isReady()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the streamer did not become ready within 120 s: "
-                        + streamer.health());
+                throw new IllegalStateException("the streamer did not become ready within 120 s: " + streamer.health());
             }
             Thread.sleep(100);
         }
     }
 
-    private FeedReplayer.Result replay(Properties client, String topic, Heartbeats test,
-            LiveOutputs outputs) {
+    private FeedReplayer.Result replay(Properties client, String topic, Heartbeats test, LiveOutputs outputs) {
         List<String> lines = new ArrayList<>(test.size());
         PatientKeys keys = PatientKeys.of(settings.patients());
         for (int i = 0; i < test.size(); i++) {
@@ -196,11 +210,19 @@ public final class Demo {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
-            FeedReplayer replayer = new FeedReplayer(producer, new FeedReplayer.Settings(topic,
-                    settings.ratePerSecond(), keys, false, 0, replaySource()));
-            return replayer.replay(lines, progress -> console.printf(Locale.ROOT,
-                    "  ... sent %d/%d, scored %d, alerts %d, dead letters %d%n", progress.sent(),
-                    test.size(), scoredOfThisRun(outputs), outputs.alerts(), outputs.deadLettered()));
+            FeedReplayer replayer = new FeedReplayer(
+                    producer,
+                    new FeedReplayer.Settings(topic, settings.ratePerSecond(), keys, false, 0, replaySource()));
+            return replayer.replay(
+                    lines,
+                    progress -> console.printf(
+                            Locale.ROOT,
+                            "  ... sent %d/%d, scored %d, alerts %d, dead letters %d%n",
+                            progress.sent(),
+                            test.size(),
+                            scoredOfThisRun(outputs),
+                            outputs.alerts(),
+                            outputs.deadLettered()));
         }
     }
 
@@ -212,20 +234,28 @@ public final class Demo {
         long deadline = System.nanoTime() + settings.timeout().toNanos();
         while (scoredOfThisRun(outputs) < expected) {
             if (outputs.failure() != null) {
-                throw new IllegalStateException("reading the streamer's output failed",
-                        outputs.failure());
+                throw new IllegalStateException("reading the streamer's output failed", outputs.failure());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(String.format(Locale.ROOT,
-                        "only %d of %d windows were scored within %d s", scoredOfThisRun(outputs),
-                        expected, settings.timeout().toSeconds()));
+                throw new IllegalStateException(String.format(
+                        Locale.ROOT,
+                        "only %d of %d windows were scored within %d s",
+                        scoredOfThisRun(outputs),
+                        expected,
+                        settings.timeout().toSeconds()));
             }
             Thread.sleep(50);
         }
     }
 
-    private DemoSummary summarize(TrainingResult trained, boolean reused, FeedReplayer.Result replay,
-            LiveOutputs outputs, long replayStart, String bootstrap) throws IOException {
+    private DemoSummary summarize(
+            TrainingResult trained,
+            boolean reused,
+            FeedReplayer.Result replay,
+            LiveOutputs outputs,
+            long replayStart,
+            String bootstrap)
+            throws IOException {
         Heartbeats test = trained.test();
         int tp = 0;
         int fp = 0;
@@ -247,8 +277,7 @@ public final class Demo {
             // Bit for bit: the streamer scores through the same code as the trainer's evaluation.
             if (Float.compare(live.score(), trained.testScores()[i]) != 0) {
                 mismatches++;
-                maxDifference = Math.max(maxDifference,
-                        Math.abs((double) live.score() - trained.testScores()[i]));
+                maxDifference = Math.max(maxDifference, Math.abs((double) live.score() - trained.testScores()[i]));
             }
             boolean anomaly = !test.normal()[i];
             if (live.anomaly()) {
@@ -269,16 +298,32 @@ public final class Demo {
         files.put("plots", trainDir.resolve("*.png").toString());
         files.put("release", trainDir.resolve("release").toString());
         files.put("summary", settings.out().resolve("summary.json").toString());
-        DemoSummary summary = new DemoSummary(trained.release().modelName(),
-                trained.release().version(), reused, replay.progress().acknowledged(),
-                scored, outputs.alerts(), outputs.deadLettered(),
-                confusion.accuracy(), confusion.precision(), confusion.recall(),
-                trained.report().accuracy(), trained.report().precision(), trained.report().recall(),
-                mismatches, maxDifference, scored / seconds,
-                percentile(sorted, 50), percentile(sorted, 99), settings.patients(),
-                settings.ratePerSecond(), bootstrap, files);
+        DemoSummary summary = new DemoSummary(
+                trained.release().modelName(),
+                trained.release().version(),
+                reused,
+                replay.progress().acknowledged(),
+                scored,
+                outputs.alerts(),
+                outputs.deadLettered(),
+                confusion.accuracy(),
+                confusion.precision(),
+                confusion.recall(),
+                trained.report().accuracy(),
+                trained.report().precision(),
+                trained.report().recall(),
+                mismatches,
+                maxDifference,
+                scored / seconds,
+                percentile(sorted, 50),
+                percentile(sorted, 99),
+                settings.patients(),
+                settings.ratePerSecond(),
+                bootstrap,
+                files);
         Files.createDirectories(settings.out());
-        Files.write(settings.out().resolve("summary.json"),
+        Files.write(
+                settings.out().resolve("summary.json"),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
         return summary;
     }

@@ -37,23 +37,44 @@ public record DemoSummary(
 
     public String describe() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT, "%nDemo summary (model %s %s%s)%n", modelName, modelVersion,
+        s.append(String.format(
+                Locale.ROOT,
+                "%nDemo summary (model %s %s%s)%n",
+                modelName,
+                modelVersion,
                 reusedRelease ? ", reused" : ""));
-        s.append(String.format(Locale.ROOT,
+        s.append(String.format(
+                Locale.ROOT,
                 "  windows sent %d, scored %d, alerts %d, dead-lettered %d (%d patients, %.0f windows/s asked)%n",
-                windowsSent, windowsScored, alerts, deadLettered, patients, rateWindowsPerSec));
-        s.append(String.format(Locale.ROOT,
+                windowsSent,
+                windowsScored,
+                alerts,
+                deadLettered,
+                patients,
+                rateWindowsPerSec));
+        s.append(String.format(
+                Locale.ROOT,
                 "  live alerts vs labels: accuracy %.4f  precision %.4f  recall %.4f"
                         + "   (offline evaluation: %.4f  %.4f  %.4f)%n",
-                accuracy, precision, recall, offlineAccuracy, offlinePrecision, offlineRecall));
-        s.append(String.format(Locale.ROOT,
+                accuracy,
+                precision,
+                recall,
+                offlineAccuracy,
+                offlinePrecision,
+                offlineRecall));
+        s.append(String.format(
+                Locale.ROOT,
                 "  live scores that differ from the offline evaluation: %d (largest difference %.3g)%n",
-                parityMismatches, maxScoreDifference));
-        s.append(String.format(Locale.ROOT,
+                parityMismatches,
+                maxScoreDifference));
+        s.append(String.format(
+                Locale.ROOT,
                 "  throughput %.0f windows/s, latency produce -> score readable: p50 %.1f ms, p99 %.1f ms%n",
-                throughputWindowsPerSec, latencyP50Ms, latencyP99Ms));
-        files.forEach((what, where) -> s.append("  ").append(what).append(": ").append(where)
-                .append(System.lineSeparator()));
+                throughputWindowsPerSec,
+                latencyP50Ms,
+                latencyP99Ms));
+        files.forEach((what, where) ->
+                s.append("  ").append(what).append(": ").append(where).append(System.lineSeparator()));
         return s.toString();
     }
 }

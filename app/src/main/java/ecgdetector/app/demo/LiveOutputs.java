@@ -24,8 +24,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 final class LiveOutputs implements AutoCloseable {
 
     /** One window's live score, with when it became readable. */
-    record LiveScore(String beatId, float score, boolean anomaly, long latencyMs) {
-    }
+    record LiveScore(String beatId, float score, boolean anomaly, long latencyMs) {}
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String scoresTopic;
@@ -37,6 +36,7 @@ final class LiveOutputs implements AutoCloseable {
     private final String replaySource;
     /** By alert id: another streamer on the same cluster may alert on the same window too. */
     private final Map<String, Boolean> alerts = new ConcurrentHashMap<>();
+
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong lastScoredAtMs = new AtomicLong();
     private final Thread thread;
@@ -44,8 +44,14 @@ final class LiveOutputs implements AutoCloseable {
     private volatile Exception failure;
 
     /** Reads only the windows whose beat id starts with {@code beatIdPrefix}: this run's. */
-    LiveOutputs(Properties client, String scoresTopic, String alertsTopic, String dlqTopic,
-            String beatIdPrefix, String replaySource, PrintStream console) {
+    LiveOutputs(
+            Properties client,
+            String scoresTopic,
+            String alertsTopic,
+            String dlqTopic,
+            String beatIdPrefix,
+            String replaySource,
+            PrintStream console) {
         this.beatIdPrefix = beatIdPrefix;
         this.replaySource = replaySource;
         this.scoresTopic = scoresTopic;
@@ -53,8 +59,8 @@ final class LiveOutputs implements AutoCloseable {
         this.dlqTopic = dlqTopic;
         this.console = console;
         // Start at the current end: on a shared cluster older runs' records are not this run's.
-        this.consumer = ReadCommittedConsumer.assign(client, List.of(scoresTopic, alertsTopic, dlqTopic),
-                ReadCommittedConsumer.Start.END, new Properties());
+        this.consumer = ReadCommittedConsumer.assign(
+                client, List.of(scoresTopic, alertsTopic, dlqTopic), ReadCommittedConsumer.Start.END, new Properties());
         this.thread = new Thread(this::poll, "demo-outputs");
         thread.setDaemon(true);
         thread.start();
@@ -84,8 +90,8 @@ final class LiveOutputs implements AutoCloseable {
     /** Dead letters keep the replayer's source header, which names the run. */
     private boolean fromThisRun(ConsumerRecord<byte[], byte[]> record) {
         var source = record.headers().lastHeader(FeedReplayer.SOURCE_HEADER);
-        return source != null && new String(source.value(), java.nio.charset.StandardCharsets.UTF_8)
-                .startsWith(replaySource + ":");
+        return source != null
+                && new String(source.value(), java.nio.charset.StandardCharsets.UTF_8).startsWith(replaySource + ":");
     }
 
     private void onScore(ConsumerRecord<byte[], byte[]> record, long now) throws IOException {
@@ -94,8 +100,10 @@ final class LiveOutputs implements AutoCloseable {
             return;
         }
         // Output records carry the input record's timestamp: the window's produce time.
-        LiveScore live = new LiveScore(score.path("beatId").asText(null),
-                score.get("score").floatValue(), score.get("anomaly").asBoolean(),
+        LiveScore live = new LiveScore(
+                score.path("beatId").asText(null),
+                score.get("score").floatValue(),
+                score.get("anomaly").asBoolean(),
                 now - record.timestamp());
         scores.put(score.get("windowId").asText(), live);
         lastScoredAtMs.set(now);
@@ -108,12 +116,18 @@ final class LiveOutputs implements AutoCloseable {
             return;
         }
         JsonNode label = alert.get("label");
-        String truth = label == null || label.isNull() ? ""
+        String truth = label == null || label.isNull()
+                ? ""
                 : label.asDouble() == 1.0 ? "  (labelled normal)" : "  (labelled abnormal)";
-        console.printf(Locale.ROOT, "  ALERT %-8s %-13s beat %-10s score %.5f = %.1fx threshold%s%n",
-                alert.path("severity").asText(), alert.path("patientId").asText("-"),
-                alert.path("beatId").asText("-"), alert.path("score").asDouble(),
-                alert.path("ratio").asDouble(), truth);
+        console.printf(
+                Locale.ROOT,
+                "  ALERT %-8s %-13s beat %-10s score %.5f = %.1fx threshold%s%n",
+                alert.path("severity").asText(),
+                alert.path("patientId").asText("-"),
+                alert.path("beatId").asText("-"),
+                alert.path("score").asDouble(),
+                alert.path("ratio").asDouble(),
+                truth);
     }
 
     Map<String, LiveScore> scores() {

@@ -14,8 +14,7 @@ import java.util.Properties;
  */
 public record KafkaCluster(EmbeddedKafkaBroker broker, Properties client) implements AutoCloseable {
 
-    public static KafkaCluster start(Optional<String> bootstrapServers, Properties kafka,
-            PrintStream console) {
+    public static KafkaCluster start(Optional<String> bootstrapServers, Properties kafka, PrintStream console) {
         Properties client = new Properties();
         client.putAll(kafka);
         if (bootstrapServers.isPresent()) {
@@ -23,7 +22,8 @@ public record KafkaCluster(EmbeddedKafkaBroker broker, Properties client) implem
             return new KafkaCluster(null, client);
         }
         console.println("==> Starting an embedded Kafka broker (KRaft) on 127.0.0.1, in this JVM");
-        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).build().start();
+        EmbeddedKafkaBroker broker =
+                EmbeddedKafkaBroker.builder().port(0).build().start();
         client.putAll(broker.clientProperties());
         return new KafkaCluster(broker, client);
     }

@@ -20,17 +20,19 @@ public final class ReadCommittedConsumer {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
 
     /** Where the consumer starts in each partition. */
-    public enum Start { BEGINNING, END }
-
-    private ReadCommittedConsumer() {
+    public enum Start {
+        BEGINNING,
+        END
     }
+
+    private ReadCommittedConsumer() {}
 
     /**
      * @param client bootstrap servers and any security settings; a {@code group.id} in it is ignored
      * @param tuning extra consumer settings (fetch sizes, waits), applied last
      */
-    public static KafkaConsumer<byte[], byte[]> assign(Properties client, Collection<String> topics, Start start,
-                                                       Properties tuning) {
+    public static KafkaConsumer<byte[], byte[]> assign(
+            Properties client, Collection<String> topics, Start start, Properties tuning) {
         Properties props = new Properties();
         props.putAll(client);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());

@@ -1,14 +1,13 @@
 package ecgdetector.app.replay;
 
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Plays lines (raw {@code ecg.csv} rows or JSON heartbeat windows) onto a topic at a steady rate,
@@ -44,12 +43,7 @@ public final class FeedReplayer {
      * @param sourceName the file's name for the {@value #SOURCE_HEADER} header; null = no header
      */
     public record Settings(
-            String topic,
-            double ratePerSecond,
-            PatientKeys keys,
-            boolean loop,
-            long count,
-            String sourceName) {
+            String topic, double ratePerSecond, PatientKeys keys, boolean loop, long count, String sourceName) {
 
         public Settings {
             if (topic == null || topic.isBlank()) {
@@ -57,8 +51,7 @@ public final class FeedReplayer {
             }
             Objects.requireNonNull(keys, "keys");
             if (count < 0) {
-                throw new IllegalArgumentException(
-                        "count must be >= 0 (0 = no limit), got " + count);
+                throw new IllegalArgumentException("count must be >= 0 (0 = no limit), got " + count);
             }
             // Fails early, with the same message the limiter gives, rather than at the first
             // record.
@@ -135,8 +128,7 @@ public final class FeedReplayer {
         this(producer, settings, RateLimiter.SYSTEM);
     }
 
-    public FeedReplayer(
-            Producer<String, String> producer, Settings settings, RateLimiter.Clock clock) {
+    public FeedReplayer(Producer<String, String> producer, Settings settings, RateLimiter.Clock clock) {
         this.producer = Objects.requireNonNull(producer, "producer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -257,21 +249,16 @@ public final class FeedReplayer {
                 new ProducerRecord<>(settings.topic(), settings.keys().keyFor(sent), line);
         if (settings.sourceName() != null) {
             record.headers()
-                    .add(
-                            SOURCE_HEADER,
-                            (settings.sourceName() + ":" + lineNumber)
-                                    .getBytes(StandardCharsets.UTF_8));
+                    .add(SOURCE_HEADER, (settings.sourceName() + ":" + lineNumber).getBytes(StandardCharsets.UTF_8));
         }
-        producer.send(
-                record,
-                (metadata, error) -> {
-                    if (error == null) {
-                        acknowledged.incrementAndGet();
-                    } else {
-                        failed.incrementAndGet();
-                        firstError.compareAndSet(null, error);
-                    }
-                });
+        producer.send(record, (metadata, error) -> {
+            if (error == null) {
+                acknowledged.incrementAndGet();
+            } else {
+                failed.incrementAndGet();
+                firstError.compareAndSet(null, error);
+            }
+        });
         // Counted once the producer took it: a send that throws never reaches the cluster, nor a
         // callback.
         sent++;
@@ -301,8 +288,7 @@ public final class FeedReplayer {
             try {
                 closeable.close();
             } catch (Exception e) {
-                throw new IllegalStateException(
-                        "Cannot close the lines being replayed: " + e.getMessage(), e);
+                throw new IllegalStateException("Cannot close the lines being replayed: " + e.getMessage(), e);
             }
         }
     }

@@ -18,8 +18,7 @@ public final class PatientKeys {
     /** Keys for {@code patients} patients; 0 means records go without a key. */
     public static PatientKeys of(int patients) {
         if (patients < 0) {
-            throw new IllegalArgumentException(
-                    "patients must be >= 0 (0 = no keys), got " + patients);
+            throw new IllegalArgumentException("patients must be >= 0 (0 = no keys), got " + patients);
         }
         return new PatientKeys(patients);
     }

@@ -28,18 +28,17 @@ public final class RateLimiter {
         void park(long nanos);
     }
 
-    public static final Clock SYSTEM =
-            new Clock() {
-                @Override
-                public long nanoTime() {
-                    return System.nanoTime();
-                }
+    public static final Clock SYSTEM = new Clock() {
+        @Override
+        public long nanoTime() {
+            return System.nanoTime();
+        }
 
-                @Override
-                public void park(long nanos) {
-                    LockSupport.parkNanos(nanos);
-                }
-            };
+        @Override
+        public void park(long nanos) {
+            LockSupport.parkNanos(nanos);
+        }
+    };
 
     private final Clock clock;
     private final double nanosPerPermit;
@@ -57,8 +56,7 @@ public final class RateLimiter {
     /** A limiter at {@code permitsPerSecond}; 0 means no limit. */
     public static RateLimiter perSecond(double permitsPerSecond, Clock clock) {
         if (!(permitsPerSecond >= 0) || Double.isInfinite(permitsPerSecond)) {
-            throw new IllegalArgumentException(
-                    "rate must be a number >= 0 (0 = no limit), got " + permitsPerSecond);
+            throw new IllegalArgumentException("rate must be a number >= 0 (0 = no limit), got " + permitsPerSecond);
         }
         if (clock == null) {
             throw new NullPointerException("clock");

@@ -35,23 +35,55 @@ class BenchIT {
     void aShortRunCompletesAndWritesEveryFigureAsANumber() throws Exception {
         Path data = syntheticCsv();
         Path out = tmp.resolve("bench");
-        Bench.Settings settings = new Bench.Settings(Optional.of(data.toString()), out, tmp.resolve("train"),
-                Recipe.NOTEBOOK, false, Optional.empty(), new Properties(), Set.copyOf(Bench.KNOWN_PHASES),
-                2000, 1000, 500, 2, 1, 256, 50, 100, 20, 1, List.of(1, 32, 256, 1024), Duration.ofMillis(200),
-                List.of(500.0), List.of(100L), Duration.ofSeconds(1), Duration.ofSeconds(2),
-                List.of("-Xmx256m"), Map.of(), false, Duration.ofSeconds(180),
+        Bench.Settings settings = new Bench.Settings(
+                Optional.of(data.toString()),
+                out,
+                tmp.resolve("train"),
+                Recipe.NOTEBOOK,
+                false,
+                Optional.empty(),
+                new Properties(),
+                Set.copyOf(Bench.KNOWN_PHASES),
+                2000,
+                1000,
+                500,
+                2,
+                1,
+                256,
+                50,
+                100,
+                20,
+                1,
+                List.of(1, 32, 256, 1024),
+                Duration.ofMillis(200),
+                List.of(500.0),
+                List.of(100L),
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(2),
+                List.of("-Xmx256m"),
+                Map.of(),
+                false,
+                Duration.ofSeconds(180),
                 new Bench.Soak(Duration.ofSeconds(6), 300, Duration.ofSeconds(2), Duration.ofSeconds(2)));
 
         BenchReport report = new Bench(settings, QUIET).run();
 
-        assertThat(report.phases()).extracting(BenchReport.Phase::kind)
+        assertThat(report.phases())
+                .extracting(BenchReport.Phase::kind)
                 .containsExactly(Bench.PHASE_PASS_THROUGH, Bench.PHASE_STREAMER, Bench.PHASE_PER_RECORD);
         assertThat(report.table()).contains("pass-through ceiling", "batching gain", "latency @ 500/s");
 
         JsonNode json = Json.mapper().readTree(out.resolve("bench.json").toFile());
-        for (String field : List.of("passThroughWindowsPerSec", "streamerWindowsPerSec", "ratioToPassThrough",
-                "perRecordWindowsPerSec", "batchingGain", "inferenceGain256", "durationSeconds")) {
-            assertThat(json.path(field).isNumber()).as("bench.json %s is a number: %s", field, json.get(field))
+        for (String field : List.of(
+                "passThroughWindowsPerSec",
+                "streamerWindowsPerSec",
+                "ratioToPassThrough",
+                "perRecordWindowsPerSec",
+                "batchingGain",
+                "inferenceGain256",
+                "durationSeconds")) {
+            assertThat(json.path(field).isNumber())
+                    .as("bench.json %s is a number: %s", field, json.get(field))
                     .isTrue();
         }
         assertThat(json.path("inference")).hasSize(4);
@@ -62,31 +94,41 @@ class BenchIT {
         assertThat(json.path("latency")).hasSize(1);
         JsonNode latency = json.path("latency").get(0);
         for (String field : List.of("ratePerSec", "commitIntervalMs", "windows", "p50Ms", "p95Ms", "p99Ms")) {
-            assertThat(latency.path(field).isNumber()).as("latency %s is a number: %s", field, latency.get(field))
+            assertThat(latency.path(field).isNumber())
+                    .as("latency %s is a number: %s", field, latency.get(field))
                     .isTrue();
         }
         if (Files.isDirectory(Path.of("/proc/self"))) {
             for (String field : List.of("rssMb", "rssPeakMb", "heapUsedMb", "heapCommittedMb", "heapMaxMb")) {
-                assertThat(json.path(field).isNumber()).as("bench.json %s is a number: %s", field,
-                        json.get(field)).isTrue();
+                assertThat(json.path(field).isNumber())
+                        .as("bench.json %s is a number: %s", field, json.get(field))
+                        .isTrue();
             }
         }
         JsonNode soak = json.path("soak");
         for (String field : List.of("ratePerSec", "seconds", "warmupSeconds", "sent", "scored")) {
-            assertThat(soak.path(field).isNumber()).as("soak %s is a number: %s", field, soak.get(field)).isTrue();
+            assertThat(soak.path(field).isNumber())
+                    .as("soak %s is a number: %s", field, soak.get(field))
+                    .isTrue();
         }
-        assertThat(soak.path("scored").asLong()).isEqualTo(soak.path("sent").asLong()).isPositive();
-        assertThat(soak.path("samples").size()).as("a sample at the start, every 2 s and at the end")
+        assertThat(soak.path("scored").asLong())
+                .isEqualTo(soak.path("sent").asLong())
+                .isPositive();
+        assertThat(soak.path("samples").size())
+                .as("a sample at the start, every 2 s and at the end")
                 .isGreaterThanOrEqualTo(3);
         assertThat(soak.path("verdict").asText()).startsWith("soak: ");
         if (Files.isDirectory(Path.of("/proc/self"))) {
             for (JsonNode sample : soak.path("samples")) {
                 for (String field : List.of("seconds", "rssMb", "heapUsedMb", "heapCommittedMb", "nmtCommittedMb")) {
-                    assertThat(sample.path(field).isNumber()).as("soak sample %s: %s", field, sample).isTrue();
+                    assertThat(sample.path(field).isNumber())
+                            .as("soak sample %s: %s", field, sample)
+                            .isTrue();
                 }
             }
             for (String field : List.of("rssGrowthMb", "rssSlopeMbPerMin", "nmtGrowthMb", "outsideNmtGrowthMb")) {
-                assertThat(soak.path(field).isNumber()).as("soak %s is a number: %s", field, soak.get(field))
+                assertThat(soak.path(field).isNumber())
+                        .as("soak %s is a number: %s", field, soak.get(field))
                         .isTrue();
             }
             assertThat(soak.path("grows").isBoolean()).isTrue();

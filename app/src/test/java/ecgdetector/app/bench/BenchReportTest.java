@@ -11,24 +11,43 @@ import org.junit.jupiter.api.Test;
 class BenchReportTest {
 
     private static BenchReport report(Double streamer, Double rss) {
-        return new BenchReport(BenchReport.FORMAT_VERSION, "2025-01-01T00:00:00Z", 12.5,
+        return new BenchReport(
+                BenchReport.FORMAT_VERSION,
+                "2025-01-01T00:00:00Z",
+                12.5,
                 new BenchReport.Machine(2, "cpu", 1024L, "Linux", "Java 17", "embedded", 0.3, null),
-                Map.of("windows", 1000), "v1", 60_000.0, streamer, streamer == null ? null : streamer / 60_000,
-                null, null, List.of(new BenchReport.InferencePoint(1, 10_000, 0.1, 100)), null,
-                List.of(new BenchReport.Latency(1000, 100, 20, 256, 10, 10_000, 1000, 40.0, 60.0, 80.0, 90.0,
-                        400.0, 12.0, 0.5)),
-                null, rss, null, null, null, null, List.of(),
-                List.of(new BenchReport.Target("streamer", ">= 50,000/s", streamer,
-                        streamer == null ? null : streamer >= 50_000),
+                Map.of("windows", 1000),
+                "v1",
+                60_000.0,
+                streamer,
+                streamer == null ? null : streamer / 60_000,
+                null,
+                null,
+                List.of(new BenchReport.InferencePoint(1, 10_000, 0.1, 100)),
+                null,
+                List.of(new BenchReport.Latency(
+                        1000, 100, 20, 256, 10, 10_000, 1000, 40.0, 60.0, 80.0, 90.0, 400.0, 12.0, 0.5)),
+                null,
+                rss,
+                null,
+                null,
+                null,
+                null,
+                List.of(),
+                List.of(
+                        new BenchReport.Target(
+                                "streamer", ">= 50,000/s", streamer, streamer == null ? null : streamer >= 50_000),
                         new BenchReport.Target("latency@1000/commit100", "p99 <= 100 ms", 80.0, true)),
-                null, Map.of("report", "bench.json"));
+                null,
+                Map.of("report", "bench.json"));
     }
 
     @Test
     void theTableShowsUnmeasuredFiguresAsADashAndSaysWhichTargetsHold() {
         String table = report(null, null).table();
 
-        assertThat(table).contains("streamer, batched, end to end      -")
+        assertThat(table)
+                .contains("streamer, batched, end to end      -")
                 .contains("not measured")
                 .contains("latency @ 1000/s, commit 100 ms    p50 40  p95 60  p99 80 ms")
                 .containsPattern("p99 <= 100 ms\\s+met");

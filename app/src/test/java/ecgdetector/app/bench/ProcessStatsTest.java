@@ -29,13 +29,15 @@ class ProcessStatsTest {
         assertThat(Percentiles.of(values, 50)).isEqualTo(5.0);
         assertThat(Percentiles.of(values, 99)).isEqualTo(10.0);
         assertThat(Percentiles.of(new double[0], 99)).isNull();
-        assertThat(Percentiles.median(java.util.Arrays.asList(3.0, null, 1.0, 2.0))).isEqualTo(2.0);
+        assertThat(Percentiles.median(java.util.Arrays.asList(3.0, null, 1.0, 2.0)))
+                .isEqualTo(2.0);
         assertThat(Percentiles.median(List.of(4.0, 1.0))).isEqualTo(2.5);
     }
 
     @Test
     void profileThreadsAreGroupedWithoutTheirIds() {
-        assertThat(JfrSummary.threadGroup("bench-x-streamer-3f2a-11aa-StreamThread-1")).isEqualTo("StreamThread-1");
+        assertThat(JfrSummary.threadGroup("bench-x-streamer-3f2a-11aa-StreamThread-1"))
+                .isEqualTo("StreamThread-1");
         assertThat(JfrSummary.threadGroup("kafka-producer-network-thread | app-StreamThread-1-producer"))
                 .isEqualTo("producer-network-thread");
         assertThat(JfrSummary.threadGroup("app-4b1c-GlobalStreamThread")).isEqualTo("GlobalStreamThread");
@@ -45,11 +47,16 @@ class ProcessStatsTest {
     @Test
     void aProfileSampleBelongsToThePartOfItsFrameNearestTheTop() {
         // Kafka Streams forwards synchronously: decode is below everything downstream on the stack.
-        assertThat(JfrSummary.partOf(List.of("java.lang.StrictMath.log1p", "ecgdetector.model.scoring.ErrorMetric.score",
-                "ai.djl.inference.Predictor.predict", "ecgdetector.streamer.decode.DecodeProcessor.process")))
+        assertThat(JfrSummary.partOf(List.of(
+                        "java.lang.StrictMath.log1p",
+                        "ecgdetector.model.scoring.ErrorMetric.score",
+                        "ai.djl.inference.Predictor.predict",
+                        "ecgdetector.streamer.decode.DecodeProcessor.process")))
                 .isEqualTo("scoring");
-        assertThat(JfrSummary.partOf(List.of("ecgdetector.streamer.decode.DecimalParser.parse",
-                "org.apache.kafka.streams.processor.internals.StreamTask.process"))).isEqualTo("decode");
+        assertThat(JfrSummary.partOf(List.of(
+                        "ecgdetector.streamer.decode.DecimalParser.parse",
+                        "org.apache.kafka.streams.processor.internals.StreamTask.process")))
+                .isEqualTo("decode");
         assertThat(JfrSummary.partOf(List.of("java.lang.Object.wait"))).isEqualTo("other");
     }
 }

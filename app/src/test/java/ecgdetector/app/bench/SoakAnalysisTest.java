@@ -18,8 +18,8 @@ class SoakAnalysisTest {
     @Test
     void growthDuringTheWarmUpIsNotGrowth() {
         // RSS climbs from 400 to 600 MB in the first two minutes, then only wobbles by a few MB.
-        List<BenchReport.SoakSample> samples = series(t -> t < 120 ? 400 + 200 * t / 120 : 600 + (t % 20 == 0 ? 3 : -3),
-                t -> 300.0);
+        List<BenchReport.SoakSample> samples =
+                series(t -> t < 120 ? 400 + 200 * t / 120 : 600 + (t % 20 == 0 ? 3 : -3), t -> 300.0);
 
         BenchReport.Soak soak = SoakAnalysis.analyse(TEN_MINUTES, 600, 3_000_000, 3_000_000, samples, Map.of(), 1.0);
 
@@ -52,8 +52,8 @@ class SoakAnalysisTest {
     void aShortSoakKeepsHalfOfItselfToJudgeAndMissingFiguresStayNull() {
         Bench.Soak short6s = new Bench.Soak(Duration.ofSeconds(6), 300, Duration.ofSeconds(2), Duration.ofMinutes(2));
         assertThat(short6s.effectiveWarmup()).isEqualTo(Duration.ofSeconds(3));
-        List<BenchReport.SoakSample> samples = List.of(sample(0, null, null), sample(2, null, null),
-                sample(4, null, null), sample(6, null, null));
+        List<BenchReport.SoakSample> samples =
+                List.of(sample(0, null, null), sample(2, null, null), sample(4, null, null), sample(6, null, null));
 
         BenchReport.Soak soak = SoakAnalysis.analyse(short6s, 6, 1800, 1800, samples, Map.of(), null);
 
@@ -85,10 +85,14 @@ class SoakAnalysisTest {
 
         Map<String, Long> committed = NativeMemory.committedBytes(summary);
 
-        assertThat(committed).containsExactly(Map.entry(NativeMemory.TOTAL, 501234L * 1024),
-                Map.entry("Java Heap", 112640L * 1024), Map.entry("Class", 45678L * 1024),
-                Map.entry("Other", 20480L * 1024));
-        assertThat(NativeMemory.committedBytes("Native memory tracking is not enabled")).isEmpty();
+        assertThat(committed)
+                .containsExactly(
+                        Map.entry(NativeMemory.TOTAL, 501234L * 1024),
+                        Map.entry("Java Heap", 112640L * 1024),
+                        Map.entry("Class", 45678L * 1024),
+                        Map.entry("Other", 20480L * 1024));
+        assertThat(NativeMemory.committedBytes("Native memory tracking is not enabled"))
+                .isEmpty();
         assertThat(NativeMemory.committedBytes("Total: reserved=2048, committed=1024\n"))
                 .containsEntry(NativeMemory.TOTAL, 1024L);
     }
@@ -107,7 +111,7 @@ class SoakAnalysisTest {
     }
 
     private static BenchReport.SoakSample sample(double seconds, Double rss, Double nmt) {
-        return new BenchReport.SoakSample(seconds, (long) (seconds * 5000), (long) (seconds * 5000), rss, 50.0, 120.0,
-                nmt);
+        return new BenchReport.SoakSample(
+                seconds, (long) (seconds * 5000), (long) (seconds * 5000), rss, 50.0, 120.0, nmt);
     }
 }

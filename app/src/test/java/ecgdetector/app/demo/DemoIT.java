@@ -41,8 +41,16 @@ class DemoIT {
     }
 
     private static Demo.Settings settings(Path data, Path out, Optional<String> bootstrap) {
-        return new Demo.Settings(Optional.of(data.toString()), out, Recipe.NOTEBOOK, 0, 7, bootstrap,
-                new Properties(), false, Duration.ofSeconds(60));
+        return new Demo.Settings(
+                Optional.of(data.toString()),
+                out,
+                Recipe.NOTEBOOK,
+                0,
+                7,
+                bootstrap,
+                new Properties(),
+                false,
+                Duration.ofSeconds(60));
     }
 
     @Test
@@ -51,8 +59,8 @@ class DemoIT {
 
         DemoSummary summary = new Demo(settings(syntheticCsv(), out, Optional.empty()), QUIET).run();
 
-        TrainingReport offline = Json.mapper().readValue(out.resolve("train/report.json").toFile(),
-                TrainingReport.class);
+        TrainingReport offline =
+                Json.mapper().readValue(out.resolve("train/report.json").toFile(), TrainingReport.class);
         assertThat(summary.windowsSent()).isEqualTo(offline.data().test());
         assertThat(summary.windowsScored()).isEqualTo(summary.windowsSent());
         assertThat(summary.parityMismatches()).isZero();
@@ -60,20 +68,30 @@ class DemoIT {
         assertThat(summary.accuracy()).isEqualTo(offline.accuracy());
         assertThat(summary.precision()).isEqualTo(offline.precision());
         assertThat(summary.recall()).isEqualTo(offline.recall());
-        assertThat(summary.alerts()).isEqualTo(offline.confusion().tp() + offline.confusion().fp());
+        assertThat(summary.alerts())
+                .isEqualTo(offline.confusion().tp() + offline.confusion().fp());
         assertThat(summary.reusedRelease()).isFalse();
 
         JsonNode json = Json.mapper().readTree(out.resolve("summary.json").toFile());
-        for (String field : new String[] {"windowsSent", "windowsScored", "alerts", "deadLettered",
-                "accuracy", "precision", "recall", "parityMismatches", "throughputWindowsPerSec",
-                "latencyP50Ms", "latencyP99Ms"}) {
+        for (String field : new String[] {
+            "windowsSent",
+            "windowsScored",
+            "alerts",
+            "deadLettered",
+            "accuracy",
+            "precision",
+            "recall",
+            "parityMismatches",
+            "throughputWindowsPerSec",
+            "latencyP50Ms",
+            "latencyP99Ms"
+        }) {
             assertThat(json.has(field)).as("summary.json has %s", field).isTrue();
         }
     }
 
     @Test
-    void againstAnExistingClusterItReusesTheReleaseTrainedFromTheSameData(EmbeddedKafkaBroker broker)
-            throws Exception {
+    void againstAnExistingClusterItReusesTheReleaseTrainedFromTheSameData(EmbeddedKafkaBroker broker) throws Exception {
         Path data = syntheticCsv();
         Path out = tmp.resolve("demo2");
         Optional<String> cluster = Optional.of(broker.bootstrapServers());

@@ -92,7 +92,8 @@ abstract class EndToEndScenarios {
 
     private static final int PARTITIONS = 3;
     private static final int PATIENTS = 5;
-    private static final long EVENT_TIME_BASE = Instant.parse("2025-03-01T12:00:00Z").toEpochMilli();
+    private static final long EVENT_TIME_BASE =
+            Instant.parse("2025-03-01T12:00:00Z").toEpochMilli();
     private static final String CASE_HEADER = "e2e.case";
     private static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
 
@@ -131,8 +132,7 @@ abstract class EndToEndScenarios {
     // ---------------------------------------------------------------------------------------------------------
 
     @Test
-    void ecgCsvLinesPipedThroughKafkasConsoleProducerGiveExactlyTheExpectedAlerts(@TempDir Path tmp)
-            throws Exception {
+    void ecgCsvLinesPipedThroughKafkasConsoleProducerGiveExactlyTheExpectedAlerts(@TempDir Path tmp) throws Exception {
         CsvBeats beats = CsvBeats.ecg5000OrSynthetic();
         Path input = tmp.resolve("ecg.csv");
         Files.writeString(input, String.join("\n", beats.lines()) + "\n", StandardCharsets.US_ASCII);
@@ -142,16 +142,20 @@ abstract class EndToEndScenarios {
 
             // The console producer sends without keys, spreading lines over partitions: which window is which
             // beat is read back from the input topic, where each line must have arrived whole and unchanged.
-            List<ConsumerRecord<byte[], byte[]>> sent = pipeline.readBack(pipeline.topics.heartbeats(),
-                    beats.size(), IsolationLevel.READ_UNCOMMITTED);
+            List<ConsumerRecord<byte[], byte[]>> sent =
+                    pipeline.readBack(pipeline.topics.heartbeats(), beats.size(), IsolationLevel.READ_UNCOMMITTED);
             Map<String, Integer> beatByLine = new HashMap<>();
             for (int i = 0; i < beats.size(); i++) {
-                assertThat(beatByLine.put(beats.lines().get(i), i)).as("test lines are distinct").isNull();
+                assertThat(beatByLine.put(beats.lines().get(i), i))
+                        .as("test lines are distinct")
+                        .isNull();
             }
             Map<String, Integer> beatByWindow = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : sent) {
                 Integer beat = beatByLine.get(new String(r.value(), StandardCharsets.US_ASCII));
-                assertThat(beat).as("input record %s is a line of the file, unchanged", windowId(r)).isNotNull();
+                assertThat(beat)
+                        .as("input record %s is a line of the file, unchanged", windowId(r))
+                        .isNotNull();
                 assertThat(r.key()).as("the console producer sends no key").isNull();
                 beatByWindow.put(windowId(r), beat);
             }
@@ -159,33 +163,46 @@ abstract class EndToEndScenarios {
             assertThat(new TreeSet<>(beatByWindow.values())).hasSize(beats.size());
 
             List<Read<Score>> scores = pipeline.scores(beats.size());
-            assertThat(scores).extracting(s -> s.value().windowId()).doesNotHaveDuplicates()
+            assertThat(scores)
+                    .extracting(s -> s.value().windowId())
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(beatByWindow.keySet());
             List<String> mismatches = new ArrayList<>();
             for (Read<Score> s : scores) {
                 int beat = beatByWindow.get(s.value().windowId());
                 if (Float.compare(s.value().score(), beats.offline()[beat]) != 0) {
-                    mismatches.add("beat " + beat + ": live " + s.value().score() + ", offline "
-                            + beats.offline()[beat]);
+                    mismatches.add(
+                            "beat " + beat + ": live " + s.value().score() + ", offline " + beats.offline()[beat]);
                 }
-                assertThat(s.value().model().version()).isEqualTo(beats.release().version());
+                assertThat(s.value().model().version())
+                        .isEqualTo(beats.release().version());
                 assertThat(s.value().anomaly()).isEqualTo(beats.anomalous(beat));
                 assertThat(s.value().label()).isEqualTo(beats.label(beat));
             }
-            assertThat(mismatches).as("live scores that differ from the trainer's offline scores").isEmpty();
+            assertThat(mismatches)
+                    .as("live scores that differ from the trainer's offline scores")
+                    .isEmpty();
 
-            Set<String> expectedAlerts = beatByWindow.entrySet().stream().filter(e -> beats.anomalous(e.getValue()))
-                    .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
-            assertThat(expectedAlerts).as("the test beats hold anomalies and normal beats").isNotEmpty()
+            Set<String> expectedAlerts = beatByWindow.entrySet().stream()
+                    .filter(e -> beats.anomalous(e.getValue()))
+                    .map(Map.Entry::getKey)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(expectedAlerts)
+                    .as("the test beats hold anomalies and normal beats")
+                    .isNotEmpty()
                     .hasSizeLessThan(beats.size());
             List<Read<Alert>> alerts = pipeline.alerts();
-            assertThat(alerts).extracting(a -> a.value().alertId()).doesNotHaveDuplicates()
+            assertThat(alerts)
+                    .extracting(a -> a.value().alertId())
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expectedAlerts);
             for (Read<Alert> a : alerts) {
                 int beat = beatByWindow.get(a.value().alertId());
                 assertThat(a.value().score()).isEqualTo(beats.offline()[beat]);
-                assertThat(a.value().threshold()).isEqualTo(beats.release().manifest().threshold());
-                assertThat(a.value().model().version()).isEqualTo(beats.release().version());
+                assertThat(a.value().threshold())
+                        .isEqualTo(beats.release().manifest().threshold());
+                assertThat(a.value().model().version())
+                        .isEqualTo(beats.release().version());
             }
             pipeline.assertModelsTopicHolds(beats.release());
         }
@@ -203,8 +220,8 @@ abstract class EndToEndScenarios {
         try (Pipeline pipeline = startPipeline("json", tmp, release)) {
             List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                records.add(pipeline.jsonWindow(patient(i), beatId("beat", i), EVENT_TIME_BASE + 1000L * i,
-                        test.beats()[i], test.normal()[i]));
+                records.add(pipeline.jsonWindow(
+                        patient(i), beatId("beat", i), EVENT_TIME_BASE + 1000L * i, test.beats()[i], test.normal()[i]));
             }
             pipeline.send(records);
 
@@ -213,19 +230,23 @@ abstract class EndToEndScenarios {
                 expectedAlertCount += trained.testScores()[i] > threshold ? 1 : 0;
             }
             Map<String, List<ConsumerRecord<byte[], byte[]>>> read = pipeline.readAsADownstreamService(
-                    pipeline.prefix + "dashboard", Map.of(pipeline.topics.scores(), n,
-                            pipeline.topics.alerts(), expectedAlertCount));
+                    pipeline.prefix + "dashboard",
+                    Map.of(pipeline.topics.scores(), n, pipeline.topics.alerts(), expectedAlertCount));
             List<Read<Score>> scores = parse(read.get(pipeline.topics.scores()), Score.class);
             List<Read<Alert>> alerts = parse(read.get(pipeline.topics.alerts()), Alert.class);
 
-            assertThat(scores).extracting(s -> s.value().beatId()).doesNotHaveDuplicates().hasSize(n);
+            assertThat(scores)
+                    .extracting(s -> s.value().beatId())
+                    .doesNotHaveDuplicates()
+                    .hasSize(n);
             Map<String, Read<Score>> scoreByBeat = new HashMap<>();
             Map<String, Integer> partitionOfPatient = new HashMap<>();
             for (Read<Score> s : scores) {
                 Score score = s.value();
                 int i = beatIndex(score.beatId());
                 scoreByBeat.put(score.beatId(), s);
-                assertThat(score.score()).as("live vs offline score of %s", score.beatId())
+                assertThat(score.score())
+                        .as("live vs offline score of %s", score.beatId())
                         .isEqualTo(trained.testScores()[i]);
                 assertThat(score.anomaly()).isEqualTo(trained.testScores()[i] > threshold);
                 assertThat(score.threshold()).isEqualTo(threshold);
@@ -236,13 +257,18 @@ abstract class EndToEndScenarios {
                 assertThat(score.model().version()).isEqualTo(release.version());
                 assertThat(score.source().topic()).isEqualTo(pipeline.topics.heartbeats());
                 assertThat(score.windowId()).isEqualTo(score.source().id());
-                assertThat(partitionOfPatient.computeIfAbsent(s.key(), k -> s.record().partition()))
-                        .as("every score of %s on one partition", s.key()).isEqualTo(s.record().partition());
+                assertThat(partitionOfPatient.computeIfAbsent(
+                                s.key(), k -> s.record().partition()))
+                        .as("every score of %s on one partition", s.key())
+                        .isEqualTo(s.record().partition());
             }
             // Read in partition then offset order, each patient's scores must come in the order the beats were sent.
             Map<String, List<Integer>> orderByPatient = new TreeMap<>();
-            scores.stream().sorted((a, b) -> Long.compare(a.record().offset(), b.record().offset()))
-                    .forEach(s -> orderByPatient.computeIfAbsent(s.key(), k -> new ArrayList<>())
+            scores.stream()
+                    .sorted((a, b) ->
+                            Long.compare(a.record().offset(), b.record().offset()))
+                    .forEach(s -> orderByPatient
+                            .computeIfAbsent(s.key(), k -> new ArrayList<>())
                             .add(beatIndex(s.value().beatId())));
             assertThat(orderByPatient).hasSize(PATIENTS);
             orderByPatient.forEach((patient, beats) ->
@@ -255,18 +281,23 @@ abstract class EndToEndScenarios {
                 }
             }
             assertThat(expected).isNotEmpty().hasSizeLessThan(n);
-            assertThat(alerts).extracting(a -> a.value().beatId()).doesNotHaveDuplicates()
+            assertThat(alerts)
+                    .extracting(a -> a.value().beatId())
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expected);
             for (Read<Alert> a : alerts) {
                 Alert alert = a.value();
                 int i = beatIndex(alert.beatId());
-                assertThat(alert.alertId()).isEqualTo(scoreByBeat.get(alert.beatId()).value().windowId());
+                assertThat(alert.alertId())
+                        .isEqualTo(scoreByBeat.get(alert.beatId()).value().windowId());
                 assertThat(alert.patientId()).isEqualTo(patient(i)).isEqualTo(a.key());
                 assertThat(alert.score()).isEqualTo(trained.testScores()[i]);
                 assertThat(alert.threshold()).isEqualTo(threshold);
                 assertThat(alert.ratio()).isCloseTo(alert.score() / threshold, Offset.offset(1e-6));
                 assertThat(alert.severity()).isEqualTo(Severity.ofRatio(alert.ratio()));
-                assertThat(Arrays.stream(alert.worstPositions()).boxed().toList()).hasSize(5).doesNotHaveDuplicates()
+                assertThat(Arrays.stream(alert.worstPositions()).boxed().toList())
+                        .hasSize(5)
+                        .doesNotHaveDuplicates()
                         .allSatisfy(p -> assertThat(p).isBetween(0, 139));
                 assertThat(alert.model().version()).isEqualTo(release.version());
                 assertThat(alert.label()).isEqualTo(test.normal()[i] ? 1.0 : 0.0);
@@ -276,8 +307,7 @@ abstract class EndToEndScenarios {
     }
 
     @Test
-    void aReleasePublishedMidStreamTakesOverWithoutLosingAWindowAndAlertsNameIt(@TempDir Path tmp)
-            throws Exception {
+    void aReleasePublishedMidStreamTakesOverWithoutLosingAWindowAndAlertsNameIt(@TempDir Path tmp) throws Exception {
         TrainingResult first = TestReleases.synthetic();
         TrainingResult second = TestReleases.syntheticOtherVersion();
         ReleaseBundle v1 = first.release();
@@ -312,32 +342,50 @@ abstract class EndToEndScenarios {
             List<ProducerRecord<byte[], byte[]>> before = new ArrayList<>();
             for (int i : firstOnly) {
                 String id = beatId("v1", i);
-                before.add(pipeline.jsonWindow(patient(i), id, null, first.test().beats()[i],
+                before.add(pipeline.jsonWindow(
+                        patient(i),
+                        id,
+                        null,
+                        first.test().beats()[i],
                         first.test().normal()[i]));
                 expected.put(id, new Expected(Map.of(v1.version(), first.testScores()[i])));
             }
             pipeline.send(before);
             List<Read<Score>> early = pipeline.scores(before.size());
-            assertThat(early).hasSize(before.size())
+            assertThat(early)
+                    .hasSize(before.size())
                     .allSatisfy(s -> assertThat(s.value().model().version()).isEqualTo(v1.version()));
 
             new ReleaseTopic(clientProperties(), pipeline.topics.models()).publish(v2);
             List<ProducerRecord<byte[], byte[]>> duringSwap = new ArrayList<>();
             for (int[] ij : inBoth) {
                 String id = beatId("both", ij[0]);
-                duringSwap.add(pipeline.jsonWindow(patient(ij[0]), id, null, first.test().beats()[ij[0]],
+                duringSwap.add(pipeline.jsonWindow(
+                        patient(ij[0]),
+                        id,
+                        null,
+                        first.test().beats()[ij[0]],
                         first.test().normal()[ij[0]]));
-                expected.put(id, new Expected(Map.of(v1.version(), first.testScores()[ij[0]],
-                        v2.version(), second.testScores()[ij[1]])));
+                expected.put(
+                        id,
+                        new Expected(Map.of(
+                                v1.version(), first.testScores()[ij[0]], v2.version(), second.testScores()[ij[1]])));
             }
             pipeline.send(duringSwap);
 
-            KafkaTestUtils.waitForCondition(() -> v2.version().equals(pipeline.streamer.health().modelVersion()),
-                    TIMEOUT, () -> "the streamer still serves " + pipeline.streamer.health().modelVersion());
+            KafkaTestUtils.waitForCondition(
+                    () -> v2.version().equals(pipeline.streamer.health().modelVersion()),
+                    TIMEOUT,
+                    () -> "the streamer still serves "
+                            + pipeline.streamer.health().modelVersion());
             List<ProducerRecord<byte[], byte[]>> after = new ArrayList<>();
             for (int j : secondOnly) {
                 String id = beatId("v2", j);
-                after.add(pipeline.jsonWindow(patient(j), id, null, second.test().beats()[j],
+                after.add(pipeline.jsonWindow(
+                        patient(j),
+                        id,
+                        null,
+                        second.test().beats()[j],
                         second.test().normal()[j]));
                 expected.put(id, new Expected(Map.of(v2.version(), second.testScores()[j])));
             }
@@ -345,26 +393,35 @@ abstract class EndToEndScenarios {
 
             int total = before.size() + duringSwap.size() + after.size();
             List<Read<Score>> scores = pipeline.scores(total);
-            assertThat(scores).as("every window scored exactly once").extracting(s -> s.value().windowId())
-                    .doesNotHaveDuplicates().hasSize(total);
-            assertThat(scores).extracting(s -> s.value().beatId())
+            assertThat(scores)
+                    .as("every window scored exactly once")
+                    .extracting(s -> s.value().windowId())
+                    .doesNotHaveDuplicates()
+                    .hasSize(total);
+            assertThat(scores)
+                    .extracting(s -> s.value().beatId())
                     .containsExactlyInAnyOrderElementsOf(expected.keySet());
             Map<String, String> versionByWindow = new HashMap<>();
             for (Read<Score> s : scores) {
                 Score score = s.value();
                 Expected e = expected.get(score.beatId());
                 String version = score.model().version();
-                assertThat(e.scoreBy()).as("releases that may score %s", score.beatId()).containsKey(version);
-                assertThat(score.score()).as("live vs offline score of %s under %s", score.beatId(), version)
+                assertThat(e.scoreBy())
+                        .as("releases that may score %s", score.beatId())
+                        .containsKey(version);
+                assertThat(score.score())
+                        .as("live vs offline score of %s under %s", score.beatId(), version)
                         .isEqualTo(e.scoreBy().get(version));
                 ReleaseBundle by = version.equals(v1.version()) ? v1 : v2;
                 assertThat(score.threshold()).isEqualTo(by.manifest().threshold());
-                assertThat(score.anomaly()).isEqualTo(score.score() > by.manifest().threshold());
+                assertThat(score.anomaly())
+                        .isEqualTo(score.score() > by.manifest().threshold());
                 versionByWindow.put(score.windowId(), version);
             }
             // A stream thread changes model between batches, never back: per partition, new follows old.
             Map<Integer, List<String>> versionsByPartition = new TreeMap<>();
-            scores.forEach(s -> versionsByPartition.computeIfAbsent(s.record().partition(), p -> new ArrayList<>())
+            scores.forEach(s -> versionsByPartition
+                    .computeIfAbsent(s.record().partition(), p -> new ArrayList<>())
                     .add(s.value().model().version()));
             versionsByPartition.forEach((partition, versions) -> {
                 int firstNew = versions.indexOf(v2.version());
@@ -375,21 +432,32 @@ abstract class EndToEndScenarios {
                 }
             });
 
-            Set<String> expectedAlerts = scores.stream().filter(s -> s.value().anomaly())
-                    .map(s -> s.value().windowId()).collect(Collectors.toCollection(TreeSet::new));
+            Set<String> expectedAlerts = scores.stream()
+                    .filter(s -> s.value().anomaly())
+                    .map(s -> s.value().windowId())
+                    .collect(Collectors.toCollection(TreeSet::new));
             List<Read<Alert>> alerts = pipeline.alerts();
-            assertThat(alerts).extracting(a -> a.value().alertId()).doesNotHaveDuplicates()
+            assertThat(alerts)
+                    .extracting(a -> a.value().alertId())
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expectedAlerts);
-            alerts.forEach(a -> assertThat(a.value().model().version()).as("alert %s", a.value().beatId())
+            alerts.forEach(a -> assertThat(a.value().model().version())
+                    .as("alert %s", a.value().beatId())
                     .isEqualTo(versionByWindow.get(a.value().alertId())));
-            List<Read<Alert>> laterAlerts = alerts.stream().filter(a -> a.value().beatId().startsWith("v2-")).toList();
-            assertThat(laterAlerts).as("alerts after the swap").isNotEmpty()
+            List<Read<Alert>> laterAlerts = alerts.stream()
+                    .filter(a -> a.value().beatId().startsWith("v2-"))
+                    .toList();
+            assertThat(laterAlerts)
+                    .as("alerts after the swap")
+                    .isNotEmpty()
                     .allSatisfy(a -> assertThat(a.value().model().version()).isEqualTo(v2.version()));
             assertThat(laterAlerts).hasSize((int) secondOnly.stream()
-                    .filter(j -> second.testScores()[j] > v2.manifest().threshold()).count());
+                    .filter(j -> second.testScores()[j] > v2.manifest().threshold())
+                    .count());
 
             List<Read<JsonNode>> models = pipeline.models();
-            assertThat(models).extracting(m -> m.value().path("manifest").path("version").asText())
+            assertThat(models)
+                    .extracting(m -> m.value().path("manifest").path("version").asText())
                     .containsExactly(v1.version(), v2.version());
         }
     }
@@ -407,15 +475,23 @@ abstract class EndToEndScenarios {
                 new BadRecord("a NaN sample", withSample(goodFields, 50, "NaN"), RejectReason.NON_FINITE),
                 new BadRecord("an absurd sample", withSample(goodFields, 70, "1e9"), RejectReason.OUT_OF_RANGE),
                 new BadRecord("empty", new byte[0], RejectReason.EMPTY),
-                new BadRecord("samples as a string", "{\"patientId\":\"patient-01\",\"samples\":\"1,2,3\"}",
+                new BadRecord(
+                        "samples as a string",
+                        "{\"patientId\":\"patient-01\",\"samples\":\"1,2,3\"}",
                         RejectReason.WRONG_TYPE),
-                new BadRecord("a sample as a string", "{\"samples\":[" + "0.5,".repeat(139) + "\"x\"]}",
+                new BadRecord(
+                        "a sample as a string",
+                        "{\"samples\":[" + "0.5,".repeat(139) + "\"x\"]}",
                         RejectReason.WRONG_TYPE),
-                new BadRecord("no samples", "{\"patientId\":\"patient-02\",\"beatId\":\"b-1\"}",
-                        RejectReason.MISSING_FIELD),
-                new BadRecord("not UTF-8", new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, 0x2C, 0x31},
+                new BadRecord(
+                        "no samples", "{\"patientId\":\"patient-02\",\"beatId\":\"b-1\"}", RejectReason.MISSING_FIELD),
+                new BadRecord(
+                        "not UTF-8",
+                        new byte[] {(byte) 0xC3, 0x28, (byte) 0xFF, 0x2C, 0x31},
                         RejectReason.INVALID_ENCODING),
-                new BadRecord("too large", ("0.5," + "0.25,".repeat(20_000)).getBytes(StandardCharsets.US_ASCII),
+                new BadRecord(
+                        "too large",
+                        ("0.5," + "0.25,".repeat(20_000)).getBytes(StandardCharsets.US_ASCII),
                         RejectReason.OVERSIZED));
 
         try (Pipeline pipeline = startPipeline("dlq", tmp, release)) {
@@ -424,8 +500,10 @@ abstract class EndToEndScenarios {
             List<Integer> beatOfRecord = new ArrayList<>();
             int nextBad = 0;
             for (int i = 0; i < test.size(); i++) {
-                records.add(pipeline.record(patient(i), TestReleases.csvLine(test.beats()[i], test.normal()[i])
-                        .getBytes(StandardCharsets.US_ASCII), "good-" + i));
+                records.add(pipeline.record(
+                        patient(i),
+                        TestReleases.csvLine(test.beats()[i], test.normal()[i]).getBytes(StandardCharsets.US_ASCII),
+                        "good-" + i));
                 beatOfRecord.add(i);
                 if (i % 11 == 5 && nextBad < bad.size()) {
                     BadRecord b = bad.get(nextBad++);
@@ -446,18 +524,23 @@ abstract class EndToEndScenarios {
                 }
             }
 
-            List<ConsumerRecord<byte[], byte[]>> dead = pipeline.readBack(pipeline.topics.heartbeatsDlq(), bad.size(),
-                    IsolationLevel.READ_COMMITTED);
-            assertThat(dead).extracting(r -> header(r.headers(), CASE_HEADER))
-                    .containsExactlyInAnyOrderElementsOf(bad.stream().map(BadRecord::name).toList());
+            List<ConsumerRecord<byte[], byte[]>> dead =
+                    pipeline.readBack(pipeline.topics.heartbeatsDlq(), bad.size(), IsolationLevel.READ_COMMITTED);
+            assertThat(dead)
+                    .extracting(r -> header(r.headers(), CASE_HEADER))
+                    .containsExactlyInAnyOrderElementsOf(
+                            bad.stream().map(BadRecord::name).toList());
             Map<String, BadRecord> badByName = bad.stream().collect(Collectors.toMap(BadRecord::name, b -> b));
             for (ConsumerRecord<byte[], byte[]> r : dead) {
                 String name = header(r.headers(), CASE_HEADER);
                 BadRecord b = badByName.get(name);
                 RecordMetadata source = sourceOfCase.get(name);
-                assertThat(header(r.headers(), DeadLetterHeaders.REASON)).as("reason for '%s' (detail: %s)", name,
-                        header(r.headers(), DeadLetterHeaders.DETAIL)).isEqualTo(b.reason().name());
-                assertThat(header(r.headers(), DeadLetterHeaders.DETAIL)).as("detail for '%s'", name).isNotBlank();
+                assertThat(header(r.headers(), DeadLetterHeaders.REASON))
+                        .as("reason for '%s' (detail: %s)", name, header(r.headers(), DeadLetterHeaders.DETAIL))
+                        .isEqualTo(b.reason().name());
+                assertThat(header(r.headers(), DeadLetterHeaders.DETAIL))
+                        .as("detail for '%s'", name)
+                        .isNotBlank();
                 assertThat(r.value()).as("value of '%s', kept as it came", name).isEqualTo(b.value());
                 assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo(patientOfRecord(records, name));
                 assertThat(header(r.headers(), DeadLetterHeaders.TOPIC)).isEqualTo(source.topic());
@@ -468,19 +551,29 @@ abstract class EndToEndScenarios {
             }
 
             List<Read<Score>> scores = pipeline.scores(test.size());
-            assertThat(scores).extracting(s -> s.value().windowId()).doesNotHaveDuplicates()
+            assertThat(scores)
+                    .extracting(s -> s.value().windowId())
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(beatByWindow.keySet());
-            scores.forEach(s -> assertThat(s.value().score()).as("live vs offline score of %s", s.value().windowId())
+            scores.forEach(s -> assertThat(s.value().score())
+                    .as("live vs offline score of %s", s.value().windowId())
                     .isEqualTo(trained.testScores()[beatByWindow.get(s.value().windowId())]));
             Set<String> expectedAlerts = beatByWindow.entrySet().stream()
-                    .filter(e -> trained.testScores()[e.getValue()] > release.manifest().threshold())
-                    .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
+                    .filter(e -> trained.testScores()[e.getValue()]
+                            > release.manifest().threshold())
+                    .map(Map.Entry::getKey)
+                    .collect(Collectors.toCollection(TreeSet::new));
             assertThat(expectedAlerts).isNotEmpty();
-            assertThat(pipeline.alerts()).extracting(a -> a.value().alertId()).doesNotHaveDuplicates()
+            assertThat(pipeline.alerts())
+                    .extracting(a -> a.value().alertId())
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expectedAlerts);
             for (BadRecord b : bad) {
-                assertThat(pipeline.streamer.metrics().deadLetters(b.reason())).as("dead letters counted as %s",
-                        b.reason()).isEqualTo(bad.stream().filter(x -> x.reason() == b.reason()).count());
+                assertThat(pipeline.streamer.metrics().deadLetters(b.reason()))
+                        .as("dead letters counted as %s", b.reason())
+                        .isEqualTo(bad.stream()
+                                .filter(x -> x.reason() == b.reason())
+                                .count());
             }
             pipeline.assertModelsTopicHolds(release);
         }
@@ -498,18 +591,29 @@ abstract class EndToEndScenarios {
         EcgDataset dataset = TestReleases.syntheticDataset(42);
         StringBuilder csv = new StringBuilder();
         for (int i = 0; i < dataset.beats().size(); i++) {
-            csv.append(TestReleases.csvLine(dataset.beats().beats()[i], dataset.beats().normal()[i])).append('\n');
+            csv.append(TestReleases.csvLine(
+                            dataset.beats().beats()[i], dataset.beats().normal()[i]))
+                    .append('\n');
         }
         Files.writeString(data, csv, StandardCharsets.US_ASCII);
-        assertThat(EcgCsv.read(data).sha256()).isEqualTo(trained.release().manifest().provenance().dataSha256());
+        assertThat(EcgCsv.read(data).sha256())
+                .isEqualTo(trained.release().manifest().provenance().dataSha256());
         Path out = tmp.resolve("demo");
         trained.release().writeTo(out.resolve("train/release"));
         Json.mapper().writeValue(out.resolve("train/report.json").toFile(), trained.report());
 
         DemoSummary summary;
         try (DemoCluster cluster = demoCluster()) {
-            Demo.Settings settings = new Demo.Settings(Optional.of(data.toString()), out, Recipe.NOTEBOOK, 0, 7,
-                    Optional.of(cluster.bootstrapServers()), cluster.clientProperties(), false, TIMEOUT);
+            Demo.Settings settings = new Demo.Settings(
+                    Optional.of(data.toString()),
+                    out,
+                    Recipe.NOTEBOOK,
+                    0,
+                    7,
+                    Optional.of(cluster.bootstrapServers()),
+                    cluster.clientProperties(),
+                    false,
+                    TIMEOUT);
             summary = new Demo(settings, QUIET).run();
 
             assertThat(summary.bootstrapServers()).isEqualTo(cluster.bootstrapServers());
@@ -517,8 +621,12 @@ abstract class EndToEndScenarios {
             // What the demo's streamer wrote, read back as any consumer would, holds to the published contracts
             // and to the trainer's scores.
             List<Read<Score>> scores = parse(readAll(cluster, EcgTopics.SCORES, Contract.SCORE), Score.class);
-            assertThat(scores).extracting(s -> s.value().beatId()).doesNotHaveDuplicates().hasSize(test.size());
-            scores.forEach(s -> assertThat(s.value().score()).as("live vs offline score of %s", s.value().beatId())
+            assertThat(scores)
+                    .extracting(s -> s.value().beatId())
+                    .doesNotHaveDuplicates()
+                    .hasSize(test.size());
+            scores.forEach(s -> assertThat(s.value().score())
+                    .as("live vs offline score of %s", s.value().beatId())
                     .isEqualTo(trained.testScores()[beatIndex(s.value().beatId())]));
             Set<Integer> expectedAlerts = new TreeSet<>();
             for (int i = 0; i < test.size(); i++) {
@@ -527,18 +635,25 @@ abstract class EndToEndScenarios {
                 }
             }
             List<Read<Alert>> alerts = parse(readAll(cluster, EcgTopics.ALERTS, Contract.ALERT), Alert.class);
-            assertThat(alerts).extracting(a -> beatIndex(a.value().beatId())).doesNotHaveDuplicates()
+            assertThat(alerts)
+                    .extracting(a -> beatIndex(a.value().beatId()))
+                    .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expectedAlerts);
-            List<Read<JsonNode>> models = parse(readAll(cluster, EcgTopics.MODELS, Contract.MODEL_RELEASE),
-                    JsonNode.class);
-            assertThat(models).last().extracting(m -> m.value().path("manifest").path("version").asText())
+            List<Read<JsonNode>> models =
+                    parse(readAll(cluster, EcgTopics.MODELS, Contract.MODEL_RELEASE), JsonNode.class);
+            assertThat(models)
+                    .last()
+                    .extracting(m -> m.value().path("manifest").path("version").asText())
                     .isEqualTo(trained.release().version());
         }
 
         ConfusionMatrix offline = ConfusionMatrix.of(trained.testScores(), test.isAnomaly(), threshold);
-        assertThat(trained.report().accuracy()).as("the trainer's figures are of these test beats")
+        assertThat(trained.report().accuracy())
+                .as("the trainer's figures are of these test beats")
                 .isEqualTo(offline.accuracy());
-        assertThat(summary.reusedRelease()).as("the demo serves the trainer's release").isTrue();
+        assertThat(summary.reusedRelease())
+                .as("the demo serves the trainer's release")
+                .isTrue();
         assertThat(summary.modelVersion()).isEqualTo(trained.release().version());
         assertThat(summary.windowsSent()).isEqualTo(test.size());
         assertThat(summary.windowsScored()).isEqualTo(test.size());
@@ -553,8 +668,9 @@ abstract class EndToEndScenarios {
 
     /** All of a topic of the demo's cluster, committed records only, each checked against its contract. */
     private static List<ConsumerRecord<byte[], byte[]>> readAll(DemoCluster cluster, String topic, Contract contract) {
-        return conforming(contract, KafkaTestUtils.readToEnd(cluster.bootstrapServers(), topic,
-                IsolationLevel.READ_COMMITTED, TIMEOUT));
+        return conforming(
+                contract,
+                KafkaTestUtils.readToEnd(cluster.bootstrapServers(), topic, IsolationLevel.READ_COMMITTED, TIMEOUT));
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -573,7 +689,9 @@ abstract class EndToEndScenarios {
         Map<String, String> settings = new LinkedHashMap<>();
         clientProperties().forEach((k, v) -> settings.put(String.valueOf(k), String.valueOf(v)));
         settings.put("application.id", prefix + "streamer");
-        settings.put("state.dir", Files.createDirectories(workDir.resolve("streams-state")).toString());
+        settings.put(
+                "state.dir",
+                Files.createDirectories(workDir.resolve("streams-state")).toString());
         settings.put(StreamerConfig.Setting.TOPIC_HEARTBEATS.key(), topics.heartbeats());
         settings.put(StreamerConfig.Setting.TOPIC_DLQ.key(), topics.heartbeatsDlq());
         settings.put(StreamerConfig.Setting.TOPIC_ALERTS.key(), topics.alerts());
@@ -597,8 +715,8 @@ abstract class EndToEndScenarios {
         final StreamerApp streamer;
         private final KafkaProducer<byte[], byte[]> producer;
 
-        private Pipeline(String prefix, EcgTopics topics, StreamerApp streamer,
-                KafkaProducer<byte[], byte[]> producer) {
+        private Pipeline(
+                String prefix, EcgTopics topics, StreamerApp streamer, KafkaProducer<byte[], byte[]> producer) {
             this.prefix = prefix;
             this.topics = topics;
             this.streamer = streamer;
@@ -606,16 +724,22 @@ abstract class EndToEndScenarios {
         }
 
         ProducerRecord<byte[], byte[]> record(String key, byte[] value, String testCase) {
-            return new ProducerRecord<>(topics.heartbeats(), null, key.getBytes(StandardCharsets.UTF_8), value,
+            return new ProducerRecord<>(
+                    topics.heartbeats(),
+                    null,
+                    key.getBytes(StandardCharsets.UTF_8),
+                    value,
                     List.of(new RecordHeader(CASE_HEADER, testCase.getBytes(StandardCharsets.UTF_8))));
         }
 
         /** A JSON window keyed by its patient; it must itself satisfy the published heartbeat schema. */
-        ProducerRecord<byte[], byte[]> jsonWindow(String patientId, String beatId, Long timestamp, float[] samples,
-                boolean normal) throws IOException {
-            byte[] json = Json.mapper().writeValueAsBytes(
-                    new Heartbeat(patientId, beatId, timestamp, samples, normal ? 1.0 : 0.0));
-            assertThat(JsonSchemas.violations(Contract.HEARTBEAT, json)).as("window %s", beatId).isEmpty();
+        ProducerRecord<byte[], byte[]> jsonWindow(
+                String patientId, String beatId, Long timestamp, float[] samples, boolean normal) throws IOException {
+            byte[] json = Json.mapper()
+                    .writeValueAsBytes(new Heartbeat(patientId, beatId, timestamp, samples, normal ? 1.0 : 0.0));
+            assertThat(JsonSchemas.violations(Contract.HEARTBEAT, json))
+                    .as("window %s", beatId)
+                    .isEmpty();
             return record(patientId, json, beatId);
         }
 
@@ -656,8 +780,10 @@ abstract class EndToEndScenarios {
             assertThat(models).hasSize(1);
             Read<JsonNode> m = models.get(0);
             assertThat(m.key()).isEqualTo(release.modelName());
-            assertThat(header(m.record().headers(), ReleaseTopic.HEADER_VERSION)).isEqualTo(release.version());
-            assertThat(m.value().path("manifest").path("digest").asText()).isEqualTo(release.manifest().digest());
+            assertThat(header(m.record().headers(), ReleaseTopic.HEADER_VERSION))
+                    .isEqualTo(release.version());
+            assertThat(m.value().path("manifest").path("digest").asText())
+                    .isEqualTo(release.manifest().digest());
         }
 
         /** All of {@code topic} once it holds {@code atLeast} records; outputs are checked against their schema. */
@@ -672,8 +798,8 @@ abstract class EndToEndScenarios {
                     conforming(contract, arrived);
                 }
             }
-            List<ConsumerRecord<byte[], byte[]>> all = KafkaTestUtils.readToEnd(bootstrapServers(), topic, isolation,
-                    TIMEOUT);
+            List<ConsumerRecord<byte[], byte[]>> all =
+                    KafkaTestUtils.readToEnd(bootstrapServers(), topic, isolation, TIMEOUT);
             return contract == null ? all : conforming(contract, all);
         }
 
@@ -681,8 +807,8 @@ abstract class EndToEndScenarios {
          * A downstream service: a consumer group subscribed to {@code minimumPerTopic}'s topics with
          * {@code read_committed}, reading until each topic gave at least its minimum and then to the end.
          */
-        Map<String, List<ConsumerRecord<byte[], byte[]>>> readAsADownstreamService(String groupId,
-                Map<String, Integer> minimumPerTopic) {
+        Map<String, List<ConsumerRecord<byte[], byte[]>>> readAsADownstreamService(
+                String groupId, Map<String, Integer> minimumPerTopic) {
             Properties props = clientProperties();
             props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
@@ -694,20 +820,26 @@ abstract class EndToEndScenarios {
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
                 consumer.subscribe(minimumPerTopic.keySet());
-                while (minimumPerTopic.entrySet().stream().anyMatch(e -> read.get(e.getKey()).size() < e.getValue())) {
+                while (minimumPerTopic.entrySet().stream()
+                        .anyMatch(e -> read.get(e.getKey()).size() < e.getValue())) {
                     if (System.nanoTime() > deadline) {
-                        fail("a read_committed consumer got only " + read.entrySet().stream()
-                                .map(e -> e.getValue().size() + " records of " + e.getKey()).toList() + " within "
+                        fail("a read_committed consumer got only "
+                                + read.entrySet().stream()
+                                        .map(e -> e.getValue().size() + " records of " + e.getKey())
+                                        .toList()
+                                + " within "
                                 + TIMEOUT + ", expected at least " + minimumPerTopic);
                     }
-                    consumer.poll(Duration.ofMillis(100)).forEach(r -> read.get(r.topic()).add(r));
+                    consumer.poll(Duration.ofMillis(100))
+                            .forEach(r -> read.get(r.topic()).add(r));
                 }
                 Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), TIMEOUT);
                 while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
                     if (System.nanoTime() > deadline) {
                         fail("a read_committed consumer did not reach " + ends + " within " + TIMEOUT);
                     }
-                    consumer.poll(Duration.ofMillis(100)).forEach(r -> read.get(r.topic()).add(r));
+                    consumer.poll(Duration.ofMillis(100))
+                            .forEach(r -> read.get(r.topic()).add(r));
                 }
                 consumer.commitSync();
             }
@@ -753,11 +885,15 @@ abstract class EndToEndScenarios {
      * The one gate every record read back from the alerts, scores and models topics passes: each value must
      * satisfy the JSON Schema published for its topic.
      */
-    static List<ConsumerRecord<byte[], byte[]>> conforming(Contract contract,
-            List<ConsumerRecord<byte[], byte[]>> records) {
+    static List<ConsumerRecord<byte[], byte[]>> conforming(
+            Contract contract, List<ConsumerRecord<byte[], byte[]>> records) {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             assertThat(JsonSchemas.violations(contract, r.value()))
-                    .as("%s record %s against %s: %s", r.topic(), windowId(r), contract.file(),
+                    .as(
+                            "%s record %s against %s: %s",
+                            r.topic(),
+                            windowId(r),
+                            contract.file(),
                             contract == Contract.MODEL_RELEASE ? "(a release)" : KafkaTestUtils.show(r.value()))
                     .isEmpty();
         }
@@ -777,8 +913,10 @@ abstract class EndToEndScenarios {
             try {
                 parsed.add(new Read<>(r, Json.mapper().readValue(r.value(), type)));
             } catch (IOException e) {
-                throw new AssertionError("record " + windowId(r) + " is not a " + type.getSimpleName() + ": "
-                        + KafkaTestUtils.show(r.value()), e);
+                throw new AssertionError(
+                        "record " + windowId(r) + " is not a " + type.getSimpleName() + ": "
+                                + KafkaTestUtils.show(r.value()),
+                        e);
             }
         }
         return parsed;
@@ -801,19 +939,28 @@ abstract class EndToEndScenarios {
         }
         Path log = workDir.resolve("console-producer.log");
         List<String> command = List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-cp",
+                System.getProperty("java.class.path"),
                 ConsoleProducer.class.getName(),
-                "--bootstrap-server", bootstrapServers(),
-                "--topic", topic,
-                "--command-config", config.toString());
-        Process process = new ProcessBuilder(command).redirectInput(input.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+                "--bootstrap-server",
+                bootstrapServers(),
+                "--topic",
+                topic,
+                "--command-config",
+                config.toString());
+        Process process = new ProcessBuilder(command)
+                .redirectInput(input.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             if (!process.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 fail("the console producer did not finish within " + TIMEOUT + ":\n" + Files.readString(log));
             }
-            assertThat(process.exitValue()).as("console producer exit code; it said:%n%s", Files.readString(log))
+            assertThat(process.exitValue())
+                    .as("console producer exit code; it said:%n%s", Files.readString(log))
                     .isZero();
         } finally {
             process.destroyForcibly();
@@ -837,27 +984,43 @@ abstract class EndToEndScenarios {
                 TrainingResult trained = TestReleases.synthetic();
                 List<String> lines = new ArrayList<>();
                 for (int i = 0; i < trained.test().size(); i++) {
-                    lines.add(TestReleases.csvLine(trained.test().beats()[i], trained.test().normal()[i]));
+                    lines.add(TestReleases.csvLine(
+                            trained.test().beats()[i], trained.test().normal()[i]));
                 }
-                return new CsvBeats(trained.release(), lines, trained.testScores(), trained.test().normal());
+                return new CsvBeats(
+                        trained.release(),
+                        lines,
+                        trained.testScores(),
+                        trained.test().normal());
             }
             TrainingResult trained = TestReleases.fullDefault();
             byte[] bytes = Files.readAllBytes(data.get());
             // Parsing skips blank lines; so does this list, and line i is parsed beat i.
-            List<String> raw = new String(bytes, StandardCharsets.US_ASCII).lines().filter(l -> !l.isBlank()).toList();
-            float[][] parsed = EcgCsv.parse(bytes, EcgCsv.SAMPLES, data.get().toString()).beats();
+            List<String> raw = new String(bytes, StandardCharsets.US_ASCII)
+                    .lines()
+                    .filter(l -> !l.isBlank())
+                    .toList();
+            float[][] parsed =
+                    EcgCsv.parse(bytes, EcgCsv.SAMPLES, data.get().toString()).beats();
             Map<Integer, List<Integer>> linesByHash = new HashMap<>();
             for (int i = 0; i < parsed.length; i++) {
-                linesByHash.computeIfAbsent(Arrays.hashCode(parsed[i]), k -> new ArrayList<>()).add(i);
+                linesByHash
+                        .computeIfAbsent(Arrays.hashCode(parsed[i]), k -> new ArrayList<>())
+                        .add(i);
             }
             List<String> lines = new ArrayList<>();
             for (float[] beat : trained.test().beats()) {
                 int line = linesByHash.getOrDefault(Arrays.hashCode(beat), List.of()).stream()
-                        .filter(i -> Arrays.equals(parsed[i], beat)).findFirst()
+                        .filter(i -> Arrays.equals(parsed[i], beat))
+                        .findFirst()
                         .orElseThrow(() -> new AssertionError("a test beat is not a line of " + data.get()));
                 lines.add(raw.get(line));
             }
-            return new CsvBeats(trained.release(), lines, trained.testScores(), trained.test().normal());
+            return new CsvBeats(
+                    trained.release(),
+                    lines,
+                    trained.testScores(),
+                    trained.test().normal());
         }
 
         int size() {
@@ -874,8 +1037,7 @@ abstract class EndToEndScenarios {
     }
 
     /** The offline score of a window under each release that may score it. */
-    private record Expected(Map<String, Float> scoreBy) {
-    }
+    private record Expected(Map<String, Float> scoreBy) {}
 
     private record BadRecord(String name, byte[] value, RejectReason reason) {
         BadRecord(String name, String value, RejectReason reason) {
@@ -890,8 +1052,11 @@ abstract class EndToEndScenarios {
     }
 
     private static String patientOfRecord(List<ProducerRecord<byte[], byte[]>> records, String testCase) {
-        return records.stream().filter(r -> testCase.equals(header(r.headers(), CASE_HEADER)))
-                .map(r -> new String(r.key(), StandardCharsets.UTF_8)).findFirst().orElseThrow();
+        return records.stream()
+                .filter(r -> testCase.equals(header(r.headers(), CASE_HEADER)))
+                .map(r -> new String(r.key(), StandardCharsets.UTF_8))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String patient(int beat) {

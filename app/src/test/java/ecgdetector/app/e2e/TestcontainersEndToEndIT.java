@@ -25,6 +25,6 @@ class TestcontainersEndToEndIT extends EndToEndScenarios {
     /** The container is this class's alone, and only the demo uses the real topic names on it. */
     @Override
     protected DemoCluster demoCluster() {
-        return new DemoCluster(clientProperties(), () -> { });
+        return new DemoCluster(clientProperties(), () -> {});
     }
 }

@@ -7,7 +7,11 @@ import ecgdetector.app.replay.FeedReplayer.Ending;
 import ecgdetector.app.replay.FeedReplayer.Progress;
 import ecgdetector.app.replay.FeedReplayer.Result;
 import ecgdetector.app.replay.FeedReplayer.Settings;
-
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,12 +20,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.Future;
 
 /** The replay loop against Kafka's MockProducer and a fake clock: no broker, no wall clock. */
 class FeedReplayerTest {
@@ -40,8 +38,7 @@ class FeedReplayerTest {
         return new Settings(TOPIC, rate, PatientKeys.of(patients), loop, count, "ecg.csv");
     }
 
-    private Result replay(
-            MockProducer<String, String> producer, Settings settings, Iterable<String> lines) {
+    private Result replay(MockProducer<String, String> producer, Settings settings, Iterable<String> lines) {
         return new FeedReplayer(producer, settings, clock).replay(lines, reports::add);
     }
 
@@ -49,14 +46,7 @@ class FeedReplayerTest {
     void sendsEachLineAsItIsToThePatientsInTurn() {
         MockProducer<String, String> producer = producer();
         List<String> lines =
-                List.of(
-                        "1.5,2.5,1",
-                        "",
-                        "{\"samples\":[1,2]}",
-                        "   ",
-                        "# a comment",
-                        "not,a,beat",
-                        "3,4,0");
+                List.of("1.5,2.5,1", "", "{\"samples\":[1,2]}", "   ", "# a comment", "not,a,beat", "3,4,0");
 
         Result result = replay(producer, settings(0, 3, false, 0), lines);
 
@@ -68,9 +58,7 @@ class FeedReplayerTest {
                 .extracting(ProducerRecord::key)
                 .containsExactly("patient-0001", "patient-0002", "patient-0003", "patient-0001");
         assertThat(sent).extracting(ProducerRecord::topic).containsOnly(TOPIC);
-        assertThat(sent)
-                .extracting(r -> source(r))
-                .containsExactly("ecg.csv:1", "ecg.csv:3", "ecg.csv:6", "ecg.csv:7");
+        assertThat(sent).extracting(r -> source(r)).containsExactly("ecg.csv:1", "ecg.csv:3", "ecg.csv:6", "ecg.csv:7");
         assertThat(result.ending()).isEqualTo(Ending.END_OF_LINES);
         Progress p = result.progress();
         assertThat(p.sent()).isEqualTo(4);
@@ -141,8 +129,7 @@ class FeedReplayerTest {
         assertThat(clock.now - start).isEqualTo(3_400_000_000L);
         assertThat(reports).extracting(Progress::sent).containsExactly(11L, 21L, 31L);
         assertThat(result.progress().elapsedNanos()).isEqualTo(3_400_000_000L);
-        assertThat(result.progress().acknowledgedPerSecond())
-                .isCloseTo(35 / 3.4, Offset.offset(1e-9));
+        assertThat(result.progress().acknowledgedPerSecond()).isCloseTo(35 / 3.4, Offset.offset(1e-9));
     }
 
     @Test
@@ -169,16 +156,14 @@ class FeedReplayerTest {
                     public synchronized Future<RecordMetadata> send(
                             ProducerRecord<String, String> record, Callback callback) {
                         if (record.value().equals("c")) {
-                            callback.onCompletion(
-                                    null, new IllegalStateException("Topic authorization failed"));
+                            callback.onCompletion(null, new IllegalStateException("Topic authorization failed"));
                             return null;
                         }
                         return super.send(record, callback);
                     }
                 };
 
-        Result result =
-                replay(producer, settings(0, 2, false, 0), List.of("a", "b", "c", "d", "e"));
+        Result result = replay(producer, settings(0, 2, false, 0), List.of("a", "b", "c", "d", "e"));
 
         assertThat(result.ending()).isEqualTo(Ending.DELIVERY_FAILED);
         assertThat(result.progress().sent()).isEqualTo(3);
@@ -191,13 +176,11 @@ class FeedReplayerTest {
     void withoutKeysOrSourceRecordsCarryNeither() {
         MockProducer<String, String> producer = producer();
 
-        replay(
-                producer,
-                new Settings(TOPIC, 0, PatientKeys.none(), false, 0, null),
-                List.of("a", "b"));
+        replay(producer, new Settings(TOPIC, 0, PatientKeys.none(), false, 0, null), List.of("a", "b"));
 
         assertThat(producer.history()).extracting(ProducerRecord::key).containsOnlyNulls();
-        assertThat(producer.history()).allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+        assertThat(producer.history())
+                .allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
     }
 
     @Test
@@ -226,16 +209,13 @@ class FeedReplayerTest {
         FeedReplayer replayer = new FeedReplayer(producer(), settings(0, 1, false, 0), clock);
         replayer.replay(List.of("a"), p -> {});
 
-        assertThatThrownBy(() -> replayer.replay(List.of("a"), p -> {}))
-                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> replayer.replay(List.of("a"), p -> {})).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void settingsRefuseNonsense() {
-        assertThatThrownBy(() -> settings(-1, 1, false, 0))
-                .hasMessageContaining("rate must be a number >= 0");
-        assertThatThrownBy(() -> settings(1, 1, false, -5))
-                .hasMessageContaining("count must be >= 0");
+        assertThatThrownBy(() -> settings(-1, 1, false, 0)).hasMessageContaining("rate must be a number >= 0");
+        assertThatThrownBy(() -> settings(1, 1, false, -5)).hasMessageContaining("count must be >= 0");
         assertThatThrownBy(() -> new Settings(" ", 1, PatientKeys.none(), false, 0, null))
                 .hasMessageContaining("topic");
     }

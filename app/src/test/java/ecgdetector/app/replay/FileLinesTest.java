@@ -2,9 +2,6 @@ package ecgdetector.app.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,10 +9,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FileLinesTest {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void readsTheLinesAgainForEveryIterator() throws Exception {
@@ -30,13 +30,10 @@ class FileLinesTest {
     void dropsAByteOrderMarkAndReadsGzip() throws Exception {
         Path file = tmp.resolve("beats.jsonl.gz");
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
-            out.write(
-                    "\uFEFF{\"samples\":[1]}\n{\"samples\":[2]}\n"
-                            .getBytes(StandardCharsets.UTF_8));
+            out.write("\uFEFF{\"samples\":[1]}\n{\"samples\":[2]}\n".getBytes(StandardCharsets.UTF_8));
         }
 
-        assertThat(list(new FileLines(file)))
-                .containsExactly("{\"samples\":[1]}", "{\"samples\":[2]}");
+        assertThat(list(new FileLines(file))).containsExactly("{\"samples\":[1]}", "{\"samples\":[2]}");
     }
 
     @Test

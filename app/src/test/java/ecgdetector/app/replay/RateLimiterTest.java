@@ -3,10 +3,9 @@ package ecgdetector.app.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** On a fake clock: what is checked is the schedule, never how exactly a machine sleeps. */
 class RateLimiterTest {
@@ -160,14 +159,13 @@ class RateLimiterTest {
 
     @Test
     void aWakeUpBeforeTheDueTimeWaitsAgainInsteadOfGrantingEarly() {
-        FakeClock clock =
-                new FakeClock() {
-                    @Override
-                    public void park(long nanos) {
-                        parks.add(nanos);
-                        now += Math.max(1, nanos / 2);
-                    }
-                };
+        FakeClock clock = new FakeClock() {
+            @Override
+            public void park(long nanos) {
+                parks.add(nanos);
+                now += Math.max(1, nanos / 2);
+            }
+        };
         RateLimiter limiter = RateLimiter.perSecond(1, clock);
         limiter.acquire(() -> false);
         long first = clock.now;

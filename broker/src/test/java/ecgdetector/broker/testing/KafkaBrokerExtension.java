@@ -1,5 +1,6 @@
 package ecgdetector.broker.testing;
 
+import ecgdetector.broker.EmbeddedKafkaBroker;
 import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -7,8 +8,6 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import ecgdetector.broker.EmbeddedKafkaBroker;
 
 /**
  * One real Kafka broker for every test class of a test JVM: started by the first class that asks for it and
@@ -31,7 +30,8 @@ import ecgdetector.broker.EmbeddedKafkaBroker;
 public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterResolver {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaBrokerExtension.class);
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
 
     private static volatile EmbeddedKafkaBroker shared;
 
@@ -65,7 +65,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
     }
 
     private static EmbeddedKafkaBroker sharedBroker(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(SharedBroker.class, key -> SharedBroker.start(), SharedBroker.class)
                 .broker;
     }
@@ -105,8 +106,8 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, ParameterR
 
         private static void refuse(String what, int status, String message) {
             log.error("Kafka asked to {} the JVM with status {}: {}; refused in tests", what, status, message);
-            throw new IllegalStateException("Kafka asked to " + what + " the JVM with status " + status + ": "
-                    + message);
+            throw new IllegalStateException(
+                    "Kafka asked to " + what + " the JVM with status " + status + ": " + message);
         }
 
         private static void resetExit() {

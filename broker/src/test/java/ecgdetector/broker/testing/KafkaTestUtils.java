@@ -15,7 +15,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,8 +35,7 @@ public final class KafkaTestUtils {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final int RECORDS_SHOWN_ON_FAILURE = 20;
 
-    private KafkaTestUtils() {
-    }
+    private KafkaTestUtils() {}
 
     /**
      * A topic name no other test in this JVM (or an earlier run on a kept data folder) has used, such as
@@ -85,8 +83,8 @@ public final class KafkaTestUtils {
         List<ConsumerRecord<byte[], byte[]>> received = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(rawConsumerProperties(consumerProps))) {
             if (!assignAllPartitions(consumer, topic, deadline)) {
-                throw new AssertionError("Topic " + topic + " did not appear within " + timeout
-                        + " while waiting for " + n + " records");
+                throw new AssertionError("Topic " + topic + " did not appear within " + timeout + " while waiting for "
+                        + n + " records");
             }
             while (received.size() < n && System.nanoTime() < deadline) {
                 consumer.poll(POLL).forEach(received::add);
@@ -124,7 +122,8 @@ public final class KafkaTestUtils {
             }
         }
         received.sort((a, b) -> a.partition() != b.partition()
-                ? Integer.compare(a.partition(), b.partition()) : Long.compare(a.offset(), b.offset()));
+                ? Integer.compare(a.partition(), b.partition())
+                : Long.compare(a.offset(), b.offset()));
         return received;
     }
 
@@ -156,10 +155,14 @@ public final class KafkaTestUtils {
             return "null";
         }
         try {
-            return '"' + StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString() + '"';
+            return '"'
+                    + StandardCharsets.UTF_8
+                            .newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(bytes))
+                            .toString()
+                    + '"';
         } catch (CharacterCodingException e) {
             return "<" + bytes.length + " bytes>";
         }
@@ -181,7 +184,8 @@ public final class KafkaTestUtils {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, remaining(deadline));
             if (infos != null && !infos.isEmpty()) {
                 List<TopicPartition> partitions = infos.stream()
-                        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                        .map(info -> new TopicPartition(info.topic(), info.partition()))
+                        .toList();
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 return true;
@@ -209,7 +213,8 @@ public final class KafkaTestUtils {
         if (records.isEmpty()) {
             return "";
         }
-        String shown = records.stream().limit(RECORDS_SHOWN_ON_FAILURE)
+        String shown = records.stream()
+                .limit(RECORDS_SHOWN_ON_FAILURE)
                 .map(r -> "p" + r.partition() + "@" + r.offset() + " " + show(r.key()) + "=" + show(r.value()))
                 .collect(Collectors.joining(", ", ": [", records.size() > RECORDS_SHOWN_ON_FAILURE ? ", ...]" : "]"));
         return shown;

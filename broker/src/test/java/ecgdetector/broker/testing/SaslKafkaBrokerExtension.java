@@ -1,5 +1,6 @@
 package ecgdetector.broker.testing;
 
+import ecgdetector.broker.EmbeddedKafkaBroker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,6 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ScramCredentialInfo;
@@ -19,8 +19,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
-
-import ecgdetector.broker.EmbeddedKafkaBroker;
 
 /**
  * One real Kafka broker for every test class of a test JVM that needs security: SASL/SCRAM-SHA-256 on its
@@ -62,7 +60,8 @@ public final class SaslKafkaBrokerExtension implements BeforeAllCallback, Parame
     }
 
     private static EmbeddedKafkaBroker broker(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
+        return context.getRoot()
+                .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(SharedSaslBroker.class, key -> SharedSaslBroker.start(), SharedSaslBroker.class)
                 .broker;
     }
@@ -74,9 +73,12 @@ public final class SaslKafkaBrokerExtension implements BeforeAllCallback, Parame
     public static void createUser(EmbeddedKafkaBroker broker, String user, String password) {
         EmbeddedKafkaBroker.Sasl sasl = broker.sasl().orElseThrow(() -> new IllegalStateException("no SASL"));
         try (Admin admin = Admin.create(broker.adminProperties())) {
-            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
-                    new ScramCredentialInfo(ScramMechanism.fromMechanismName(sasl.mechanism()), 4096), password)))
-                    .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(
+                            user,
+                            new ScramCredentialInfo(ScramMechanism.fromMechanismName(sasl.mechanism()), 4096),
+                            password)))
+                    .all()
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             throw new IllegalStateException("cannot create SCRAM user " + user, e);
         }
@@ -84,17 +86,20 @@ public final class SaslKafkaBrokerExtension implements BeforeAllCallback, Parame
         login.putAll(sasl.clientProperties(user, password));
         login.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         login.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        KafkaTestUtils.waitForCondition(() -> {
-            try (Admin admin = Admin.create(login)) {
-                admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
-                return true;
-            } catch (ExecutionException | TimeoutException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }, TIMEOUT, () -> "SCRAM user " + user + " could not log in");
+        KafkaTestUtils.waitForCondition(
+                () -> {
+                    try (Admin admin = Admin.create(login)) {
+                        admin.describeCluster().clusterId().get(5, TimeUnit.SECONDS);
+                        return true;
+                    } catch (ExecutionException | TimeoutException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                },
+                TIMEOUT,
+                () -> "SCRAM user " + user + " could not log in");
     }
 
     /** Client properties for {@code user}: bootstrap servers and the SASL login, nothing else. */
@@ -110,19 +115,25 @@ public final class SaslKafkaBrokerExtension implements BeforeAllCallback, Parame
         try (Admin admin = Admin.create(broker.adminProperties())) {
             admin.createAcls(acls).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             // ACLs too travel through the metadata log; wait until the broker lists all of them.
-            KafkaTestUtils.waitForCondition(() -> {
-                try {
-                    return acls.stream().allMatch(acl -> {
+            KafkaTestUtils.waitForCondition(
+                    () -> {
                         try {
-                            return admin.describeAcls(acl.toFilter()).values().get(5, TimeUnit.SECONDS).contains(acl);
-                        } catch (ExecutionException | TimeoutException | InterruptedException e) {
+                            return acls.stream().allMatch(acl -> {
+                                try {
+                                    return admin.describeAcls(acl.toFilter())
+                                            .values()
+                                            .get(5, TimeUnit.SECONDS)
+                                            .contains(acl);
+                                } catch (ExecutionException | TimeoutException | InterruptedException e) {
+                                    return false;
+                                }
+                            });
+                        } catch (RuntimeException e) {
                             return false;
                         }
-                    });
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            }, TIMEOUT, () -> "ACLs " + acls + " not visible");
+                    },
+                    TIMEOUT,
+                    () -> "ACLs " + acls + " not visible");
         } catch (ExecutionException | TimeoutException | InterruptedException e) {
             throw new IllegalStateException("cannot create ACLs " + acls, e);
         }

@@ -34,8 +34,8 @@ public final class ReleaseModel implements AutoCloseable {
     private final MinMaxScaler scaler;
     private final ErrorMetric metric;
 
-    private ReleaseModel(ReleaseBundle bundle, ZooModel<float[][], BeatScore[]> model, MinMaxScaler scaler,
-                         ErrorMetric metric) {
+    private ReleaseModel(
+            ReleaseBundle bundle, ZooModel<float[][], BeatScore[]> model, MinMaxScaler scaler, ErrorMetric metric) {
         this.bundle = bundle;
         this.model = model;
         this.scaler = scaler;
@@ -67,7 +67,8 @@ public final class ReleaseModel implements AutoCloseable {
                     .optEngine("TensorFlow")
                     .optOption("Tags", manifest.serving().tag())
                     .optOption("SignatureDefKey", manifest.serving().signature())
-                    .optTranslator(new AutoencoderTranslator(scaler, metric, manifest.serving().input()))
+                    .optTranslator(new AutoencoderTranslator(
+                            scaler, metric, manifest.serving().input()))
                     .build()
                     .loadModel();
             ReleaseModel loaded = new ReleaseModel(bundle, model, scaler, metric);

@@ -25,8 +25,7 @@ public final class TensorFlowRuntime {
     private static final String JNI_LIBRARY = "libjnitensorflow.so";
     private static Engine engine;
 
-    private TensorFlowRuntime() {
-    }
+    private TensorFlowRuntime() {}
 
     /** The TensorFlow engine, started on first use. */
     public static synchronized Engine engine() {
@@ -34,7 +33,8 @@ public final class TensorFlowRuntime {
             long start = System.nanoTime();
             System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
             String tfVersion = org.tensorflow.TensorFlow.version();
-            if (System.getProperty("TENSORFLOW_LIBRARY_PATH") == null && System.getenv("TENSORFLOW_LIBRARY_PATH") == null) {
+            if (System.getProperty("TENSORFLOW_LIBRARY_PATH") == null
+                    && System.getenv("TENSORFLOW_LIBRARY_PATH") == null) {
                 System.setProperty("TENSORFLOW_LIBRARY_PATH", nativeFolder().toString());
             }
             engine = Engine.getEngine("TensorFlow");
@@ -53,11 +53,16 @@ public final class TensorFlowRuntime {
         // Not every JavaCPP version reports the path it loaded from; fall back to its cache.
         try {
             File cache = Loader.getCacheDir();
-            try (var found = Files.find(cache.toPath(), 12, (p, a) -> p.getFileName().toString().equals(JNI_LIBRARY)
-                    && p.toString().contains("tensorflow-core-native"))) {
-                return found.findFirst().map(Path::getParent).orElseThrow(() -> new IllegalStateException(
-                        "TensorFlow's natives were loaded but " + JNI_LIBRARY + " is not under " + cache
-                                + "; set TENSORFLOW_LIBRARY_PATH to the folder that holds it"));
+            try (var found = Files.find(
+                    cache.toPath(),
+                    12,
+                    (p, a) -> p.getFileName().toString().equals(JNI_LIBRARY)
+                            && p.toString().contains("tensorflow-core-native"))) {
+                return found.findFirst()
+                        .map(Path::getParent)
+                        .orElseThrow(() -> new IllegalStateException(
+                                "TensorFlow's natives were loaded but " + JNI_LIBRARY + " is not under " + cache
+                                        + "; set TENSORFLOW_LIBRARY_PATH to the folder that holds it"));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read JavaCPP's cache folder", e);

@@ -36,8 +36,7 @@ public final class DecimalParser {
         }
     }
 
-    private DecimalParser() {
-    }
+    private DecimalParser() {}
 
     public static boolean isError(long result) {
         return result == NOT_A_NUMBER || result == NON_FINITE_WORD;

@@ -16,8 +16,7 @@ public final class KafkaRefusal {
 
     private static final Pattern USERNAME = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"");
 
-    private KafkaRefusal() {
-    }
+    private KafkaRefusal() {}
 
     /** The authentication or authorization failure somewhere in {@code error}'s causes, if there is one. */
     public static Optional<ApiException> find(Throwable error) {

@@ -68,10 +68,22 @@ public final class ReleaseBundle {
             throw new IOException("no SavedModel files under " + savedModelDir);
         }
         List<ReleaseManifest.FileEntry> entries = new ArrayList<>();
-        files.forEach((path, bytes) -> entries.add(new ReleaseManifest.FileEntry(path, bytes.length, Sha256.hex(bytes))));
-        ReleaseManifest withFiles = new ReleaseManifest(draft.formatVersion(), draft.modelName(), draft.version(),
-                draft.createdAt(), draft.inputLength(), draft.serving(), draft.scaler(), draft.errorMetric(),
-                draft.threshold(), draft.thresholdPolicy(), draft.provenance(), entries, null);
+        files.forEach(
+                (path, bytes) -> entries.add(new ReleaseManifest.FileEntry(path, bytes.length, Sha256.hex(bytes))));
+        ReleaseManifest withFiles = new ReleaseManifest(
+                draft.formatVersion(),
+                draft.modelName(),
+                draft.version(),
+                draft.createdAt(),
+                draft.inputLength(),
+                draft.serving(),
+                draft.scaler(),
+                draft.errorMetric(),
+                draft.threshold(),
+                draft.thresholdPolicy(),
+                draft.provenance(),
+                entries,
+                null);
         ReleaseBundle bundle = new ReleaseBundle(withFiles.withDigest(digestOf(withFiles)), files, null);
         try {
             bundle.verify();
@@ -134,7 +146,10 @@ public final class ReleaseBundle {
         ReleaseSignature signature = null;
         try {
             root = Json.mapper().readTree(bytes);
-            if (root == null || !root.isObject() || !root.path("manifest").isObject() || !root.path("files").isObject()) {
+            if (root == null
+                    || !root.isObject()
+                    || !root.path("manifest").isObject()
+                    || !root.path("files").isObject()) {
                 throw new InvalidReleaseException("release is not a JSON object with 'manifest' and 'files'");
             }
             manifest = Json.mapper().treeToValue(root.get("manifest"), ReleaseManifest.class);
@@ -176,8 +191,8 @@ public final class ReleaseBundle {
         try {
             return Json.mapper().treeToValue(node, ReleaseSignature.class);
         } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidReleaseException("release signature is not an object with algorithm, keyId and value: "
-                    + e.getMessage(), e);
+            throw new InvalidReleaseException(
+                    "release signature is not an object with algorithm, keyId and value: " + e.getMessage(), e);
         }
     }
 
@@ -190,10 +205,14 @@ public final class ReleaseBundle {
             Files.createDirectories(target.getParent());
             Files.write(target, e.getValue());
         }
-        Files.write(dir.resolve(MANIFEST_FILE), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
+        Files.write(
+                dir.resolve(MANIFEST_FILE),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
         Path signatureFile = dir.resolve(SIGNATURE_FILE);
         if (signature != null) {
-            Files.write(signatureFile, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(signature));
+            Files.write(
+                    signatureFile,
+                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(signature));
         } else {
             // A signature left from another release would not match this one.
             Files.deleteIfExists(signatureFile);
@@ -246,15 +265,20 @@ public final class ReleaseBundle {
     public void verify() throws InvalidReleaseException {
         ReleaseManifest m = manifest;
         if (m.formatVersion() != ReleaseManifest.FORMAT_VERSION) {
-            throw new InvalidReleaseException("unknown release format " + m.formatVersion()
-                    + " (this reader knows " + ReleaseManifest.FORMAT_VERSION + ")");
+            throw new InvalidReleaseException("unknown release format " + m.formatVersion() + " (this reader knows "
+                    + ReleaseManifest.FORMAT_VERSION + ")");
         }
-        require(m.modelName() != null && m.modelName().matches("[A-Za-z0-9._-]{1,100}"), "model name missing or invalid");
+        require(
+                m.modelName() != null && m.modelName().matches("[A-Za-z0-9._-]{1,100}"),
+                "model name missing or invalid");
         require(m.version() != null && !m.version().isBlank(), "version missing");
-        require(m.inputLength() > 0 && m.inputLength() <= MAX_INPUT_LENGTH, "input length " + m.inputLength() + " out of range");
+        require(
+                m.inputLength() > 0 && m.inputLength() <= MAX_INPUT_LENGTH,
+                "input length " + m.inputLength() + " out of range");
         require(m.serving() != null, "serving signature missing");
         require(m.scaler() != null && m.scaler().min() != null && m.scaler().max() != null, "scaler missing");
-        require(m.scaler().min().length == m.inputLength() && m.scaler().max().length == m.inputLength(),
+        require(
+                m.scaler().min().length == m.inputLength() && m.scaler().max().length == m.inputLength(),
                 "scaler has " + m.scaler().min().length + " positions, input length is " + m.inputLength());
         try {
             ecgdetector.model.scoring.MinMaxScaler.of(m.scaler());
@@ -262,21 +286,29 @@ public final class ReleaseBundle {
         } catch (IllegalArgumentException e) {
             throw new InvalidReleaseException(e.getMessage(), e);
         }
-        require(Double.isFinite(m.threshold()) && m.threshold() >= 0, "threshold " + m.threshold() + " is not a finite non-negative number");
+        require(
+                Double.isFinite(m.threshold()) && m.threshold() >= 0,
+                "threshold " + m.threshold() + " is not a finite non-negative number");
         require(m.digest() != null, "digest missing");
         String expected = digestOf(m);
-        require(expected.equals(m.digest()), "digest mismatch: manifest says " + m.digest() + ", content is " + expected);
+        require(
+                expected.equals(m.digest()),
+                "digest mismatch: manifest says " + m.digest() + ", content is " + expected);
         require(m.files() != null, "file list missing");
         for (ReleaseManifest.FileEntry entry : m.files()) {
-            require(entry != null && entry.path() != null && entry.sha256() != null,
+            require(
+                    entry != null && entry.path() != null && entry.sha256() != null,
                     "a file entry lacks its path or SHA-256");
         }
-        require(m.files().size() == modelFiles.size(), "manifest lists " + m.files().size()
-                + " files, release carries " + modelFiles.size());
+        require(
+                m.files().size() == modelFiles.size(),
+                "manifest lists " + m.files().size() + " files, release carries " + modelFiles.size());
         for (ReleaseManifest.FileEntry entry : m.files()) {
             byte[] bytes = modelFiles.get(entry.path());
             require(bytes != null, "file " + entry.path() + " is listed but missing");
-            require(bytes.length == entry.size(), "file " + entry.path() + " has " + bytes.length + " bytes, manifest says " + entry.size());
+            require(
+                    bytes.length == entry.size(),
+                    "file " + entry.path() + " has " + bytes.length + " bytes, manifest says " + entry.size());
             require(Sha256.hex(bytes).equals(entry.sha256()), "file " + entry.path() + " does not match its SHA-256");
         }
     }

@@ -42,6 +42,7 @@ public final class ReleaseSigningKey {
     public static final int MIN_SECRET_BYTES = 32;
     /** Domain separation: this key's MAC over a digest means "this release may serve", nothing else. */
     static final String CONTEXT = "ecg-detector release v1\n";
+
     private static final String MAC_ALGORITHM = "HmacSHA256";
 
     private final byte[] secret;
@@ -55,8 +56,10 @@ public final class ReleaseSigningKey {
         }
         this.secret = secret.clone();
         this.source = source;
-        this.keyId = "hmac-" + HexFormat.of().formatHex(mac("ecg-detector key id".getBytes(StandardCharsets.UTF_8)))
-                .substring(0, 16);
+        this.keyId = "hmac-"
+                + HexFormat.of()
+                        .formatHex(mac("ecg-detector key id".getBytes(StandardCharsets.UTF_8)))
+                        .substring(0, 16);
     }
 
     /**
@@ -96,9 +99,12 @@ public final class ReleaseSigningKey {
         if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
             readers.add("every user");
         }
-        return readers.isEmpty() ? Optional.empty() : Optional.of("Release signing key file " + file
-                + " is readable by " + String.join(" and ", readers) + " (" + PosixFilePermissions.toString(permissions)
-                + "): whoever reads it can sign releases the streamers serve; chmod 600 it");
+        return readers.isEmpty()
+                ? Optional.empty()
+                : Optional.of("Release signing key file " + file
+                        + " is readable by " + String.join(" and ", readers) + " ("
+                        + PosixFilePermissions.toString(permissions)
+                        + "): whoever reads it can sign releases the streamers serve; chmod 600 it");
     }
 
     /** A key from secret bytes held in memory (tests, and callers with their own secret store). */
@@ -113,8 +119,8 @@ public final class ReleaseSigningKey {
 
     /** The signature of the release whose digest this is. */
     public ReleaseSignature sign(String digest) {
-        return new ReleaseSignature(ReleaseSignature.HMAC_SHA256, keyId,
-                Base64.getEncoder().encodeToString(mac(signedBytes(digest))));
+        return new ReleaseSignature(
+                ReleaseSignature.HMAC_SHA256, keyId, Base64.getEncoder().encodeToString(mac(signedBytes(digest))));
     }
 
     /**

@@ -1,5 +1,6 @@
 package ecgdetector.model.release;
 
+import ecgdetector.model.kafka.KafkaRefusal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +10,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import ecgdetector.model.kafka.KafkaRefusal;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -53,6 +53,7 @@ public final class ReleaseTopic {
     private static final Logger log = LoggerFactory.getLogger(ReleaseTopic.class);
     /** Room above the release for the record's framing and for releases that grow a little. */
     private static final int MIN_MESSAGE_BYTES = 8 * 1024 * 1024;
+
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
     private final Properties clientProperties;
@@ -64,8 +65,7 @@ public final class ReleaseTopic {
     }
 
     /** Where a release was written. */
-    public record Published(String topic, int partition, long offset, String version) {
-    }
+    public record Published(String topic, int partition, long offset, String version) {}
 
     /**
      * Fails within {@code timeout}, naming the cluster, if it does not answer, refuses the login, or will not
@@ -89,10 +89,13 @@ public final class ReleaseTopic {
             if (refusal.isPresent()) {
                 throw new IllegalStateException(KafkaRefusal.describe(refusal.get(), props, needs()), cause);
             }
-            throw new IllegalStateException("Kafka at " + props.getProperty("bootstrap.servers")
-                    + " did not answer within " + timeout.toSeconds() + " s ("
-                    + cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
-                    + "); check --bootstrap-servers and the client settings", cause);
+            throw new IllegalStateException(
+                    "Kafka at " + props.getProperty("bootstrap.servers")
+                            + " did not answer within " + timeout.toSeconds() + " s ("
+                            + cause.getClass().getSimpleName()
+                            + (cause.getMessage() != null ? ": " + cause.getMessage() : "")
+                            + "); check --bootstrap-servers and the client settings",
+                    cause);
         } finally {
             // Do not wait for the pending calls of an unreachable cluster.
             admin.close(Duration.ZERO);
@@ -108,8 +111,11 @@ public final class ReleaseTopic {
             throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
         TopicDescription description;
         try {
-            description = admin.describeTopics(List.of(topic), new DescribeTopicsOptions().includeAuthorizedOperations(true))
-                    .topicNameValues().get(topic).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            description = admin.describeTopics(
+                            List.of(topic), new DescribeTopicsOptions().includeAuthorizedOperations(true))
+                    .topicNameValues()
+                    .get(topic)
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return;
@@ -140,10 +146,15 @@ public final class ReleaseTopic {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(messageBytes));
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null,
-                release.modelName().getBytes(StandardCharsets.UTF_8), value, List.of(
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                topic,
+                null,
+                release.modelName().getBytes(StandardCharsets.UTF_8),
+                value,
+                List.of(
                         new RecordHeader(HEADER_VERSION, release.version().getBytes(StandardCharsets.UTF_8)),
-                        new RecordHeader(HEADER_DIGEST, release.manifest().digest().getBytes(StandardCharsets.UTF_8))));
+                        new RecordHeader(
+                                HEADER_DIGEST, release.manifest().digest().getBytes(StandardCharsets.UTF_8))));
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             RecordMetadata meta = producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return new Published(meta.topic(), meta.partition(), meta.offset(), release.version());
@@ -169,7 +180,8 @@ public final class ReleaseTopic {
         byte[] latest = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic, TIMEOUT).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+            consumer.partitionsFor(topic, TIMEOUT)
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
@@ -199,9 +211,12 @@ public final class ReleaseTopic {
         Properties props = copy();
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
         try (Admin admin = Admin.create(props)) {
-            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty()).configs(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(messageBytes)));
+            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
+                    .configs(Map.of(
+                            TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT,
+                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                            String.valueOf(messageBytes)));
             try {
                 admin.createTopics(List.of(newTopic)).all().get();
             } catch (ExecutionException e) {
@@ -247,8 +262,11 @@ public final class ReleaseTopic {
             if (!(e.getCause() instanceof AuthorizationException)) {
                 throw e;
             }
-            log.warn("Not allowed to read the settings of topic {} (DESCRIBE_CONFIGS), so cannot check that it is "
-                    + "compacted and takes {} bytes; publishing anyway", topic, releaseBytes);
+            log.warn(
+                    "Not allowed to read the settings of topic {} (DESCRIBE_CONFIGS), so cannot check that it is "
+                            + "compacted and takes {} bytes; publishing anyway",
+                    topic,
+                    releaseBytes);
             return;
         }
         String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
@@ -256,7 +274,8 @@ public final class ReleaseTopic {
             throw new IllegalStateException("topic " + topic + " exists with cleanup.policy=" + policy
                     + "; model releases need a compacted topic (cleanup.policy=compact)");
         }
-        int max = Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
+        int max = Integer.parseInt(
+                config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
         if (max < releaseBytes + 64 * 1024) {
             throw new IllegalStateException("topic " + topic + " takes messages up to " + max
                     + " bytes, the release is " + releaseBytes + " bytes; raise max.message.bytes");

@@ -11,8 +11,7 @@ import java.util.HexFormat;
 /** SHA-256 as lowercase hex. */
 public final class Sha256 {
 
-    private Sha256() {
-    }
+    private Sha256() {}
 
     public static String hex(byte[] bytes) {
         return HexFormat.of().formatHex(newDigest().digest(bytes));

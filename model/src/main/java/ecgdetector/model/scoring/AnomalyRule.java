@@ -7,8 +7,7 @@ package ecgdetector.model.scoring;
  */
 public final class AnomalyRule {
 
-    private AnomalyRule() {
-    }
+    private AnomalyRule() {}
 
     public static boolean isAnomaly(float error, double threshold) {
         return error > threshold;

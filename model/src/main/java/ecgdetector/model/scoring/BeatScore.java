@@ -7,5 +7,4 @@ package ecgdetector.model.scoring;
  * @param worstPositions sample positions with the largest reconstruction error, largest first
  * @param reconstruction the model's reconstruction, in scaled units
  */
-public record BeatScore(float error, int[] worstPositions, float[] reconstruction) {
-}
+public record BeatScore(float error, int[] worstPositions, float[] reconstruction) {}

@@ -16,7 +16,8 @@ class AutoencoderTranslatorTest {
 
     @Test
     void worstPositionsOfAShortBeatNameEveryPosition() {
-        assertThat(AutoencoderTranslator.worstPositions(new double[] {0.2, 0.4}, 5)).containsExactly(1, 0);
+        assertThat(AutoencoderTranslator.worstPositions(new double[] {0.2, 0.4}, 5))
+                .containsExactly(1, 0);
     }
 
     @Test

@@ -16,12 +16,40 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DecimalParserTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "-0", "+0.0", "1", "-1", "1.", ".5", "-.5", "00012.50", "1e3", "1E-3", "+1e+3",
-        "-0.11252183", "-2.8272038", "-0.47749208", "0.034999258", "3.4028235e38", "1.4e-45", "7.0e-46",
-        "123456789012345678901234567890", "0.000000000000000000000000000000001",
-        // Exactly a float midpoint, and just above it: double rounding would pick the wrong float.
-        "1.000000059604644775390625", "1.00000005960464478", "1.0000000596046447753906251",
-        "16777217", "16777217.0000000001", "33554435", "9007199254740993", "-4.3497511e+00", "1.0000000e+00"})
+    @ValueSource(
+            strings = {
+                "0",
+                "-0",
+                "+0.0",
+                "1",
+                "-1",
+                "1.",
+                ".5",
+                "-.5",
+                "00012.50",
+                "1e3",
+                "1E-3",
+                "+1e+3",
+                "-0.11252183",
+                "-2.8272038",
+                "-0.47749208",
+                "0.034999258",
+                "3.4028235e38",
+                "1.4e-45",
+                "7.0e-46",
+                "123456789012345678901234567890",
+                "0.000000000000000000000000000000001",
+                // Exactly a float midpoint, and just above it: double rounding would pick the wrong float.
+                "1.000000059604644775390625",
+                "1.00000005960464478",
+                "1.0000000596046447753906251",
+                "16777217",
+                "16777217.0000000001",
+                "33554435",
+                "9007199254740993",
+                "-4.3497511e+00",
+                "1.0000000e+00"
+            })
     void agreesWithFloatParseFloat(String text) {
         assertSame(text);
     }
@@ -56,7 +84,9 @@ class DecimalParserTest {
             float f = (float) (random.nextGaussian() * Math.pow(10, random.nextInt(8) - 4));
             double mid = ((double) f + (double) Math.nextUp(f)) / 2;
             for (double d : new double[] {mid, Math.nextUp(mid), Math.nextDown(mid)}) {
-                assertSame(new java.math.BigDecimal(d).round(new java.math.MathContext(17)).toString());
+                assertSame(new java.math.BigDecimal(d)
+                        .round(new java.math.MathContext(17))
+                        .toString());
                 assertSame(Double.toString(d));
             }
         }
@@ -66,7 +96,8 @@ class DecimalParserTest {
     void agreesWithFloatParseFloatOnEveryValueOfEcgCsv() throws IOException {
         String location = System.getProperty("ecg.data", System.getenv("ECG_DATA"));
         Path data = location == null ? null : Path.of(location);
-        Assumptions.assumeTrue(data != null && Files.isRegularFile(data),
+        Assumptions.assumeTrue(
+                data != null && Files.isRegularFile(data),
                 "ECG5000 not found: set -Decg.data=PATH or ECG_DATA to ecg.csv to run this test");
         int n = 0;
         for (String line : Files.readAllLines(data)) {
@@ -79,8 +110,10 @@ class DecimalParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1f", "1d", "0x1p3", "1 2", "--1", "1,5",
-        "١", "1_000"})
+    @ValueSource(
+            strings = {
+                "", "-", "+", ".", "e5", "1e", "1e+", "1.2.3", "1f", "1d", "0x1p3", "1 2", "--1", "1,5", "١", "1_000"
+            })
     void refusesWhatIsNotAPlainDecimal(String text) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
         assertThat(DecimalParser.parse(b, 0, b.length)).isEqualTo(DecimalParser.NOT_A_NUMBER);

@@ -21,13 +21,27 @@ class ReleaseBundleTest {
     Path tmp;
 
     static ReleaseManifest draft(int length, float[] min, float[] max) {
-        return new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, "ecg-autoencoder", "20261124T120000Z-test",
-                "2026-11-24T12:00:00Z", length, ReleaseManifest.Serving.standard(),
-                new ReleaseManifest.Scaler("per-position", min, max), "msle", 0.0123, "mean+1std",
-                new ReleaseManifest.Provenance("72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
-                        "ecg.csv", 4998, 42, Map.of("epochs", 20, "learningRate", 0.001),
-                        Map.of("accuracy", 0.95), "test"),
-                null, null);
+        return new ReleaseManifest(
+                ReleaseManifest.FORMAT_VERSION,
+                "ecg-autoencoder",
+                "20261124T120000Z-test",
+                "2026-11-24T12:00:00Z",
+                length,
+                ReleaseManifest.Serving.standard(),
+                new ReleaseManifest.Scaler("per-position", min, max),
+                "msle",
+                0.0123,
+                "mean+1std",
+                new ReleaseManifest.Provenance(
+                        "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
+                        "ecg.csv",
+                        4998,
+                        42,
+                        Map.of("epochs", 20, "learningRate", 0.001),
+                        Map.of("accuracy", 0.95),
+                        "test"),
+                null,
+                null);
     }
 
     private ReleaseBundle sealed() throws Exception {
@@ -50,10 +64,15 @@ class ReleaseBundleTest {
     void sealListsEveryFileWithItsHashAndSignsTheManifest() throws Exception {
         ReleaseBundle bundle = sealed();
 
-        assertThat(bundle.manifest().files()).extracting(ReleaseManifest.FileEntry::path)
-                .containsExactly("saved_model.pb", "variables/variables.data-00000-of-00001", "variables/variables.index");
-        assertThat(bundle.manifest().files().get(0).sha256()).isEqualTo(Sha256.hex("graph bytes".getBytes(StandardCharsets.UTF_8)));
-        assertThat(bundle.manifest().digest()).startsWith("sha256:").isEqualTo(ReleaseBundle.digestOf(bundle.manifest()));
+        assertThat(bundle.manifest().files())
+                .extracting(ReleaseManifest.FileEntry::path)
+                .containsExactly(
+                        "saved_model.pb", "variables/variables.data-00000-of-00001", "variables/variables.index");
+        assertThat(bundle.manifest().files().get(0).sha256())
+                .isEqualTo(Sha256.hex("graph bytes".getBytes(StandardCharsets.UTF_8)));
+        assertThat(bundle.manifest().digest())
+                .startsWith("sha256:")
+                .isEqualTo(ReleaseBundle.digestOf(bundle.manifest()));
     }
 
     @Test
@@ -65,10 +84,13 @@ class ReleaseBundleTest {
 
         assertThat(back.toBytes()).isEqualTo(bytes);
         assertThat(back.manifest()).isEqualTo(bundle.manifest());
-        assertThat(back.manifest().scaler().min()).containsExactly(bundle.manifest().scaler().min());
-        assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, bytes)).isEmpty();
-        assertThat(JsonSchemas.violations(JsonSchemas.Contract.RELEASE_MANIFEST,
-                Json.mapper().valueToTree(bundle.manifest()))).isEmpty();
+        assertThat(back.manifest().scaler().min())
+                .containsExactly(bundle.manifest().scaler().min());
+        assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, bytes))
+                .isEmpty();
+        assertThat(JsonSchemas.violations(
+                        JsonSchemas.Contract.RELEASE_MANIFEST, Json.mapper().valueToTree(bundle.manifest())))
+                .isEmpty();
     }
 
     @Test
@@ -88,7 +110,8 @@ class ReleaseBundleTest {
         ((ObjectNode) root.get("manifest")).put("threshold", 99.0);
 
         assertThatThrownBy(() -> ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root)))
-                .isInstanceOf(InvalidReleaseException.class).hasMessageContaining("digest mismatch");
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessageContaining("digest mismatch");
     }
 
     @Test
@@ -97,7 +120,8 @@ class ReleaseBundleTest {
         ((ObjectNode) root.get("files")).put("variables/variables.index", "AAAA");
 
         assertThatThrownBy(() -> ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root)))
-                .isInstanceOf(InvalidReleaseException.class).hasMessageContaining("variables/variables.index");
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessageContaining("variables/variables.index");
     }
 
     @Test

@@ -51,29 +51,36 @@ class ReleaseSigningTest {
         // Recomputed here with the JDK directly, from the documented recipe, not through the class under test.
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        byte[] expected = mac.doFinal(("ecg-detector release v1\n" + release.manifest().digest())
-                .getBytes(StandardCharsets.UTF_8));
+        byte[] expected = mac.doFinal(
+                ("ecg-detector release v1\n" + release.manifest().digest()).getBytes(StandardCharsets.UTF_8));
         assertThat(signature.algorithm()).isEqualTo("HMAC-SHA256");
         assertThat(Base64.getDecoder().decode(signature.value())).isEqualTo(expected);
         assertThat(signature.keyId()).matches("hmac-[0-9a-f]{16}").isEqualTo(key.keyId());
-        assertThat(signature.keyId()).doesNotContain(HexFormat.of().formatHex(SECRET.getBytes(StandardCharsets.UTF_8))
-                .substring(0, 16));
+        assertThat(signature.keyId())
+                .doesNotContain(HexFormat.of()
+                        .formatHex(SECRET.getBytes(StandardCharsets.UTF_8))
+                        .substring(0, 16));
     }
 
     @Test
     void theSameSecretGivesTheSameKeyIdWhateverTheFileAndItsFinalNewline() throws Exception {
         assertThat(ReleaseSigningKey.fromFile(keyFile("a", SECRET)).keyId())
-                .isEqualTo(ReleaseSigningKey.fromFile(keyFile("b", "  " + SECRET + "\r\n")).keyId())
-                .isNotEqualTo(ReleaseSigningKey.fromFile(keyFile("c", SECRET.replace('q', 'r'))).keyId());
+                .isEqualTo(ReleaseSigningKey.fromFile(keyFile("b", "  " + SECRET + "\r\n"))
+                        .keyId())
+                .isNotEqualTo(ReleaseSigningKey.fromFile(keyFile("c", SECRET.replace('q', 'r')))
+                        .keyId());
     }
 
     @Test
     void aKeyFileOthersCanReadIsNamedInAWarning() throws Exception {
         Path key = keyFile("shared.key", SECRET);
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThat(ReleaseSigningKey.exposure(key)).hasValueSatisfying(warning -> assertThat(warning)
-                .contains("shared.key").contains("its group and every user").contains("chmod 600")
-                .doesNotContain(SECRET));
+        assertThat(ReleaseSigningKey.exposure(key))
+                .hasValueSatisfying(warning -> assertThat(warning)
+                        .contains("shared.key")
+                        .contains("its group and every user")
+                        .contains("chmod 600")
+                        .doesNotContain(SECRET));
 
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         assertThat(ReleaseSigningKey.exposure(key)).isEmpty();
@@ -85,9 +92,11 @@ class ReleaseSigningTest {
 
         assertThatThrownBy(() -> ReleaseSigningKey.fromFile(shortKey))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("short.key").hasMessageContaining("has 18 bytes, at least 32 are needed");
+                .hasMessageContaining("short.key")
+                .hasMessageContaining("has 18 bytes, at least 32 are needed");
         assertThatThrownBy(() -> ReleaseSigningKey.fromFile(tmp.resolve("missing.key")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.key");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing.key");
         assertThat(ReleaseSigningKey.fromFile(keyFile("k", SECRET)).toString()).doesNotContain(SECRET);
     }
 
@@ -102,7 +111,8 @@ class ReleaseSigningTest {
         assertThat(fromWire.signature()).isEqualTo(signed.signature());
         assertThat(fromFolder.signature()).isEqualTo(signed.signature());
         assertThat(fromWire.toBytes()).isEqualTo(signed.toBytes());
-        assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, signed.toBytes())).isEmpty();
+        assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, signed.toBytes()))
+                .isEmpty();
     }
 
     @Test
@@ -124,7 +134,8 @@ class ReleaseSigningTest {
 
         assertThatCode(() -> trusted.verify(release.signedWith(ours))).doesNotThrowAnyException();
         assertThatThrownBy(() -> trusted.verify(release))
-                .isInstanceOf(InvalidReleaseException.class).hasMessageContaining("not signed")
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessageContaining("not signed")
                 .hasMessageContaining(ours.keyId());
         assertThatThrownBy(() -> trusted.verify(release.signedWith(theirs)))
                 .hasMessageContaining("key " + theirs.keyId() + ", which this streamer does not trust");
@@ -140,7 +151,8 @@ class ReleaseSigningTest {
         ReleaseBundle bWithAsSignature = ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root));
 
         assertThatThrownBy(() -> TrustedReleaseKeys.of(List.of(key)).verify(bWithAsSignature))
-                .isInstanceOf(InvalidReleaseException.class).hasMessageContaining("does not match");
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessageContaining("does not match");
     }
 
     @Test
@@ -151,19 +163,29 @@ class ReleaseSigningTest {
         byte[] flipped = Base64.getDecoder().decode(real.value());
         flipped[31] ^= 1;
 
-        assertThat(key.verifies(new ReleaseSignature(real.algorithm(), real.keyId(),
-                Base64.getEncoder().encodeToString(flipped)), signed.manifest().digest())).isFalse();
-        assertThat(key.verifies(new ReleaseSignature(real.algorithm(), real.keyId(), "not base64!"),
-                signed.manifest().digest())).isFalse();
-        assertThat(key.verifies(new ReleaseSignature("HMAC-SHA1", real.keyId(), real.value()),
-                signed.manifest().digest())).isFalse();
+        assertThat(key.verifies(
+                        new ReleaseSignature(
+                                real.algorithm(),
+                                real.keyId(),
+                                Base64.getEncoder().encodeToString(flipped)),
+                        signed.manifest().digest()))
+                .isFalse();
+        assertThat(key.verifies(
+                        new ReleaseSignature(real.algorithm(), real.keyId(), "not base64!"),
+                        signed.manifest().digest()))
+                .isFalse();
+        assertThat(key.verifies(
+                        new ReleaseSignature("HMAC-SHA1", real.keyId(), real.value()),
+                        signed.manifest().digest()))
+                .isFalse();
         assertThat(key.verifies(real, signed.manifest().digest())).isTrue();
     }
 
     @Test
     void withoutTrustedKeysSignaturesAreNotRequired() throws Exception {
         assertThat(TrustedReleaseKeys.none().required()).isFalse();
-        assertThatCode(() -> TrustedReleaseKeys.fromFiles(List.of()).verify(sealed("a"))).doesNotThrowAnyException();
+        assertThatCode(() -> TrustedReleaseKeys.fromFiles(List.of()).verify(sealed("a")))
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -172,6 +194,7 @@ class ReleaseSigningTest {
         root.put("signature", "just a string");
 
         assertThatThrownBy(() -> ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root)))
-                .isInstanceOf(InvalidReleaseException.class).hasMessageContaining("signature");
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessageContaining("signature");
     }
 }

@@ -43,9 +43,12 @@ class ErrorMetricTest {
 
                 double[] positions = new double[length];
                 float withPositions = metric.score(scaled, reconstruction, 3, length, positions);
-                assertThat(Float.floatToRawIntBits(withPositions)).as("%s beat %d", metric, beat).isEqualTo(expected);
+                assertThat(Float.floatToRawIntBits(withPositions))
+                        .as("%s beat %d", metric, beat)
+                        .isEqualTo(expected);
                 assertThat(Float.floatToRawIntBits(metric.score(scaled, reconstruction, 3, length)))
-                        .as("%s beat %d", metric, beat).isEqualTo(expected);
+                        .as("%s beat %d", metric, beat)
+                        .isEqualTo(expected);
                 assertThat(positions).containsExactly(expectedPositions);
             }
         }

@@ -8,9 +8,9 @@ import org.junit.jupiter.api.Test;
 class MinMaxScalerTest {
 
     private final float[][] beats = {
-            {0f, 10f, -2f},
-            {4f, 10f, 2f},
-            {2f, 10f, 0f},
+        {0f, 10f, -2f},
+        {4f, 10f, 2f},
+        {2f, 10f, 0f},
     };
 
     @Test
@@ -67,15 +67,14 @@ class MinMaxScalerTest {
         MinMaxScaler scaler = MinMaxScaler.fitPerPosition(beats);
         assertThatThrownBy(() -> scaler.transform(new float[] {1f, 2f}))
                 .hasMessageContaining("beat has 2 samples, scaler expects 3");
-        assertThatThrownBy(() -> MinMaxScaler.fitPerPosition(new float[0][]))
-                .hasMessageContaining("no beats");
+        assertThatThrownBy(() -> MinMaxScaler.fitPerPosition(new float[0][])).hasMessageContaining("no beats");
         assertThatThrownBy(() -> MinMaxScaler.fitPerPosition(new float[][] {{1f, 2f}, {1f}}))
                 .hasMessageContaining("different lengths");
         assertThatThrownBy(() -> MinMaxScaler.of(new ecgdetector.schemas.ReleaseManifest.Scaler(
-                "per-position", new float[] {1f}, new float[] {0f})))
+                        "per-position", new float[] {1f}, new float[] {0f})))
                 .hasMessageContaining("position 0 has min 1.0 and max 0.0");
-        assertThatThrownBy(() -> MinMaxScaler.of(new ecgdetector.schemas.ReleaseManifest.Scaler(
-                "zscore", new float[] {0f}, new float[] {1f})))
+        assertThatThrownBy(() -> MinMaxScaler.of(
+                        new ecgdetector.schemas.ReleaseManifest.Scaler("zscore", new float[] {0f}, new float[] {1f})))
                 .hasMessageContaining("unknown scaler kind 'zscore'");
     }
 }

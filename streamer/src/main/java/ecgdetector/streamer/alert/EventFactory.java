@@ -25,26 +25,46 @@ public final class EventFactory {
     private static final ObjectWriter ALERT_WRITER = Json.mapper().writerFor(Alert.class);
     private static final ObjectWriter SCORE_WRITER = Json.mapper().writerFor(Score.class);
 
-    private EventFactory() {
-    }
+    private EventFactory() {}
 
     /** @param detectedAt ISO-8601 UTC wall-clock time of scoring, see {@link #iso} */
-    public static Alert alert(BufferedWindow w, float score, double threshold, ModelRef model, int[] worstPositions,
-                              String detectedAt) {
+    public static Alert alert(
+            BufferedWindow w, float score, double threshold, ModelRef model, int[] worstPositions, String detectedAt) {
         HeartbeatWindow win = w.window();
         double ratio = score / threshold;
         boolean finiteRatio = threshold > 0 && Double.isFinite(ratio);
-        return new Alert(w.source().id(), w.source(), win.patientId(), win.beatId(), iso(win.eventTime()),
-                detectedAt, score, threshold, finiteRatio ? ratio : null,
-                finiteRatio ? Severity.ofRatio(ratio) : Severity.CRITICAL, model, worstPositions, win.label());
+        return new Alert(
+                w.source().id(),
+                w.source(),
+                win.patientId(),
+                win.beatId(),
+                iso(win.eventTime()),
+                detectedAt,
+                score,
+                threshold,
+                finiteRatio ? ratio : null,
+                finiteRatio ? Severity.ofRatio(ratio) : Severity.CRITICAL,
+                model,
+                worstPositions,
+                win.label());
     }
 
     /** @param detectedAt ISO-8601 UTC wall-clock time of scoring, see {@link #iso} */
-    public static Score score(BufferedWindow w, float score, double threshold, boolean anomaly, ModelRef model,
-                              String detectedAt) {
+    public static Score score(
+            BufferedWindow w, float score, double threshold, boolean anomaly, ModelRef model, String detectedAt) {
         HeartbeatWindow win = w.window();
-        return new Score(w.source().id(), w.source(), win.patientId(), win.beatId(), iso(win.eventTime()),
-                detectedAt, score, threshold, anomaly, model, win.label());
+        return new Score(
+                w.source().id(),
+                w.source(),
+                win.patientId(),
+                win.beatId(),
+                iso(win.eventTime()),
+                detectedAt,
+                score,
+                threshold,
+                anomaly,
+                model,
+                win.label());
     }
 
     public static byte[] toJson(Alert alert) {

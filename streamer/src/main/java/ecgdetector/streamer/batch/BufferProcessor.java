@@ -32,6 +32,7 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
     static final int DRAIN_BUDGET = 16_384;
     /** Windows a task queues in memory (about 12 MB); a longer backlog waits in the store only. */
     static final int WINDOWS_IN_MEMORY = 16_384;
+
     private static final Logger log = LoggerFactory.getLogger(BufferProcessor.class);
     private static final long WAITING_LOG_INTERVAL_MS = 30_000;
 
@@ -46,8 +47,13 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
     private WindowBuffer buffer;
     private long lastWaitingLog;
 
-    public BufferProcessor(String storeName, int batchSize, Duration maxWait, Duration tick,
-                           BooleanSupplier modelReady, StreamerMetrics metrics) {
+    public BufferProcessor(
+            String storeName,
+            int batchSize,
+            Duration maxWait,
+            Duration tick,
+            BooleanSupplier modelReady,
+            StreamerMetrics metrics) {
         this.storeName = storeName;
         this.batchSize = batchSize;
         this.maxWaitMs = maxWait.toMillis();
@@ -63,21 +69,32 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
         buffer = new WindowBuffer(store, Math.max(WINDOWS_IN_MEMORY, 2 * batchSize));
         metrics.buffered(buffer.size());
         if (!buffer.isEmpty()) {
-            log.info("Task {}: {} windows restored into the batch buffer; they are scored {}", context.taskId(),
-                    buffer.size(), modelReady.getAsBoolean() ? "now" : "once a model is loaded");
+            log.info(
+                    "Task {}: {} windows restored into the batch buffer; they are scored {}",
+                    context.taskId(),
+                    buffer.size(),
+                    modelReady.getAsBoolean() ? "now" : "once a model is loaded");
         }
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     }
 
     @Override
     public void process(Record<byte[], HeartbeatWindow> record) {
-        RecordMetadata meta = context.recordMetadata().orElseThrow(
-                () -> new IllegalStateException("a heartbeat window without source metadata"));
+        RecordMetadata meta = context.recordMetadata()
+                .orElseThrow(() -> new IllegalStateException("a heartbeat window without source metadata"));
         long now = context.currentSystemTimeMs();
-        if (!buffer.append(new BufferedWindow(new WindowSource(meta.topic(), meta.partition(), meta.offset()),
-                record.timestamp(), now, record.key(), record.value()))) {
-            log.debug("Task {}: {}/{}/{} replayed (at-least-once) and already buffered or scored; not added again",
-                    context.taskId(), meta.topic(), meta.partition(), meta.offset());
+        if (!buffer.append(new BufferedWindow(
+                new WindowSource(meta.topic(), meta.partition(), meta.offset()),
+                record.timestamp(),
+                now,
+                record.key(),
+                record.value()))) {
+            log.debug(
+                    "Task {}: {}/{}/{} replayed (at-least-once) and already buffered or scored; not added again",
+                    context.taskId(),
+                    meta.topic(),
+                    meta.partition(),
+                    meta.offset());
             return;
         }
         metrics.buffered(1);
@@ -98,7 +115,8 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
             return;
         }
         int forwarded = 0;
-        while (!buffer.isEmpty() && forwarded < DRAIN_BUDGET
+        while (!buffer.isEmpty()
+                && forwarded < DRAIN_BUDGET
                 && (buffer.size() >= batchSize || now - buffer.oldestBufferedAt() >= maxWaitMs)) {
             forwarded += forwardOldest(now);
         }

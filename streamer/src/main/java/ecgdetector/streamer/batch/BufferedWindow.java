@@ -14,8 +14,8 @@ import java.util.Objects;
  * @param key             the input record's key, the patient id as UTF-8, or null; output records keep it
  * @param window          the decoded window
  */
-public record BufferedWindow(WindowSource source, long recordTimestamp, long bufferedAt, byte[] key,
-                             HeartbeatWindow window) {
+public record BufferedWindow(
+        WindowSource source, long recordTimestamp, long bufferedAt, byte[] key, HeartbeatWindow window) {
 
     public BufferedWindow {
         Objects.requireNonNull(source, "source");

@@ -46,18 +46,29 @@ public final class BufferedWindowSerde implements Serde<BufferedWindow> {
         byte[] beat = utf8(win.beatId());
         byte[] topic = w.source().topic().getBytes(StandardCharsets.UTF_8);
         float[] samples = win.samples();
-        int size = 1 + 4 + 8 * 4 + 1
+        int size = 1
+                + 4
+                + 8 * 4
+                + 1
                 + (w.key() != null ? 4 + w.key().length : 0)
                 + (patient != null ? 4 + patient.length : 0)
                 + (beat != null ? 4 + beat.length : 0)
                 + (win.label() != null ? 8 : 0)
-                + 4 + topic.length + 4 + 4 * samples.length;
+                + 4
+                + topic.length
+                + 4
+                + 4 * samples.length;
         ByteBuffer out = ByteBuffer.allocate(size);
         out.put(FORMAT);
-        out.putInt(w.source().partition()).putLong(w.source().offset()).putLong(w.recordTimestamp())
-                .putLong(w.bufferedAt()).putLong(win.eventTime());
-        int flags = (w.key() != null ? HAS_KEY : 0) | (patient != null ? HAS_PATIENT : 0)
-                | (beat != null ? HAS_BEAT : 0) | (win.label() != null ? HAS_LABEL : 0);
+        out.putInt(w.source().partition())
+                .putLong(w.source().offset())
+                .putLong(w.recordTimestamp())
+                .putLong(w.bufferedAt())
+                .putLong(win.eventTime());
+        int flags = (w.key() != null ? HAS_KEY : 0)
+                | (patient != null ? HAS_PATIENT : 0)
+                | (beat != null ? HAS_BEAT : 0)
+                | (win.label() != null ? HAS_LABEL : 0);
         out.put((byte) flags);
         if (w.key() != null) {
             out.putInt(w.key().length).put(w.key());
@@ -97,7 +108,11 @@ public final class BufferedWindowSerde implements Serde<BufferedWindow> {
             String topic = new String(bytes(in), StandardCharsets.UTF_8);
             float[] samples = new float[in.getInt()];
             in.asFloatBuffer().get(samples);
-            return new BufferedWindow(new WindowSource(topic, partition, offset), recordTimestamp, bufferedAt, key,
+            return new BufferedWindow(
+                    new WindowSource(topic, partition, offset),
+                    recordTimestamp,
+                    bufferedAt,
+                    key,
                     new HeartbeatWindow(patient, beat, eventTime, samples, label));
         } catch (RuntimeException e) {
             throw new SerializationException("corrupt buffered window of " + bytes.length + " bytes", e);

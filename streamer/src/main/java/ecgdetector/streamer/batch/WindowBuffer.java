@@ -63,7 +63,8 @@ public final class WindowBuffer {
     }
 
     public static Bytes key(int partition, long offset) {
-        return Bytes.wrap(ByteBuffer.allocate(12).putInt(partition).putLong(offset).array());
+        return Bytes.wrap(
+                ByteBuffer.allocate(12).putInt(partition).putLong(offset).array());
     }
 
     private static Bytes key(BufferedWindow w) {
@@ -136,7 +137,8 @@ public final class WindowBuffer {
         if (storedOnly == 0 || queued.size() >= windowsInMemory) {
             return;
         }
-        Bytes from = key(newestQueued.source().partition(), newestQueued.source().offset() + 1);
+        Bytes from =
+                key(newestQueued.source().partition(), newestQueued.source().offset() + 1);
         try (KeyValueIterator<Bytes, BufferedWindow> it = store.range(from, LAST_KEY)) {
             while (queued.size() < windowsInMemory && it.hasNext()) {
                 BufferedWindow w = it.next().value;
@@ -146,8 +148,8 @@ public final class WindowBuffer {
             }
         }
         if (queued.isEmpty() && storedOnly > 0) {
-            throw new IllegalStateException(storedOnly + " windows counted as waiting in the store are not in it"
-                    + " after " + newestQueued);
+            throw new IllegalStateException(
+                    storedOnly + " windows counted as waiting in the store are not in it" + " after " + newestQueued);
         }
     }
 

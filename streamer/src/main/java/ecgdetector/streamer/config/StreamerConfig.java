@@ -86,11 +86,12 @@ public record StreamerConfig(
     private static final long STREAMS_DEFAULT_POLL_MS = 100;
     /** The producer's {@code max.request.size} unless given: 16 MiB, within its 32 MiB buffer. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final Set<String> IGNORED_KAFKA_ENV = Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION",
-            "KAFKA_MODE", "KAFKA_CONF_DIR", "KAFKA_CLUSTER_ID");
-    private static final List<String> SECRET_MARKERS = List.of("password", "secret", "jaas", "token", "credential",
-            "key.pem", "keystore.key");
+    private static final Set<String> IGNORED_KAFKA_ENV =
+            Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION", "KAFKA_MODE", "KAFKA_CONF_DIR", "KAFKA_CLUSTER_ID");
+    private static final List<String> SECRET_MARKERS =
+            List.of("password", "secret", "jaas", "token", "credential", "key.pem", "keystore.key");
 
     /** The streamer's own settings: key, environment variable, default, meaning. */
     public enum Setting {
@@ -108,13 +109,20 @@ public record StreamerConfig(
         SAMPLE_MAX_ABS("ecg.sample.max.abs", "10000", "samples of larger magnitude are absurd: dead-lettered"),
         RECORD_MAX_BYTES("ecg.record.max.bytes", "65536", "larger input records are dead-lettered unread"),
         HTTP_HOST("ecg.http.host", "0.0.0.0", "address of the /metrics and /health server"),
-        HTTP_PORT("ecg.http.port", "8080", "port of the /metrics and /health server; 0 picks a free one, -1 disables it"),
+        HTTP_PORT(
+                "ecg.http.port", "8080", "port of the /metrics and /health server; 0 picks a free one, -1 disables it"),
         SHUTDOWN_TIMEOUT_MS("ecg.shutdown.timeout.ms", "30000", "how long a clean shutdown may take"),
         CHECK_TOPICS("ecg.check.topics", "true", "check at startup that every topic exists, and fail fast if not"),
-        RELEASE_KEY_FILES("ecg.release.key.files", "", "comma-separated files of the keys a release must be signed "
-                + "with to serve; empty: releases need no signature"),
-        RELEASE_ALLOW_OLDER("ecg.release.allow.older", "false", "with release keys: serve a signed release created "
-                + "before the one serving (a deliberate rollback); false refuses it as a possible replay");
+        RELEASE_KEY_FILES(
+                "ecg.release.key.files",
+                "",
+                "comma-separated files of the keys a release must be signed "
+                        + "with to serve; empty: releases need no signature"),
+        RELEASE_ALLOW_OLDER(
+                "ecg.release.allow.older",
+                "false",
+                "with release keys: serve a signed release created "
+                        + "before the one serving (a deliberate rollback); false refuses it as a possible replay");
 
         private final String key;
         private final String defaultValue;
@@ -162,8 +170,8 @@ public record StreamerConfig(
                 }
             }
             if (new HashSet<>(List.of(heartbeats, dlq, alerts, scores, models)).size() != 5) {
-                throw new IllegalArgumentException("topic names must all differ, got "
-                        + List.of(heartbeats, dlq, alerts, scores, models));
+                throw new IllegalArgumentException(
+                        "topic names must all differ, got " + List.of(heartbeats, dlq, alerts, scores, models));
             }
         }
     }
@@ -187,7 +195,9 @@ public record StreamerConfig(
         require(modelName != null && modelName.matches("[A-Za-z0-9._-]{1,100}"), "ecg.model.name", modelName);
         require(threads >= 1 && threads <= 64, "ecg.threads", threads);
         require(batchSize >= 1 && batchSize <= 100_000, "ecg.batch.size", batchSize);
-        require(!batchMaxWait.isNegative() && batchMaxWait.compareTo(Duration.ofHours(1)) <= 0, "ecg.batch.wait.ms",
+        require(
+                !batchMaxWait.isNegative() && batchMaxWait.compareTo(Duration.ofHours(1)) <= 0,
+                "ecg.batch.wait.ms",
                 batchMaxWait.toMillis());
         require(windowLength >= 1 && windowLength <= 10_000, "ecg.window.length", windowLength);
         require(maxAbsSample > 0 && Double.isFinite(maxAbsSample), "ecg.sample.max.abs", maxAbsSample);
@@ -208,8 +218,8 @@ public record StreamerConfig(
     }
 
     /** As {@link #load(Map, Map, Path)}, with the properties file(s) already read into {@code fileSettings}. */
-    public static StreamerConfig load(Map<String, String> flags, Map<String, String> env,
-                                      Map<String, String> fileSettings) {
+    public static StreamerConfig load(
+            Map<String, String> flags, Map<String, String> env, Map<String, String> fileSettings) {
         Map<String, String> merged = new LinkedHashMap<>(fileSettings);
         merged.putAll(fromEnvironment(env));
         merged.putAll(flags);
@@ -234,8 +244,12 @@ public record StreamerConfig(
         });
         Values v = new Values(ecg);
         return new StreamerConfig(
-                new Topics(v.string(Setting.TOPIC_HEARTBEATS), v.string(Setting.TOPIC_DLQ),
-                        v.string(Setting.TOPIC_ALERTS), v.string(Setting.TOPIC_SCORES), v.string(Setting.TOPIC_MODELS)),
+                new Topics(
+                        v.string(Setting.TOPIC_HEARTBEATS),
+                        v.string(Setting.TOPIC_DLQ),
+                        v.string(Setting.TOPIC_ALERTS),
+                        v.string(Setting.TOPIC_SCORES),
+                        v.string(Setting.TOPIC_MODELS)),
                 v.bool(Setting.SCORES_ENABLED),
                 v.string(Setting.MODEL_NAME),
                 threads(v, ecg, kafka),
@@ -257,7 +271,8 @@ public record StreamerConfig(
     private static int threads(Values v, Map<String, String> ecg, Map<String, String> kafka) {
         if (!ecg.containsKey(Setting.THREADS.key()) && kafka.containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG)) {
             try {
-                return Integer.parseInt(kafka.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG).trim());
+                return Integer.parseInt(
+                        kafka.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG).trim());
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("num.stream.threads must be an integer, got '"
                         + kafka.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG) + "'");
@@ -286,9 +301,15 @@ public record StreamerConfig(
                         }
                     }
                 }
-            } else if (name.startsWith("KAFKA_") && name.length() > "KAFKA_".length()
-                    && !name.endsWith("_OPTS") && !IGNORED_KAFKA_ENV.contains(name)) {
-                out.put(name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), e.getValue());
+            } else if (name.startsWith("KAFKA_")
+                    && name.length() > "KAFKA_".length()
+                    && !name.endsWith("_OPTS")
+                    && !IGNORED_KAFKA_ENV.contains(name)) {
+                out.put(
+                        name.substring("KAFKA_".length())
+                                .toLowerCase(Locale.ROOT)
+                                .replace('_', '.'),
+                        e.getValue());
             }
         }
         return out;
@@ -333,13 +354,16 @@ public record StreamerConfig(
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(DEFAULT_COMMIT_INTERVAL_MS));
         props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SmallRocksDb.class.getName());
-        props.put(StreamsConfig.POLL_MS_CONFIG, String.valueOf(Math.min(STREAMS_DEFAULT_POLL_MS,
-                punctuationInterval().toMillis())));
+        props.put(
+                StreamsConfig.POLL_MS_CONFIG,
+                String.valueOf(
+                        Math.min(STREAMS_DEFAULT_POLL_MS, punctuationInterval().toMillis())));
         if (!kafka.containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
                 && !kafka.containsKey(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))) {
             // A dead letter is the input record itself plus a few headers: the producer must not refuse what
             // the broker accepted as input (its 1 MiB default would, and the task would fail on it forever).
-            props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+            props.put(
+                    StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                     String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
         }
         props.putAll(kafka);
@@ -349,22 +373,41 @@ public record StreamerConfig(
 
     /** Whether the Kafka properties ask for something weaker than exactly-once. */
     public boolean exactlyOnce() {
-        return StreamsConfig.EXACTLY_ONCE_V2.equals(streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        return StreamsConfig.EXACTLY_ONCE_V2.equals(
+                streamsProperties().getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
     }
 
     /** One line per setting for the startup log, secrets masked. */
     public String describe() {
         StringBuilder out = new StringBuilder();
-        out.append("topics: in ").append(topics.heartbeats()).append(", dlq ").append(topics.dlq())
-                .append(", alerts ").append(topics.alerts()).append(", scores ")
-                .append(scoresEnabled ? topics.scores() : "(off)").append(", models ").append(topics.models())
-                .append("; model ").append(modelName).append("; threads ").append(threads)
-                .append("; batch ").append(batchSize).append(" windows / ").append(batchMaxWait.toMillis())
-                .append(" ms; window ").append(windowLength).append(" samples, |x| <= ").append(maxAbsSample)
-                .append("; http ").append(httpPort < 0 ? "off" : httpHost + ":" + httpPort)
-                .append("; releases ").append(releaseKeyFiles.isEmpty() ? "unsigned accepted"
-                        : "signed only, keys from " + releaseKeyFiles)
-                .append("; kafka ").append(maskedKafka());
+        out.append("topics: in ")
+                .append(topics.heartbeats())
+                .append(", dlq ")
+                .append(topics.dlq())
+                .append(", alerts ")
+                .append(topics.alerts())
+                .append(", scores ")
+                .append(scoresEnabled ? topics.scores() : "(off)")
+                .append(", models ")
+                .append(topics.models())
+                .append("; model ")
+                .append(modelName)
+                .append("; threads ")
+                .append(threads)
+                .append("; batch ")
+                .append(batchSize)
+                .append(" windows / ")
+                .append(batchMaxWait.toMillis())
+                .append(" ms; window ")
+                .append(windowLength)
+                .append(" samples, |x| <= ")
+                .append(maxAbsSample)
+                .append("; http ")
+                .append(httpPort < 0 ? "off" : httpHost + ":" + httpPort)
+                .append("; releases ")
+                .append(releaseKeyFiles.isEmpty() ? "unsigned accepted" : "signed only, keys from " + releaseKeyFiles)
+                .append("; kafka ")
+                .append(maskedKafka());
         return out.toString();
     }
 
@@ -420,7 +463,10 @@ public record StreamerConfig(
 
         /** A comma-separated list of files; blank entries are skipped. */
         List<Path> paths(Setting s) {
-            return Arrays.stream(string(s).split(",")).map(String::trim).filter(p -> !p.isEmpty()).map(Path::of)
+            return Arrays.stream(string(s).split(","))
+                    .map(String::trim)
+                    .filter(p -> !p.isEmpty())
+                    .map(Path::of)
                     .toList();
         }
 

@@ -17,6 +17,7 @@ public final class DeadLetterHeaders {
     public static final String DETAIL = "ecg.dlq.detail";
     /** Topic, partition, offset and timestamp of the original record. */
     public static final String TOPIC = "ecg.dlq.topic";
+
     public static final String PARTITION = "ecg.dlq.partition";
     public static final String OFFSET = "ecg.dlq.offset";
     public static final String TIMESTAMP = "ecg.dlq.timestamp";
@@ -25,15 +26,20 @@ public final class DeadLetterHeaders {
     /** Prefix of all of them; earlier {@code ecg.dlq.*} headers of a re-driven record are replaced. */
     public static final String PREFIX = "ecg.dlq.";
 
-    private DeadLetterHeaders() {
-    }
+    private DeadLetterHeaders() {}
 
     /**
      * A dead letter's headers: {@code original} without any earlier {@code ecg.dlq.*} ones, then why and where
      * from. Origin fields that are unknown are empty strings.
      */
-    public static Headers of(Iterable<Header> original, RejectReason reason, String detail, String topic,
-                             String partition, String offset, long timestamp) {
+    public static Headers of(
+            Iterable<Header> original,
+            RejectReason reason,
+            String detail,
+            String topic,
+            String partition,
+            String offset,
+            long timestamp) {
         Headers headers = new RecordHeaders();
         for (Header h : original) {
             if (!h.key().startsWith(PREFIX)) {

@@ -31,8 +31,11 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
     private long lastReport = Long.MIN_VALUE;
 
     /** @param deadLettered told of each dead-lettered record's reason (the metrics count them) */
-    public DecodeProcessor(HeartbeatDecoder decoder, Consumer<RejectReason> deadLettered, String windowsChild,
-                           String deadLetterChild) {
+    public DecodeProcessor(
+            HeartbeatDecoder decoder,
+            Consumer<RejectReason> deadLettered,
+            String windowsChild,
+            String deadLetterChild) {
         this.decoder = decoder;
         this.deadLettered = deadLettered;
         this.windowsChild = windowsChild;
@@ -59,13 +62,19 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
         String topic = meta == null ? "" : meta.topic();
         String partition = meta == null ? "" : String.valueOf(meta.partition());
         String offset = meta == null ? "" : String.valueOf(meta.offset());
-        Headers headers = DeadLetterHeaders.of(record.headers(), rejection.reason(), rejection.detail(), topic,
-                partition, offset, record.timestamp());
-        context.forward(new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers),
-                deadLetterChild);
+        Headers headers = DeadLetterHeaders.of(
+                record.headers(), rejection.reason(), rejection.detail(), topic, partition, offset, record.timestamp());
+        context.forward(
+                new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers), deadLetterChild);
         deadLettered.accept(rejection.reason());
         if (log.isDebugEnabled()) {
-            log.debug("Dead-lettered {}/{}/{}: {} ({})", topic, partition, offset, rejection.reason(), rejection.detail());
+            log.debug(
+                    "Dead-lettered {}/{}/{}: {} ({})",
+                    topic,
+                    partition,
+                    offset,
+                    rejection.reason(),
+                    rejection.detail());
         }
         report(rejection, topic + "/" + partition + "/" + offset);
     }
@@ -75,8 +84,12 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
         sinceReport.merge(rejection.reason(), 1L, Long::sum);
         long now = context.currentSystemTimeMs();
         if (lastReport == Long.MIN_VALUE || now - lastReport >= REPORT_INTERVAL_MS) {
-            log.warn("Dead-lettered input records {} (latest: {} at {}); they are in the dead-letter topic with the "
-                    + "reason in their ecg.dlq.* headers", sinceReport, rejection.reason(), where);
+            log.warn(
+                    "Dead-lettered input records {} (latest: {} at {}); they are in the dead-letter topic with the "
+                            + "reason in their ecg.dlq.* headers",
+                    sinceReport,
+                    rejection.reason(),
+                    where);
             sinceReport.clear();
             lastReport = now;
         }

@@ -1,6 +1,5 @@
 package ecgdetector.streamer.decode;
 
-import ecgdetector.model.input.DecimalParser;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -9,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import ecgdetector.model.input.DecimalParser;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -38,6 +38,7 @@ public final class HeartbeatDecoder {
 
     /** Record keys (patient ids) longer than this are refused: an id, not a payload. */
     public static final int MAX_KEY_BYTES = 256;
+
     private static final int MAX_DETAIL_TOKEN = 40;
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
@@ -48,8 +49,8 @@ public final class HeartbeatDecoder {
 
     public HeartbeatDecoder(int windowLength, double maxAbsSample, int maxRecordBytes) {
         if (windowLength < 1 || !(maxAbsSample > 0) || maxRecordBytes < 1) {
-            throw new IllegalArgumentException("invalid decoder bounds: " + windowLength + ", " + maxAbsSample
-                    + ", " + maxRecordBytes);
+            throw new IllegalArgumentException(
+                    "invalid decoder bounds: " + windowLength + ", " + maxAbsSample + ", " + maxRecordBytes);
         }
         this.windowLength = windowLength;
         this.maxAbsSample = maxAbsSample;
@@ -58,7 +59,8 @@ public final class HeartbeatDecoder {
                 // Parsed so that NaN is reported as non-finite rather than as a syntax error.
                 .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                .streamReadConstraints(
+                        StreamReadConstraints.builder().maxNestingDepth(64).build())
                 .build();
     }
 
@@ -86,8 +88,9 @@ public final class HeartbeatDecoder {
         String keyText = null;
         if (key != null && key.length > 0) {
             if (key.length > MAX_KEY_BYTES) {
-                return new Rejection(RejectReason.OVERSIZED, "record key of " + key.length + " bytes, at most "
-                        + MAX_KEY_BYTES + " allowed");
+                return new Rejection(
+                        RejectReason.OVERSIZED,
+                        "record key of " + key.length + " bytes, at most " + MAX_KEY_BYTES + " allowed");
             }
             keyText = utf8(key, 0, key.length);
             if (keyText == null) {
@@ -98,8 +101,9 @@ public final class HeartbeatDecoder {
             return new Rejection(RejectReason.EMPTY, value == null ? "record has no value" : "record value is empty");
         }
         if (value.length > maxRecordBytes) {
-            return new Rejection(RejectReason.OVERSIZED, "record value of " + value.length + " bytes, at most "
-                    + maxRecordBytes + " allowed");
+            return new Rejection(
+                    RejectReason.OVERSIZED,
+                    "record value of " + value.length + " bytes, at most " + maxRecordBytes + " allowed");
         }
         int from = startsWith(value, UTF8_BOM) ? UTF8_BOM.length : 0;
         int to = value.length;
@@ -120,8 +124,8 @@ public final class HeartbeatDecoder {
             return decodeJson(value, from, to, keyText, recordTimestamp);
         }
         if (first == '[' || first == '"') {
-            return new Rejection(RejectReason.WRONG_TYPE,
-                    "JSON value is not an object; send {\"samples\": [...]} or a CSV line");
+            return new Rejection(
+                    RejectReason.WRONG_TYPE, "JSON value is not an object; send {\"samples\": [...]} or a CSV line");
         }
         return decodeCsv(value, from, to, keyText, recordTimestamp);
     }
@@ -144,8 +148,9 @@ public final class HeartbeatDecoder {
             to = lastComma;
         }
         if (columns != windowLength && columns != windowLength + 1) {
-            return new Rejection(RejectReason.WRONG_LENGTH, columns + " CSV columns, expected " + windowLength
-                    + " samples (and optionally a label)");
+            return new Rejection(
+                    RejectReason.WRONG_LENGTH,
+                    columns + " CSV columns, expected " + windowLength + " samples (and optionally a label)");
         }
         float[] samples = new float[windowLength];
         Double label = null;
@@ -166,8 +171,8 @@ public final class HeartbeatDecoder {
             long parsed = DecimalParser.parse(line, a, b);
             boolean isLabel = column == windowLength;
             if (parsed == DecimalParser.NOT_A_NUMBER) {
-                return new Rejection(RejectReason.UNPARSABLE, csvField(column) + " is not a number: '"
-                        + token(line, a, b) + "'");
+                return new Rejection(
+                        RejectReason.UNPARSABLE, csvField(column) + " is not a number: '" + token(line, a, b) + "'");
             }
             if (parsed == DecimalParser.NON_FINITE_WORD) {
                 return new Rejection(RejectReason.NON_FINITE, csvField(column) + " is " + token(line, a, b));
@@ -175,7 +180,8 @@ public final class HeartbeatDecoder {
             float v = DecimalParser.toFloat(parsed);
             if (isLabel) {
                 if (!Float.isFinite(v)) {
-                    return new Rejection(RejectReason.OUT_OF_RANGE, "label column overflows: '" + token(line, a, b) + "'");
+                    return new Rejection(
+                            RejectReason.OUT_OF_RANGE, "label column overflows: '" + token(line, a, b) + "'");
                 }
                 label = (double) v;
             } else {
@@ -204,8 +210,8 @@ public final class HeartbeatDecoder {
             return new Rejection(RejectReason.OUT_OF_RANGE, "sample " + index + " overflows a float (|x| > 3.4e38)");
         }
         if (!(Math.abs(v) <= maxAbsSample)) {
-            return new Rejection(RejectReason.OUT_OF_RANGE, "sample " + index + " = " + v + " is beyond |x| <= "
-                    + maxAbsSample);
+            return new Rejection(
+                    RejectReason.OUT_OF_RANGE, "sample " + index + " = " + v + " is beyond |x| <= " + maxAbsSample);
         }
         return null;
     }
@@ -233,8 +239,10 @@ public final class HeartbeatDecoder {
                         }
                         patientId = p.getText();
                         if (patientId.isEmpty() || patientId.length() > MAX_KEY_BYTES) {
-                            return new Rejection(RejectReason.WRONG_TYPE, "patientId must have 1 to " + MAX_KEY_BYTES
-                                    + " characters, has " + patientId.length());
+                            return new Rejection(
+                                    RejectReason.WRONG_TYPE,
+                                    "patientId must have 1 to " + MAX_KEY_BYTES + " characters, has "
+                                            + patientId.length());
                         }
                     }
                     case "beatId" -> {
@@ -243,8 +251,8 @@ public final class HeartbeatDecoder {
                         }
                         beatId = p.getText();
                         if (beatId.length() > MAX_KEY_BYTES) {
-                            return new Rejection(RejectReason.WRONG_TYPE, "beatId longer than " + MAX_KEY_BYTES
-                                    + " characters");
+                            return new Rejection(
+                                    RejectReason.WRONG_TYPE, "beatId longer than " + MAX_KEY_BYTES + " characters");
                         }
                     }
                     case "timestamp" -> {
@@ -272,8 +280,9 @@ public final class HeartbeatDecoder {
                         if (!Double.isFinite(l)) {
                             return isNonFiniteWord(p)
                                     ? new Rejection(RejectReason.NON_FINITE, "label is " + p.getText())
-                                    : new Rejection(RejectReason.OUT_OF_RANGE, "label overflows: '"
-                                            + abbreviate(p.getText()) + "'");
+                                    : new Rejection(
+                                            RejectReason.OUT_OF_RANGE,
+                                            "label overflows: '" + abbreviate(p.getText()) + "'");
                         }
                         label = l;
                     }
@@ -284,8 +293,9 @@ public final class HeartbeatDecoder {
                 return new Rejection(RejectReason.UNPARSABLE, "content after the JSON object");
             }
         } catch (StreamConstraintsException e) {
-            return new Rejection(RejectReason.UNPARSABLE, "JSON too deeply nested or too large: "
-                    + abbreviate(e.getOriginalMessage()));
+            return new Rejection(
+                    RejectReason.UNPARSABLE,
+                    "JSON too deeply nested or too large: " + abbreviate(e.getOriginalMessage()));
         } catch (JsonParseException e) {
             return new Rejection(RejectReason.UNPARSABLE, "not valid JSON: " + abbreviate(e.getOriginalMessage()));
         } catch (IOException e) {
@@ -294,8 +304,12 @@ public final class HeartbeatDecoder {
         if (samples == null) {
             return new Rejection(RejectReason.MISSING_FIELD, "JSON object has no 'samples'");
         }
-        return new HeartbeatWindow(patientId != null ? patientId : keyPatientId, beatId,
-                timestamp != null ? timestamp : recordTimestamp, samples, label);
+        return new HeartbeatWindow(
+                patientId != null ? patientId : keyPatientId,
+                beatId,
+                timestamp != null ? timestamp : recordTimestamp,
+                samples,
+                label);
     }
 
     /** The samples array, the parser on its START_ARRAY; returns float[] or a Rejection. */
@@ -330,21 +344,25 @@ public final class HeartbeatDecoder {
     private static Object timestamp(JsonParser p, JsonToken v) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
             if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
-                return new Rejection(RejectReason.OUT_OF_RANGE, "timestamp " + abbreviate(p.getText())
-                        + " is not epoch milliseconds");
+                return new Rejection(
+                        RejectReason.OUT_OF_RANGE,
+                        "timestamp " + abbreviate(p.getText()) + " is not epoch milliseconds");
             }
             return p.getLongValue();
         }
         if (v == JsonToken.VALUE_STRING) {
             String text = p.getText();
             try {
-                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant().toEpochMilli();
+                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant()
+                        .toEpochMilli();
             } catch (DateTimeException | ArithmeticException e) {
                 try {
                     return Instant.parse(text).toEpochMilli();
                 } catch (DateTimeException | ArithmeticException e2) {
-                    return new Rejection(RejectReason.UNPARSABLE, "timestamp '" + abbreviate(text)
-                            + "' is not an ISO-8601 date-time with offset");
+                    return new Rejection(
+                            RejectReason.UNPARSABLE,
+                            "timestamp '" + abbreviate(text) + "' is not an ISO-8601 date-time with offset");
                 }
             }
         }
@@ -380,7 +398,8 @@ public final class HeartbeatDecoder {
     /** Strict UTF-8 decoding; null if the bytes are not valid UTF-8. */
     private static String utf8(byte[] bytes, int from, int to) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes, from, to - from))

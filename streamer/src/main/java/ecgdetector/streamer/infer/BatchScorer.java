@@ -75,8 +75,11 @@ public final class BatchScorer {
                 slot.scorer = lease.model().newScorer();
             } catch (RuntimeException e) {
                 lease.release();
-                throw new ScoringFailedException(lease.model().manifest().version(), "cannot create a scorer for model "
-                        + "version " + lease.model().manifest().version() + ": " + e, e);
+                throw new ScoringFailedException(
+                        lease.model().manifest().version(),
+                        "cannot create a scorer for model " + "version "
+                                + lease.model().manifest().version() + ": " + e,
+                        e);
             }
             slot.lease = lease;
         }
@@ -87,13 +90,19 @@ public final class BatchScorer {
         } catch (RuntimeException e) {
             // The predictor may be left in a bad state: the next batch gets a fresh one.
             slot.clear();
-            throw new ScoringFailedException(model.manifest().version(), "inference failed on model version "
-                    + model.manifest().version() + " for a batch of " + rawWindows.length + " windows: " + e, e);
+            throw new ScoringFailedException(
+                    model.manifest().version(),
+                    "inference failed on model version " + model.manifest().version() + " for a batch of "
+                            + rawWindows.length + " windows: " + e,
+                    e);
         }
         if (scores.length != rawWindows.length) {
             slot.clear();
-            throw new ScoringFailedException(model.manifest().version(), "model version " + model.manifest().version()
-                    + " returned " + scores.length + " scores for " + rawWindows.length + " windows", null);
+            throw new ScoringFailedException(
+                    model.manifest().version(),
+                    "model version " + model.manifest().version() + " returned " + scores.length + " scores for "
+                            + rawWindows.length + " windows",
+                    null);
         }
         return new ScoredBatch(model, scores);
     }

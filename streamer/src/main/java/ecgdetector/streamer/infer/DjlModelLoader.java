@@ -50,8 +50,10 @@ public final class DjlModelLoader implements ModelLoader {
             try {
                 return predictor.predict(rawWindows);
             } catch (TranslateException e) {
-                throw new IllegalStateException("inference failed on model version " + version + " for a batch of "
-                        + rawWindows.length + " windows", e);
+                throw new IllegalStateException(
+                        "inference failed on model version " + version + " for a batch of " + rawWindows.length
+                                + " windows",
+                        e);
             }
         }
 

@@ -54,8 +54,8 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
     private long lastReport = Long.MIN_VALUE;
 
     /** @param scoresSink the scores sink's name, or null when scores are off */
-    public ScoreProcessor(BatchScorer scorer, StreamerMetrics metrics, String alertsSink, String scoresSink,
-                          String deadLetterSink) {
+    public ScoreProcessor(
+            BatchScorer scorer, StreamerMetrics metrics, String alertsSink, String scoresSink, String deadLetterSink) {
         this.scorer = scorer;
         this.metrics = metrics;
         this.alertsSink = alertsSink;
@@ -83,8 +83,8 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
         try {
             scored = scorer.score(raw);
         } catch (ScoringFailedException e) {
-            log.error("Task {}: {}; scoring its {} windows one by one", context.taskId(), e.getMessage(), raw.length,
-                    e);
+            log.error(
+                    "Task {}: {}; scoring its {} windows one by one", context.taskId(), e.getMessage(), raw.length, e);
             scoreOneByOne(windows);
             return;
         }
@@ -120,19 +120,23 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
             BufferedWindow w = windows.get(i);
             float error = scores[i].error();
             if (!Float.isFinite(error)) {
-                unscorable(w, RejectReason.NON_FINITE_SCORE, "model version " + manifest.version() + " gave a score of "
-                        + error, manifest.version());
+                unscorable(
+                        w,
+                        RejectReason.NON_FINITE_SCORE,
+                        "model version " + manifest.version() + " gave a score of " + error,
+                        manifest.version());
                 continue;
             }
             boolean anomaly = model.isAnomaly(error);
             long latency = detectedAt - w.recordTimestamp();
             if (scoresSink != null) {
-                byte[] json = EventFactory.toJson(EventFactory.score(w, error, threshold, anomaly, modelRef, detectedAtIso));
+                byte[] json =
+                        EventFactory.toJson(EventFactory.score(w, error, threshold, anomaly, modelRef, detectedAtIso));
                 context.forward(new Record<>(w.key(), json, w.recordTimestamp()), scoresSink);
             }
             if (anomaly) {
-                Alert alert = EventFactory.alert(w, error, threshold, modelRef, scores[i].worstPositions(),
-                        detectedAtIso);
+                Alert alert =
+                        EventFactory.alert(w, error, threshold, modelRef, scores[i].worstPositions(), detectedAtIso);
                 context.forward(new Record<>(w.key(), EventFactory.toJson(alert), w.recordTimestamp()), alertsSink);
                 metrics.alert(alert.severity(), latency);
             }
@@ -148,11 +152,18 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
      */
     private void unscorable(BufferedWindow w, RejectReason reason, String detail, String modelVersion) {
         HeartbeatWindow window = w.window();
-        byte[] value = EventFactory.toJson(new Heartbeat(window.patientId(), window.beatId(), window.eventTime(),
-                window.samples(), window.label()));
-        Headers headers = DeadLetterHeaders.of(new RecordHeaders(), reason, detail, w.source().topic(),
-                String.valueOf(w.source().partition()), String.valueOf(w.source().offset()), w.recordTimestamp());
-        headers.add(DeadLetterHeaders.MODEL_VERSION, String.valueOf(modelVersion).getBytes(StandardCharsets.UTF_8));
+        byte[] value = EventFactory.toJson(new Heartbeat(
+                window.patientId(), window.beatId(), window.eventTime(), window.samples(), window.label()));
+        Headers headers = DeadLetterHeaders.of(
+                new RecordHeaders(),
+                reason,
+                detail,
+                w.source().topic(),
+                String.valueOf(w.source().partition()),
+                String.valueOf(w.source().offset()),
+                w.recordTimestamp());
+        headers.add(
+                DeadLetterHeaders.MODEL_VERSION, String.valueOf(modelVersion).getBytes(StandardCharsets.UTF_8));
         context.forward(new Record<>(w.key(), value, w.recordTimestamp(), headers), deadLetterSink);
         metrics.deadLetter(reason);
         report(reason, w, detail);
@@ -163,9 +174,13 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
         unscoredSinceReport.merge(reason, 1L, Long::sum);
         long now = context.currentSystemTimeMs();
         if (lastReport == Long.MIN_VALUE || now - lastReport >= REPORT_INTERVAL_MS) {
-            log.error("Windows the model could not score {} (latest: {} at {}: {}); they are in the dead-letter topic "
-                    + "with the reason and the model version in their ecg.dlq.* headers, and get no verdict",
-                    unscoredSinceReport, reason, w.source().id(), detail);
+            log.error(
+                    "Windows the model could not score {} (latest: {} at {}: {}); they are in the dead-letter topic "
+                            + "with the reason and the model version in their ecg.dlq.* headers, and get no verdict",
+                    unscoredSinceReport,
+                    reason,
+                    w.source().id(),
+                    detail);
             unscoredSinceReport.clear();
             lastReport = now;
         }

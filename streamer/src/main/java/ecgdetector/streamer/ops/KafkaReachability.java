@@ -24,6 +24,7 @@ public final class KafkaReachability implements AutoCloseable {
 
     /** How often the cluster is asked, and how long an answer may take. */
     public static final Duration INTERVAL = Duration.ofSeconds(2);
+
     private static final Logger log = LoggerFactory.getLogger(KafkaReachability.class);
 
     private final Admin admin;
@@ -62,7 +63,9 @@ public final class KafkaReachability implements AutoCloseable {
         String problem = null;
         try {
             answered = !admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) INTERVAL.toMillis()))
-                    .nodes().get(INTERVAL.toMillis() * 2, TimeUnit.MILLISECONDS).isEmpty();
+                    .nodes()
+                    .get(INTERVAL.toMillis() * 2, TimeUnit.MILLISECONDS)
+                    .isEmpty();
         } catch (ExecutionException e) {
             answered = false;
             problem = String.valueOf(e.getCause());
@@ -77,12 +80,18 @@ public final class KafkaReachability implements AutoCloseable {
             problem = e.toString();
         }
         if (answered && !reachable) {
-            log.info("Kafka at {} answers{}", bootstrapServers, everReached ? " again: ready as soon as Kafka Streams "
-                    + "runs" : "");
+            log.info(
+                    "Kafka at {} answers{}",
+                    bootstrapServers,
+                    everReached ? " again: ready as soon as Kafka Streams " + "runs" : "");
             everReached = true;
         } else if (!answered && reachable) {
-            log.warn("Kafka at {} did not answer within {} ms ({}): not ready until it does; Kafka Streams retries "
-                    + "and resumes from the last commit", bootstrapServers, INTERVAL.toMillis(), problem);
+            log.warn(
+                    "Kafka at {} did not answer within {} ms ({}): not ready until it does; Kafka Streams retries "
+                            + "and resumes from the last commit",
+                    bootstrapServers,
+                    INTERVAL.toMillis(),
+                    problem);
         }
         reachable = answered;
     }

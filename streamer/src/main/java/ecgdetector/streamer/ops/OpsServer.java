@@ -32,8 +32,13 @@ public final class OpsServer implements AutoCloseable {
     private static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
     /** What the health endpoints report. */
-    public record Health(boolean live, boolean ready, String streamsState, boolean kafkaReachable, String modelVersion,
-                         long bufferedWindows) {
+    public record Health(
+            boolean live,
+            boolean ready,
+            String streamsState,
+            boolean kafkaReachable,
+            String modelVersion,
+            long bufferedWindows) {
         String toJson(boolean up) {
             return "{\"status\":\"" + (up ? "UP" : "DOWN") + "\",\"streams\":\"" + streamsState + "\",\"kafka\":\""
                     + (kafkaReachable ? "reachable" : "unreachable") + "\",\"model\":"
@@ -54,23 +59,47 @@ public final class OpsServer implements AutoCloseable {
     public static OpsServer start(String host, int port, PrometheusMeterRegistry metrics, Supplier<Health> health)
             throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        server.createContext("/metrics", exchange -> handle(exchange, () -> {
-            String accept = exchange.getRequestHeaders().getFirst("Accept");
-            String type = accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS : PROMETHEUS_TEXT;
-            ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
-            metrics.scrape(body, type);
-            send(exchange, 200, type, body.toByteArray());
-        }));
-        server.createContext("/health/live", exchange -> handle(exchange, () -> {
-            Health h = health.get();
-            send(exchange, h.live() ? 200 : 503, "application/json", h.toJson(h.live()).getBytes(StandardCharsets.UTF_8));
-        }));
-        server.createContext("/health/ready", exchange -> handle(exchange, () -> {
-            Health h = health.get();
-            send(exchange, h.ready() ? 200 : 503, "application/json", h.toJson(h.ready()).getBytes(StandardCharsets.UTF_8));
-        }));
-        server.createContext("/", exchange -> handle(exchange, () -> send(exchange, 404, "text/plain",
-                "not found: try /metrics, /health/live or /health/ready\n".getBytes(StandardCharsets.UTF_8))));
+        server.createContext(
+                "/metrics",
+                exchange -> handle(exchange, () -> {
+                    String accept = exchange.getRequestHeaders().getFirst("Accept");
+                    String type = accept != null && accept.contains("application/openmetrics-text")
+                            ? OPENMETRICS
+                            : PROMETHEUS_TEXT;
+                    ByteArrayOutputStream body = new ByteArrayOutputStream(16 * 1024);
+                    metrics.scrape(body, type);
+                    send(exchange, 200, type, body.toByteArray());
+                }));
+        server.createContext(
+                "/health/live",
+                exchange -> handle(exchange, () -> {
+                    Health h = health.get();
+                    send(
+                            exchange,
+                            h.live() ? 200 : 503,
+                            "application/json",
+                            h.toJson(h.live()).getBytes(StandardCharsets.UTF_8));
+                }));
+        server.createContext(
+                "/health/ready",
+                exchange -> handle(exchange, () -> {
+                    Health h = health.get();
+                    send(
+                            exchange,
+                            h.ready() ? 200 : 503,
+                            "application/json",
+                            h.toJson(h.ready()).getBytes(StandardCharsets.UTF_8));
+                }));
+        server.createContext(
+                "/",
+                exchange -> handle(
+                        exchange,
+                        () -> send(
+                                exchange,
+                                404,
+                                "text/plain",
+                                "not found: try /metrics, /health/live or /health/ready\n"
+                                        .getBytes(StandardCharsets.UTF_8))));
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ecg-ops-http");
             t.setDaemon(true);

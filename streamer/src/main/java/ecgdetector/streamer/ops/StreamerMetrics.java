@@ -35,10 +35,33 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StreamerMetrics {
 
     private static final double[] BATCH_BUCKETS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096};
-    private static final Duration[] LATENCY_BUCKETS = {ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(500),
-        ms(1000), ms(2500), ms(5000), ms(10_000), ms(30_000), ms(60_000)};
-    private static final Duration[] INFERENCE_BUCKETS = {Duration.ofNanos(100_000), ms(1), Duration.ofNanos(2_500_000),
-        ms(5), ms(10), ms(25), ms(50), ms(100), ms(250), ms(1000)};
+    private static final Duration[] LATENCY_BUCKETS = {
+        ms(5),
+        ms(10),
+        ms(25),
+        ms(50),
+        ms(100),
+        ms(250),
+        ms(500),
+        ms(1000),
+        ms(2500),
+        ms(5000),
+        ms(10_000),
+        ms(30_000),
+        ms(60_000)
+    };
+    private static final Duration[] INFERENCE_BUCKETS = {
+        Duration.ofNanos(100_000),
+        ms(1),
+        Duration.ofNanos(2_500_000),
+        ms(5),
+        ms(10),
+        ms(25),
+        ms(50),
+        ms(100),
+        ms(250),
+        ms(1000)
+    };
 
     private final MeterRegistry registry;
     private final Counter windowsScored;
@@ -58,32 +81,52 @@ public final class StreamerMetrics {
 
     public StreamerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        windowsScored = Counter.builder("ecg.windows.scored").description("heartbeat windows scored").register(registry);
+        windowsScored = Counter.builder("ecg.windows.scored")
+                .description("heartbeat windows scored")
+                .register(registry);
         for (Severity s : Severity.values()) {
-            anomalies.put(s, Counter.builder("ecg.anomalies").description("alerts emitted, by severity")
-                    .tag("severity", s.name().toLowerCase(java.util.Locale.ROOT)).register(registry));
+            anomalies.put(
+                    s,
+                    Counter.builder("ecg.anomalies")
+                            .description("alerts emitted, by severity")
+                            .tag("severity", s.name().toLowerCase(java.util.Locale.ROOT))
+                            .register(registry));
         }
         for (RejectReason r : RejectReason.values()) {
-            deadLetters.put(r, Counter.builder("ecg.dead.letters").description("input records dead-lettered, by reason")
-                    .tag("reason", r.tag()).register(registry));
+            deadLetters.put(
+                    r,
+                    Counter.builder("ecg.dead.letters")
+                            .description("input records dead-lettered, by reason")
+                            .tag("reason", r.tag())
+                            .register(registry));
         }
-        batchSize = DistributionSummary.builder("ecg.batch.size").description("windows per inference call")
-                .serviceLevelObjectives(BATCH_BUCKETS).register(registry);
-        inference = Timer.builder("ecg.inference").description("one batched inference call")
-                .serviceLevelObjectives(INFERENCE_BUCKETS).register(registry);
+        batchSize = DistributionSummary.builder("ecg.batch.size")
+                .description("windows per inference call")
+                .serviceLevelObjectives(BATCH_BUCKETS)
+                .register(registry);
+        inference = Timer.builder("ecg.inference")
+                .description("one batched inference call")
+                .serviceLevelObjectives(INFERENCE_BUCKETS)
+                .register(registry);
         windowLatency = Timer.builder("ecg.window.latency")
                 .description("input record timestamp to verdict, every window")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
-        alertLatency = Timer.builder("ecg.alert.latency").description("input record timestamp to alert")
-                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
+        alertLatency = Timer.builder("ecg.alert.latency")
+                .description("input record timestamp to alert")
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry);
         Gauge.builder("ecg.windows.buffered", buffered, AtomicLong::get)
-                .description("windows waiting for their batch or for the first model").register(registry);
+                .description("windows waiting for their batch or for the first model")
+                .register(registry);
         Gauge.builder("ecg.model.loaded", modelLoaded, AtomicLong::get)
-                .description("1 once a model release serves").register(registry);
+                .description("1 once a model release serves")
+                .register(registry);
         releasesAccepted = releases("accepted");
         releasesRejected = releases("rejected");
         releasesUnchanged = releases("unchanged");
-        modelLoad = Timer.builder("ecg.model.load").description("verifying, loading and canary-checking a release")
+        modelLoad = Timer.builder("ecg.model.load")
+                .description("verifying, loading and canary-checking a release")
                 .register(registry);
     }
 
@@ -130,8 +173,11 @@ public final class StreamerMetrics {
         if (modelInfo != null) {
             registry.remove(modelInfo);
         }
-        modelInfo = Gauge.builder("ecg.model.info", () -> 1).description("the model release serving")
-                .tag("name", manifest.modelName()).tag("version", manifest.version()).register(registry);
+        modelInfo = Gauge.builder("ecg.model.info", () -> 1)
+                .description("the model release serving")
+                .tag("name", manifest.modelName())
+                .tag("version", manifest.version())
+                .register(registry);
     }
 
     public void releaseRejected() {
@@ -155,8 +201,10 @@ public final class StreamerMetrics {
     }
 
     private Counter releases(String outcome) {
-        return Counter.builder("ecg.model.releases").description("model releases seen, by outcome")
-                .tag("outcome", outcome).register(registry);
+        return Counter.builder("ecg.model.releases")
+                .description("model releases seen, by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     private static Duration ms(long millis) {

@@ -45,13 +45,13 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     /** What became of an offered release. */
     public sealed interface Outcome {
         /** The release serves now. */
-        record Accepted(ReleaseManifest manifest) implements Outcome { }
+        record Accepted(ReleaseManifest manifest) implements Outcome {}
 
         /** The release was refused; the previous model (if any) keeps serving. */
-        record Rejected(String version, String reason) implements Outcome { }
+        record Rejected(String version, String reason) implements Outcome {}
 
         /** The release is the one already serving (same digest); nothing changed. */
-        record Unchanged(ReleaseManifest manifest) implements Outcome { }
+        record Unchanged(ReleaseManifest manifest) implements Outcome {}
     }
 
     /** A registry that does not require releases to be signed. */
@@ -63,8 +63,12 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
      * @param trustedKeys if any, a release must be signed by one of them, or it is rejected before it is
      *                    loaded: its model files never reach TensorFlow
      */
-    public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics,
-                         TrustedReleaseKeys trustedKeys) {
+    public ModelRegistry(
+            String modelName,
+            int windowLength,
+            ModelLoader loader,
+            StreamerMetrics metrics,
+            TrustedReleaseKeys trustedKeys) {
         this(modelName, windowLength, loader, metrics, trustedKeys, false);
     }
 
@@ -73,8 +77,13 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
      *                   it; if not, it is refused: a writer to the models topic could otherwise bring back an old
      *                   release someone once signed (a lower bar for alarms, say) just by re-publishing it
      */
-    public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics,
-                         TrustedReleaseKeys trustedKeys, boolean allowOlder) {
+    public ModelRegistry(
+            String modelName,
+            int windowLength,
+            ModelLoader loader,
+            StreamerMetrics metrics,
+            TrustedReleaseKeys trustedKeys,
+            boolean allowOlder) {
         this.allowOlder = allowOlder;
         this.modelName = modelName;
         this.windowLength = windowLength;
@@ -119,14 +128,18 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
             return reject(m.version(), origin, e.getMessage());
         }
         ModelLease serving = current.get();
-        if (serving != null && m.digest() != null && m.digest().equals(serving.model().manifest().digest())) {
+        if (serving != null
+                && m.digest() != null
+                && m.digest().equals(serving.model().manifest().digest())) {
             metrics.releaseUnchanged();
             log.debug("Release {} {} from {} is already serving", m.modelName(), m.version(), origin);
             return new Outcome.Unchanged(m);
         }
         if (!modelName.equals(m.modelName())) {
-            return reject(m.version(), origin, "release is of model '" + m.modelName() + "', this streamer serves '"
-                    + modelName + "'");
+            return reject(
+                    m.version(),
+                    origin,
+                    "release is of model '" + m.modelName() + "', this streamer serves '" + modelName + "'");
         }
         if (trustedKeys.required() && !allowOlder && serving != null) {
             Optional<String> older = olderThanServing(m, serving.model().manifest());
@@ -135,8 +148,11 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
             }
         }
         if (m.inputLength() != windowLength) {
-            return reject(m.version(), origin, "release takes windows of " + m.inputLength()
-                    + " samples, the streamer's window length is " + windowLength);
+            return reject(
+                    m.version(),
+                    origin,
+                    "release takes windows of " + m.inputLength() + " samples, the streamer's window length is "
+                            + windowLength);
         }
         ScoringModel model;
         try {
@@ -147,19 +163,37 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
         } catch (RuntimeException | LinkageError e) {
             return reject(m.version(), origin, "loading failed: " + e);
         }
-        ModelLease lease = new ModelLease(model, closedModel -> log.info("Closed model {} {}: no thread scores with it any more",
-                closedModel.manifest().modelName(), closedModel.manifest().version()));
+        ModelLease lease = new ModelLease(
+                model,
+                closedModel -> log.info(
+                        "Closed model {} {}: no thread scores with it any more",
+                        closedModel.manifest().modelName(),
+                        closedModel.manifest().version()));
         ModelLease previous = current.getAndSet(lease);
         long nanos = System.nanoTime() - start;
         metrics.modelServing(m, nanos);
         if (previous == null) {
-            log.info("Serving model {} version {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms",
-                    m.modelName(), m.version(), m.threshold(), m.errorMetric(), m.digest(), origin, nanos / 1_000_000);
+            log.info(
+                    "Serving model {} version {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms",
+                    m.modelName(),
+                    m.version(),
+                    m.threshold(),
+                    m.errorMetric(),
+                    m.digest(),
+                    origin,
+                    nanos / 1_000_000);
         } else {
-            log.info("Swapped model {} from version {} to {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms;"
-                            + " stream threads switch at their next batch", m.modelName(),
-                    previous.model().manifest().version(), m.version(), m.threshold(), m.errorMetric(), m.digest(),
-                    origin, nanos / 1_000_000);
+            log.info(
+                    "Swapped model {} from version {} to {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms;"
+                            + " stream threads switch at their next batch",
+                    m.modelName(),
+                    previous.model().manifest().version(),
+                    m.version(),
+                    m.threshold(),
+                    m.errorMetric(),
+                    m.digest(),
+                    origin,
+                    nanos / 1_000_000);
             previous.release();
         }
         return new Outcome.Accepted(m);
@@ -187,7 +221,8 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     /** The version a release that failed to verify claims to be, for the log; "unknown" if unreadable. */
     private static String declaredVersion(byte[] releaseBytes) {
         try {
-            JsonNode version = Json.mapper().readTree(releaseBytes).path("manifest").path("version");
+            JsonNode version =
+                    Json.mapper().readTree(releaseBytes).path("manifest").path("version");
             return version.isTextual() ? version.asText() + " (unverified)" : "unknown";
         } catch (IOException | RuntimeException e) {
             return "unknown";
@@ -197,8 +232,14 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     private Outcome reject(String version, String origin, String reason) {
         metrics.releaseRejected();
         ModelLease serving = current.get();
-        log.warn("Rejected model release {} version {} from {}: {}; {}", modelName, version, origin, reason,
-                serving == null ? "no model serves yet, windows keep waiting"
+        log.warn(
+                "Rejected model release {} version {} from {}: {}; {}",
+                modelName,
+                version,
+                origin,
+                reason,
+                serving == null
+                        ? "no model serves yet, windows keep waiting"
                         : "version " + serving.model().manifest().version() + " keeps serving");
         return new Outcome.Rejected(version, reason);
     }

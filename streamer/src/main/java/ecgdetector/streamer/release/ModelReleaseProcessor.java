@@ -47,13 +47,18 @@ public final class ModelReleaseProcessor implements Processor<String, byte[], Vo
                 .map(m -> m.topic() + "/" + m.partition() + "/" + m.offset())
                 .orElse("the models topic");
         if (!registry.modelName().equals(record.key())) {
-            log.debug("Ignoring release of model '{}' at {}: this streamer serves '{}'", record.key(), origin,
+            log.debug(
+                    "Ignoring release of model '{}' at {}: this streamer serves '{}'",
+                    record.key(),
+                    origin,
                     registry.modelName());
             return;
         }
         if (record.value() == null) {
-            log.warn("Ignoring a tombstone for model {} at {}: the serving model stays; to replace it, publish a release",
-                    record.key(), origin);
+            log.warn(
+                    "Ignoring a tombstone for model {} at {}: the serving model stays; to replace it, publish a release",
+                    record.key(),
+                    origin);
             return;
         }
         if (registry.offer(record.value(), origin) instanceof ModelRegistry.Outcome.Accepted) {

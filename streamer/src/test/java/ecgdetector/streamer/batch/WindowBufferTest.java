@@ -23,8 +23,9 @@ import org.junit.jupiter.api.Test;
 class WindowBufferTest {
 
     private final KeyValueStore<Bytes, BufferedWindow> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore("buffer"), Serdes.Bytes(), new BufferedWindowSerde())
-            .withLoggingDisabled().build();
+                    Stores.inMemoryKeyValueStore("buffer"), Serdes.Bytes(), new BufferedWindowSerde())
+            .withLoggingDisabled()
+            .build();
 
     WindowBufferTest() {
         MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
@@ -73,11 +74,16 @@ class WindowBufferTest {
         assertThat(restored.oldestBufferedAt()).isEqualTo(1_000 + 256);
         List<BufferedWindow> batch = restored.oldest(256);
         assertThat(offsetsOf(batch)).isEqualTo(offsetsOf(before.oldest(256)));
-        assertThat(batch.get(0).window().samples()).containsExactly(window(256).window().samples());
+        assertThat(batch.get(0).window().samples())
+                .containsExactly(window(256).window().samples());
 
         restored.remove(batch);
         restored.append(window(600));
-        assertThat(offsetsOf(restored.oldest(1_000))).isEqualTo(stored()).hasSize(89).startsWith(512L).endsWith(600L);
+        assertThat(offsetsOf(restored.oldest(1_000)))
+                .isEqualTo(stored())
+                .hasSize(89)
+                .startsWith(512L)
+                .endsWith(600L);
     }
 
     @Test
@@ -88,14 +94,16 @@ class WindowBufferTest {
         }
         assertThat(buffer.size()).isEqualTo(10);
         List<BufferedWindow> first = buffer.oldest(6);
-        assertThat(offsetsOf(first)).as("a batch larger than the queue is read on from the store")
+        assertThat(offsetsOf(first))
+                .as("a batch larger than the queue is read on from the store")
                 .containsExactly(0L, 1L, 2L, 3L);
         buffer.remove(first);
         buffer.append(window(10));
         assertThat(buffer.oldestBufferedAt()).isEqualTo(1_000 + 4);
         List<BufferedWindow> second = buffer.oldest(3);
         assertThat(offsetsOf(second)).containsExactly(4L, 5L, 6L);
-        assertThat(second.get(2).window().samples()).containsExactly(window(6).window().samples());
+        assertThat(second.get(2).window().samples())
+                .containsExactly(window(6).window().samples());
         buffer.remove(second);
 
         WindowBuffer restored = new WindowBuffer(store, 2);
@@ -143,7 +151,8 @@ class WindowBufferTest {
         }
         List<BufferedWindow> notOldest = buffer.oldest(4).subList(1, 3);
 
-        assertThatThrownBy(() -> buffer.remove(notOldest)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> buffer.remove(notOldest))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ecg.heartbeats/0/1");
         assertThat(buffer.size()).isEqualTo(4);
         assertThat(stored()).containsExactly(0L, 1L, 2L, 3L);
@@ -154,7 +163,8 @@ class WindowBufferTest {
         try (KeyValueIterator<Bytes, BufferedWindow> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, BufferedWindow> next = it.next();
-                assertThat(next.key).isEqualTo(WindowBuffer.key(0, next.value.source().offset()));
+                assertThat(next.key)
+                        .isEqualTo(WindowBuffer.key(0, next.value.source().offset()));
                 offsets.add(next.value.source().offset());
             }
         }
@@ -168,7 +178,11 @@ class WindowBufferTest {
     private static BufferedWindow window(long offset) {
         float[] samples = new float[140];
         samples[0] = offset;
-        return new BufferedWindow(new WindowSource("ecg.heartbeats", 0, offset), 500 + offset, 1_000 + offset,
-                ("patient-" + offset % 3).getBytes(), new HeartbeatWindow(null, null, 500 + offset, samples, null));
+        return new BufferedWindow(
+                new WindowSource("ecg.heartbeats", 0, offset),
+                500 + offset,
+                1_000 + offset,
+                ("patient-" + offset % 3).getBytes(),
+                new HeartbeatWindow(null, null, 500 + offset, samples, null));
     }
 }

@@ -60,7 +60,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx1g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"-Dai.djl.offline=true", "-Xmx1g"})
 public class WindowHotPathBenchmark {
 
     private static final int WINDOW = 140;
@@ -92,8 +94,8 @@ public class WindowHotPathBenchmark {
             HeartbeatWindow w = window(decoder.decode(key, csv[i], 1_740_830_400_000L + i));
             beats[i] = w.samples();
             json[i] = jsonOf(i, w).getBytes(StandardCharsets.UTF_8);
-            buffered[i] = new BufferedWindow(new WindowSource("ecg.heartbeats", i % 3, i), w.eventTime(),
-                    w.eventTime() + 5, key, w);
+            buffered[i] = new BufferedWindow(
+                    new WindowSource("ecg.heartbeats", i % 3, i), w.eventTime(), w.eventTime() + 5, key, w);
         }
         scaler = MinMaxScaler.fitPerPosition(beats);
         // A plausible reconstruction: the scaled beat, smoothed (an autoencoder returns a smoother beat).
@@ -157,8 +159,8 @@ public class WindowHotPathBenchmark {
     @Benchmark
     public byte[] scoreEventJson() {
         BufferedWindow w = buffered[nextIndex()];
-        return EventFactory.toJson(EventFactory.score(w, 0.0123f, 0.02, false, modelRef,
-                EventFactory.iso(w.recordTimestamp() + 40)));
+        return EventFactory.toJson(
+                EventFactory.score(w, 0.0123f, 0.02, false, modelRef, EventFactory.iso(w.recordTimestamp() + 40)));
     }
 
     /** Everything above for one window, as the streamer does it (inference aside): the CPU cost per window. */
@@ -166,13 +168,13 @@ public class WindowHotPathBenchmark {
     public int hotPathWithoutInference() {
         int i = nextIndex();
         HeartbeatWindow w = window(decoder.decode(key, csv[i], 1_740_830_400_000L));
-        BufferedWindow b = new BufferedWindow(new WindowSource("ecg.heartbeats", 0, i), w.eventTime(),
-                w.eventTime(), key, w);
+        BufferedWindow b =
+                new BufferedWindow(new WindowSource("ecg.heartbeats", 0, i), w.eventTime(), w.eventTime(), key, w);
         BufferedWindow restored = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(b));
         scaler.transform(restored.window().samples(), scaled, 0);
         float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW, positionErrors);
-        byte[] event = EventFactory.toJson(EventFactory.score(restored, error, 0.02, false, modelRef,
-                EventFactory.iso(w.eventTime() + 40)));
+        byte[] event = EventFactory.toJson(
+                EventFactory.score(restored, error, 0.02, false, modelRef, EventFactory.iso(w.eventTime() + 40)));
         return event.length;
     }
 
@@ -248,8 +250,12 @@ public class WindowHotPathBenchmark {
 
     private static String jsonOf(int i, HeartbeatWindow w) {
         StringBuilder s = new StringBuilder(2048);
-        s.append(String.format(Locale.ROOT, "{\"patientId\":\"patient-%04d\",\"beatId\":%d,\"timestamp\":%d,"
-                + "\"samples\":[", i % 100, i, 1_740_830_400_000L + i));
+        s.append(String.format(
+                Locale.ROOT,
+                "{\"patientId\":\"patient-%04d\",\"beatId\":%d,\"timestamp\":%d," + "\"samples\":[",
+                i % 100,
+                i,
+                1_740_830_400_000L + i));
         float[] samples = w.samples();
         for (int j = 0; j < samples.length; j++) {
             s.append(j == 0 ? "" : ",").append(samples[j]);
@@ -266,7 +272,8 @@ public class WindowHotPathBenchmark {
             options.include(WindowHotPathBenchmark.class.getName() + "\\.");
         }
         if (!cli.getResult().hasValue()) {
-            options.resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON).result("jmh-result.json");
+            options.resultFormat(org.openjdk.jmh.results.format.ResultFormatType.JSON)
+                    .result("jmh-result.json");
         }
         new Runner(options.build()).run();
     }

@@ -13,7 +13,8 @@ class SmallRocksDbTest {
     @Test
     void everyStoreGetsSmallMemtables() {
         RocksDB.loadLibrary();
-        try (Options first = new Options(); Options second = new Options()) {
+        try (Options first = new Options();
+                Options second = new Options()) {
             for (Options options : new Options[] {first, second}) {
                 options.setTableFormatConfig(new BlockBasedTableConfig());
                 new SmallRocksDb().setConfig("batch-buffer-store", options, Map.of());

@@ -16,8 +16,9 @@ class StreamerConfigTest {
     @Test
     void defaultsAreSensibleAndExactlyOnce() {
         StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:9092"));
-        assertThat(c.topics()).isEqualTo(new StreamerConfig.Topics("ecg.heartbeats", "ecg.heartbeats.dlq", "ecg.alerts",
-                "ecg.scores", "ecg.models"));
+        assertThat(c.topics())
+                .isEqualTo(new StreamerConfig.Topics(
+                        "ecg.heartbeats", "ecg.heartbeats.dlq", "ecg.alerts", "ecg.scores", "ecg.models"));
         assertThat(c.batchSize()).isEqualTo(256);
         assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
         assertThat(c.scoresEnabled()).isTrue();
@@ -41,8 +42,9 @@ class StreamerConfigTest {
                 .streamsProperties();
         assertThat(plain.getProperty("max.request.size")).isEqualTo("1000");
         assertThat(plain.getProperty("producer.max.request.size")).isNull();
-        Properties prefixed = StreamerConfig.fromMap(Map.of("bootstrap.servers", "k:9092",
-                "producer.max.request.size", "2000")).streamsProperties();
+        Properties prefixed = StreamerConfig.fromMap(
+                        Map.of("bootstrap.servers", "k:9092", "producer.max.request.size", "2000"))
+                .streamsProperties();
         assertThat(prefixed.getProperty("producer.max.request.size")).isEqualTo("2000");
     }
 
@@ -76,7 +78,8 @@ class StreamerConfigTest {
         assertThat(c.threads()).isEqualTo(3);
         assertThat(c.topics().alerts()).isEqualTo("file.alerts");
         assertThat(c.bootstrapServers()).isEqualTo("flag:9092");
-        assertThat(c.kafka()).containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        assertThat(c.kafka())
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("security.protocol", "SASL_SSL")
                 .containsKey("sasl.jaas.config")
                 .doesNotContainKeys("heap.opts", "home");
@@ -89,13 +92,13 @@ class StreamerConfigTest {
     @Test
     void environmentNamesMapToKeys() {
         assertThat(StreamerConfig.fromEnvironment(Map.of(
-                "ECG_BOOTSTRAP_SERVERS", "b:1",
-                "ECG_APPLICATION_ID", "app",
-                "ECG_SCORES_ENABLED", "false",
-                "ECG_TOPIC_HEARTBEATS", "in",
-                "KAFKA_SSL_TRUSTSTORE_LOCATION", "/ts.jks",
-                "KAFKA_OPTS", "-Dx",
-                "PATH", "/bin")))
+                        "ECG_BOOTSTRAP_SERVERS", "b:1",
+                        "ECG_APPLICATION_ID", "app",
+                        "ECG_SCORES_ENABLED", "false",
+                        "ECG_TOPIC_HEARTBEATS", "in",
+                        "KAFKA_SSL_TRUSTSTORE_LOCATION", "/ts.jks",
+                        "KAFKA_OPTS", "-Dx",
+                        "PATH", "/bin")))
                 .containsOnly(
                         Map.entry("bootstrap.servers", "b:1"),
                         Map.entry("application.id", "app"),
@@ -103,26 +106,44 @@ class StreamerConfigTest {
                         Map.entry("ecg.topic.heartbeats", "in"),
                         Map.entry("ssl.truststore.location", "/ts.jks"));
         for (StreamerConfig.Setting s : StreamerConfig.Setting.values()) {
-            assertThat(StreamerConfig.fromEnvironment(Map.of(s.envName(), s.defaultValue()))).containsKey(s.key());
+            assertThat(StreamerConfig.fromEnvironment(Map.of(s.envName(), s.defaultValue())))
+                    .containsKey(s.key());
         }
     }
 
     @Test
     void releaseKeyFilesComeAsACommaSeparatedListAndDefaultToNone() {
-        assertThat(StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1")).releaseKeyFiles()).isEmpty();
-        StreamerConfig c = StreamerConfig.load(Map.of("bootstrap.servers", "h:1"),
-                Map.of("ECG_RELEASE_KEY_FILES", "/run/secrets/new.key, /run/secrets/old.key,"), Map.of());
-        assertThat(c.releaseKeyFiles()).containsExactly(java.nio.file.Path.of("/run/secrets/new.key"),
-                java.nio.file.Path.of("/run/secrets/old.key"));
+        assertThat(StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1")).releaseKeyFiles())
+                .isEmpty();
+        StreamerConfig c = StreamerConfig.load(
+                Map.of("bootstrap.servers", "h:1"),
+                Map.of("ECG_RELEASE_KEY_FILES", "/run/secrets/new.key, /run/secrets/old.key,"),
+                Map.of());
+        assertThat(c.releaseKeyFiles())
+                .containsExactly(
+                        java.nio.file.Path.of("/run/secrets/new.key"), java.nio.file.Path.of("/run/secrets/old.key"));
         assertThat(c.describe()).contains("signed only").contains("/run/secrets/new.key");
     }
 
     @Test
     void userKafkaPropertiesPassThroughAndMayOverrideOurs() {
-        StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "application.id", "mine",
-                "producer.linger.ms", "5", "poll.ms", "7", "processing.guarantee", "at_least_once",
-                "commit.interval.ms", "1000", "rocksdb.config.setter", "com.example.MyRocksDb",
-                "num.stream.threads", "2"));
+        StreamerConfig c = StreamerConfig.fromMap(Map.of(
+                "bootstrap.servers",
+                "h:1",
+                "application.id",
+                "mine",
+                "producer.linger.ms",
+                "5",
+                "poll.ms",
+                "7",
+                "processing.guarantee",
+                "at_least_once",
+                "commit.interval.ms",
+                "1000",
+                "rocksdb.config.setter",
+                "com.example.MyRocksDb",
+                "num.stream.threads",
+                "2"));
         Properties p = c.streamsProperties();
         assertThat(p.getProperty("application.id")).isEqualTo("mine");
         assertThat(p.getProperty("producer.linger.ms")).isEqualTo("5");
@@ -143,12 +164,17 @@ class StreamerConfigTest {
                 .hasMessageContaining("invalid value for ecg.batch.size: 0");
         assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.batch.size", "many")))
                 .hasMessageContaining("ecg.batch.size must be an integer");
-        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.scores.enabled", "maybe")))
+        assertThatThrownBy(
+                        () -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.scores.enabled", "maybe")))
                 .hasMessageContaining("true or false");
-        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.topic.alerts", "ecg.scores")))
+        assertThatThrownBy(() ->
+                        StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.topic.alerts", "ecg.scores")))
                 .hasMessageContaining("must all differ");
-        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1",
-                "processing.exception.handler", "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")))
+        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of(
+                        "bootstrap.servers",
+                        "h:1",
+                        "processing.exception.handler",
+                        "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler")))
                 .hasMessageContaining("processing.exception.handler cannot be set");
         assertThatThrownBy(() -> StreamerConfig.load(Map.of(), Map.of(), Path.of("/no/such/file.properties")))
                 .hasMessageContaining("cannot read config file");

@@ -29,7 +29,11 @@ class BadInputCorpusTest {
             assertThat(d).as(bad.name()).isInstanceOf(Rejection.class);
             Rejection r = (Rejection) d;
             assertThat(r.reason()).as("%s: %s", bad.name(), r.detail()).isEqualTo(bad.reason());
-            assertThat(r.detail()).as(bad.name()).isNotBlank().doesNotContain("\n").hasSizeLessThan(300);
+            assertThat(r.detail())
+                    .as(bad.name())
+                    .isNotBlank()
+                    .doesNotContain("\n")
+                    .hasSizeLessThan(300);
         });
     }
 }

@@ -53,7 +53,8 @@ class HeartbeatDecoderTest {
         byte[] csv = "0,".repeat(139).concat("0").getBytes(StandardCharsets.US_ASCII);
         assertThat(((HeartbeatWindow) decoder.decode("pé".getBytes(StandardCharsets.UTF_8), csv, TS)).patientId())
                 .isEqualTo("pé");
-        assertThat(((HeartbeatWindow) decoder.decode(new byte[0], csv, TS)).patientId()).isNull();
+        assertThat(((HeartbeatWindow) decoder.decode(new byte[0], csv, TS)).patientId())
+                .isNull();
     }
 
     @Test
@@ -70,16 +71,18 @@ class HeartbeatDecoderTest {
         assertThat(w.beatId()).isEqualTo("b-9");
         assertThat(w.eventTime()).isEqualTo(1_700_000_000_123L);
         assertThat(w.label()).isEqualTo(1.0);
-        assertThat(Json.mapper().readValue(json, Heartbeat.class)).isEqualTo(
-                new Heartbeat("p-1", "b-9", 1_700_000_000_123L, samples, 1.0));
+        assertThat(Json.mapper().readValue(json, Heartbeat.class))
+                .isEqualTo(new Heartbeat("p-1", "b-9", 1_700_000_000_123L, samples, 1.0));
     }
 
     @Test
     void explicitNullsAreAbsentFields() {
         String samples = Arrays.toString(new float[140]);
-        HeartbeatWindow w = (HeartbeatWindow) decoder.decode("k".getBytes(StandardCharsets.UTF_8),
+        HeartbeatWindow w = (HeartbeatWindow) decoder.decode(
+                "k".getBytes(StandardCharsets.UTF_8),
                 ("{\"patientId\":null,\"beatId\":null,\"timestamp\":null,\"label\":null,\"samples\":" + samples + "}")
-                        .getBytes(StandardCharsets.UTF_8), TS);
+                        .getBytes(StandardCharsets.UTF_8),
+                TS);
         assertThat(w.patientId()).isEqualTo("k");
         assertThat(w.eventTime()).isEqualTo(TS);
         assertThat(w.label()).isNull();
@@ -88,13 +91,15 @@ class HeartbeatDecoderTest {
     @Test
     void theBoundsAreConfigurable() {
         HeartbeatDecoder small = new HeartbeatDecoder(3, 5, 64);
-        assertThat(small.decode(null, "1,2,3".getBytes(StandardCharsets.US_ASCII), TS)).isInstanceOf(HeartbeatWindow.class);
+        assertThat(small.decode(null, "1,2,3".getBytes(StandardCharsets.US_ASCII), TS))
+                .isInstanceOf(HeartbeatWindow.class);
         assertThat(((Rejection) small.decode(null, "1,2,6".getBytes(StandardCharsets.US_ASCII), TS)).reason())
                 .isEqualTo(RejectReason.OUT_OF_RANGE);
         assertThat(((Rejection) small.decode(null, "1,2,3,4,5".getBytes(StandardCharsets.US_ASCII), TS)).reason())
                 .isEqualTo(RejectReason.WRONG_LENGTH);
         assertThat(((Rejection) small.decode(null, ("1,2," + "0".repeat(70)).getBytes(StandardCharsets.US_ASCII), TS))
-                .reason()).isEqualTo(RejectReason.OVERSIZED);
+                        .reason())
+                .isEqualTo(RejectReason.OVERSIZED);
     }
 
     @Test
@@ -103,14 +108,18 @@ class HeartbeatDecoderTest {
         Rejection r = (Rejection) decoder.decode(null, line.getBytes(StandardCharsets.US_ASCII), TS);
         assertThat(r.reason()).isEqualTo(RejectReason.UNPARSABLE);
         assertThat(r.detail()).isEqualTo("sample 50 is not a number: 'oops'");
-        Rejection nan = (Rejection) decoder.decode(null, line.replace("oops", "NaN").getBytes(StandardCharsets.US_ASCII), TS);
+        Rejection nan =
+                (Rejection) decoder.decode(null, line.replace("oops", "NaN").getBytes(StandardCharsets.US_ASCII), TS);
         assertThat(nan.detail()).isEqualTo("sample 50 is NaN");
         String badLabel = "0,".repeat(140) + "%s";
         assertThat(((Rejection) decoder.decode(null, badLabel.formatted("abc").getBytes(StandardCharsets.US_ASCII), TS))
-                .detail()).isEqualTo("label column is not a number: 'abc'");
+                        .detail())
+                .isEqualTo("label column is not a number: 'abc'");
         assertThat(((Rejection) decoder.decode(null, badLabel.formatted("inf").getBytes(StandardCharsets.US_ASCII), TS))
-                .detail()).isEqualTo("label column is inf");
-        Rejection big = (Rejection) decoder.decode(null, line.replace("oops", "-2e4").getBytes(StandardCharsets.US_ASCII), TS);
+                        .detail())
+                .isEqualTo("label column is inf");
+        Rejection big =
+                (Rejection) decoder.decode(null, line.replace("oops", "-2e4").getBytes(StandardCharsets.US_ASCII), TS);
         assertThat(big.detail()).isEqualTo("sample 50 = -20000.0 is beyond |x| <= 10000.0");
         Rejection json = (Rejection) decoder.decode(null, "{\"samples\":[1,2,".getBytes(StandardCharsets.US_ASCII), TS);
         assertThat(json.detail()).startsWith("not valid JSON").doesNotContain("\n");

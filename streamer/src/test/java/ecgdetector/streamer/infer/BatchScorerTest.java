@@ -7,8 +7,8 @@ import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
 import ecgdetector.streamer.testing.FakeModels;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,12 @@ class BatchScorerTest {
             scorer.attach();
             other.submit(scorer::attach).get();
             assertThat(scorer.score(batch).model().manifest().version()).isEqualTo("v1");
-            assertThat(other.submit(() -> scorer.score(batch)).get().model().manifest().version()).isEqualTo("v1");
+            assertThat(other.submit(() -> scorer.score(batch))
+                            .get()
+                            .model()
+                            .manifest()
+                            .version())
+                    .isEqualTo("v1");
             assertThat(scorer.activeScorers()).isEqualTo(2);
 
             registry.offer(FakeModels.release("v2", 1.0), "test");
@@ -46,13 +51,20 @@ class BatchScorerTest {
             other.submit(scorer::releaseStale).get(); // an idle thread lets go at its next punctuation
             assertThat(v1.closed).isTrue();
             assertThat(v1.openScorers).hasValue(0);
-            assertThat(other.submit(() -> scorer.score(batch)).get().model().manifest().version()).isEqualTo("v2");
+            assertThat(other.submit(() -> scorer.score(batch))
+                            .get()
+                            .model()
+                            .manifest()
+                            .version())
+                    .isEqualTo("v2");
 
             other.submit(scorer::detach).get();
             scorer.detach();
             assertThat(scorer.activeScorers()).isZero();
             assertThat(models.loaded.get(1).openScorers).hasValue(0);
-            assertThat(models.loaded.get(1).closed).as("the registry still serves v2").isFalse();
+            assertThat(models.loaded.get(1).closed)
+                    .as("the registry still serves v2")
+                    .isFalse();
             registry.close();
             assertThat(models.loaded.get(1).closed).isTrue();
         } finally {
@@ -102,7 +114,8 @@ class BatchScorerTest {
             }
             long open = models.loaded.stream().filter(m -> !m.closed).count();
             assertThat(open).isEqualTo(1);
-            assertThat(models.loaded.stream().mapToInt(m -> m.openScorers.get()).sum()).isZero();
+            assertThat(models.loaded.stream().mapToInt(m -> m.openScorers.get()).sum())
+                    .isZero();
         } finally {
             pool.shutdownNow();
         }

@@ -37,14 +37,16 @@ class ScoringFailurePolicyTest {
             h.sendCsv("p2", FakeModels.constant(3f));
             h.sendCsv("p3", FakeModels.constant(0.5f));
 
-            assertThat(h.readScores()).extracting(Score::windowId)
+            assertThat(h.readScores())
+                    .extracting(Score::windowId)
                     .containsExactly("ecg.heartbeats/0/0", "ecg.heartbeats/0/2", "ecg.heartbeats/0/3");
-            assertThat(h.readAlerts()).extracting(Alert::alertId)
+            assertThat(h.readAlerts())
+                    .extracting(Alert::alertId)
                     .containsExactly("ecg.heartbeats/0/0", "ecg.heartbeats/0/2");
 
             TestRecord<byte[], byte[]> dead = h.dlq.readRecord();
-            RejectReason reason = failure == RuntimeFailure.THROWS ? RejectReason.SCORING_FAILED
-                    : RejectReason.NON_FINITE_SCORE;
+            RejectReason reason =
+                    failure == RuntimeFailure.THROWS ? RejectReason.SCORING_FAILED : RejectReason.NON_FINITE_SCORE;
             assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo(reason.name());
             assertThat(header(dead.headers(), DeadLetterHeaders.MODEL_VERSION)).isEqualTo(V1);
             assertThat(header(dead.headers(), DeadLetterHeaders.DETAIL)).contains(V1);
@@ -72,7 +74,8 @@ class ScoringFailurePolicyTest {
 
             h.sendCsv("p", FakeModels.constant(2f));
             h.sendCsv("p", FakeModels.constant(3f));
-            assertThat(h.readScores()).extracting(Score::windowId)
+            assertThat(h.readScores())
+                    .extracting(Score::windowId)
                     .containsExactly("ecg.heartbeats/0/2", "ecg.heartbeats/0/3");
             // Failed batch of 2, then each window alone (the failing one and the good one), then one call of 2.
             assertThat(h.models.batchSizes).containsExactly(2, 1, 1, 2);

@@ -22,14 +22,15 @@ class OpsServerTest {
         StreamerMetrics metrics = new StreamerMetrics(prometheus);
         metrics.deadLetter(RejectReason.WRONG_LENGTH);
         metrics.batchScored(32, 1_000_000);
-        AtomicReference<OpsServer.Health> health = new AtomicReference<>(
-                new OpsServer.Health(true, false, "REBALANCING", true, null, 7));
+        AtomicReference<OpsServer.Health> health =
+                new AtomicReference<>(new OpsServer.Health(true, false, "REBALANCING", true, null, 7));
         try (OpsServer server = OpsServer.start("127.0.0.1", 0, prometheus, health::get)) {
             String base = "http://127.0.0.1:" + server.port();
 
             HttpResponse<String> m = get(base + "/metrics");
             assertThat(m.statusCode()).isEqualTo(200);
-            assertThat(m.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+            assertThat(m.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
             assertThat(m.body())
                     .contains("ecg_dead_letters_total{reason=\"wrong_length\"} 1.0")
                     .contains("ecg_dead_letters_total{reason=\"non_finite\"} 0.0")
@@ -42,8 +43,9 @@ class OpsServerTest {
             assertThat(get(base + "/health/live").statusCode()).isEqualTo(200);
             HttpResponse<String> notReady = get(base + "/health/ready");
             assertThat(notReady.statusCode()).isEqualTo(503);
-            assertThat(notReady.body()).isEqualTo(
-                    "{\"status\":\"DOWN\",\"streams\":\"REBALANCING\",\"kafka\":\"reachable\",\"model\":null,\"bufferedWindows\":7}");
+            assertThat(notReady.body())
+                    .isEqualTo(
+                            "{\"status\":\"DOWN\",\"streams\":\"REBALANCING\",\"kafka\":\"reachable\",\"model\":null,\"bufferedWindows\":7}");
 
             health.set(new OpsServer.Health(true, true, "RUNNING", true, "v1", 0));
             HttpResponse<String> ready = get(base + "/health/ready");
@@ -53,8 +55,11 @@ class OpsServerTest {
             health.set(new OpsServer.Health(false, false, "ERROR", false, "v1", 0));
             assertThat(get(base + "/health/live").statusCode()).isEqualTo(503);
             assertThat(get(base + "/nothing").statusCode()).isEqualTo(404);
-            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> post = http.send(
+                    HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             assertThat(post.statusCode()).isEqualTo(405);
         }
     }
@@ -63,10 +68,13 @@ class OpsServerTest {
     void modelInfoNamesTheServingVersionOnly() throws Exception {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         StreamerMetrics metrics = new StreamerMetrics(prometheus);
-        metrics.modelServing(ecgdetector.streamer.testing.FakeModels.release("v1", 1.0).manifest(), 1);
-        metrics.modelServing(ecgdetector.streamer.testing.FakeModels.release("v2", 1.0).manifest(), 1);
+        metrics.modelServing(
+                ecgdetector.streamer.testing.FakeModels.release("v1", 1.0).manifest(), 1);
+        metrics.modelServing(
+                ecgdetector.streamer.testing.FakeModels.release("v2", 1.0).manifest(), 1);
         String text = prometheus.scrape();
-        assertThat(text).contains("ecg_model_info{name=\"ecg-autoencoder\",version=\"v2\"} 1")
+        assertThat(text)
+                .contains("ecg_model_info{name=\"ecg-autoencoder\",version=\"v2\"} 1")
                 .doesNotContain("version=\"v1\"")
                 .contains("ecg_model_loaded 1.0")
                 .contains("ecg_model_releases_total{outcome=\"accepted\"} 2.0");

@@ -39,13 +39,17 @@ class ModelRegistrySigningTest {
         registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "ecg.models/0/0");
 
         ModelRegistry.Outcome unsigned = registry.offer(FakeModels.release("v2", 0.0), "ecg.models/0/1");
-        ModelRegistry.Outcome forged = registry.offer(FakeModels.release("v3", 0.0).signedWith(ATTACKER_KEY),
-                "ecg.models/0/2");
+        ModelRegistry.Outcome forged =
+                registry.offer(FakeModels.release("v3", 0.0).signedWith(ATTACKER_KEY), "ecg.models/0/2");
 
-        assertThat(unsigned).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
-                r -> assertThat(r.reason()).contains("not signed"));
-        assertThat(forged).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
-                r -> assertThat(r.reason()).contains("does not trust"));
+        assertThat(unsigned)
+                .isInstanceOfSatisfying(
+                        ModelRegistry.Outcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("not signed"));
+        assertThat(forged)
+                .isInstanceOfSatisfying(
+                        ModelRegistry.Outcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("does not trust"));
         assertThat(metrics.releasesRejected()).isEqualTo(2);
         assertThat(registry.serving()).map(m -> m.version()).contains("v1");
         assertThat(models.loaded).extracting(m -> m.manifest().version()).containsExactly("v1");
@@ -58,15 +62,19 @@ class ModelRegistrySigningTest {
         registry.offer(v1, "ecg.models/0/0");
         registry.offer(FakeModels.release("v2", 1.0).signedWith(KEY), "ecg.models/0/1");
 
-        assertThat(registry.offer(v1.toBytes(), "ecg.models/0/2")).isInstanceOfSatisfying(
-                ModelRegistry.Outcome.Rejected.class, r -> assertThat(r.reason())
-                        .contains("not after the serving version v2").contains("ecg.release.allow.older"));
+        assertThat(registry.offer(v1.toBytes(), "ecg.models/0/2"))
+                .isInstanceOfSatisfying(
+                        ModelRegistry.Outcome.Rejected.class,
+                        r -> assertThat(r.reason())
+                                .contains("not after the serving version v2")
+                                .contains("ecg.release.allow.older"));
         assertThat(registry.serving()).map(ReleaseManifest::version).contains("v2");
 
-        ModelRegistry rollingBack = new ModelRegistry(FakeModels.MODEL, 140, models, metrics,
-                TrustedReleaseKeys.of(List.of(KEY)), true);
+        ModelRegistry rollingBack =
+                new ModelRegistry(FakeModels.MODEL, 140, models, metrics, TrustedReleaseKeys.of(List.of(KEY)), true);
         rollingBack.offer(FakeModels.release("v2", 1.0).signedWith(KEY), "ecg.models/0/1");
-        assertThat(rollingBack.offer(v1.toBytes(), "ecg.models/0/2")).isInstanceOf(ModelRegistry.Outcome.Accepted.class);
+        assertThat(rollingBack.offer(v1.toBytes(), "ecg.models/0/2"))
+                .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
     }
 
     @Test
@@ -75,9 +83,20 @@ class ModelRegistrySigningTest {
         registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "ecg.models/0/0");
         // A file entry without a path, under a digest anyone can compute: no secret needed to write it.
         ReleaseManifest m = FakeModels.release("v666", 1.0).manifest();
-        ReleaseManifest crafted = new ReleaseManifest(m.formatVersion(), m.modelName(), m.version(), m.createdAt(),
-                m.inputLength(), m.serving(), m.scaler(), m.errorMetric(), m.threshold(), m.thresholdPolicy(),
-                m.provenance(), List.of(new ReleaseManifest.FileEntry(null, 1, "00")), null);
+        ReleaseManifest crafted = new ReleaseManifest(
+                m.formatVersion(),
+                m.modelName(),
+                m.version(),
+                m.createdAt(),
+                m.inputLength(),
+                m.serving(),
+                m.scaler(),
+                m.errorMetric(),
+                m.threshold(),
+                m.thresholdPolicy(),
+                m.provenance(),
+                List.of(new ReleaseManifest.FileEntry(null, 1, "00")),
+                null);
         crafted = crafted.withDigest(ReleaseBundle.digestOf(crafted));
         ObjectNode root = Json.mapper().createObjectNode();
         root.set("manifest", Json.mapper().valueToTree(crafted));
@@ -85,8 +104,10 @@ class ModelRegistrySigningTest {
 
         ModelRegistry.Outcome outcome = registry.offer(Json.mapper().writeValueAsBytes(root), "ecg.models/0/7");
 
-        assertThat(outcome).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
-                r -> assertThat(r.reason()).contains("lacks its path"));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        ModelRegistry.Outcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("lacks its path"));
         assertThat(registry.serving()).map(ReleaseManifest::version).contains("v1");
     }
 
@@ -94,14 +115,17 @@ class ModelRegistrySigningTest {
     void aSignatureCopiedOntoAnotherReleaseIsRejected() throws Exception {
         ModelRegistry registry = registry(KEY);
         ReleaseBundle signed = FakeModels.release("v1", 1.0).signedWith(KEY);
-        ObjectNode v2 = (ObjectNode) Json.mapper().readTree(FakeModels.release("v2", 0.0).toBytes());
+        ObjectNode v2 = (ObjectNode)
+                Json.mapper().readTree(FakeModels.release("v2", 0.0).toBytes());
         v2.set("signature", Json.mapper().valueToTree(signed.signature().orElseThrow()));
         byte[] v2WithV1sSignature = Json.mapper().writeValueAsBytes(v2);
 
         ModelRegistry.Outcome outcome = registry.offer(v2WithV1sSignature, "ecg.models/0/5");
 
-        assertThat(outcome).isInstanceOfSatisfying(ModelRegistry.Outcome.Rejected.class,
-                r -> assertThat(r.reason()).contains("does not match"));
+        assertThat(outcome)
+                .isInstanceOfSatisfying(
+                        ModelRegistry.Outcome.Rejected.class,
+                        r -> assertThat(r.reason()).contains("does not match"));
         assertThat(registry.hasModel()).isFalse();
     }
 
@@ -120,7 +144,8 @@ class ModelRegistrySigningTest {
     void withoutKeysUnsignedReleasesServeAndSignaturesAreNotLookedAt() {
         ModelRegistry registry = new ModelRegistry(FakeModels.MODEL, 140, models, metrics);
 
-        assertThat(registry.offer(FakeModels.release("v1", 1.0), "a")).isInstanceOf(ModelRegistry.Outcome.Accepted.class);
+        assertThat(registry.offer(FakeModels.release("v1", 1.0), "a"))
+                .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
         assertThat(registry.offer(FakeModels.release("v2", 1.0).signedWith(ATTACKER_KEY), "b"))
                 .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
     }

@@ -18,7 +18,9 @@ class ModelReleaseProcessorTest {
     private final ModelRegistry registry = new ModelRegistry(FakeModels.MODEL, 140, models, StreamerMetrics.noop());
     private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
     private final KeyValueStore<String, byte[]> store = Stores.keyValueStoreBuilder(
-            Stores.inMemoryKeyValueStore("releases"), Serdes.String(), Serdes.ByteArray()).withLoggingDisabled().build();
+                    Stores.inMemoryKeyValueStore("releases"), Serdes.String(), Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
 
     ModelReleaseProcessorTest() {
         store.init(context.getStateStoreContext(), store);
@@ -38,12 +40,16 @@ class ModelReleaseProcessorTest {
         processor.init(context);
         assertThat(registry.hasModel()).isFalse();
 
-        processor.process(new Record<>(FakeModels.MODEL, FakeModels.release("v1", 1.0).toBytes(), 0L));
-        processor.process(new Record<>(FakeModels.MODEL, FakeModels.nanRelease("v2").toBytes(), 0L));
-        processor.process(new Record<>("other", FakeModels.release("other", "x", 1.0, 140, "w").toBytes(), 0L));
+        processor.process(
+                new Record<>(FakeModels.MODEL, FakeModels.release("v1", 1.0).toBytes(), 0L));
+        processor.process(
+                new Record<>(FakeModels.MODEL, FakeModels.nanRelease("v2").toBytes(), 0L));
+        processor.process(new Record<>(
+                "other", FakeModels.release("other", "x", 1.0, 140, "w").toBytes(), 0L));
 
         assertThat(registry.serving()).map(m -> m.version()).contains("v1");
-        assertThat(new String(store.get(FakeModels.MODEL), java.nio.charset.StandardCharsets.UTF_8)).contains("\"v1\"");
+        assertThat(new String(store.get(FakeModels.MODEL), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\"v1\"");
         assertThat(store.get("other")).isNull();
 
         // The same instance restarted: the rejected v2 is still not served; v1 is, straight from the store.

@@ -110,10 +110,8 @@ public final class BadInputCorpus {
         add("JSON: a null sample", "{\"samples\":" + sample(samples, 5, "null") + "}", WRONG_TYPE);
         add("JSON: a boolean sample", "{\"samples\":" + sample(samples, 6, "true") + "}", WRONG_TYPE);
         add("JSON: no samples", "{\"samples\":[]}", WRONG_LENGTH);
-        add("JSON: 139 samples", "{\"samples\":[" + String.join(",", Arrays.copyOf(fields, 139)) + "]}",
-                WRONG_LENGTH);
-        add("JSON: 141 samples", "{\"samples\":[" + String.join(",", Arrays.copyOf(fields, 141)) + "]}",
-                WRONG_LENGTH);
+        add("JSON: 139 samples", "{\"samples\":[" + String.join(",", Arrays.copyOf(fields, 139)) + "]}", WRONG_LENGTH);
+        add("JSON: 141 samples", "{\"samples\":[" + String.join(",", Arrays.copyOf(fields, 141)) + "]}", WRONG_LENGTH);
         add("JSON: 15000 samples", "{\"samples\":[" + "0.5,".repeat(14_999) + "0.5]}", WRONG_LENGTH);
         add("JSON: NaN", "{\"samples\":" + sample(samples, 7, "NaN") + "}", NON_FINITE);
         add("JSON: Infinity", "{\"samples\":" + sample(samples, 8, "Infinity") + "}", NON_FINITE);
@@ -129,17 +127,23 @@ public final class BadInputCorpus {
         add("JSON: label NaN", "{\"label\":NaN,\"samples\":" + samples + "}", NON_FINITE);
         add("JSON: label 1e309", "{\"label\":1e309,\"samples\":" + samples + "}", OUT_OF_RANGE);
         add("JSON: negative timestamp", "{\"timestamp\":-5,\"samples\":" + samples + "}", OUT_OF_RANGE);
-        add("JSON: timestamp beyond long", "{\"timestamp\":99999999999999999999,\"samples\":" + samples + "}",
+        add(
+                "JSON: timestamp beyond long",
+                "{\"timestamp\":99999999999999999999,\"samples\":" + samples + "}",
                 OUT_OF_RANGE);
         add("JSON: timestamp a word", "{\"timestamp\":\"yesterday\",\"samples\":" + samples + "}", UNPARSABLE);
         add("JSON: timestamp a boolean", "{\"timestamp\":true,\"samples\":" + samples + "}", WRONG_TYPE);
         add("JSON: timestamp a fraction", "{\"timestamp\":1.7e12,\"samples\":" + samples + "}", WRONG_TYPE);
         add("JSON: samples twice", "{\"samples\":" + samples + ",\"samples\":" + samples + "}", UNPARSABLE);
-        add("JSON: nested 100 deep", "{\"x\":" + "[".repeat(100) + "]".repeat(100) + ",\"samples\":" + samples + "}",
+        add(
+                "JSON: nested 100 deep",
+                "{\"x\":" + "[".repeat(100) + "]".repeat(100) + ",\"samples\":" + samples + "}",
                 UNPARSABLE);
         add("JSON: single quotes", "{'samples':" + samples + "}", UNPARSABLE);
         add("JSON: a comment", "{/* hi */\"samples\":" + samples + "}", UNPARSABLE);
-        add("JSON: a control character in a string", "{\"patientId\":\"a\u0001b\",\"samples\":" + samples + "}",
+        add(
+                "JSON: a control character in a string",
+                "{\"patientId\":\"a\u0001b\",\"samples\":" + samples + "}",
                 UNPARSABLE);
         add("JSON: a trailing comma", "{\"samples\":" + samples.replace("]", ",]") + "}", UNPARSABLE);
         add("JSON: a leading zero", "{\"samples\":" + sample(samples, 14, "01.5") + "}", UNPARSABLE);
@@ -148,15 +152,28 @@ public final class BadInputCorpus {
 
     private void encodingAndSize(int hugeBytes) {
         byte[] latin1 = ("{\"patientId\":\"Ren\u00e9\",\"samples\":[" + String.join(",", Arrays.copyOf(fields, 140))
-                + "]}").getBytes(StandardCharsets.ISO_8859_1);
+                        + "]}")
+                .getBytes(StandardCharsets.ISO_8859_1);
         add("bytes: Latin-1 in a JSON string", null, latin1, INVALID_ENCODING);
-        add("bytes: an invalid UTF-8 sequence", null, concat(bytes(field(27, "")), new byte[] {(byte) 0xC3, 0x28}),
+        add(
+                "bytes: an invalid UTF-8 sequence",
+                null,
+                concat(bytes(field(27, "")), new byte[] {(byte) 0xC3, 0x28}),
                 INVALID_ENCODING);
-        add("bytes: an overlong encoding", null, concat(new byte[] {(byte) 0xC0, (byte) 0xAF}, bytes(line())),
+        add(
+                "bytes: an overlong encoding",
+                null,
+                concat(new byte[] {(byte) 0xC0, (byte) 0xAF}, bytes(line())),
                 INVALID_ENCODING);
-        add("bytes: a UTF-8 encoded surrogate", null, concat(bytes(line()), new byte[] {(byte) 0xED, (byte) 0xA0,
-                (byte) 0x80}), INVALID_ENCODING);
-        add("bytes: UTF-16 with a BOM", null, ("\uFEFF" + line()).getBytes(StandardCharsets.UTF_16LE),
+        add(
+                "bytes: a UTF-8 encoded surrogate",
+                null,
+                concat(bytes(line()), new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}),
+                INVALID_ENCODING);
+        add(
+                "bytes: UTF-16 with a BOM",
+                null,
+                ("\uFEFF" + line()).getBytes(StandardCharsets.UTF_16LE),
                 INVALID_ENCODING);
         byte[] garbage = new byte[512];
         new Random(3).nextBytes(garbage);

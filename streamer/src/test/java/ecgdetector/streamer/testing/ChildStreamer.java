@@ -29,7 +29,8 @@ public final class ChildStreamer implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private ChildStreamer(Process process, Path log, int port) {
         this.process = process;
@@ -55,10 +56,15 @@ public final class ChildStreamer implements AutoCloseable {
         Path log = dir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Dai.djl.offline=true",
-                "-cp", System.getProperty("java.class.path"),
-                StreamerApp.class.getName(), "--config", config.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+                "-Xmx512m",
+                "-Dai.djl.offline=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                StreamerApp.class.getName(),
+                "--config",
+                config.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
         builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") || k.startsWith("KAFKA_"));
         return new ChildStreamer(builder.start(), log, port);
@@ -69,7 +75,8 @@ public final class ChildStreamer implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new AssertionError("streamer exited with " + process.exitValue() + " before it was ready:\n" + tail());
+                throw new AssertionError(
+                        "streamer exited with " + process.exitValue() + " before it was ready:\n" + tail());
             }
             if (get("/health/ready").status() == 200) {
                 return;
@@ -82,8 +89,11 @@ public final class ChildStreamer implements AutoCloseable {
     /** A GET on the ops server. */
     public Reply get(String path) throws InterruptedException {
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Reply(r.statusCode(), r.body());
         } catch (IOException e) {
             return new Reply(0, "");
@@ -146,6 +156,5 @@ public final class ChildStreamer implements AutoCloseable {
     }
 
     /** An answer of the ops server; status 0 when it did not answer (yet). */
-    public record Reply(int status, String body) {
-    }
+    public record Reply(int status, String body) {}
 }

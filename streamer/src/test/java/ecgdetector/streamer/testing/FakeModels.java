@@ -34,6 +34,7 @@ public final class FakeModels implements ModelLoader {
 
     /** Sizes of every batch scored, in order, by any fake model of this loader. */
     public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
+
     public final List<FakeModel> loaded = new CopyOnWriteArrayList<>();
     public final AtomicInteger scorersCreated = new AtomicInteger();
 
@@ -41,7 +42,8 @@ public final class FakeModels implements ModelLoader {
     public ScoringModel load(ReleaseBundle bundle) throws InvalidReleaseException {
         String content = new String(bundle.modelFiles().values().iterator().next(), StandardCharsets.UTF_8);
         if (content.contains("NaN")) {
-            throw new InvalidReleaseException("canary batch gave a non-finite error (NaN): the model outputs NaN or infinity");
+            throw new InvalidReleaseException(
+                    "canary batch gave a non-finite error (NaN): the model outputs NaN or infinity");
         }
         FakeModel model = new FakeModel(bundle.manifest(), content);
         loaded.add(model);
@@ -96,8 +98,8 @@ public final class FakeModels implements ModelLoader {
         return Instant.parse("2025-01-01T00:00:00Z").plusSeconds(seconds).toString();
     }
 
-    public static ReleaseBundle release(String modelName, String version, double threshold, int inputLength,
-                                        String modelFileContent) {
+    public static ReleaseBundle release(
+            String modelName, String version, double threshold, int inputLength, String modelFileContent) {
         try {
             Path dir = Files.createTempDirectory("fake-saved-model");
             Files.writeString(dir.resolve("saved_model.pb"), modelFileContent);
@@ -105,11 +107,20 @@ public final class FakeModels implements ModelLoader {
             float[] max = new float[inputLength];
             Arrays.fill(min, -5f);
             Arrays.fill(max, 5f);
-            ReleaseManifest draft = new ReleaseManifest(ReleaseManifest.FORMAT_VERSION, modelName, version,
-                    createdAt(version), inputLength, ReleaseManifest.Serving.standard(),
-                    new ReleaseManifest.Scaler("global", min, max), "mae", threshold, "fixed",
+            ReleaseManifest draft = new ReleaseManifest(
+                    ReleaseManifest.FORMAT_VERSION,
+                    modelName,
+                    version,
+                    createdAt(version),
+                    inputLength,
+                    ReleaseManifest.Serving.standard(),
+                    new ReleaseManifest.Scaler("global", min, max),
+                    "mae",
+                    threshold,
+                    "fixed",
                     new ReleaseManifest.Provenance("0".repeat(64), "synthetic", 10, 1L, Map.of(), Map.of(), "test"),
-                    List.of(), null);
+                    List.of(),
+                    null);
             ReleaseBundle bundle = ReleaseBundle.seal(draft, dir);
             try (var files = Files.walk(dir)) {
                 files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -30,7 +30,10 @@ public final class LogCapture implements AutoCloseable {
         synchronized (appender) { // appending holds this lock too
             events = new ArrayList<>(appender.list);
         }
-        return events.stream().filter(e -> e.getLevel() == level).map(ILoggingEvent::getFormattedMessage).toList();
+        return events.stream()
+                .filter(e -> e.getLevel() == level)
+                .map(ILoggingEvent::getFormattedMessage)
+                .toList();
     }
 
     @Override

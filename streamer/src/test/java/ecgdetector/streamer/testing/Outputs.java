@@ -25,8 +25,7 @@ public final class Outputs {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(60);
 
-    private Outputs() {
-    }
+    private Outputs() {}
 
     /** The id the streamer gives the window of an input record: {@code topic/partition/offset}. */
     public static String windowId(RecordMetadata m) {
@@ -35,12 +34,14 @@ public final class Outputs {
 
     public static List<Score> scores(String bootstrapServers, EcgTopics topics) {
         return read(bootstrapServers, topics.scores()).stream()
-                .map(r -> TopologyHarness.read(r.value(), Score.class)).toList();
+                .map(r -> TopologyHarness.read(r.value(), Score.class))
+                .toList();
     }
 
     public static List<Alert> alerts(String bootstrapServers, EcgTopics topics) {
         return read(bootstrapServers, topics.alerts()).stream()
-                .map(r -> TopologyHarness.read(r.value(), Alert.class)).toList();
+                .map(r -> TopologyHarness.read(r.value(), Alert.class))
+                .toList();
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic) {
@@ -49,13 +50,15 @@ public final class Outputs {
 
     /** Waits until {@code n} scores are committed (or fails with what arrived). */
     public static void awaitScores(String bootstrapServers, EcgTopics topics, int n, Duration timeout) {
-        KafkaTestUtils.waitUntilMinRecordsReceived(bootstrapServers, topics.scores(), n, timeout,
-                IsolationLevel.READ_COMMITTED);
+        KafkaTestUtils.waitUntilMinRecordsReceived(
+                bootstrapServers, topics.scores(), n, timeout, IsolationLevel.READ_COMMITTED);
     }
 
     /** The windows among {@code windowIndex} (window id -> fixture line) the fixture's offline scores call anomalous. */
     public static Set<String> expectedAlerts(Map<String, Integer> windowIndex, RealRelease.Fixture f) {
-        return windowIndex.entrySet().stream().filter(e -> f.anomalous(e.getValue())).map(Map.Entry::getKey)
+        return windowIndex.entrySet().stream()
+                .filter(e -> f.anomalous(e.getValue()))
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
@@ -64,19 +67,28 @@ public final class Outputs {
      * the trainer's offline score of its line, and the committed alerts are exactly the anomalous ones, each
      * once, each from {@code f}'s release. Returns the alerts.
      */
-    public static List<Alert> assertExactlyOnce(String bootstrapServers, EcgTopics topics,
-                                                Map<String, Integer> windowIndex, RealRelease.Fixture f) {
+    public static List<Alert> assertExactlyOnce(
+            String bootstrapServers, EcgTopics topics, Map<String, Integer> windowIndex, RealRelease.Fixture f) {
         List<Score> scores = scores(bootstrapServers, topics);
-        assertThat(scores).extracting(Score::windowId).as("scored windows").doesNotHaveDuplicates()
+        assertThat(scores)
+                .extracting(Score::windowId)
+                .as("scored windows")
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(windowIndex.keySet());
-        scores.forEach(s -> assertThat(s.score()).as("score of %s", s.windowId())
+        scores.forEach(s -> assertThat(s.score())
+                .as("score of %s", s.windowId())
                 .isEqualTo(f.offline()[windowIndex.get(s.windowId())]));
         Set<String> expected = expectedAlerts(windowIndex, f);
         assertThat(expected).as("the windows hold anomalies").isNotEmpty();
         List<Alert> alerts = alerts(bootstrapServers, topics);
-        assertThat(alerts).extracting(Alert::alertId).as("alert ids").doesNotHaveDuplicates()
+        assertThat(alerts)
+                .extracting(Alert::alertId)
+                .as("alert ids")
+                .doesNotHaveDuplicates()
                 .containsExactlyInAnyOrderElementsOf(expected);
-        assertThat(alerts).allSatisfy(a -> assertThat(a.model().version()).isEqualTo(f.release().version()));
+        assertThat(alerts)
+                .allSatisfy(a ->
+                        assertThat(a.model().version()).isEqualTo(f.release().version()));
         return alerts;
     }
 }

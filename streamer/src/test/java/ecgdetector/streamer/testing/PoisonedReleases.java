@@ -32,8 +32,7 @@ import org.tensorflow.types.TFloat32;
  */
 public final class PoisonedReleases {
 
-    private PoisonedReleases() {
-    }
+    private PoisonedReleases() {}
 
     /** Random bytes: not even JSON. */
     public static byte[] corruptBytes(long seed) {
@@ -52,11 +51,24 @@ public final class PoisonedReleases {
     public static ReleaseBundle wrongInputLength(ReleaseBundle good, int length) {
         ReleaseManifest m = good.manifest();
         ReleaseManifest.Scaler s = m.scaler();
-        ReleaseManifest.Scaler scaler = new ReleaseManifest.Scaler(s.kind(), Arrays.copyOf(s.min(), length),
-                Arrays.copyOf(s.max(), length));
-        return sealWithFiles(new ReleaseManifest(m.formatVersion(), m.modelName(), m.version() + "-len" + length,
-                m.createdAt(), length, m.serving(), scaler, m.errorMetric(), m.threshold(), m.thresholdPolicy(),
-                m.provenance(), null, null), good.modelFiles());
+        ReleaseManifest.Scaler scaler =
+                new ReleaseManifest.Scaler(s.kind(), Arrays.copyOf(s.min(), length), Arrays.copyOf(s.max(), length));
+        return sealWithFiles(
+                new ReleaseManifest(
+                        m.formatVersion(),
+                        m.modelName(),
+                        m.version() + "-len" + length,
+                        m.createdAt(),
+                        length,
+                        m.serving(),
+                        scaler,
+                        m.errorMetric(),
+                        m.threshold(),
+                        m.thresholdPolicy(),
+                        m.provenance(),
+                        null,
+                        null),
+                good.modelFiles());
     }
 
     /**
@@ -83,9 +95,22 @@ public final class PoisonedReleases {
         Path dir = tempDir();
         try {
             exportNanModel(dir.resolve("saved_model"), m.inputLength(), m.serving());
-            return ReleaseBundle.seal(new ReleaseManifest(m.formatVersion(), m.modelName(), m.version() + "-nan",
-                    m.createdAt(), m.inputLength(), m.serving(), m.scaler(), m.errorMetric(), m.threshold(),
-                    m.thresholdPolicy(), m.provenance(), null, null), dir.resolve("saved_model"));
+            return ReleaseBundle.seal(
+                    new ReleaseManifest(
+                            m.formatVersion(),
+                            m.modelName(),
+                            m.version() + "-nan",
+                            m.createdAt(),
+                            m.inputLength(),
+                            m.serving(),
+                            m.scaler(),
+                            m.errorMetric(),
+                            m.threshold(),
+                            m.thresholdPolicy(),
+                            m.provenance(),
+                            null,
+                            null),
+                    dir.resolve("saved_model"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -95,21 +120,31 @@ public final class PoisonedReleases {
 
     /** reconstruction = input * w, with w a variable (saved in the checkpoint) holding NaN. */
     private static void exportNanModel(Path dir, int length, ReleaseManifest.Serving serving) {
-        try (Graph graph = new Graph(); Session session = new Session(graph)) {
+        try (Graph graph = new Graph();
+                Session session = new Session(graph)) {
             Ops tf = Ops.create(graph);
-            Placeholder<TFloat32> in = tf.withName(serving.input()).placeholder(TFloat32.class,
-                    Placeholder.shape(Shape.of(-1, length)));
+            Placeholder<TFloat32> in =
+                    tf.withName(serving.input()).placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, length)));
             Variable<TFloat32> weights = tf.withName("kernel").variable(Shape.of(length), TFloat32.class);
             Operand<TFloat32> out = tf.withName(serving.output()).math.mul(in, weights);
             Placeholder<TFloat32> value = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(length)));
             float[] nan = new float[length];
             Arrays.fill(nan, Float.NaN);
             try (TFloat32 tensor = TFloat32.tensorOf(Shape.of(length), DataBuffers.of(nan, true, false))) {
-                session.runner().feed(value, tensor).addTarget(tf.assign(weights, value)).run().close();
+                session.runner()
+                        .feed(value, tensor)
+                        .addTarget(tf.assign(weights, value))
+                        .run()
+                        .close();
             }
-            SavedModelBundle.exporter(dir.toString()).withTags(serving.tag()).withSession(session)
-                    .withSignature(Signature.builder().key(serving.signature()).input(serving.input(), in)
-                            .output(serving.output(), out).build())
+            SavedModelBundle.exporter(dir.toString())
+                    .withTags(serving.tag())
+                    .withSession(session)
+                    .withSignature(Signature.builder()
+                            .key(serving.signature())
+                            .input(serving.input(), in)
+                            .output(serving.output(), out)
+                            .build())
                     .export();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

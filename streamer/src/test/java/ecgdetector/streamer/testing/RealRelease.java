@@ -36,8 +36,7 @@ public final class RealRelease {
         }
     }
 
-    private RealRelease() {
-    }
+    private RealRelease() {}
 
     /** ECG5000's ecg.csv: system property {@code ecg.data}, else {@code ECG_DATA}, else ../shared beside the repo. */
     public static Path ecgCsv() {
@@ -55,15 +54,19 @@ public final class RealRelease {
         }
         TrainingResult result = TestReleases.fullDefault();
         List<String> raw = Files.readAllLines(data.get(), StandardCharsets.US_ASCII);
-        float[][] parsed = EcgCsv.parse(Files.readAllBytes(data.get()), EcgCsv.SAMPLES, "ecg.csv").beats();
+        float[][] parsed = EcgCsv.parse(Files.readAllBytes(data.get()), EcgCsv.SAMPLES, "ecg.csv")
+                .beats();
         Map<Integer, List<Integer>> linesByContent = new HashMap<>();
         for (int i = 0; i < parsed.length; i++) {
-            linesByContent.computeIfAbsent(Arrays.hashCode(parsed[i]), k -> new ArrayList<>()).add(i);
+            linesByContent
+                    .computeIfAbsent(Arrays.hashCode(parsed[i]), k -> new ArrayList<>())
+                    .add(i);
         }
         List<String> lines = new ArrayList<>();
         for (float[] beat : result.test().beats()) {
             int line = linesByContent.getOrDefault(Arrays.hashCode(beat), List.of()).stream()
-                    .filter(i -> Arrays.equals(parsed[i], beat)).findFirst()
+                    .filter(i -> Arrays.equals(parsed[i], beat))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("a test beat is not a line of ecg.csv"));
             lines.add(raw.get(line));
         }

@@ -61,11 +61,11 @@ public final class TopologyHarness implements AutoCloseable {
         config = StreamerConfig.fromMap(all);
         registry = new ModelRegistry(config.modelName(), config.windowLength(), models, metrics);
         scorer = new BatchScorer(registry);
-        driver = new TopologyTestDriver(StreamerTopology.build(config, registry, scorer, metrics),
-                config.streamsProperties(), START);
+        driver = new TopologyTestDriver(
+                StreamerTopology.build(config, registry, scorer, metrics), config.streamsProperties(), START);
         StreamerConfig.Topics t = config.topics();
-        heartbeats = driver.createInputTopic(t.heartbeats(), new ByteArraySerializer(), new ByteArraySerializer(),
-                START, Duration.ofMillis(10));
+        heartbeats = driver.createInputTopic(
+                t.heartbeats(), new ByteArraySerializer(), new ByteArraySerializer(), START, Duration.ofMillis(10));
         releases = driver.createInputTopic(t.models(), new StringSerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(t.alerts(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         scores = driver.createOutputTopic(t.scores(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -73,8 +73,8 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     public static TopologyHarness withBatch(int size, long waitMs) {
-        return new TopologyHarness(Map.of("ecg.batch.size", String.valueOf(size), "ecg.batch.wait.ms",
-                String.valueOf(waitMs)));
+        return new TopologyHarness(
+                Map.of("ecg.batch.size", String.valueOf(size), "ecg.batch.wait.ms", String.valueOf(waitMs)));
     }
 
     public void publish(ReleaseBundle release) {
@@ -86,7 +86,8 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     public void send(String key, String value) {
-        heartbeats.pipeInput(key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+        heartbeats.pipeInput(
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 value == null ? null : value.getBytes(StandardCharsets.UTF_8));
     }
 
@@ -146,7 +147,8 @@ public final class TopologyHarness implements AutoCloseable {
         } finally {
             registry.close();
             try (var files = Files.walk(stateDir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // temp folder
             }

@@ -24,7 +24,8 @@ import java.util.function.Consumer;
 public final class DataSource {
 
     public static final String ENV = "ECG_DATA";
-    public static final URI PUBLIC_URL = URI.create("https://storage.googleapis.com/download.tensorflow.org/data/ecg.csv");
+    public static final URI PUBLIC_URL =
+            URI.create("https://storage.googleapis.com/download.tensorflow.org/data/ecg.csv");
     public static final String PUBLIC_SHA256 = "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1";
 
     private final Map<String, String> env;
@@ -37,8 +38,8 @@ public final class DataSource {
      * @param defaultUrl    where to download from when nothing is given and the cache is empty
      * @param defaultSha256 what that download must hash to
      */
-    public DataSource(Map<String, String> env, Path cacheDir, URI defaultUrl, String defaultSha256,
-                      Consumer<String> progress) {
+    public DataSource(
+            Map<String, String> env, Path cacheDir, URI defaultUrl, String defaultSha256, Consumer<String> progress) {
         this.env = env;
         this.cacheDir = cacheDir;
         this.defaultUrl = defaultUrl;
@@ -59,14 +60,21 @@ public final class DataSource {
 
     /** The local file to read, downloading it first if that is where the data is. */
     public Path resolve(Optional<String> dataOption) throws IOException {
-        Optional<String> given = dataOption.filter(s -> !s.isBlank())
+        Optional<String> given = dataOption
+                .filter(s -> !s.isBlank())
                 .or(() -> Optional.ofNullable(env.get(ENV)).filter(s -> !s.isBlank()));
         if (given.isPresent()) {
             String location = given.get();
             if (location.startsWith("http://") || location.startsWith("https://")) {
                 URI uri = URI.create(location);
                 String expected = uri.equals(defaultUrl) ? defaultSha256 : null;
-                return cached(uri, "ecg-" + Sha256.hex(location.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12) + ".csv", expected);
+                return cached(
+                        uri,
+                        "ecg-"
+                                + Sha256.hex(location.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                        .substring(0, 12)
+                                + ".csv",
+                        expected);
             }
             Path path = Path.of(location);
             if (!Files.isRegularFile(path)) {
@@ -86,10 +94,15 @@ public final class DataSource {
         Path partial = Files.createTempFile(cacheDir, fileName, ".part");
         try {
             progress.accept("downloading " + uri + " to " + target);
-            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(15))
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            HttpClient client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(15))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
             HttpResponse<InputStream> response = client.send(
-                    HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(2)).GET().build(),
+                    HttpRequest.newBuilder(uri)
+                            .timeout(Duration.ofMinutes(2))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 throw new IOException("HTTP " + response.statusCode());
@@ -109,8 +122,10 @@ public final class DataSource {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IOException("cannot get the ECG5000 data from " + uri + " (" + e.getMessage()
-                    + "). Pass --data PATH or set " + ENV + " to a local ecg.csv", e);
+            throw new IOException(
+                    "cannot get the ECG5000 data from " + uri + " (" + e.getMessage() + "). Pass --data PATH or set "
+                            + ENV + " to a local ecg.csv",
+                    e);
         } finally {
             Files.deleteIfExists(partial);
         }

@@ -21,8 +21,7 @@ public final class EcgCsv {
 
     public static final int SAMPLES = 140;
 
-    private EcgCsv() {
-    }
+    private EcgCsv() {}
 
     public static EcgDataset read(Path file) throws IOException, DataFormatException {
         byte[] bytes = Files.readAllBytes(file);
@@ -32,8 +31,8 @@ public final class EcgCsv {
     public static Heartbeats parse(byte[] bytes, int samples, String name) throws IOException, DataFormatException {
         List<float[]> beats = new ArrayList<>();
         List<Boolean> labels = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
             int lineNo = 0;
             for (String line; (line = in.readLine()) != null; ) {
                 lineNo++;
@@ -69,23 +68,22 @@ public final class EcgCsv {
     }
 
     /** One sample or label, by the same grammar the streamer decodes live windows with. */
-    private static float number(String field, String name, int line, int column)
-            throws DataFormatException {
+    private static float number(String field, String name, int line, int column) throws DataFormatException {
         String text = field.trim();
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         long parsed = DecimalParser.parse(bytes, 0, bytes.length);
         if (parsed == DecimalParser.NON_FINITE_WORD) {
-            throw new DataFormatException(name + " line " + line + " column " + column + ": '"
-                    + abbreviate(text) + "' is not a finite number");
+            throw new DataFormatException(name + " line " + line + " column " + column + ": '" + abbreviate(text)
+                    + "' is not a finite number");
         }
         if (DecimalParser.isError(parsed)) {
-            throw new DataFormatException(name + " line " + line + " column " + column + ": '"
-                    + abbreviate(text) + "' is not a number");
+            throw new DataFormatException(
+                    name + " line " + line + " column " + column + ": '" + abbreviate(text) + "' is not a number");
         }
         float value = DecimalParser.toFloat(parsed);
         if (!Float.isFinite(value)) {
-            throw new DataFormatException(name + " line " + line + " column " + column + ": '"
-                    + abbreviate(text) + "' is not a finite number");
+            throw new DataFormatException(name + " line " + line + " column " + column + ": '" + abbreviate(text)
+                    + "' is not a finite number");
         }
         return value;
     }

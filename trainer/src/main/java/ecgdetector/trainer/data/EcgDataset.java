@@ -7,5 +7,4 @@ package ecgdetector.trainer.data;
  * @param sha256 SHA-256 of the file's bytes, recorded in the release's provenance
  * @param source path or URL the file was read from
  */
-public record EcgDataset(Heartbeats beats, String sha256, String source) {
-}
+public record EcgDataset(Heartbeats beats, String sha256, String source) {}

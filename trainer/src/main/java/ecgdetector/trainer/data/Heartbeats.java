@@ -54,7 +54,9 @@ public record Heartbeats(float[][] beats, boolean[] normal) {
     }
 
     int[] rowsWhere(boolean isNormal) {
-        return java.util.stream.IntStream.range(0, normal.length).filter(i -> normal[i] == isNormal).toArray();
+        return java.util.stream.IntStream.range(0, normal.length)
+                .filter(i -> normal[i] == isNormal)
+                .toArray();
     }
 
     @Override

@@ -11,11 +11,9 @@ import java.util.Random;
 public final class StratifiedSplit {
 
     /** @param kept the larger part; @param heldOut the {@code fraction} part */
-    public record Parts(Heartbeats kept, Heartbeats heldOut) {
-    }
+    public record Parts(Heartbeats kept, Heartbeats heldOut) {}
 
-    private StratifiedSplit() {
-    }
+    private StratifiedSplit() {}
 
     public static Parts split(Heartbeats all, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {
@@ -31,8 +29,12 @@ public final class StratifiedSplit {
                 heldOut[rows[i]] = true;
             }
         }
-        int[] keep = java.util.stream.IntStream.range(0, all.size()).filter(i -> !heldOut[i]).toArray();
-        int[] hold = java.util.stream.IntStream.range(0, all.size()).filter(i -> heldOut[i]).toArray();
+        int[] keep = java.util.stream.IntStream.range(0, all.size())
+                .filter(i -> !heldOut[i])
+                .toArray();
+        int[] hold = java.util.stream.IntStream.range(0, all.size())
+                .filter(i -> heldOut[i])
+                .toArray();
         Arrays.sort(keep);
         Arrays.sort(hold);
         return new Parts(all.select(keep), all.select(hold));

@@ -15,8 +15,7 @@ public final class CalibrationData {
     private final float[] validationScores;
     private final boolean[] validationIsAnomaly;
 
-    private CalibrationData(
-            float[] normalTrainingErrors, float[] validationScores, boolean[] validationIsAnomaly) {
+    private CalibrationData(float[] normalTrainingErrors, float[] validationScores, boolean[] validationIsAnomaly) {
         this.normalTrainingErrors = normalTrainingErrors;
         this.validationScores = validationScores;
         this.validationIsAnomaly = validationIsAnomaly;
@@ -33,10 +32,7 @@ public final class CalibrationData {
             float[] normalTrainingErrors, float[] validationScores, boolean[] validationIsAnomaly) {
         Checks.finite(normalTrainingErrors, "normalTrainingErrors");
         Checks.scoresAndLabels(validationScores, validationIsAnomaly);
-        return new CalibrationData(
-                normalTrainingErrors.clone(),
-                validationScores.clone(),
-                validationIsAnomaly.clone());
+        return new CalibrationData(normalTrainingErrors.clone(), validationScores.clone(), validationIsAnomaly.clone());
     }
 
     /** Reconstruction errors of the normal training beats. */
@@ -48,8 +44,7 @@ public final class CalibrationData {
     public Optional<Validation> validation() {
         return validationScores == null
                 ? Optional.empty()
-                : Optional.of(
-                        new Validation(validationScores.clone(), validationIsAnomaly.clone()));
+                : Optional.of(new Validation(validationScores.clone(), validationIsAnomaly.clone()));
     }
 
     /** Scores of the validation beats and whether each is abnormal. */

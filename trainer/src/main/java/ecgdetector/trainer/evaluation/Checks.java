@@ -25,12 +25,11 @@ final class Checks {
         finite(scores, "scores");
         Objects.requireNonNull(isAnomaly, "isAnomaly");
         if (scores.length != isAnomaly.length) {
-            throw new IllegalArgumentException(
-                    "scores and labels differ in length: "
-                            + scores.length
-                            + " scores, "
-                            + isAnomaly.length
-                            + " labels");
+            throw new IllegalArgumentException("scores and labels differ in length: "
+                    + scores.length
+                    + " scores, "
+                    + isAnomaly.length
+                    + " labels");
         }
     }
 

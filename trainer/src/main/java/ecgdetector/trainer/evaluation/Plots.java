@@ -1,16 +1,5 @@
 package ecgdetector.trainer.evaluation;
 
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.BitmapEncoder.BitmapFormat;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
-import org.knowm.xchart.style.Styler.LegendLayout;
-import org.knowm.xchart.style.Styler.LegendPosition;
-import org.knowm.xchart.style.XYStyler;
-import org.knowm.xchart.style.lines.SeriesLines;
-import org.knowm.xchart.style.markers.SeriesMarkers;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -26,6 +15,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Function;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.BitmapEncoder.BitmapFormat;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
+import org.knowm.xchart.style.Styler.LegendLayout;
+import org.knowm.xchart.style.Styler.LegendPosition;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The training report's figures, written as PNG files with XChart. Rendering needs no display: the
@@ -58,13 +57,7 @@ public final class Plots {
     private static final BasicStroke LINE = new BasicStroke(2f);
     private static final BasicStroke THIN = new BasicStroke(1f);
     private static final BasicStroke DASHED =
-            new BasicStroke(
-                    2f,
-                    BasicStroke.CAP_BUTT,
-                    BasicStroke.JOIN_MITER,
-                    10f,
-                    new float[] {8f, 6f},
-                    0f);
+            new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 6f}, 0f);
 
     /**
      * Tick labels for small numbers such as losses and errors: XChart's default drops the leading
@@ -73,12 +66,10 @@ public final class Plots {
      * render loops forever. Ten significant digits keep distinct tick values distinct at any scale,
      * and XChart's ticks are clean decimals, so this prints "0.075", not "0.07500000000000001".
      */
-    private static final Function<Double, String> PLAIN_NUMBER =
-            v ->
-                    BigDecimal.valueOf(v)
-                            .round(new MathContext(10))
-                            .stripTrailingZeros()
-                            .toPlainString();
+    private static final Function<Double, String> PLAIN_NUMBER = v -> BigDecimal.valueOf(v)
+            .round(new MathContext(10))
+            .stripTrailingZeros()
+            .toPlainString();
 
     /** Markers stop helping once epochs are this dense. */
     private static final int MAX_EPOCHS_WITH_MARKERS = 40;
@@ -99,8 +90,7 @@ public final class Plots {
      *     {@code loss}
      * @throws IllegalArgumentException if {@code loss} has no finite value or the lengths differ
      */
-    public static void lossCurve(List<Double> loss, List<Double> valLoss, Path png)
-            throws IOException {
+    public static void lossCurve(List<Double> loss, List<Double> valLoss, Path png) throws IOException {
         Objects.requireNonNull(loss, "loss");
         Objects.requireNonNull(valLoss, "valLoss");
         if (loss.isEmpty()) {
@@ -145,8 +135,7 @@ public final class Plots {
      * @param normalErrors errors of normal (test) beats; may be empty
      * @param anomalyErrors errors of abnormal (test) beats; may be empty, but not both
      */
-    public static void errorHistogram(
-            float[] normalErrors, float[] anomalyErrors, double threshold, Path png)
+    public static void errorHistogram(float[] normalErrors, float[] anomalyErrors, double threshold, Path png)
             throws IOException {
         Checks.finite(normalErrors, "normalErrors");
         Checks.finite(anomalyErrors, "anomalyErrors");
@@ -171,8 +160,7 @@ public final class Plots {
             max += half;
         }
 
-        XYChart chart =
-                newChart("Reconstruction error of test beats", "reconstruction error", "beats");
+        XYChart chart = newChart("Reconstruction error of test beats", "reconstruction error", "beats");
         chart.getStyler().setxAxisTickLabelsFormattingFunction(PLAIN_NUMBER);
         int tallest = 0;
         if (normalErrors.length > 0) {
@@ -183,11 +171,9 @@ public final class Plots {
             String name = "abnormal (n=" + anomalyErrors.length + ")";
             tallest = Math.max(tallest, addHistogram(chart, name, anomalyErrors, min, max, RED));
         }
-        XYSeries line =
-                chart.addSeries(
-                        "threshold = " + format(threshold),
-                        new double[] {threshold, threshold},
-                        new double[] {0, tallest * 1.05});
+        XYSeries line = chart.addSeries(
+                "threshold = " + format(threshold), new double[] {threshold, threshold}, new double[] {0, tallest * 1.05
+                });
         line.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
         line.setLineColor(Color.BLACK);
         line.setLineStyle(DASHED);
@@ -201,21 +187,19 @@ public final class Plots {
     public static void roc(RocCurve curve, Path png) throws IOException {
         Objects.requireNonNull(curve, "curve");
         String auc = String.format(Locale.ROOT, "%.4f", curve.auc());
-        XYChart chart =
-                newChart(
-                        "ROC curve (AUC = "
-                                + auc
-                                + ", "
-                                + curve.positives()
-                                + " abnormal, "
-                                + curve.negatives()
-                                + " normal beats)",
-                        "false positive rate (normal beats flagged)",
-                        "true positive rate (abnormal beats caught)");
+        XYChart chart = newChart(
+                "ROC curve (AUC = "
+                        + auc
+                        + ", "
+                        + curve.positives()
+                        + " abnormal, "
+                        + curve.negatives()
+                        + " normal beats)",
+                "false positive rate (normal beats flagged)",
+                "true positive rate (abnormal beats caught)");
         double[][] polyline = thinned(curve.fpr(), curve.tpr());
         addLine(chart, "autoencoder (AUC = " + auc + ")", polyline[0], polyline[1], BLUE, false);
-        XYSeries chance =
-                chart.addSeries("chance (AUC = 0.5)", new double[] {0, 1}, new double[] {0, 1});
+        XYSeries chance = chart.addSeries("chance (AUC = 0.5)", new double[] {0, 1}, new double[] {0, 1});
         chance.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
         chance.setLineColor(Color.GRAY);
         chance.setLineStyle(DASHED);
@@ -246,11 +230,10 @@ public final class Plots {
         Objects.requireNonNull(title, "title");
         int n = input.length;
         if (n == 0 || reconstruction.length != n) {
-            throw new IllegalArgumentException(
-                    "input and reconstruction must be non-empty and equally long, got "
-                            + n
-                            + " and "
-                            + reconstruction.length);
+            throw new IllegalArgumentException("input and reconstruction must be non-empty and equally long, got "
+                    + n
+                    + " and "
+                    + reconstruction.length);
         }
         double[] x = new double[n];
         double[] in = new double[n];
@@ -372,8 +355,7 @@ public final class Plots {
         chart.getStyler().setLegendLayout(LegendLayout.Horizontal);
     }
 
-    private static XYSeries addLine(
-            XYChart chart, String name, double[] x, double[] y, Color color, boolean markers) {
+    private static XYSeries addLine(XYChart chart, String name, double[] x, double[] y, Color color, boolean markers) {
         XYSeries series = chart.addSeries(name, x, y);
         series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Line);
         series.setLineColor(color);
@@ -389,8 +371,7 @@ public final class Plots {
      *
      * @return the tallest bar
      */
-    private static int addHistogram(
-            XYChart chart, String name, float[] values, double min, double max, Color color) {
+    private static int addHistogram(XYChart chart, String name, float[] values, double min, double max, Color color) {
         int[] counts = new int[HISTOGRAM_BINS];
         double width = (max - min) / HISTOGRAM_BINS;
         for (float v : values) {

@@ -7,8 +7,7 @@ import java.util.regex.Pattern;
 final class PolicySyntax {
 
     static final String EXPECTED =
-            "expected mean+<k>std (e.g. mean+1std, mean+2.5std), p<percentile> (e.g. p99, p99.5)"
-                    + " or best-f1";
+            "expected mean+<k>std (e.g. mean+1std, mean+2.5std), p<percentile> (e.g. p99, p99.5)" + " or best-f1";
     static final Pattern MEAN_PLUS_STD = Pattern.compile("mean\\+(\\d+(?:\\.\\d+)?)?std");
     static final Pattern PERCENTILE = Pattern.compile("p(\\d+(?:\\.\\d+)?)");
 

@@ -45,12 +45,11 @@ public final class RocCurve {
         int positives = sweep.positives;
         int negatives = sweep.negatives;
         if (positives == 0 || negatives == 0) {
-            throw new IllegalArgumentException(
-                    "a ROC curve needs both classes, got "
-                            + positives
-                            + " abnormal and "
-                            + negatives
-                            + " normal beats");
+            throw new IllegalArgumentException("a ROC curve needs both classes, got "
+                    + positives
+                    + " abnormal and "
+                    + negatives
+                    + " normal beats");
         }
 
         int groups = sweep.groups();
@@ -109,14 +108,6 @@ public final class RocCurve {
 
     @Override
     public String toString() {
-        return "RocCurve[auc="
-                + auc
-                + ", points="
-                + points.size()
-                + ", P="
-                + positives
-                + ", N="
-                + negatives
-                + "]";
+        return "RocCurve[auc=" + auc + ", points=" + points.size() + ", P=" + positives + ", N=" + negatives + "]";
     }
 }

@@ -59,10 +59,8 @@ final class ScoreSweep {
         int tpSoFar = 0;
         int fpSoFar = 0;
         while (a >= 0 || n >= 0) {
-            float score =
-                    Math.max(
-                            a >= 0 ? anomalies[a] : Float.NEGATIVE_INFINITY,
-                            n >= 0 ? normals[n] : Float.NEGATIVE_INFINITY);
+            float score = Math.max(
+                    a >= 0 ? anomalies[a] : Float.NEGATIVE_INFINITY, n >= 0 ? normals[n] : Float.NEGATIVE_INFINITY);
             // == rather than Float.compare so that -0.0 and 0.0, which no threshold separates, tie.
             while (a >= 0 && anomalies[a] == score) {
                 tpSoFar++;
@@ -78,11 +76,7 @@ final class ScoreSweep {
             g++;
         }
         return new ScoreSweep(
-                Arrays.copyOf(groups, g),
-                Arrays.copyOf(tp, g),
-                Arrays.copyOf(fp, g),
-                positives,
-                negatives);
+                Arrays.copyOf(groups, g), Arrays.copyOf(tp, g), Arrays.copyOf(fp, g), positives, negatives);
     }
 
     int groups() {

@@ -58,16 +58,11 @@ public sealed interface ThresholdPolicy {
             double p = Double.parseDouble(percentile.group(1));
             if (p > 100) {
                 throw new IllegalArgumentException(
-                        "percentile must be between 0 and 100, got "
-                                + percentile.group(1)
-                                + " in '"
-                                + text
-                                + "'");
+                        "percentile must be between 0 and 100, got " + percentile.group(1) + " in '" + text + "'");
             }
             return new Percentile(p);
         }
-        throw new IllegalArgumentException(
-                "unknown threshold policy '" + text + "'; " + PolicySyntax.EXPECTED);
+        throw new IllegalArgumentException("unknown threshold policy '" + text + "'; " + PolicySyntax.EXPECTED);
     }
 
     /**
@@ -119,8 +114,7 @@ public sealed interface ThresholdPolicy {
 
         public Percentile {
             if (!(p >= 0 && p <= 100)) {
-                throw new IllegalArgumentException(
-                        "percentile must be between 0 and 100, got " + p);
+                throw new IllegalArgumentException("percentile must be between 0 and 100, got " + p);
             }
         }
 
@@ -162,14 +156,10 @@ public sealed interface ThresholdPolicy {
 
         @Override
         public double threshold(CalibrationData data) {
-            CalibrationData.Validation validation =
-                    data.validation()
-                            .orElseThrow(
-                                    () ->
-                                            new IllegalArgumentException(
-                                                    "best-f1 needs labelled validation beats; the"
-                                                        + " calibration data has only training"
-                                                        + " errors"));
+            CalibrationData.Validation validation = data.validation()
+                    .orElseThrow(() -> new IllegalArgumentException("best-f1 needs labelled validation beats; the"
+                            + " calibration data has only training"
+                            + " errors"));
             return threshold(validation.scores(), validation.isAnomaly());
         }
 
@@ -180,19 +170,17 @@ public sealed interface ThresholdPolicy {
         public double threshold(float[] validationScores, boolean[] validationIsAnomaly) {
             ScoreSweep sweep = ScoreSweep.of(validationScores, validationIsAnomaly);
             if (sweep.positives == 0 || sweep.negatives == 0) {
-                throw new IllegalArgumentException(
-                        "best-f1 needs validation beats of both classes, got "
-                                + sweep.positives
-                                + " abnormal and "
-                                + sweep.negatives
-                                + " normal");
+                throw new IllegalArgumentException("best-f1 needs validation beats of both classes, got "
+                        + sweep.positives
+                        + " abnormal and "
+                        + sweep.negatives
+                        + " normal");
             }
             if (sweep.groups() < 2) {
-                throw new IllegalArgumentException(
-                        "best-f1 needs at least two distinct validation scores; all "
-                                + validationScores.length
-                                + " are "
-                                + validationScores[0]);
+                throw new IllegalArgumentException("best-f1 needs at least two distinct validation scores; all "
+                        + validationScores.length
+                        + " are "
+                        + validationScores[0]);
             }
             // F1 = 2tp / (2tp + fp + fn) = 2tp / (tp + fp + P), kept as a fraction for exact ties.
             long bestNumerator = -1;
@@ -227,8 +215,7 @@ public sealed interface ThresholdPolicy {
     private static void requireErrors(float[] normalTrainingErrors) {
         Checks.finite(normalTrainingErrors, "normalTrainingErrors");
         if (normalTrainingErrors.length == 0) {
-            throw new IllegalArgumentException(
-                    "no normal training errors to derive a threshold from");
+            throw new IllegalArgumentException("no normal training errors to derive a threshold from");
         }
     }
 }

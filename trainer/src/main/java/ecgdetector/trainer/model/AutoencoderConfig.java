@@ -62,9 +62,7 @@ public record AutoencoderConfig(
                 "learningRate must be positive and finite, got " + learningRate);
         require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
         require(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
-        require(
-                epsilon > 0 && Double.isFinite(epsilon),
-                "epsilon must be positive and finite, got " + epsilon);
+        require(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be positive and finite, got " + epsilon);
         require(epochs > 0, "epochs must be positive, got " + epochs);
         require(batchSize > 0, "batchSize must be positive, got " + batchSize);
         require(loss != null, "loss must not be null");

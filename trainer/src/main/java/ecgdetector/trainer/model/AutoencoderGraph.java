@@ -1,15 +1,13 @@
 package ecgdetector.trainer.model;
 
 import ecgdetector.trainer.model.AutoencoderConfig.Loss;
-
+import java.util.ArrayList;
+import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
-
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The pieces of TensorFlow graph shared by training and export, so that the served model computes
@@ -67,43 +65,27 @@ final class AutoencoderGraph {
      * h}, so no gradient has to flow through shape or random ops.
      */
     private static Operand<TFloat32> dropout(
-            Ops tf,
-            Operand<TFloat32> h,
-            Operand<TFloat32> input,
-            int units,
-            double rate,
-            long seed,
-            long layerSeed) {
-        Operand<TInt32> batch =
-                tf.slice(tf.shape(input), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
-        Operand<TInt32> shape =
-                tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0));
-        Operand<TFloat32> draw =
-                tf.random.randomUniform(
-                        shape,
-                        TFloat32.class,
-                        RandomUniform.seed(seed),
-                        RandomUniform.seed2(layerSeed));
-        Operand<TFloat32> keep =
-                tf.dtypes.cast(
-                        tf.math.greaterEqual(draw, tf.constant((float) rate)), TFloat32.class);
+            Ops tf, Operand<TFloat32> h, Operand<TFloat32> input, int units, double rate, long seed, long layerSeed) {
+        Operand<TInt32> batch = tf.slice(tf.shape(input), tf.constant(new int[] {0}), tf.constant(new int[] {1}));
+        Operand<TInt32> shape = tf.concat(List.of(batch, tf.constant(new int[] {units})), tf.constant(0));
+        Operand<TFloat32> draw = tf.random.randomUniform(
+                shape, TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2(layerSeed));
+        Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(draw, tf.constant((float) rate)), TFloat32.class);
         return tf.math.mul(tf.math.mul(h, tf.constant((float) (1 / (1 - rate)))), keep);
     }
 
     /** Keras' loss: mean over each beat, then over the batch. */
-    static Operand<TFloat32> loss(
-            Ops tf, Loss kind, Operand<TFloat32> truth, Operand<TFloat32> prediction) {
-        Operand<TFloat32> perValue =
-                switch (kind) {
-                    case MSE -> tf.math.squaredDifference(prediction, truth);
-                    case MAE -> tf.math.abs(tf.math.sub(prediction, truth));
-                    case MSLE -> {
-                        Operand<TFloat32> floor = tf.constant(LOG_EPSILON);
-                        yield tf.math.squaredDifference(
-                                tf.math.log1p(tf.math.maximum(prediction, floor)),
-                                tf.math.log1p(tf.math.maximum(truth, floor)));
-                    }
-                };
+    static Operand<TFloat32> loss(Ops tf, Loss kind, Operand<TFloat32> truth, Operand<TFloat32> prediction) {
+        Operand<TFloat32> perValue = switch (kind) {
+            case MSE -> tf.math.squaredDifference(prediction, truth);
+            case MAE -> tf.math.abs(tf.math.sub(prediction, truth));
+            case MSLE -> {
+                Operand<TFloat32> floor = tf.constant(LOG_EPSILON);
+                yield tf.math.squaredDifference(
+                        tf.math.log1p(tf.math.maximum(prediction, floor)),
+                        tf.math.log1p(tf.math.maximum(truth, floor)));
+            }
+        };
         return tf.math.mean(tf.math.mean(perValue, tf.constant(1)), tf.constant(0));
     }
 

@@ -1,5 +1,9 @@
 package ecgdetector.trainer.model;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -15,11 +19,6 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Objects;
-import java.util.SplittableRandom;
 
 /**
  * Fits the autoencoder with mini-batch Adam on TensorFlow's graph API.
@@ -82,26 +81,17 @@ public final class AutoencoderTrainer {
             SplittableRandom initRandom = root.split();
             SplittableRandom shuffleRandom = root.split();
             TrainingGraph net = new TrainingGraph(graph, cfg, initRandom);
-            Session session =
-                    new Session(
-                            graph,
-                            ConfigProto.newBuilder()
-                                    .setIntraOpParallelismThreads(threads)
-                                    .setInterOpParallelismThreads(1)
-                                    .build());
+            Session session = new Session(
+                    graph,
+                    ConfigProto.newBuilder()
+                            .setIntraOpParallelismThreads(threads)
+                            .setInterOpParallelismThreads(1)
+                            .build());
             try {
                 session.initialize();
-                List<EpochStats> history =
-                        fit(session, net, trainSet, validationSet, cfg, shuffleRandom, listener);
+                List<EpochStats> history = fit(session, net, trainSet, validationSet, cfg, shuffleRandom, listener);
                 return new TrainedAutoencoder(
-                        graph,
-                        session,
-                        cfg,
-                        net.input,
-                        net.reconstruction,
-                        net.kernels,
-                        net.biases,
-                        history);
+                        graph, session, cfg, net.input, net.reconstruction, net.kernels, net.biases, history);
             } catch (RuntimeException | Error e) {
                 session.close();
                 throw e;
@@ -149,14 +139,7 @@ public final class AutoencoderTrainer {
                     System.arraycopy(train.values(), order[from + r] * n, batch, r * n, n);
                 }
                 float[] lossAndMse =
-                        run(
-                                session,
-                                net.input,
-                                batch,
-                                size,
-                                n,
-                                List.of(net.trainLoss, net.trainMse),
-                                net.trainStep);
+                        run(session, net.input, batch, size, n, List.of(net.trainLoss, net.trainMse), net.trainStep);
                 // Keras weighs each batch's mean by its size, so the short last batch counts less.
                 lossSum += (double) lossAndMse[0] * size;
                 mseSum += (double) lossAndMse[1] * size;
@@ -164,8 +147,7 @@ public final class AutoencoderTrainer {
             }
             double[] val = evaluate(session, net, validation, batchSize);
             double seconds = (System.nanoTime() - started) / 1e9;
-            EpochStats stats =
-                    new EpochStats(epoch, lossSum / rows, mseSum / rows, val[0], val[1], seconds);
+            EpochStats stats = new EpochStats(epoch, lossSum / rows, mseSum / rows, val[0], val[1], seconds);
             history.add(stats);
             listener.epochFinished(stats);
         }
@@ -173,8 +155,7 @@ public final class AutoencoderTrainer {
     }
 
     /** Mean loss and MSE over {@code beats} with dropout off; NaN for an empty set. */
-    private static double[] evaluate(
-            Session session, TrainingGraph net, Beats beats, int batchSize) {
+    private static double[] evaluate(Session session, TrainingGraph net, Beats beats, int batchSize) {
         if (beats.rows() == 0) {
             return new double[] {Double.NaN, Double.NaN};
         }
@@ -185,15 +166,7 @@ public final class AutoencoderTrainer {
         for (int from = 0; from < beats.rows(); from += batchSize) {
             int size = Math.min(batchSize, beats.rows() - from);
             System.arraycopy(beats.values(), from * n, batch, 0, size * n);
-            float[] lossAndMse =
-                    run(
-                            session,
-                            net.input,
-                            batch,
-                            size,
-                            n,
-                            List.of(net.evalLoss, net.evalMse),
-                            null);
+            float[] lossAndMse = run(session, net.input, batch, size, n, List.of(net.evalLoss, net.evalMse), null);
             lossSum += (double) lossAndMse[0] * size;
             mseSum += (double) lossAndMse[1] * size;
         }
@@ -209,10 +182,8 @@ public final class AutoencoderTrainer {
             int n,
             List<Operand<TFloat32>> fetches,
             Op target) {
-        try (TFloat32 x =
-                TFloat32.tensorOf(
-                        Shape.of(rows, n),
-                        DataBuffers.of(batch, true, false).narrow((long) rows * n))) {
+        try (TFloat32 x = TFloat32.tensorOf(
+                Shape.of(rows, n), DataBuffers.of(batch, true, false).narrow((long) rows * n))) {
             Session.Runner runner = session.runner().feed(input, x);
             fetches.forEach(runner::fetch);
             if (target != null) {
@@ -253,44 +224,30 @@ public final class AutoencoderTrainer {
 
         TrainingGraph(Graph graph, AutoencoderConfig cfg, SplittableRandom initRandom) {
             Ops tf = Ops.create(graph);
-            input =
-                    tf.withName("input")
-                            .placeholder(
-                                    TFloat32.class,
-                                    Placeholder.shape(Shape.of(-1, cfg.inputLength())));
+            input = tf.withName("input")
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, cfg.inputLength())));
 
             int fanIn = cfg.inputLength();
             List<Integer> layerUnits = cfg.layerUnits();
             for (int i = 0; i < layerUnits.size(); i++) {
                 int units = layerUnits.get(i);
-                kernels.add(
-                        AutoencoderGraph.layerScope(tf, i)
-                                .withName("kernel")
-                                .variable(
-                                        tf.constant(
-                                                Shape.of(fanIn, units),
-                                                DataBuffers.of(
-                                                        glorotUniform(fanIn, units, initRandom),
-                                                        true,
-                                                        false))));
-                biases.add(
-                        AutoencoderGraph.layerScope(tf, i)
-                                .withName("bias")
-                                .variable(
-                                        tf.constant(
-                                                Shape.of(units),
-                                                DataBuffers.of(new float[units], true, false))));
+                kernels.add(AutoencoderGraph.layerScope(tf, i)
+                        .withName("kernel")
+                        .variable(tf.constant(
+                                Shape.of(fanIn, units),
+                                DataBuffers.of(glorotUniform(fanIn, units, initRandom), true, false))));
+                biases.add(AutoencoderGraph.layerScope(tf, i)
+                        .withName("bias")
+                        .variable(tf.constant(Shape.of(units), DataBuffers.of(new float[units], true, false))));
                 fanIn = units;
             }
 
-            Operand<TFloat32> trained =
-                    AutoencoderGraph.forward(tf, input, kernels, biases, cfg.dropout(), cfg.seed());
+            Operand<TFloat32> trained = AutoencoderGraph.forward(tf, input, kernels, biases, cfg.dropout(), cfg.seed());
             trainLoss = AutoencoderGraph.loss(tf, cfg.loss(), input, trained);
             trainMse = AutoencoderGraph.loss(tf, AutoencoderConfig.Loss.MSE, input, trained);
 
             reconstruction =
-                    tf.withName("reconstruction")
-                            .identity(AutoencoderGraph.forward(tf, input, kernels, biases));
+                    tf.withName("reconstruction").identity(AutoencoderGraph.forward(tf, input, kernels, biases));
             evalLoss = AutoencoderGraph.loss(tf, cfg.loss(), input, reconstruction);
             evalMse = AutoencoderGraph.loss(tf, AutoencoderConfig.Loss.MSE, input, reconstruction);
 
@@ -327,25 +284,23 @@ public final class AutoencoderTrainer {
                 Operand<TFloat32> zeros = tf.zeros(tf.constant(weight.shape()), TFloat32.class);
                 Variable<TFloat32> m = tf.variable(zeros);
                 Variable<TFloat32> v = tf.variable(zeros);
-                updates.add(
-                        afterGradients.train.applyAdam(
-                                weight,
-                                m,
-                                v,
-                                beta1Power,
-                                beta2Power,
-                                learningRate,
-                                beta1,
-                                beta2,
-                                epsilon,
-                                gradientValues.get(i)));
+                updates.add(afterGradients.train.applyAdam(
+                        weight,
+                        m,
+                        v,
+                        beta1Power,
+                        beta2Power,
+                        learningRate,
+                        beta1,
+                        beta2,
+                        epsilon,
+                        gradientValues.get(i)));
             }
             Ops afterUpdates = tf.withControlDependencies(updates);
-            Op nextBeta1Power =
-                    afterUpdates.assign(beta1Power, afterUpdates.math.mul(beta1Power, beta1));
-            Op nextBeta2Power =
-                    afterUpdates.assign(beta2Power, afterUpdates.math.mul(beta2Power, beta2));
-            return tf.withControlDependencies(List.of(nextBeta1Power, nextBeta2Power)).noOp();
+            Op nextBeta1Power = afterUpdates.assign(beta1Power, afterUpdates.math.mul(beta1Power, beta1));
+            Op nextBeta2Power = afterUpdates.assign(beta2Power, afterUpdates.math.mul(beta2Power, beta2));
+            return tf.withControlDependencies(List.of(nextBeta1Power, nextBeta2Power))
+                    .noOp();
         }
 
         /** Keras' glorot_uniform: U(-l, l) with l = sqrt(6 / (fanIn + fanOut)). */

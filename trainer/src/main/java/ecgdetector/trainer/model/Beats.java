@@ -20,13 +20,9 @@ record Beats(float[] values, int rows, int length) {
         for (int r = 0; r < beats.length; r++) {
             float[] beat = beats[r];
             if (beat == null || beat.length != length) {
-                throw new IllegalArgumentException(
-                        String.format(
-                                "%s beat %d has %s values, expected %d",
-                                what,
-                                r,
-                                beat == null ? "no" : String.valueOf(beat.length),
-                                length));
+                throw new IllegalArgumentException(String.format(
+                        "%s beat %d has %s values, expected %d",
+                        what, r, beat == null ? "no" : String.valueOf(beat.length), length));
             }
             for (int c = 0; c < length; c++) {
                 if (!Float.isFinite(beat[c])) {

@@ -11,8 +11,7 @@ package ecgdetector.trainer.model;
  * @param valMse mean squared error on the validation set; NaN without validation
  * @param seconds wall time of the epoch, validation included
  */
-public record EpochStats(
-        int epoch, double loss, double mse, double valLoss, double valMse, double seconds) {
+public record EpochStats(int epoch, double loss, double mse, double valLoss, double valMse, double seconds) {
 
     public boolean hasValidation() {
         return !Double.isNaN(valLoss);

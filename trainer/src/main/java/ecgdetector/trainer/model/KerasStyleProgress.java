@@ -66,28 +66,20 @@ public final class KerasStyleProgress implements EpochListener {
         lastDraw = now;
         double perStep = (now - epochStart) / 1e9 / batch;
         long eta = Math.round(perStep * (batches - batch));
-        redraw(
-                steps(batch)
-                        + " "
-                        + eta
-                        + "s "
-                        + perStep(perStep)
-                        + " - loss: "
-                        + metric(runningLoss));
+        redraw(steps(batch) + " " + eta + "s " + perStep(perStep) + " - loss: " + metric(runningLoss));
     }
 
     @Override
     public void epochFinished(EpochStats stats) {
-        StringBuilder line =
-                new StringBuilder(steps(batches))
-                        .append(' ')
-                        .append((long) stats.seconds())
-                        .append("s ")
-                        .append(perStep(stats.seconds() / Math.max(1, batches)))
-                        .append(" - loss: ")
-                        .append(metric(stats.loss()))
-                        .append(" - mse: ")
-                        .append(metric(stats.mse()));
+        StringBuilder line = new StringBuilder(steps(batches))
+                .append(' ')
+                .append((long) stats.seconds())
+                .append("s ")
+                .append(perStep(stats.seconds() / Math.max(1, batches)))
+                .append(" - loss: ")
+                .append(metric(stats.loss()))
+                .append(" - mse: ")
+                .append(metric(stats.mse()));
         if (stats.hasValidation()) {
             line.append(" - val_loss: ")
                     .append(metric(stats.valLoss()))

@@ -1,5 +1,13 @@
 package ecgdetector.trainer.model;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
@@ -12,15 +20,6 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
-
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * A trained autoencoder, still held in its training session.
@@ -96,12 +95,13 @@ public final class TrainedAutoencoder implements AutoCloseable {
         float[] chunk = new float[Math.min(RECONSTRUCT_CHUNK, beats.rows()) * n];
         for (int from = 0; from < beats.rows(); from += RECONSTRUCT_CHUNK) {
             int size = Math.min(RECONSTRUCT_CHUNK, beats.rows() - from);
-            try (TFloat32 x =
-                            TFloat32.tensorOf(
-                                    Shape.of(size, n),
-                                    DataBuffers.of(beats.values(), true, false)
-                                            .slice((long) from * n, (long) size * n));
-                    Result result = session.runner().feed(input, x).fetch(reconstruction).run()) {
+            try (TFloat32 x = TFloat32.tensorOf(
+                            Shape.of(size, n),
+                            DataBuffers.of(beats.values(), true, false).slice((long) from * n, (long) size * n));
+                    Result result = session.runner()
+                            .feed(input, x)
+                            .fetch(reconstruction)
+                            .run()) {
                 ((TFloat32) result.get(0)).copyTo(DataBuffers.of(chunk, false, false));
             }
             for (int r = 0; r < size; r++) {
@@ -164,34 +164,26 @@ public final class TrainedAutoencoder implements AutoCloseable {
         try (Graph exportGraph = new Graph();
                 Session exportSession = new Session(exportGraph)) {
             Ops tf = Ops.create(exportGraph);
-            Placeholder<TFloat32> in =
-                    tf.withName(INPUT_NAME)
-                            .placeholder(
-                                    TFloat32.class,
-                                    Placeholder.shape(Shape.of(-1, config.inputLength())));
+            Placeholder<TFloat32> in = tf.withName(INPUT_NAME)
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.inputLength())));
             List<Variable<TFloat32>> exportKernels = new ArrayList<>();
             List<Variable<TFloat32>> exportBiases = new ArrayList<>();
             for (int i = 0; i < kernels.size(); i++) {
-                exportKernels.add(
-                        AutoencoderGraph.layerScope(tf, i)
-                                .withName("kernel")
-                                .variable(kernels.get(i).shape(), TFloat32.class));
-                exportBiases.add(
-                        AutoencoderGraph.layerScope(tf, i)
-                                .withName("bias")
-                                .variable(biases.get(i).shape(), TFloat32.class));
+                exportKernels.add(AutoencoderGraph.layerScope(tf, i)
+                        .withName("kernel")
+                        .variable(kernels.get(i).shape(), TFloat32.class));
+                exportBiases.add(AutoencoderGraph.layerScope(tf, i)
+                        .withName("bias")
+                        .variable(biases.get(i).shape(), TFloat32.class));
             }
             Operand<TFloat32> out =
-                    tf.withName(OUTPUT_NAME)
-                            .identity(
-                                    AutoencoderGraph.forward(tf, in, exportKernels, exportBiases));
+                    tf.withName(OUTPUT_NAME).identity(AutoencoderGraph.forward(tf, in, exportKernels, exportBiases));
             assignTrainedWeights(tf, exportSession, exportKernels, exportBiases);
-            Signature signature =
-                    Signature.builder()
-                            .key(SIGNATURE_KEY)
-                            .input(INPUT_NAME, in)
-                            .output(OUTPUT_NAME, out)
-                            .build();
+            Signature signature = Signature.builder()
+                    .key(SIGNATURE_KEY)
+                    .input(INPUT_NAME, in)
+                    .output(OUTPUT_NAME, out)
+                    .build();
             SavedModelBundle.exporter(dir.toString())
                     .withTags(SERVE_TAG)
                     .withSession(exportSession)
@@ -216,11 +208,8 @@ public final class TrainedAutoencoder implements AutoCloseable {
             Session.Runner runner = exportSession.runner();
             for (int i = 0; i < targets.size(); i++) {
                 Variable<TFloat32> target = targets.get(i);
-                Placeholder<TFloat32> value =
-                        tf.placeholder(TFloat32.class, Placeholder.shape(target.shape()));
-                TFloat32 tensor =
-                        TFloat32.tensorOf(
-                                target.shape(), DataBuffers.of(values.get(i), true, false));
+                Placeholder<TFloat32> value = tf.placeholder(TFloat32.class, Placeholder.shape(target.shape()));
+                TFloat32 tensor = TFloat32.tensorOf(target.shape(), DataBuffers.of(values.get(i), true, false));
                 tensors.add(tensor);
                 runner.feed(value, tensor).addTarget(tf.assign(target, value));
             }

@@ -1,7 +1,6 @@
 package ecgdetector.trainer.release;
 
 import ecgdetector.model.release.Sha256;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +19,7 @@ public final class ReleaseFolder {
      * the same names. {@code swappedLast} (the release) is moved after all others, so a reader who
      * sees the new release also finds its report and plots.
      */
-    public static void moveInto(Path staging, Path out, List<String> names, String swappedLast)
-            throws IOException {
+    public static void moveInto(Path staging, Path out, List<String> names, String swappedLast) throws IOException {
         List<String> ordered = new java.util.ArrayList<>(names);
         ordered.remove(swappedLast);
         ordered.add(swappedLast);
@@ -34,11 +32,7 @@ public final class ReleaseFolder {
                 Files.move(entry, target, StandardCopyOption.ATOMIC_MOVE);
                 deleteRecursively(old);
             } else {
-                Files.move(
-                        entry,
-                        target,
-                        StandardCopyOption.REPLACE_EXISTING,
-                        StandardCopyOption.ATOMIC_MOVE);
+                Files.move(entry, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
         }
     }

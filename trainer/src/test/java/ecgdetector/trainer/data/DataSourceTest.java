@@ -70,7 +70,8 @@ class DataSourceTest {
     @Test
     void aMissingPathIsAClearError() {
         DataSource source = source(Map.of(), Sha256.hex(CONTENT));
-        assertThatThrownBy(() -> source.resolve(Optional.of(tmp.resolve("nope.csv").toString())))
+        assertThatThrownBy(
+                        () -> source.resolve(Optional.of(tmp.resolve("nope.csv").toString())))
                 .hasMessageContaining("nope.csv does not exist");
     }
 

@@ -37,8 +37,10 @@ class EcgCsvTest {
 
     @Test
     void nonFiniteValuesAreRefused() {
-        assertThatThrownBy(() -> parse("1,NaN,3,1\n")).hasMessage("f.csv line 1 column 2: 'NaN' is not a finite number");
-        assertThatThrownBy(() -> parse("1,2,1e309,1\n")).hasMessage("f.csv line 1 column 3: '1e309' is not a finite number");
+        assertThatThrownBy(() -> parse("1,NaN,3,1\n"))
+                .hasMessage("f.csv line 1 column 2: 'NaN' is not a finite number");
+        assertThatThrownBy(() -> parse("1,2,1e309,1\n"))
+                .hasMessage("f.csv line 1 column 3: '1e309' is not a finite number");
         assertThatThrownBy(() -> parse("Infinity,2,3,1\n")).hasMessageContaining("not a finite number");
     }
 
@@ -52,7 +54,8 @@ class EcgCsvTest {
 
     @Test
     void labelMustBeZeroOrOne() {
-        assertThatThrownBy(() -> parse("1,2,3,2\n")).hasMessage("f.csv line 1: label '2' is neither 1 (normal) nor 0 (abnormal)");
+        assertThatThrownBy(() -> parse("1,2,3,2\n"))
+                .hasMessage("f.csv line 1: label '2' is neither 1 (normal) nor 0 (abnormal)");
         assertThatThrownBy(() -> parse("1,2,3,\n")).hasMessage("f.csv line 1 column 4: '' is not a number");
     }
 

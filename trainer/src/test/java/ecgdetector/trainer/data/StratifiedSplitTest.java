@@ -47,7 +47,8 @@ class StratifiedSplitTest {
     void sameSeedSameSplitOtherSeedOtherSplit() {
         Heartbeats all = hundred();
         assertThat(StratifiedSplit.split(all, 0.2, 42)).isEqualTo(StratifiedSplit.split(all, 0.2, 42));
-        assertThat(StratifiedSplit.split(all, 0.2, 43).heldOut()).isNotEqualTo(StratifiedSplit.split(all, 0.2, 42).heldOut());
+        assertThat(StratifiedSplit.split(all, 0.2, 43).heldOut())
+                .isNotEqualTo(StratifiedSplit.split(all, 0.2, 42).heldOut());
     }
 
     @Test

@@ -3,7 +3,6 @@ package ecgdetector.trainer.evaluation;
 import static ecgdetector.trainer.evaluation.ConfusionMatrixTest.IS_ANOMALY;
 import static ecgdetector.trainer.evaluation.ConfusionMatrixTest.SCORES;
 import static ecgdetector.trainer.evaluation.ConfusionMatrixTest.THRESHOLD;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -31,9 +30,8 @@ class BinaryMetricsTest {
         assertThat(metrics.f1()).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(metrics.rocAuc()).isCloseTo(0.82, within(1e-12));
         assertThat(metrics.summary())
-                .isEqualTo(
-                        "threshold=0.375000 accuracy=0.7000 precision=0.7500 recall=0.6000"
-                            + " f1=0.6667 roc_auc=0.8200 (tp=3 fp=1 tn=4 fn=2)");
+                .isEqualTo("threshold=0.375000 accuracy=0.7000 precision=0.7500 recall=0.6000"
+                        + " f1=0.6667 roc_auc=0.8200 (tp=3 fp=1 tn=4 fn=2)");
     }
 
     @Test

@@ -10,12 +10,8 @@ class ConfusionMatrixTest {
 
     // Powers of two keep every score exact in float and double, so "equal to the threshold" is
     // really equal.
-    static final float[] SCORES = {
-        0.875f, 0.75f, 0.5f, 0.625f, 0.375f, 0.25f, 0.375f, 0.125f, 0.0625f, 0.03125f
-    };
-    static final boolean[] IS_ANOMALY = {
-        true, true, true, false, true, true, false, false, false, false
-    };
+    static final float[] SCORES = {0.875f, 0.75f, 0.5f, 0.625f, 0.375f, 0.25f, 0.375f, 0.125f, 0.0625f, 0.03125f};
+    static final boolean[] IS_ANOMALY = {true, true, true, false, true, true, false, false, false, false};
     static final double THRESHOLD = 0.375;
 
     @Test
@@ -90,23 +86,14 @@ class ConfusionMatrixTest {
 
     @Test
     void rejectsBadInput() {
-        assertThatThrownBy(() -> new ConfusionMatrix(-1, 0, 0, 0))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ConfusionMatrix(-1, 0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> ConfusionMatrix.of(new float[] {1f, 2f}, new boolean[] {true}, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("2 scores, 1 labels");
-        assertThatThrownBy(
-                        () ->
-                                ConfusionMatrix.of(
-                                        new float[] {1f, Float.NaN},
-                                        new boolean[] {true, false},
-                                        1))
+        assertThatThrownBy(() -> ConfusionMatrix.of(new float[] {1f, Float.NaN}, new boolean[] {true, false}, 1))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("scores[1] is NaN");
-        assertThatThrownBy(
-                        () ->
-                                ConfusionMatrix.of(
-                                        new float[] {1f}, new boolean[] {true}, Double.NaN))
+        assertThatThrownBy(() -> ConfusionMatrix.of(new float[] {1f}, new boolean[] {true}, Double.NaN))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("threshold");
     }

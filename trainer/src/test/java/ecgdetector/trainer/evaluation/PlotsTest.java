@@ -3,9 +3,6 @@ package ecgdetector.trainer.evaluation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.awt.Color;
 import java.awt.GraphicsEnvironment;
 import java.awt.image.BufferedImage;
@@ -15,8 +12,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-
 import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PlotsTest {
 
@@ -27,7 +25,8 @@ class PlotsTest {
     private static final Color ABNORMAL_FILL = overWhite(new Color(214, 39, 40), 90);
     private static final Color ERROR_FILL = overWhite(new Color(214, 39, 40), 60);
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void lossCurve() throws IOException {
@@ -95,15 +94,12 @@ class PlotsTest {
     @Test
     void rocPolylineDropsStraightRunsAndSubPixelSteps() {
         // Up the left edge in three steps, then along the top in two: only the corner is needed.
-        double[][] straight =
-                Plots.thinned(
-                        new double[] {0, 0, 0, 0, 0.5, 1}, new double[] {0, 0.25, 0.5, 1, 1, 1});
+        double[][] straight = Plots.thinned(new double[] {0, 0, 0, 0, 0.5, 1}, new double[] {0, 0.25, 0.5, 1, 1, 1});
         assertThat(straight[0]).containsExactly(0, 0, 1);
         assertThat(straight[1]).containsExactly(0, 1, 1);
 
         // A 0.0004 wiggle is below a pixel; the end points always stay.
-        double[][] wiggle =
-                Plots.thinned(new double[] {0, 0.0004, 0.0004, 1}, new double[] {0, 0, 0.0004, 1});
+        double[][] wiggle = Plots.thinned(new double[] {0, 0.0004, 0.0004, 1}, new double[] {0, 0, 0.0004, 1});
         assertThat(wiggle[0]).containsExactly(0, 1);
         assertThat(wiggle[1]).containsExactly(0, 1);
     }
@@ -226,12 +222,10 @@ class PlotsTest {
             float[] beat = new float[140];
             for (int i = 0; i < beat.length; i++) {
                 double t = i / 140.0;
-                beat[i] =
-                        (float)
-                                (-3 * bump(t, 0.2, 0.02)
-                                        + 2 * bump(t, 0.25, 0.03)
-                                        + 0.5 * Math.sin(6 * t)
-                                        + 0.1 * random.nextGaussian());
+                beat[i] = (float) (-3 * bump(t, 0.2, 0.02)
+                        + 2 * bump(t, 0.25, 0.03)
+                        + 0.5 * Math.sin(6 * t)
+                        + 0.1 * random.nextGaussian());
             }
             return beat;
         }
@@ -240,11 +234,7 @@ class PlotsTest {
             float[] beat = new float[140];
             for (int i = 0; i < beat.length; i++) {
                 double t = i / 140.0;
-                beat[i] =
-                        (float)
-                                (-2.2 * bump(t, 0.21, 0.03)
-                                        + 1.5 * bump(t, 0.26, 0.04)
-                                        + 0.45 * Math.sin(6 * t));
+                beat[i] = (float) (-2.2 * bump(t, 0.21, 0.03) + 1.5 * bump(t, 0.26, 0.04) + 0.45 * Math.sin(6 * t));
             }
             return beat;
         }

@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class RocCurveTest {
 
@@ -59,9 +58,7 @@ class RocCurveTest {
 
         for (RocCurve.Point p : RocCurve.of(scores, isAnomaly).points()) {
             ConfusionMatrix m = ConfusionMatrix.of(scores, isAnomaly, p.threshold());
-            assertThat(m.falsePositiveRate())
-                    .as("fpr at %s", p.threshold())
-                    .isCloseTo(p.fpr(), within(EPS));
+            assertThat(m.falsePositiveRate()).as("fpr at %s", p.threshold()).isCloseTo(p.fpr(), within(EPS));
             assertThat(m.recall()).as("tpr at %s", p.threshold()).isCloseTo(p.tpr(), within(EPS));
         }
     }
@@ -75,9 +72,7 @@ class RocCurveTest {
 
         assertThat(roc.auc()).isEqualTo(1.0);
         // Straight up the left edge, then along the top.
-        assertThat(roc.points())
-                .extracting(RocCurve.Point::fpr)
-                .containsExactly(0.0, 0.0, 0.0, 1.0 / 3, 2.0 / 3, 1.0);
+        assertThat(roc.points()).extracting(RocCurve.Point::fpr).containsExactly(0.0, 0.0, 0.0, 1.0 / 3, 2.0 / 3, 1.0);
     }
 
     @Test
@@ -131,11 +126,7 @@ class RocCurveTest {
 
     @Test
     void rejectsNonFiniteScores() {
-        assertThatThrownBy(
-                        () ->
-                                RocCurve.of(
-                                        new float[] {1, Float.POSITIVE_INFINITY},
-                                        new boolean[] {true, false}))
+        assertThatThrownBy(() -> RocCurve.of(new float[] {1, Float.POSITIVE_INFINITY}, new boolean[] {true, false}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("scores[1] is Infinity");
     }

@@ -4,12 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Random;
 
 class ThresholdPolicyTest {
 
@@ -21,12 +20,9 @@ class ThresholdPolicyTest {
 
     @Test
     void meanPlusStdUsesThePopulationStd() {
-        assertThat(new ThresholdPolicy.MeanPlusStd(1).threshold(TRAINING))
-                .isCloseTo(7.0, within(EPS));
-        assertThat(new ThresholdPolicy.MeanPlusStd(2.5).threshold(TRAINING))
-                .isCloseTo(10.0, within(EPS));
-        assertThat(new ThresholdPolicy.MeanPlusStd(0).threshold(TRAINING))
-                .isCloseTo(5.0, within(EPS));
+        assertThat(new ThresholdPolicy.MeanPlusStd(1).threshold(TRAINING)).isCloseTo(7.0, within(EPS));
+        assertThat(new ThresholdPolicy.MeanPlusStd(2.5).threshold(TRAINING)).isCloseTo(10.0, within(EPS));
+        assertThat(new ThresholdPolicy.MeanPlusStd(0).threshold(TRAINING)).isCloseTo(5.0, within(EPS));
         assertThat(ThresholdPolicy.DEFAULT.threshold(CalibrationData.of(TRAINING)))
                 .isCloseTo(7.0, within(EPS));
     }
@@ -35,25 +31,20 @@ class ThresholdPolicyTest {
     void meanPlusStdOfAnotherSample() {
         // mean 2.5, squared deviations 2.25 0.25 0.25 2.25 -> variance 5/4, std sqrt(5)/2.
         float[] errors = {4, 1, 3, 2};
-        assertThat(new ThresholdPolicy.MeanPlusStd(1).threshold(errors))
-                .isCloseTo(2.5 + Math.sqrt(5) / 2, within(EPS));
+        assertThat(new ThresholdPolicy.MeanPlusStd(1).threshold(errors)).isCloseTo(2.5 + Math.sqrt(5) / 2, within(EPS));
     }
 
     @Test
     void percentileInterpolatesLinearlyLikeNumpy() {
         float[] errors = {5, 1, 4, 2, 3}; // sorted 1 2 3 4 5 at positions 0..4
         // position = (n - 1) * p / 100 = 4 * p / 100
-        assertThat(new ThresholdPolicy.Percentile(50).threshold(errors))
-                .isCloseTo(3.0, within(EPS));
+        assertThat(new ThresholdPolicy.Percentile(50).threshold(errors)).isCloseTo(3.0, within(EPS));
         // 3.6 -> 4 + 0.6 * (5 - 4)
-        assertThat(new ThresholdPolicy.Percentile(90).threshold(errors))
-                .isCloseTo(4.6, within(EPS));
+        assertThat(new ThresholdPolicy.Percentile(90).threshold(errors)).isCloseTo(4.6, within(EPS));
         // 3.96 -> 4.96
-        assertThat(new ThresholdPolicy.Percentile(99).threshold(errors))
-                .isCloseTo(4.96, within(EPS));
+        assertThat(new ThresholdPolicy.Percentile(99).threshold(errors)).isCloseTo(4.96, within(EPS));
         // 3.98 -> 4.98
-        assertThat(new ThresholdPolicy.Percentile(99.5).threshold(errors))
-                .isCloseTo(4.98, within(EPS));
+        assertThat(new ThresholdPolicy.Percentile(99.5).threshold(errors)).isCloseTo(4.98, within(EPS));
         assertThat(new ThresholdPolicy.Percentile(0).threshold(errors)).isEqualTo(1.0);
         assertThat(new ThresholdPolicy.Percentile(100).threshold(errors)).isEqualTo(5.0);
 
@@ -76,10 +67,7 @@ class ThresholdPolicyTest {
         assertThatThrownBy(() -> new ThresholdPolicy.MeanPlusStd(1).threshold(new float[0]))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("no normal training errors");
-        assertThatThrownBy(
-                        () ->
-                                new ThresholdPolicy.Percentile(99)
-                                        .threshold(new float[] {1, Float.NaN}))
+        assertThatThrownBy(() -> new ThresholdPolicy.Percentile(99).threshold(new float[] {1, Float.NaN}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("normalTrainingErrors[1] is NaN");
     }
@@ -99,11 +87,8 @@ class ThresholdPolicyTest {
         double threshold = new ThresholdPolicy.BestF1().threshold(scores, isAnomaly);
 
         assertThat(threshold).isEqualTo(2.5);
-        assertThat(ConfusionMatrix.of(scores, isAnomaly, threshold).f1())
-                .isCloseTo(6.0 / 7, within(EPS));
-        assertThat(
-                        ThresholdPolicy.BEST_F1.threshold(
-                                CalibrationData.of(new float[] {1}, scores, isAnomaly)))
+        assertThat(ConfusionMatrix.of(scores, isAnomaly, threshold).f1()).isCloseTo(6.0 / 7, within(EPS));
+        assertThat(ThresholdPolicy.BEST_F1.threshold(CalibrationData.of(new float[] {1}, scores, isAnomaly)))
                 .isEqualTo(2.5);
     }
 
@@ -162,7 +147,8 @@ class ThresholdPolicyTest {
                     best = candidate;
                 }
             }
-            assertThat(new ThresholdPolicy.BestF1().threshold(scores, isAnomaly)).isEqualTo(best);
+            assertThat(new ThresholdPolicy.BestF1().threshold(scores, isAnomaly))
+                    .isEqualTo(best);
         }
     }
 
@@ -172,26 +158,19 @@ class ThresholdPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("needs labelled validation beats");
         assertThatThrownBy(
-                        () ->
-                                new ThresholdPolicy.BestF1()
-                                        .threshold(
-                                                new float[] {1, 2}, new boolean[] {false, false}))
+                        () -> new ThresholdPolicy.BestF1().threshold(new float[] {1, 2}, new boolean[] {false, false}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("both classes");
         assertThatThrownBy(
-                        () ->
-                                new ThresholdPolicy.BestF1()
-                                        .threshold(new float[] {3, 3}, new boolean[] {true, false}))
+                        () -> new ThresholdPolicy.BestF1().threshold(new float[] {3, 3}, new boolean[] {true, false}))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least two distinct validation scores");
     }
 
     @Test
     void parsesTheCanonicalForms() {
-        assertThat(ThresholdPolicy.parse("mean+1std"))
-                .isEqualTo(new ThresholdPolicy.MeanPlusStd(1));
-        assertThat(ThresholdPolicy.parse("mean+2.5std"))
-                .isEqualTo(new ThresholdPolicy.MeanPlusStd(2.5));
+        assertThat(ThresholdPolicy.parse("mean+1std")).isEqualTo(new ThresholdPolicy.MeanPlusStd(1));
+        assertThat(ThresholdPolicy.parse("mean+2.5std")).isEqualTo(new ThresholdPolicy.MeanPlusStd(2.5));
         assertThat(ThresholdPolicy.parse("p99")).isEqualTo(new ThresholdPolicy.Percentile(99));
         assertThat(ThresholdPolicy.parse("p99.5")).isEqualTo(new ThresholdPolicy.Percentile(99.5));
         assertThat(ThresholdPolicy.parse("best-f1")).isEqualTo(ThresholdPolicy.BEST_F1);
@@ -199,25 +178,14 @@ class ThresholdPolicyTest {
 
     @Test
     void parsingIgnoresCaseAndBlanksAndAcceptsMeanPlusStd() {
-        assertThat(ThresholdPolicy.parse("  MEAN+2STD "))
-                .isEqualTo(new ThresholdPolicy.MeanPlusStd(2));
+        assertThat(ThresholdPolicy.parse("  MEAN+2STD ")).isEqualTo(new ThresholdPolicy.MeanPlusStd(2));
         assertThat(ThresholdPolicy.parse("mean+std")).isEqualTo(ThresholdPolicy.DEFAULT);
         assertThat(ThresholdPolicy.parse("P95")).isEqualTo(new ThresholdPolicy.Percentile(95));
         assertThat(ThresholdPolicy.parse("Best-F1")).isEqualTo(ThresholdPolicy.BEST_F1);
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "mean+1std",
-                "mean+2.5std",
-                "mean+0std",
-                "p99",
-                "p99.5",
-                "p0",
-                "p100",
-                "best-f1"
-            })
+    @ValueSource(strings = {"mean+1std", "mean+2.5std", "mean+0std", "p99", "p99.5", "p0", "p100", "best-f1"})
     void describeIsCanonicalAndRoundTrips(String canonical) {
         ThresholdPolicy policy = ThresholdPolicy.parse(canonical);
         assertThat(policy.describe()).isEqualTo(canonical);
@@ -274,10 +242,8 @@ class ThresholdPolicyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("between 0 and 100")
                 .hasMessageContaining("100.5");
-        assertThatThrownBy(() -> new ThresholdPolicy.Percentile(-1))
-                .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ThresholdPolicy.MeanPlusStd(-1))
-                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ThresholdPolicy.Percentile(-1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ThresholdPolicy.MeanPlusStd(-1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ThresholdPolicy.MeanPlusStd(Double.POSITIVE_INFINITY))
                 .isInstanceOf(IllegalArgumentException.class);
     }

@@ -4,17 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ecgdetector.trainer.model.AutoencoderConfig.Loss;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class AutoencoderConfigTest {
 
@@ -54,8 +52,7 @@ class AutoencoderConfigTest {
 
         assertThat(cfg.encoderUnits()).containsExactly(32, 8);
         assertThat(cfg.layerUnits()).containsExactly(32, 8, 140);
-        assertThatThrownBy(() -> cfg.encoderUnits().add(1))
-                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> cfg.encoderUnits().add(1)).isInstanceOf(UnsupportedOperationException.class);
     }
 
     static Stream<Arguments> invalidConfigs() {
@@ -72,64 +69,55 @@ class AutoencoderConfigTest {
                 invalid(
                         c -> c.withLayers(140, c.encoderUnits(), Arrays.asList(16, null)),
                         "decoderUnits must not contain null"),
-                invalid(
-                        c -> c.withLayers(140, c.encoderUnits(), null),
-                        "decoderUnits must not be null"),
+                invalid(c -> c.withLayers(140, c.encoderUnits(), null), "decoderUnits must not be null"),
                 invalid(c -> c.withDropout(1), "dropout must be in [0, 1), got 1.0"),
                 invalid(c -> c.withDropout(-0.1), "dropout must be in [0, 1), got -0.1"),
+                invalid(c -> c.withLearningRate(0), "learningRate must be positive and finite, got 0.0"),
+                invalid(c -> c.withLearningRate(Double.NaN), "learningRate must be positive and finite, got NaN"),
                 invalid(
-                        c -> c.withLearningRate(0),
-                        "learningRate must be positive and finite, got 0.0"),
-                invalid(
-                        c -> c.withLearningRate(Double.NaN),
-                        "learningRate must be positive and finite, got NaN"),
-                invalid(
-                        c ->
-                                new AutoencoderConfig(
-                                        140,
-                                        c.encoderUnits(),
-                                        c.decoderUnits(),
-                                        0.1,
-                                        0.001,
-                                        1.0,
-                                        0.999,
-                                        1e-7,
-                                        20,
-                                        512,
-                                        42,
-                                        Loss.MSLE),
+                        c -> new AutoencoderConfig(
+                                140,
+                                c.encoderUnits(),
+                                c.decoderUnits(),
+                                0.1,
+                                0.001,
+                                1.0,
+                                0.999,
+                                1e-7,
+                                20,
+                                512,
+                                42,
+                                Loss.MSLE),
                         "beta1 must be in [0, 1), got 1.0"),
                 invalid(
-                        c ->
-                                new AutoencoderConfig(
-                                        140,
-                                        c.encoderUnits(),
-                                        c.decoderUnits(),
-                                        0.1,
-                                        0.001,
-                                        0.9,
-                                        -1,
-                                        1e-7,
-                                        20,
-                                        512,
-                                        42,
-                                        Loss.MSLE),
+                        c -> new AutoencoderConfig(
+                                140,
+                                c.encoderUnits(),
+                                c.decoderUnits(),
+                                0.1,
+                                0.001,
+                                0.9,
+                                -1,
+                                1e-7,
+                                20,
+                                512,
+                                42,
+                                Loss.MSLE),
                         "beta2 must be in [0, 1), got -1.0"),
                 invalid(
-                        c ->
-                                new AutoencoderConfig(
-                                        140,
-                                        c.encoderUnits(),
-                                        c.decoderUnits(),
-                                        0.1,
-                                        0.001,
-                                        0.9,
-                                        0.999,
-                                        0,
-                                        20,
-                                        512,
-                                        42,
-                                        Loss.MSLE),
+                        c -> new AutoencoderConfig(
+                                140,
+                                c.encoderUnits(),
+                                c.decoderUnits(),
+                                0.1,
+                                0.001,
+                                0.9,
+                                0.999,
+                                0,
+                                20,
+                                512,
+                                42,
+                                Loss.MSLE),
                         "epsilon must be positive and finite, got 0.0"),
                 invalid(c -> c.withEpochs(0), "epochs must be positive, got 0"),
                 invalid(c -> c.withBatchSize(-1), "batchSize must be positive, got -1"),
@@ -138,8 +126,7 @@ class AutoencoderConfigTest {
 
     @ParameterizedTest
     @MethodSource("invalidConfigs")
-    void rejectsInvalidSettingsWithAClearMessage(
-            UnaryOperator<AutoencoderConfig> change, String message) {
+    void rejectsInvalidSettingsWithAClearMessage(UnaryOperator<AutoencoderConfig> change, String message) {
         assertThatThrownBy(() -> change.apply(DEFAULTS))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(message);

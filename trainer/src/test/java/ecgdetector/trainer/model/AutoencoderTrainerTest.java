@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ecgdetector.trainer.model.AutoencoderConfig.Loss;
-
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-
-import java.util.List;
 
 class AutoencoderTrainerTest {
 
@@ -21,26 +19,21 @@ class AutoencoderTrainerTest {
         float[][] train = SyntheticBeats.generate(256, 140, 1);
         float[][] validation = SyntheticBeats.generate(64, 140, 2);
 
-        try (TrainedAutoencoder model =
-                trainer.train(train, validation, SyntheticBeats.smallConfig(10))) {
+        try (TrainedAutoencoder model = trainer.train(train, validation, SyntheticBeats.smallConfig(10))) {
             List<EpochStats> history = model.history();
 
             assertThat(model.parameterCount()).isEqualTo(23_668);
             assertThat(history).hasSize(10);
-            assertThat(history)
-                    .extracting(EpochStats::epoch)
-                    .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
+            assertThat(history).extracting(EpochStats::epoch).containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
             EpochStats first = history.get(0);
             EpochStats last = history.get(history.size() - 1);
             assertThat(last.loss()).isLessThan(first.loss() / 2);
             assertThat(last.valLoss()).isLessThan(first.valLoss() / 2);
             assertThat(last.valMse()).isLessThan(first.valMse() / 2);
-            assertThat(history)
-                    .allSatisfy(
-                            s -> {
-                                assertThat(s.hasValidation()).isTrue();
-                                assertThat(s.seconds()).isPositive();
-                            });
+            assertThat(history).allSatisfy(s -> {
+                assertThat(s.hasValidation()).isTrue();
+                assertThat(s.seconds()).isPositive();
+            });
         }
     }
 
@@ -58,8 +51,7 @@ class AutoencoderTrainerTest {
             firstHistory = model.history();
         }
         try (TrainedAutoencoder again = trainer.train(train, validation, cfg);
-                TrainedAutoencoder twoThreads =
-                        new AutoencoderTrainer(2).train(train, validation, cfg);
+                TrainedAutoencoder twoThreads = new AutoencoderTrainer(2).train(train, validation, cfg);
                 TrainedAutoencoder otherSeed = trainer.train(train, validation, cfg.withSeed(7))) {
             assertThat(again.weightsBytes()).isEqualTo(first);
             assertThat(twoThreads.weightsBytes()).isEqualTo(first);
@@ -70,10 +62,9 @@ class AutoencoderTrainerTest {
             assertThat(otherSeed.weightsBytes()).isNotEqualTo(first);
         }
         assertThat(first)
-                .hasSize(
-                        4
-                                * (140 * 64 + 64 + 64 * 32 + 32 + 32 * 16 + 16 + 16 * 8 + 8 + 8 * 16
-                                        + 16 + 16 * 32 + 32 + 32 * 64 + 64 + 64 * 140 + 140));
+                .hasSize(4
+                        * (140 * 64 + 64 + 64 * 32 + 32 + 32 * 16 + 16 + 16 * 8 + 8 + 8 * 16 + 16 + 16 * 32 + 32
+                                + 32 * 64 + 64 + 64 * 140 + 140));
     }
 
     @Test
@@ -89,13 +80,11 @@ class AutoencoderTrainerTest {
         train[0] = wild[0].clone();
 
         try (TrainedAutoencoder model = trainer.train(train, wild, SyntheticBeats.smallConfig(2))) {
-            assertThat(model.history())
-                    .allSatisfy(
-                            s -> {
-                                assertThat(s.loss()).isFinite();
-                                assertThat(s.valLoss()).isFinite();
-                                assertThat(s.valMse()).isFinite();
-                            });
+            assertThat(model.history()).allSatisfy(s -> {
+                assertThat(s.loss()).isFinite();
+                assertThat(s.valLoss()).isFinite();
+                assertThat(s.valMse()).isFinite();
+            });
             assertThat(model.weightsBytes()).isNotEmpty();
             for (float[] row : model.reconstruct(wild)) {
                 for (float v : row) {
@@ -120,20 +109,15 @@ class AutoencoderTrainerTest {
             float[][] reconstruction = model.reconstruct(validation);
             EpochStats stats = model.history().get(0);
 
-            assertThat(stats.valLoss())
-                    .isCloseTo(expectedLoss(loss, validation, reconstruction), within(1e-6));
-            assertThat(stats.valMse())
-                    .isCloseTo(expectedLoss(Loss.MSE, validation, reconstruction), within(1e-6));
+            assertThat(stats.valLoss()).isCloseTo(expectedLoss(loss, validation, reconstruction), within(1e-6));
+            assertThat(stats.valMse()).isCloseTo(expectedLoss(Loss.MSE, validation, reconstruction), within(1e-6));
         }
     }
 
     @Test
     void emptyValidationIsReportedAsAbsent() {
         try (TrainedAutoencoder model =
-                trainer.train(
-                        SyntheticBeats.generate(40, 140, 9),
-                        new float[0][],
-                        SyntheticBeats.smallConfig(1))) {
+                trainer.train(SyntheticBeats.generate(40, 140, 9), new float[0][], SyntheticBeats.smallConfig(1))) {
             EpochStats stats = model.history().get(0);
             assertThat(stats.hasValidation()).isFalse();
             assertThat(stats.valLoss()).isNaN();
@@ -163,41 +147,34 @@ class AutoencoderTrainerTest {
     @Test
     void reportsEveryBatchToTheListener() {
         StringBuilder events = new StringBuilder();
-        EpochListener listener =
-                new EpochListener() {
-                    @Override
-                    public void epochStarted(int epoch, int epochs, int batches) {
-                        events.append("start ")
-                                .append(epoch)
-                                .append('/')
-                                .append(epochs)
-                                .append(" batches=")
-                                .append(batches)
-                                .append('\n');
-                    }
+        EpochListener listener = new EpochListener() {
+            @Override
+            public void epochStarted(int epoch, int epochs, int batches) {
+                events.append("start ")
+                        .append(epoch)
+                        .append('/')
+                        .append(epochs)
+                        .append(" batches=")
+                        .append(batches)
+                        .append('\n');
+            }
 
-                    @Override
-                    public void batchFinished(int batch, double runningLoss) {
-                        events.append("batch ").append(batch).append('\n');
-                    }
+            @Override
+            public void batchFinished(int batch, double runningLoss) {
+                events.append("batch ").append(batch).append('\n');
+            }
 
-                    @Override
-                    public void epochFinished(EpochStats stats) {
-                        events.append("end ").append(stats.epoch()).append('\n');
-                    }
-                };
+            @Override
+            public void epochFinished(EpochStats stats) {
+                events.append("end ").append(stats.epoch()).append('\n');
+            }
+        };
 
         // 70 beats at 32 per batch: two full batches and one of six, as Keras would run them.
-        try (TrainedAutoencoder model =
-                trainer.train(
-                        SyntheticBeats.generate(70, 140, 12),
-                        new float[0][],
-                        SyntheticBeats.smallConfig(2),
-                        listener)) {
+        try (TrainedAutoencoder model = trainer.train(
+                SyntheticBeats.generate(70, 140, 12), new float[0][], SyntheticBeats.smallConfig(2), listener)) {
             assertThat(model.history()).hasSize(2);
-            assertThat(events.toString())
-                    .isEqualTo(
-                            """
+            assertThat(events.toString()).isEqualTo("""
                             start 1/2 batches=3
                             batch 1
                             batch 2
@@ -220,17 +197,14 @@ class AutoencoderTrainerTest {
             for (int c = 0; c < truth[r].length; c++) {
                 double t = truth[r][c];
                 double p = prediction[r][c];
-                row +=
-                        switch (loss) {
-                            case MSE -> (p - t) * (p - t);
-                            case MAE -> Math.abs(p - t);
-                            case MSLE -> {
-                                double d =
-                                        Math.log1p(Math.max(p, 1e-7))
-                                                - Math.log1p(Math.max(t, 1e-7));
-                                yield d * d;
-                            }
-                        };
+                row += switch (loss) {
+                    case MSE -> (p - t) * (p - t);
+                    case MAE -> Math.abs(p - t);
+                    case MSLE -> {
+                        double d = Math.log1p(Math.max(p, 1e-7)) - Math.log1p(Math.max(t, 1e-7));
+                        yield d * d;
+                    }
+                };
             }
             total += row / truth[r].length;
         }

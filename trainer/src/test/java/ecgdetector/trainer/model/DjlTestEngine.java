@@ -1,13 +1,11 @@
 package ecgdetector.trainer.model;
 
 import ai.djl.engine.Engine;
-
-import org.bytedeco.javacpp.Loader;
-import org.tensorflow.TensorFlow;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.bytedeco.javacpp.Loader;
+import org.tensorflow.TensorFlow;
 
 /**
  * Points DJL at the TensorFlow natives that TensorFlow Java unpacked, so DJL neither downloads nor

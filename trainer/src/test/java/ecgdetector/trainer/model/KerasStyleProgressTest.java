@@ -2,11 +2,10 @@ package ecgdetector.trainer.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 class KerasStyleProgressTest {
 
@@ -20,9 +19,7 @@ class KerasStyleProgressTest {
         runEpoch(progress, new EpochStats(3, 0.0123, 0.004, 0.011, 0.0031, 0.06));
         runEpoch(progress, new EpochStats(4, 0.0001234, 0.00004, Double.NaN, Double.NaN, 1.5));
 
-        assertThat(printed())
-                .isEqualTo(
-                        """
+        assertThat(printed()).isEqualTo("""
                         Epoch 3/20
                         5/5 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.0123 - mse: 0.0040 \
                         - val_loss: 0.0110 - val_mse: 0.0031
@@ -40,9 +37,8 @@ class KerasStyleProgressTest {
         String printed = printed();
         assertThat(printed).startsWith("Epoch 1/20\n\r1/5 ━━━━────────────────");
         assertThat(printed)
-                .endsWith(
-                        "\r5/5 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.5000 - mse: 0.2500"
-                                + " - val_loss: 0.4000 - val_mse: 0.2000\n");
+                .endsWith("\r5/5 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.5000 - mse: 0.2500"
+                        + " - val_loss: 0.4000 - val_mse: 0.2000\n");
     }
 
     @Test

@@ -9,15 +9,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.tensorflow.GraphOperation;
-import org.tensorflow.SavedModelBundle;
-import org.tensorflow.Signature;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +16,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.SavedModelBundle;
+import org.tensorflow.Signature;
 
 class SavedModelExportTest {
 
@@ -37,9 +35,7 @@ class SavedModelExportTest {
         // A few beats far out of range, as anomalies are once scaled.
         beats[0][0] = -3f;
         beats[1][70] = 4f;
-        model =
-                new AutoencoderTrainer()
-                        .train(beats, new float[0][], SyntheticBeats.smallConfig(2));
+        model = new AutoencoderTrainer().train(beats, new float[0][], SyntheticBeats.smallConfig(2));
     }
 
     @AfterAll
@@ -53,12 +49,11 @@ class SavedModelExportTest {
         model.exportSavedModel(export);
         DjlTestEngine.tensorFlow();
 
-        Criteria<NDList, NDList> criteria =
-                Criteria.builder()
-                        .setTypes(NDList.class, NDList.class)
-                        .optModelPath(export)
-                        .optEngine("TensorFlow")
-                        .build();
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(export)
+                .optEngine("TensorFlow")
+                .build();
         float[][] expected = model.reconstruct(beats);
         try (ZooModel<NDList, NDList> served = criteria.loadModel();
                 Predictor<NDList, NDList> predictor = served.newPredictor();

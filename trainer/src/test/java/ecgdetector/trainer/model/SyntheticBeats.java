@@ -16,10 +16,7 @@ final class SyntheticBeats {
             for (int c = 0; c < length; c++) {
                 double t = 2 * Math.PI * c / length;
                 double value =
-                        0.5
-                                + amplitude * Math.sin(t + phase)
-                                + 0.1 * Math.sin(3 * t)
-                                + 0.01 * random.nextGaussian();
+                        0.5 + amplitude * Math.sin(t + phase) + 0.1 * Math.sin(3 * t) + 0.01 * random.nextGaussian();
                 beats[r][c] = (float) Math.min(1, Math.max(0, value));
             }
         }

@@ -17,7 +17,11 @@ import ecgdetector.trainer.model.AutoencoderConfig;
 import ecgdetector.trainer.model.AutoencoderTrainer;
 import ecgdetector.trainer.model.TrainedAutoencoder;
 import ecgdetector.trainer.testing.TestReleases;
-
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.common.config.ConfigResource;
@@ -26,50 +30,42 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 /** A release through a real broker: the bytes that come back are the bytes that went in. */
 @ExtendWith(KafkaBrokerExtension.class)
 class ReleaseRoundTripIT {
 
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
-    void publishedReleaseComesBackIdenticalAndServesTheTrainersOwnReconstructions(
-            EmbeddedKafkaBroker broker) throws Exception {
+    void publishedReleaseComesBackIdenticalAndServesTheTrainersOwnReconstructions(EmbeddedKafkaBroker broker)
+            throws Exception {
         Heartbeats normal = TestReleases.syntheticDataset(5).beats().onlyNormal();
         MinMaxScaler scaler = MinMaxScaler.fitPerPosition(normal.beats());
         float[][] scaled = scaler.transformAll(normal.beats());
         String topic = KafkaTestUtils.uniqueTopic("models");
         ReleaseTopic models = new ReleaseTopic(broker.clientProperties(), topic);
 
-        try (TrainedAutoencoder autoencoder =
-                new AutoencoderTrainer()
-                        .train(
-                                scaled,
-                                new float[0][],
-                                AutoencoderConfig.defaults().withEpochs(5).withBatchSize(64))) {
+        try (TrainedAutoencoder autoencoder = new AutoencoderTrainer()
+                .train(
+                        scaled,
+                        new float[0][],
+                        AutoencoderConfig.defaults().withEpochs(5).withBatchSize(64))) {
             autoencoder.exportSavedModel(tmp.resolve("saved_model"));
-            ReleaseBundle release =
-                    ReleaseBundle.seal(manifest(scaler), tmp.resolve("saved_model"));
+            ReleaseBundle release = ReleaseBundle.seal(manifest(scaler), tmp.resolve("saved_model"));
 
             ReleaseTopic.Published where = models.publish(release);
             byte[] back = models.readLatestBytes("ecg-autoencoder").orElseThrow();
 
             assertThat(where.topic()).isEqualTo(topic);
             assertThat(back).isEqualTo(release.toBytes());
-            assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, back)).isEmpty();
+            assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, back))
+                    .isEmpty();
             float[][] expected = autoencoder.reconstruct(scaled);
             try (ReleaseModel served = ReleaseModel.load(ReleaseBundle.fromBytes(back))) {
                 BeatScore[] scores = served.scoreAll(normal.beats(), 256);
                 for (int i = 0; i < scores.length; i++) {
-                    assertThat(scores[i].reconstruction())
-                            .as("beat %d", i)
-                            .containsExactly(expected[i]);
+                    assertThat(scores[i].reconstruction()).as("beat %d", i).containsExactly(expected[i]);
                 }
             }
         }
@@ -80,17 +76,14 @@ class ReleaseRoundTripIT {
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
         }
         var records =
-                KafkaTestUtils.waitUntilMinRecordsReceived(
-                        broker.bootstrapServers(), topic, 1, Duration.ofSeconds(30));
-        assertThat(new String(records.get(0).key(), StandardCharsets.UTF_8))
-                .isEqualTo("ecg-autoencoder");
-        assertThat(
-                        new String(
-                                records.get(0)
-                                        .headers()
-                                        .lastHeader(ReleaseTopic.HEADER_VERSION)
-                                        .value(),
-                                StandardCharsets.UTF_8))
+                KafkaTestUtils.waitUntilMinRecordsReceived(broker.bootstrapServers(), topic, 1, Duration.ofSeconds(30));
+        assertThat(new String(records.get(0).key(), StandardCharsets.UTF_8)).isEqualTo("ecg-autoencoder");
+        assertThat(new String(
+                        records.get(0)
+                                .headers()
+                                .lastHeader(ReleaseTopic.HEADER_VERSION)
+                                .value(),
+                        StandardCharsets.UTF_8))
                 .isEqualTo("v-roundtrip");
     }
 
@@ -104,8 +97,7 @@ class ReleaseRoundTripIT {
         models.publish(first);
         models.publish(second);
 
-        assertThat(models.readLatest("ecg-autoencoder").orElseThrow().version())
-                .isEqualTo(second.version());
+        assertThat(models.readLatest("ecg-autoencoder").orElseThrow().version()).isEqualTo(second.version());
         assertThat(models.readLatest("another-model")).isEmpty();
     }
 
@@ -122,13 +114,7 @@ class ReleaseRoundTripIT {
                 0.01,
                 "mean+1std",
                 new ReleaseManifest.Provenance(
-                        "0".repeat(64),
-                        "synthetic",
-                        480,
-                        42,
-                        Map.of("epochs", 5),
-                        Map.of(),
-                        "test"),
+                        "0".repeat(64), "synthetic", 480, 42, Map.of("epochs", 5), Map.of(), "test"),
                 null,
                 null);
     }

@@ -9,9 +9,6 @@ import ecgdetector.trainer.data.EcgCsv;
 import ecgdetector.trainer.data.EcgDataset;
 import ecgdetector.trainer.data.Heartbeats;
 import ecgdetector.trainer.model.EpochListener;
-
-import org.junit.jupiter.api.Assumptions;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -21,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real trained releases for tests, trained once per JVM and shared: on generated beat-like data
@@ -64,50 +62,40 @@ public final class TestReleases {
     public static TrainingResult synthetic() {
         return TRAINED.computeIfAbsent(
                 "synthetic",
-                k ->
-                        train(
-                                syntheticDataset(42),
-                                TrainingOptions.of(
-                                        Recipe.NOTEBOOK, Optional.empty(), tempDir("synthetic"))));
+                k -> train(
+                        syntheticDataset(42),
+                        TrainingOptions.of(Recipe.NOTEBOOK, Optional.empty(), tempDir("synthetic"))));
     }
 
     /** A second, different release of the same model name (for model swaps). */
     public static TrainingResult syntheticOtherVersion() {
         return TRAINED.computeIfAbsent(
                 "synthetic-2",
-                k ->
-                        train(
-                                syntheticDataset(42),
-                                TrainingOptions.of(
-                                                Recipe.NOTEBOOK,
-                                                Optional.empty(),
-                                                tempDir("synthetic-2"))
-                                        .withSeed(7)));
+                k -> train(
+                        syntheticDataset(42),
+                        TrainingOptions.of(Recipe.NOTEBOOK, Optional.empty(), tempDir("synthetic-2"))
+                                .withSeed(7)));
     }
 
     /** The default recipe on the full data set; skips the test where the data is absent. */
     public static TrainingResult fullDefault() {
         Path data = requireFullData();
-        return TRAINED.computeIfAbsent(
-                "full-default",
-                k -> {
-                    try {
-                        return train(
-                                EcgCsv.read(data),
-                                TrainingOptions.of(
-                                        Recipe.DEFAULT, Optional.empty(), tempDir("full-default")));
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    } catch (DataFormatException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+        return TRAINED.computeIfAbsent("full-default", k -> {
+            try {
+                return train(
+                        EcgCsv.read(data),
+                        TrainingOptions.of(Recipe.DEFAULT, Optional.empty(), tempDir("full-default")));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (DataFormatException e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static TrainingResult train(EcgDataset dataset, TrainingOptions options) {
         try {
-            return new TrainingJob(
-                            new PrintStream(PrintStream.nullOutputStream()), EpochListener.SILENT)
+            return new TrainingJob(new PrintStream(PrintStream.nullOutputStream()), EpochListener.SILENT)
                     .run(options, dataset);
         } catch (Exception e) {
             throw new IllegalStateException("training a test release failed", e);
@@ -129,11 +117,8 @@ public final class TestReleases {
             double amplitude = 1.5 + 0.3 * random.nextDouble();
             for (int c = 0; c < 140; c++) {
                 double t = 2 * Math.PI * c / 140;
-                beats[r][c] =
-                        (float)
-                                (amplitude * Math.sin(t + phase)
-                                        + 0.4 * Math.sin(3 * t)
-                                        + 0.05 * random.nextGaussian());
+                beats[r][c] = (float)
+                        (amplitude * Math.sin(t + phase) + 0.4 * Math.sin(3 * t) + 0.05 * random.nextGaussian());
             }
             if (!normal[r]) {
                 int at = 20 + random.nextInt(100);
@@ -153,10 +138,9 @@ public final class TestReleases {
         for (int r = 0; r < rows; r++) {
             csv.append(csvLine(beats[r], normal[r])).append('\n');
         }
-        String sha256 = ecgdetector.model.release.Sha256.hex(
-                csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return new EcgDataset(
-                new Heartbeats(beats, normal), sha256, "synthetic(seed=" + seed + ")");
+        String sha256 =
+                ecgdetector.model.release.Sha256.hex(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new EcgDataset(new Heartbeats(beats, normal), sha256, "synthetic(seed=" + seed + ")");
     }
 
     /** CSV lines as in ecg.csv (samples then label 1/0), as a console producer would send them. */
