@@ -1,0 +1,104 @@
+package ecgdetector.app.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ecgdetector.schemas.EcgTopic;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The tables in the docs that are generated from a definition in the code: each sits between
+ * {@code <!-- generated:NAME -->} and {@code <!-- /generated:NAME -->} and must equal what the definition gives
+ * today. To rewrite them all after changing a definition:
+ *
+ * <pre>./mvnw -B -pl app -am test -Dtest=GeneratedDocsTest -Dsurefire.failIfNoSpecifiedTests=false -Decg.docs.update=true</pre>
+ */
+class GeneratedDocsTest {
+
+    private static final Path ROOT = projectRoot();
+
+    /** Every generated section: file, section name, the generator. */
+    static Stream<Section> sections() {
+        return Stream.of(new Section("README.md", "topics", GeneratedDocsTest::topicsTable));
+    }
+
+    record Section(String file, String name, Supplier<String> generator) {
+        @Override
+        public String toString() {
+            return file + "#" + name;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sections")
+    void theDocsHoldWhatTheCodeDefines(Section section) throws IOException {
+        Path file = ROOT.resolve(section.file());
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Pattern block = Pattern.compile(
+                "(<!-- generated:" + Pattern.quote(section.name()) + " -->\\n)(.*?)(<!-- /generated:"
+                        + Pattern.quote(section.name()) + " -->)",
+                Pattern.DOTALL);
+        Matcher m = block.matcher(text);
+        assertThat(m.find())
+                .as("%s has a generated:%s section", section.file(), section.name())
+                .isTrue();
+        String expected = section.generator().get();
+        if (Boolean.getBoolean("ecg.docs.update")) {
+            Files.writeString(
+                    file,
+                    m.replaceFirst(Matcher.quoteReplacement(m.group(1) + expected + m.group(3))),
+                    StandardCharsets.UTF_8);
+            return;
+        }
+        assertThat(m.group(2))
+                .as(
+                        "%s#%s is generated from the code; rerun this test with -Decg.docs.update=true",
+                        section.file(), section.name())
+                .isEqualTo(expected);
+    }
+
+    /** README's topic table, from {@link EcgTopic}. */
+    static String topicsTable() {
+        StringBuilder out = new StringBuilder("| topic | key | value | schema |\n|---|---|---|---|\n");
+        for (EcgTopic topic : EcgTopic.values()) {
+            Map<String, String> configs = topic.configs();
+            String compacted = "compact".equals(configs.get("cleanup.policy")) ? " (compacted)" : "";
+            String schema = topic.schemaFile()
+                    .map(f -> "[" + f.replace(".schema.json", "") + "](schemas/json/" + f + ")")
+                    .orElse("-");
+            out.append("| `")
+                    .append(topic.defaultName())
+                    .append('`')
+                    .append(compacted)
+                    .append(" | ")
+                    .append(topic.keyFormat())
+                    .append(" | ")
+                    .append(topic.valueFormat())
+                    .append(" | ")
+                    .append(schema)
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static Path projectRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException(
+                    "not inside the project: no mvnw above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
