@@ -1,7 +1,9 @@
 package ecgdetector.app;
 
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.broker.TopicSetup;
+import ecgdetector.schemas.EcgTopic;
+import ecgdetector.schemas.TopicNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -70,7 +72,7 @@ final class BrokerCommand implements Callable<Integer> {
     @Option(
             names = "--partitions",
             paramLabel = "N",
-            defaultValue = "3",
+            defaultValue = "" + EcgTopic.DEFAULT_PARTITIONS,
             description = "Partitions of the data topics (heartbeats, its dead-letter topic, alerts,"
                     + " scores) when they are created; existing topics are left as they are"
                     + " (default ${DEFAULT-VALUE}). The models topic always has 1.")
@@ -214,13 +216,13 @@ final class BrokerCommand implements Callable<Integer> {
                 Locale.ROOT,
                 "  head -n 1 ecg.csv | kafka-console-producer.sh " + "--bootstrap-server %s --topic %s%n",
                 servers,
-                EcgTopics.HEARTBEATS));
+                EcgTopic.HEARTBEATS.defaultName()));
         s.append(String.format(
                 Locale.ROOT,
                 "  kafka-console-consumer.sh --bootstrap-server %s "
                         + "--topic %s --from-beginning --isolation-level read_committed%n",
                 servers,
-                EcgTopics.ALERTS));
+                EcgTopic.ALERTS.defaultName()));
         s.append(String.format(
                 Locale.ROOT,
                 "  ./ecg replay --bootstrap-servers %s --file ecg.csv " + "--rate 100 --patients 10 --loop%n",
@@ -251,17 +253,18 @@ final class BrokerCommand implements Callable<Integer> {
 
         void start() {
             broker.start();
-            EcgTopics names = EcgTopics.defaults();
+            TopicNames names = TopicNames.defaults();
             try (Admin admin = Admin.create(broker.adminProperties())) {
                 Set<String> before = admin.listTopics().names().get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                names.createAll(admin, partitions);
+                TopicSetup.createAll(admin, names, partitions);
                 Map<String, TopicDescription> described = admin.describeTopics(names.names())
                         .allTopicNames()
                         .get(DESCRIBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
                 List<TopicState> states = new ArrayList<>();
-                for (String name : names.names()) {
+                for (EcgTopic topic : EcgTopic.values()) {
+                    String name = names.name(topic);
                     states.add(new TopicState(
-                            name, described.get(name).partitions().size(), !before.contains(name), role(name)));
+                            name, described.get(name).partitions().size(), !before.contains(name), role(topic)));
                 }
                 topics = List.copyOf(states);
             } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -335,14 +338,13 @@ final class BrokerCommand implements Callable<Integer> {
             return wasRunning;
         }
 
-        private static String role(String topic) {
+        private static String role(EcgTopic topic) {
             return switch (topic) {
-                case EcgTopics.HEARTBEATS -> "heartbeat windows in: ecg.csv lines or JSON";
-                case EcgTopics.HEARTBEATS_DLQ -> "unreadable records, with the reason";
-                case EcgTopics.ALERTS -> "anomalous beats (read_committed)";
-                case EcgTopics.SCORES -> "every beat's score";
-                case EcgTopics.MODELS -> "model releases (compacted)";
-                default -> "";
+                case HEARTBEATS -> "heartbeat windows in: ecg.csv lines or JSON";
+                case HEARTBEATS_DLQ -> "unreadable records, with the reason";
+                case ALERTS -> "anomalous beats (read_committed)";
+                case SCORES -> "every beat's score";
+                case MODELS -> "model releases (compacted)";
             };
         }
     }

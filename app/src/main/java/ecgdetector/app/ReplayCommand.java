@@ -3,7 +3,7 @@ package ecgdetector.app;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.FileLines;
 import ecgdetector.app.replay.PatientKeys;
-import ecgdetector.broker.EcgTopics;
+import ecgdetector.schemas.EcgTopic;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,12 +75,8 @@ final class ReplayCommand implements Callable<Integer> {
                     + "windows, one a line; .gz is read as gzip.")
     Path file;
 
-    @Option(
-            names = "--topic",
-            paramLabel = "TOPIC",
-            defaultValue = EcgTopics.HEARTBEATS,
-            description = "Topic to send to (default ${DEFAULT-VALUE}).")
-    String topic;
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "Topic to send to (default ${DEFAULT-VALUE}).")
+    String topic = EcgTopic.HEARTBEATS.defaultName();
 
     @Option(
             names = "--rate",

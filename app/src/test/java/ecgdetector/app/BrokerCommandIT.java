@@ -3,8 +3,9 @@ package ecgdetector.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.testing.KafkaTestUtils;
+import ecgdetector.schemas.EcgTopic;
+import ecgdetector.schemas.TopicNames;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -96,11 +97,11 @@ class BrokerCommandIT {
                         "kafka-console-producer.sh --bootstrap-server " + servers + " --topic ecg.heartbeats",
                         "--topic ecg.alerts --from-beginning --isolation-level read_committed");
         Map<String, TopicDescription> topics = describe(servers);
-        assertThat(topics).containsOnlyKeys(EcgTopics.defaults().names());
-        assertThat(topics.get(EcgTopics.HEARTBEATS).partitions()).hasSize(2);
-        assertThat(topics.get(EcgTopics.ALERTS).partitions()).hasSize(2);
-        assertThat(topics.get(EcgTopics.MODELS).partitions()).hasSize(1);
-        assertThat(cleanupPolicy(servers, EcgTopics.MODELS)).isEqualTo("compact");
+        assertThat(topics).containsOnlyKeys(TopicNames.defaults().names());
+        assertThat(topics.get(EcgTopic.HEARTBEATS.defaultName()).partitions()).hasSize(2);
+        assertThat(topics.get(EcgTopic.ALERTS.defaultName()).partitions()).hasSize(2);
+        assertThat(topics.get(EcgTopic.MODELS.defaultName()).partitions()).hasSize(1);
+        assertThat(cleanupPolicy(servers, EcgTopic.MODELS.defaultName())).isEqualTo("compact");
         assertThat(running.topics()).allSatisfy(t -> assertThat(t.created()).isTrue());
         produce(servers, "patient-0001", "1.0,2.0,1");
 
@@ -118,12 +119,12 @@ class BrokerCommandIT {
             assertThat(restarted.topics())
                     .allSatisfy(t -> assertThat(t.created()).isFalse());
             assertThat(restarted.topics())
-                    .filteredOn(t -> t.name().equals(EcgTopics.HEARTBEATS))
+                    .filteredOn(t -> t.name().equals(EcgTopic.HEARTBEATS.defaultName()))
                     .singleElement()
                     .extracting(BrokerCommand.TopicState::partitions)
                     .isEqualTo(2);
             assertThat(KafkaTestUtils.waitUntilMinRecordsReceived(
-                            restarted.bootstrapServers(), EcgTopics.HEARTBEATS, 1, WAIT))
+                            restarted.bootstrapServers(), EcgTopic.HEARTBEATS.defaultName(), 1, WAIT))
                     .singleElement()
                     .satisfies(r -> assertThat(new String(r.value(), StandardCharsets.UTF_8))
                             .isEqualTo("1.0,2.0,1"));
@@ -208,7 +209,7 @@ class BrokerCommandIT {
         props.put("bootstrap.servers", servers);
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(EcgTopics.HEARTBEATS, key, value))
+            producer.send(new ProducerRecord<>(EcgTopic.HEARTBEATS.defaultName(), key, value))
                     .get();
         }
     }

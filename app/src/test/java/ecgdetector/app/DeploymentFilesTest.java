@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import ecgdetector.broker.EcgTopics;
+import ecgdetector.schemas.EcgTopic;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.trainer.data.DataSource;
 import java.nio.file.Files;
@@ -70,20 +71,65 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void theTopicsJobCreatesExactlyTheProjectsTopicsWithACompactedModelsTopic() {
-        String script = service("topics").path("command").get(0).asText();
-        for (String topic : EcgTopics.defaults().names()) {
-            assertThat(script).as("topics job creates %s", topic).contains(topic);
+    void theTopicsJobCreatesExactlyTheContractsTopicsWithTheirPartitionsAndConfigs() {
+        Map<String, CreatedTopic> created =
+                createdTopics(service("topics").path("command").get(0).asText());
+
+        assertThat(created.keySet())
+                .containsExactlyInAnyOrderElementsOf(TopicNames.defaults().names());
+        for (EcgTopic topic : EcgTopic.values()) {
+            CreatedTopic t = created.get(topic.defaultName());
+            assertThat(t.partitions())
+                    .as("partitions of %s", topic.defaultName())
+                    .isEqualTo(topic.partitions(EcgTopic.DEFAULT_PARTITIONS));
+            assertThat(t.configs()).as("configs of %s", topic.defaultName()).isEqualTo(topic.configs());
         }
-        assertThat(script)
-                .containsPattern("--topic " + Pattern.quote(EcgTopics.MODELS) + " .*--config cleanup.policy=compact");
-        assertThat(script).contains("max.message.bytes=" + EcgTopics.MODELS_MAX_MESSAGE_BYTES);
+        assertThat(environment("kafka"))
+                .containsEntry("KAFKA_MESSAGE_MAX_BYTES", String.valueOf(EcgTopic.MODELS_MAX_MESSAGE_BYTES));
         assertThat(service("trainer")
                         .path("depends_on")
                         .path("topics")
                         .path("condition")
                         .asText())
                 .isEqualTo("service_completed_successfully");
+    }
+
+    /** A topic as the compose file's kafka-topics.sh calls create it. */
+    record CreatedTopic(int partitions, Map<String, String> configs) {}
+
+    /**
+     * The topics a shell script of {@code kafka-topics.sh --create} calls creates, {@code for topic in a b;
+     * do ... --topic $topic ...; done} loops included.
+     */
+    private static Map<String, CreatedTopic> createdTopics(String script) {
+        Matcher loop = Pattern.compile("for topic in ([^;]+); do\\n(.*?)\\n\\s*done", Pattern.DOTALL)
+                .matcher(script);
+        StringBuilder expanded = new StringBuilder();
+        while (loop.find()) {
+            String body = loop.group(2);
+            StringBuilder lines = new StringBuilder();
+            for (String topic : loop.group(1).trim().split("\\s+")) {
+                lines.append(body.replace("$topic", topic)).append('\n');
+            }
+            loop.appendReplacement(expanded, Matcher.quoteReplacement(lines.toString()));
+        }
+        loop.appendTail(expanded);
+        Map<String, CreatedTopic> created = new HashMap<>();
+        for (String line : expanded.toString().split("\\n")) {
+            if (!line.contains("--create")) {
+                continue;
+            }
+            Matcher name = Pattern.compile("--topic (\\S+)").matcher(line);
+            Matcher partitions = Pattern.compile("--partitions (\\d+)").matcher(line);
+            assertThat(name.find() && partitions.find()).as(line).isTrue();
+            Map<String, String> configs = new HashMap<>();
+            Matcher config = Pattern.compile("--config ([^=\\s]+)=(\\S+)").matcher(line);
+            while (config.find()) {
+                configs.put(config.group(1), config.group(2));
+            }
+            created.put(name.group(1), new CreatedTopic(Integer.parseInt(partitions.group(1)), configs));
+        }
+        return created;
     }
 
     @Test

@@ -3,8 +3,8 @@ package ecgdetector.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.broker.testing.SaslKafkaBrokerExtension;
 import ecgdetector.model.release.ReleaseBundle;
@@ -12,6 +12,7 @@ import ecgdetector.model.release.ReleaseSigningKey;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.Score;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerApp;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.trainer.data.EcgDataset;
@@ -74,7 +75,7 @@ class SecurityIT {
     Path tmp;
 
     private EmbeddedKafkaBroker broker;
-    private EcgTopics topics;
+    private TopicNames topics;
     private String prefix;
     private final List<StreamerApp> streamers = new ArrayList<>();
     private final ExecutorService commands = Executors.newCachedThreadPool();
@@ -83,8 +84,8 @@ class SecurityIT {
     void topicsOfThisTest(EmbeddedKafkaBroker broker) {
         this.broker = broker;
         prefix = KafkaTestUtils.uniqueTopic("sec");
-        topics = EcgTopics.defaults().withPrefix(prefix + ".");
-        topics.createAll(broker, 1);
+        topics = TopicNames.defaults().withPrefix(prefix + ".");
+        TopicSetup.createAll(broker, topics, 1);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package ecgdetector.broker;
 
+import ecgdetector.schemas.EcgTopic;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -56,8 +57,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final String HOST = "127.0.0.1";
     /** The port {@code ./ecg broker} listens on unless told otherwise. */
     public static final int DEFAULT_PORT = 9092;
-    /** Large enough for a model release on {@code ecg.models}. */
-    public static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /** The largest record the broker takes: a model release on the models topic, as the contract sizes it. */
+    public static final int MAX_MESSAGE_BYTES = EcgTopic.MODELS_MAX_MESSAGE_BYTES;
 
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(60);
 

@@ -17,7 +17,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Idempotent topic creation, shared by {@link EmbeddedKafkaBroker} and {@link EcgTopics}. */
+/** Idempotent topic creation, shared by {@link EmbeddedKafkaBroker} and {@link TopicSetup}. */
 final class Topics {
 
     private static final Logger log = LoggerFactory.getLogger(Topics.class);

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ecgdetector.broker.testing.KafkaBrokerExtension;
+import ecgdetector.schemas.EcgTopic;
+import ecgdetector.schemas.TopicNames;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -84,34 +86,37 @@ class EmbeddedKafkaBrokerIT {
 
     @Test
     void createsTheProjectTopicsOnceWithTheirSettings(EmbeddedKafkaBroker broker) throws Exception {
-        EcgTopics topics = EcgTopics.defaults().withPrefix(uniqueTopic("catalogue") + ".");
-        topics.createAll(broker);
-        topics.createAll(broker); // a second run must find them and change nothing
+        TopicNames topics = TopicNames.defaults().withPrefix(uniqueTopic("catalogue") + ".");
+        TopicSetup.createAll(broker, topics);
+        TopicSetup.createAll(broker, topics); // a second run must find them and change nothing
 
         try (Admin admin = Admin.create(broker.adminProperties())) {
             Map<String, TopicDescription> described =
                     admin.describeTopics(topics.names()).allTopicNames().get();
-            assertThat(described.get(topics.heartbeats()).partitions()).hasSize(EcgTopics.DEFAULT_DATA_PARTITIONS);
-            assertThat(described.get(topics.heartbeatsDlq()).partitions()).hasSize(EcgTopics.DEFAULT_DATA_PARTITIONS);
-            assertThat(described.get(topics.alerts()).partitions()).hasSize(EcgTopics.DEFAULT_DATA_PARTITIONS);
-            assertThat(described.get(topics.scores()).partitions()).hasSize(EcgTopics.DEFAULT_DATA_PARTITIONS);
+            assertThat(described.get(topics.heartbeats()).partitions()).hasSize(EcgTopic.DEFAULT_PARTITIONS);
+            assertThat(described.get(topics.heartbeatsDlq()).partitions()).hasSize(EcgTopic.DEFAULT_PARTITIONS);
+            assertThat(described.get(topics.alerts()).partitions()).hasSize(EcgTopic.DEFAULT_PARTITIONS);
+            assertThat(described.get(topics.scores()).partitions()).hasSize(EcgTopic.DEFAULT_PARTITIONS);
             assertThat(described.get(topics.models()).partitions()).hasSize(1);
 
             ConfigResource models = new ConfigResource(ConfigResource.Type.TOPIC, topics.models());
             Config config = admin.describeConfigs(List.of(models)).all().get().get(models);
             assertThat(config.get("cleanup.policy").value()).isEqualTo("compact");
             assertThat(config.get("max.message.bytes").value()).isEqualTo(String.valueOf(8 * 1024 * 1024));
+            EcgTopic.MODELS
+                    .configs()
+                    .forEach((key, value) -> assertThat(config.get(key).value()).isEqualTo(value));
         }
     }
 
     @Test
     void acceptsARecordOfAlmostEightMebibytesOnTheModelTopic(EmbeddedKafkaBroker broker) throws Exception {
-        EcgTopics topics = EcgTopics.defaults().withPrefix(uniqueTopic("big") + ".");
-        topics.createAll(broker, 1);
-        byte[] release = new byte[EcgTopics.MODELS_MAX_MESSAGE_BYTES - 64 * 1024];
+        TopicNames topics = TopicNames.defaults().withPrefix(uniqueTopic("big") + ".");
+        TopicSetup.createAll(broker, topics, 1);
+        byte[] release = new byte[EcgTopic.MODELS_MAX_MESSAGE_BYTES - 64 * 1024];
 
         Properties props = producerProperties(broker);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(EcgTopics.MODELS_MAX_MESSAGE_BYTES));
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(EcgTopic.MODELS_MAX_MESSAGE_BYTES));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 props, new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
             producer.send(new ProducerRecord<>(topics.models(), "model", release))

@@ -11,6 +11,9 @@ public final class ModelName {
     /** The model the trainer publishes and the streamer serves unless told otherwise. */
     public static final String DEFAULT = "ecg-autoencoder";
 
+    /** What a model name may hold, in words: {@link #isValid} in the docs and in error messages. */
+    public static final String RULE = "1-100 letters, digits, '.', '_' or '-'";
+
     private static final Pattern LEGAL = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     private ModelName() {}
@@ -25,8 +28,7 @@ public final class ModelName {
      */
     public static String require(String name) {
         if (!isValid(name)) {
-            throw new IllegalArgumentException(
-                    "model name '" + name + "' must be 1-100 letters, digits, '.', '_' or '-'");
+            throw new IllegalArgumentException("model name '" + name + "' must be " + RULE);
         }
         return name;
     }

@@ -2,6 +2,7 @@ package ecgdetector.streamer;
 
 import ecgdetector.model.kafka.KafkaRefusal;
 import ecgdetector.model.release.TrustedReleaseKeys;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.infer.BatchScorer;
 import ecgdetector.streamer.infer.DjlModelLoader;
@@ -210,10 +211,11 @@ public final class StreamerApp implements AutoCloseable {
 
     /** The ACLs the streamer's principal needs, for messages; README.md's security section has the list. */
     static String requiredAcls(StreamerConfig config) {
-        StreamerConfig.Topics t = config.topics();
+        TopicNames t = config.topics();
         String app = config.applicationId();
         return "READ on topics " + t.heartbeats() + " and " + t.models() + "; WRITE on " + t.alerts() + ", "
-                + t.dlq() + (config.scoresEnabled() ? ", " + t.scores() : "") + "; DESCRIBE on all of them; READ on"
+                + t.heartbeatsDlq() + (config.scoresEnabled() ? ", " + t.scores() : "")
+                + "; DESCRIBE on all of them; READ on"
                 + " group " + app + "; WRITE and DESCRIBE on transactional ids prefixed " + app
                 + "; ALL on topics prefixed " + app + " (its internal topics)";
     }
@@ -327,8 +329,8 @@ public final class StreamerApp implements AutoCloseable {
      * fail (or retry) once it first writes to them. Topics the credentials may not describe are let through.
      */
     static void checkTopics(StreamerConfig config) {
-        StreamerConfig.Topics t = config.topics();
-        List<String> needed = new ArrayList<>(List.of(t.heartbeats(), t.dlq(), t.alerts(), t.models()));
+        TopicNames t = config.topics();
+        List<String> needed = new ArrayList<>(List.of(t.heartbeats(), t.heartbeatsDlq(), t.alerts(), t.models()));
         if (config.scoresEnabled()) {
             needed.add(t.scores());
         }

@@ -1,5 +1,6 @@
 package ecgdetector.streamer;
 
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.batch.BufferProcessor;
 import ecgdetector.streamer.batch.BufferedWindowSerde;
 import ecgdetector.streamer.config.StreamerConfig;
@@ -55,7 +56,7 @@ public final class StreamerTopology {
      */
     public static Topology build(
             StreamerConfig config, ModelRegistry registry, BatchScorer scorer, StreamerMetrics metrics) {
-        StreamerConfig.Topics topics = config.topics();
+        TopicNames topics = config.topics();
         HeartbeatDecoder decoder =
                 new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(), config.maxRecordBytes());
         Topology topology = new Topology();
@@ -90,7 +91,8 @@ public final class StreamerTopology {
         topology.addProcessor(
                 SCORE, () -> new ScoreProcessor(scorer, metrics, ALERTS_SINK, scoresSink, DLQ_SINK), BUFFER);
         // Records that are no window, and windows the model could not score.
-        topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, SCORE);
+        topology.addSink(
+                DLQ_SINK, topics.heartbeatsDlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, SCORE);
         topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
         if (config.scoresEnabled()) {
             topology.addSink(SCORES_SINK, topics.scores(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);

@@ -3,11 +3,12 @@ package ecgdetector.streamer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.DeadLetterHeaders;
 import ecgdetector.streamer.decode.RejectReason;
@@ -60,8 +61,8 @@ class BadInputCorpusIT {
         RealRelease.Fixture f = RealRelease.synthetic();
         List<Bad> corpus = BadInputCorpus.around(f.lines().get(0), HUGE);
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(50);
-        EcgTopics topics = EcgTopics.defaults().withPrefix(KafkaTestUtils.uniqueTopic("corpus") + ".");
-        topics.createAll(broker, 2);
+        TopicNames topics = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("corpus") + ".");
+        TopicSetup.createAll(broker, topics, 2);
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state);
         settings.put("ecg.batch.size", "32");

@@ -2,11 +2,12 @@ package ecgdetector.streamer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.testing.ChildStreamer;
 import ecgdetector.streamer.testing.Outputs;
 import ecgdetector.streamer.testing.RealRelease;
@@ -41,13 +42,13 @@ class BrokerRestartIT {
     @Test
     void theStreamerRidesOutABrokerRestartNotReadyMeanwhileAndTheOutputIsExact(@TempDir Path dir) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
-        EcgTopics topics = EcgTopics.defaults();
+        TopicNames topics = TopicNames.defaults();
         Map<String, Integer> windowIndex = new HashMap<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
                 .dataDir(dir.resolve("kafka"))
                 .build()
                 .start()) {
-            topics.createAll(broker, 2);
+            TopicSetup.createAll(broker, topics, 2);
             new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
             Map<String, String> settings =
                     StreamerIT.settings(broker, topics, "restart-streamer", dir.resolve("state"));
@@ -89,7 +90,7 @@ class BrokerRestartIT {
 
     /** Sends chunk {@code n}: fixture lines over two patients, without waiting for the acknowledgements. */
     private static List<Sent> send(
-            KafkaProducer<byte[], byte[]> producer, EcgTopics topics, RealRelease.Fixture f, int n) {
+            KafkaProducer<byte[], byte[]> producer, TopicNames topics, RealRelease.Fixture f, int n) {
         List<Sent> sent = new ArrayList<>();
         for (int i = 0; i < CHUNK; i++) {
             int line = (n * CHUNK + i * 7) % f.size();

@@ -2,13 +2,14 @@ package ecgdetector.streamer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Score;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.testing.ChildStreamer;
 import ecgdetector.streamer.testing.Outputs;
 import ecgdetector.streamer.testing.RealRelease;
@@ -57,8 +58,8 @@ class CrashRecoveryIT {
             throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         String prefix = KafkaTestUtils.uniqueTopic("crash") + ".";
-        EcgTopics topics = EcgTopics.defaults().withPrefix(prefix);
-        topics.createAll(broker, PARTITIONS);
+        TopicNames topics = TopicNames.defaults().withPrefix(prefix);
+        TopicSetup.createAll(broker, topics, PARTITIONS);
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
         String applicationId = prefix + "streamer";
         Path logs = Path.of("target", "it-logs", prefix); // kept for diagnosis

@@ -3,12 +3,13 @@ package ecgdetector.streamer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.release.ModelRegistry;
 import ecgdetector.streamer.testing.LogCapture;
@@ -53,7 +54,7 @@ class PoisonedReleasesIT {
         poisoned.put(PoisonedReleases.digestMismatch(good), "digest mismatch");
         poisoned.put(PoisonedReleases.nanModel(good).toBytes(), "canary batch gave a non-finite error (NaN)");
 
-        EcgTopics topics = topics(broker, "poisoned");
+        TopicNames topics = topics(broker, "poisoned");
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(good);
         Map<String, Integer> windowIndex = new HashMap<>();
         try (LogCapture registryLog = LogCapture.of(ModelRegistry.class);
@@ -100,7 +101,7 @@ class PoisonedReleasesIT {
     void aStreamerWithOnlyABadReleaseWaitsNotReadyAndScoresNothingUntilAGoodOneArrives(
             EmbeddedKafkaBroker broker, @TempDir Path state) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
-        EcgTopics topics = topics(broker, "only-bad");
+        TopicNames topics = topics(broker, "only-bad");
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(PoisonedReleases.nanModel(f.release()));
         Map<String, Integer> windowIndex = new HashMap<>();
         try (StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings(broker, topics, state)));
@@ -126,13 +127,13 @@ class PoisonedReleasesIT {
         }
     }
 
-    private static EcgTopics topics(EmbeddedKafkaBroker broker, String name) {
-        EcgTopics topics = EcgTopics.defaults().withPrefix(KafkaTestUtils.uniqueTopic(name) + ".");
-        topics.createAll(broker, 2);
+    private static TopicNames topics(EmbeddedKafkaBroker broker, String name) {
+        TopicNames topics = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic(name) + ".");
+        TopicSetup.createAll(broker, topics, 2);
         return topics;
     }
 
-    private static Map<String, String> settings(EmbeddedKafkaBroker broker, EcgTopics topics, Path state) {
+    private static Map<String, String> settings(EmbeddedKafkaBroker broker, TopicNames topics, Path state) {
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state);
         settings.put("ecg.batch.size", "16");
         settings.put("ecg.batch.wait.ms", "100");
@@ -142,7 +143,7 @@ class PoisonedReleasesIT {
     /** Sends the next {@link #WINDOWS_PER_STEP} fixture lines, recording each window's id and line. */
     private static void sendWindows(
             KafkaProducer<byte[], byte[]> producer,
-            EcgTopics topics,
+            TopicNames topics,
             RealRelease.Fixture f,
             Map<String, Integer> windowIndex)
             throws Exception {

@@ -2,14 +2,15 @@ package ecgdetector.streamer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.EmbeddedKafkaBroker;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.Score;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.DeadLetterHeaders;
 import ecgdetector.streamer.testing.RealRelease;
@@ -53,8 +54,8 @@ class StreamerIT {
             throws Exception {
         RealRelease.Fixture f = RealRelease.ecg5000OrSynthetic();
         String prefix = KafkaTestUtils.uniqueTopic("it") + ".";
-        EcgTopics topics = EcgTopics.defaults().withPrefix(prefix);
-        topics.createAll(broker, 2);
+        TopicNames topics = TopicNames.defaults().withPrefix(prefix);
+        TopicSetup.createAll(broker, topics, 2);
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
 
         Map<String, String> settings = settings(broker, topics, prefix + "streamer", state);
@@ -169,8 +170,8 @@ class StreamerIT {
             EmbeddedKafkaBroker broker, @TempDir Path stateA, @TempDir Path stateB) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         String prefix = KafkaTestUtils.uniqueTopic("rebalance") + ".";
-        EcgTopics topics = EcgTopics.defaults().withPrefix(prefix);
-        topics.createAll(broker, 2);
+        TopicNames topics = TopicNames.defaults().withPrefix(prefix);
+        TopicSetup.createAll(broker, topics, 2);
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
         String applicationId = prefix + "streamer";
 
@@ -247,7 +248,7 @@ class StreamerIT {
     }
 
     static Map<String, String> settings(
-            EmbeddedKafkaBroker broker, EcgTopics topics, String applicationId, Path state) {
+            EmbeddedKafkaBroker broker, TopicNames topics, String applicationId, Path state) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", broker.bootstrapServers());
         settings.put("application.id", applicationId);

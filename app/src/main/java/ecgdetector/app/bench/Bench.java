@@ -1,9 +1,10 @@
 package ecgdetector.app.bench;
 
 import ecgdetector.app.kafka.KafkaCluster;
-import ecgdetector.broker.EcgTopics;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
 import ecgdetector.trainer.Recipe;
@@ -356,7 +357,7 @@ public final class Bench {
         BenchReport.Phase throughput(String kind, int repeat, long windows, int batchSize) throws Exception {
             String name = kind + (settings.repeat() > 1 && repeat > 0 ? "-" + repeat : "");
             String appId = "bench-" + runId + "-" + name;
-            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
+            TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
             createTopics(topics);
             boolean passThrough = kind.equals(PHASE_PASS_THROUGH) || kind.equals(PHASE_WARMUP);
             step(String.format(
@@ -498,7 +499,7 @@ public final class Bench {
         BenchReport.Latency latency(double rate, long commitMs) throws Exception {
             String name = String.format(Locale.ROOT, "latency-%.0f-commit%d", rate, commitMs);
             String appId = "bench-" + runId + "-" + name;
-            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
+            TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
             createTopics(topics);
             step(String.format(
                     Locale.ROOT,
@@ -578,7 +579,7 @@ public final class Bench {
         BenchReport.Soak soak(Soak soak) throws Exception {
             String name = "soak";
             String appId = "bench-" + runId + "-" + name;
-            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
+            TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
             createTopics(topics);
             step(String.format(
                     Locale.ROOT,
@@ -666,7 +667,7 @@ public final class Bench {
         }
 
         /** Waits until every window sent came out (scored or dead-lettered); false after {@link #DRAIN_TIMEOUT}. */
-        private boolean awaitAllScored(OutputReader reader, EcgTopics topics, InputWriter writer)
+        private boolean awaitAllScored(OutputReader reader, TopicNames topics, InputWriter writer)
                 throws InterruptedException {
             long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
             while (reader.count(topics.scores()) + reader.count(topics.heartbeatsDlq()) < writer.sent()) {
@@ -709,7 +710,7 @@ public final class Bench {
             }
         }
 
-        private Map<String, String> appSettings(EcgTopics topics, String appId, int batchSize, long commitMs) {
+        private Map<String, String> appSettings(TopicNames topics, String appId, int batchSize, long commitMs) {
             Map<String, String> m = new LinkedHashMap<>();
             client.forEach((k, v) -> m.put(String.valueOf(k), String.valueOf(v)));
             m.put(StreamsConfig.APPLICATION_ID_CONFIG, appId);
@@ -740,14 +741,14 @@ public final class Bench {
         }
 
         /** Creates the phase's topics and waits until each partition has a leader. */
-        private void createTopics(EcgTopics topics) {
+        private void createTopics(TopicNames topics) {
             try (Admin admin = Admin.create(client)) {
-                topics.createAll(admin, settings.partitions());
+                TopicSetup.createAll(admin, topics, settings.partitions());
             }
         }
 
         /** The phase's topics and Kafka Streams' internal topics of its application id. */
-        private List<String> topicsOf(EcgTopics topics, String appId) {
+        private List<String> topicsOf(TopicNames topics, String appId) {
             List<String> names = new ArrayList<>(topics.names());
             try (Admin admin = Admin.create(client)) {
                 admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
-import ecgdetector.broker.EcgTopics;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerApp;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.trainer.Recipe;
@@ -99,9 +101,9 @@ public final class Demo {
                 Files.createTempDirectory(Files.createDirectories(settings.out().toAbsolutePath()), ".streams-state-");
         try (KafkaCluster cluster = KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
             Properties client = cluster.client();
-            EcgTopics topics = EcgTopics.defaults();
+            TopicNames topics = TopicNames.defaults();
             try (Admin admin = Admin.create(client)) {
-                topics.createAll(admin, EcgTopics.DEFAULT_DATA_PARTITIONS);
+                TopicSetup.createAll(admin, topics, EcgTopic.DEFAULT_PARTITIONS);
             }
             ReleaseTopic.Published published = new ReleaseTopic(client, topics.models()).publish(trained.release());
             step("Published " + published.version() + " to " + published.topic());

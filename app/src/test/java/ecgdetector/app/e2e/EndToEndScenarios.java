@@ -6,17 +6,19 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import ecgdetector.app.demo.Demo;
 import ecgdetector.app.demo.DemoSummary;
-import ecgdetector.broker.EcgTopics;
+import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.Heartbeat;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.JsonSchemas.Contract;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerApp;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.DeadLetterHeaders;
@@ -620,7 +622,8 @@ abstract class EndToEndScenarios {
 
             // What the demo's streamer wrote, read back as any consumer would, holds to the published contracts
             // and to the trainer's scores.
-            List<Read<Score>> scores = parse(readAll(cluster, EcgTopics.SCORES, Contract.SCORE), Score.class);
+            List<Read<Score>> scores =
+                    parse(readAll(cluster, EcgTopic.SCORES.defaultName(), Contract.SCORE), Score.class);
             assertThat(scores)
                     .extracting(s -> s.value().beatId())
                     .doesNotHaveDuplicates()
@@ -634,13 +637,14 @@ abstract class EndToEndScenarios {
                     expectedAlerts.add(i);
                 }
             }
-            List<Read<Alert>> alerts = parse(readAll(cluster, EcgTopics.ALERTS, Contract.ALERT), Alert.class);
+            List<Read<Alert>> alerts =
+                    parse(readAll(cluster, EcgTopic.ALERTS.defaultName(), Contract.ALERT), Alert.class);
             assertThat(alerts)
                     .extracting(a -> beatIndex(a.value().beatId()))
                     .doesNotHaveDuplicates()
                     .containsExactlyInAnyOrderElementsOf(expectedAlerts);
             List<Read<JsonNode>> models =
-                    parse(readAll(cluster, EcgTopics.MODELS, Contract.MODEL_RELEASE), JsonNode.class);
+                    parse(readAll(cluster, EcgTopic.MODELS.defaultName(), Contract.MODEL_RELEASE), JsonNode.class);
             assertThat(models)
                     .last()
                     .extracting(m -> m.value().path("manifest").path("version").asText())
@@ -680,9 +684,9 @@ abstract class EndToEndScenarios {
     /** Starts the streamer on topics of its own, serving {@code release}. */
     Pipeline startPipeline(String name, Path workDir, ReleaseBundle release) throws Exception {
         String prefix = KafkaTestUtils.uniqueTopic("e2e-" + name) + ".";
-        EcgTopics topics = EcgTopics.defaults().withPrefix(prefix);
+        TopicNames topics = TopicNames.defaults().withPrefix(prefix);
         try (Admin admin = Admin.create(clientProperties())) {
-            topics.createAll(admin, PARTITIONS);
+            TopicSetup.createAll(admin, topics, PARTITIONS);
         }
         new ReleaseTopic(clientProperties(), topics.models()).publish(release);
 
@@ -711,12 +715,12 @@ abstract class EndToEndScenarios {
 
     final class Pipeline implements AutoCloseable {
         final String prefix;
-        final EcgTopics topics;
+        final TopicNames topics;
         final StreamerApp streamer;
         private final KafkaProducer<byte[], byte[]> producer;
 
         private Pipeline(
-                String prefix, EcgTopics topics, StreamerApp streamer, KafkaProducer<byte[], byte[]> producer) {
+                String prefix, TopicNames topics, StreamerApp streamer, KafkaProducer<byte[], byte[]> producer) {
             this.prefix = prefix;
             this.topics = topics;
             this.streamer = streamer;

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * The broker is shared, so each test should use its own topics ({@link KafkaTestUtils#uniqueTopic(String)},
- * {@code EcgTopics.defaults().withPrefix(...)}).
+ * {@code TopicNames.defaults().withPrefix(...)}).
  *
  * <p>While the broker runs, Kafka's {@link Exit} throws instead of ending the JVM: a fatal broker error then
  * fails the test at hand rather than killing the whole run without a report.

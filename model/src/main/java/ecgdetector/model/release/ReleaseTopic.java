@@ -1,9 +1,11 @@
 package ecgdetector.model.release;
 
 import ecgdetector.model.kafka.KafkaRefusal;
+import ecgdetector.schemas.EcgTopic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,13 +48,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReleaseTopic {
 
+    /**
+     * Only for {@code TrainCommand}'s picocli default, which must be a constant; the name is
+     * {@link EcgTopic#MODELS}'s, and goes once the command reads {@code TopicNames}.
+     */
     public static final String DEFAULT_TOPIC = "ecg.models";
+
     public static final String HEADER_VERSION = "ecg.release.version";
     public static final String HEADER_DIGEST = "ecg.release.digest";
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseTopic.class);
-    /** Room above the release for the record's framing and for releases that grow a little. */
-    private static final int MIN_MESSAGE_BYTES = 8 * 1024 * 1024;
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -137,7 +142,9 @@ public final class ReleaseTopic {
     /** Creates the topic if missing and writes the release; returns once the broker has it. */
     public Published publish(ReleaseBundle release) throws ExecutionException, InterruptedException {
         byte[] value = release.toBytes();
-        int messageBytes = Math.max(MIN_MESSAGE_BYTES, 2 * value.length);
+        // The contract's limit, or room for twice this release if it is larger: for the record's framing and
+        // for releases that grow a little.
+        int messageBytes = Math.max(EcgTopic.MODELS_MAX_MESSAGE_BYTES, 2 * value.length);
         ensureTopic(messageBytes, value.length);
         Properties props = copy();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -211,12 +218,11 @@ public final class ReleaseTopic {
         Properties props = copy();
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(TIMEOUT.toMillis()));
         try (Admin admin = Admin.create(props)) {
-            NewTopic newTopic = new NewTopic(topic, Optional.of(1), Optional.empty())
-                    .configs(Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG,
-                            TopicConfig.CLEANUP_POLICY_COMPACT,
-                            TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                            String.valueOf(messageBytes)));
+            Map<String, String> configs = new HashMap<>(EcgTopic.MODELS.configs());
+            configs.put(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(messageBytes));
+            NewTopic newTopic = new NewTopic(
+                            topic, Optional.of(EcgTopic.MODELS.fixedPartitions().orElseThrow()), Optional.empty())
+                    .configs(configs);
             try {
                 admin.createTopics(List.of(newTopic)).all().get();
             } catch (ExecutionException e) {
@@ -285,13 +291,6 @@ public final class ReleaseTopic {
     private Properties copy() {
         Properties props = new Properties();
         props.putAll(clientProperties);
-        return props;
-    }
-
-    /** Bootstrap-only client properties. */
-    public static Properties bootstrap(String bootstrapServers) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         return props;
     }
 }

@@ -1,30 +1,41 @@
 package ecgdetector.streamer.config;
 
+import ecgdetector.schemas.EcgTopic;
+import ecgdetector.schemas.ModelName;
+import ecgdetector.schemas.TopicNames;
 import java.io.IOException;
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.LambdaValidator;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.Validator;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Every setting of the streamer, typed and validated, in one place.
+ * Every setting of the streamer, typed and validated: the one configuration object the streamer reads.
  *
  * <h2>Where settings come from</h2>
  * Each setting is looked up in this order, the first source that has it wins:
@@ -41,7 +52,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>the <b>properties file</b> given with {@code --config}: keys starting with {@code ecg.} are the
  *       streamer's settings (an unknown {@code ecg.} key is an error, to catch typos), every other key is a
  *       Kafka client or Kafka Streams property;</li>
- *   <li>the <b>defaults</b> in {@link Setting}.</li>
+ *   <li>the properties file given with {@code --kafka-config}, read the same way;</li>
+ *   <li>the <b>defaults</b> in {@link Setting}, where each setting is declared once (type, default, allowed
+ *       values, flag, meaning).</li>
  * </ol>
  *
  * <h2>Kafka properties</h2>
@@ -55,7 +68,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * dead-letter topic. {@code bootstrap.servers} is required.
  */
 public record StreamerConfig(
-        Topics topics,
+        TopicNames topics,
         boolean scoresEnabled,
         String modelName,
         int threads,
@@ -87,51 +100,246 @@ public record StreamerConfig(
     /** The producer's {@code max.request.size} unless given: 16 MiB, within its 32 MiB buffer. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
-    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
     private static final Set<String> IGNORED_KAFKA_ENV =
             Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION", "KAFKA_MODE", "KAFKA_CONF_DIR", "KAFKA_CLUSTER_ID");
     private static final List<String> SECRET_MARKERS =
             List.of("password", "secret", "jaas", "token", "credential", "key.pem", "keystore.key");
 
-    /** The streamer's own settings: key, environment variable, default, meaning. */
+    /**
+     * The streamer's own settings, each declared once: key, type, default, allowed values, importance, the flag
+     * of {@code ./ecg stream} (if it has one) and what it means. Parsing and validation ({@link #parse}), the
+     * environment variable, {@code ./ecg stream --help} and the settings table in {@code streamer/README.md}
+     * all come from here; {@link #definition()} is the same as a Kafka {@link ConfigDef}.
+     */
     public enum Setting {
-        TOPIC_HEARTBEATS("ecg.topic.heartbeats", "ecg.heartbeats", "input topic of heartbeat windows"),
-        TOPIC_DLQ("ecg.topic.dlq", "ecg.heartbeats.dlq", "dead-letter topic for records that are not a valid window"),
-        TOPIC_ALERTS("ecg.topic.alerts", "ecg.alerts", "output topic of alerts"),
-        TOPIC_SCORES("ecg.topic.scores", "ecg.scores", "output topic of every window's score"),
-        TOPIC_MODELS("ecg.topic.models", "ecg.models", "compacted topic of model releases"),
-        SCORES_ENABLED("ecg.scores.enabled", "true", "write every window's score to the scores topic"),
-        MODEL_NAME("ecg.model.name", "ecg-autoencoder", "the model (record key on the models topic) to serve"),
-        THREADS("ecg.threads", "1", "stream threads; each runs its own DJL predictor"),
-        BATCH_SIZE("ecg.batch.size", "256", "windows per inference call at most; a full batch is scored at once"),
-        BATCH_WAIT_MS("ecg.batch.wait.ms", "10", "longest a window waits for its batch to fill, in ms"),
-        WINDOW_LENGTH("ecg.window.length", "140", "samples per window; releases must take this input length"),
-        SAMPLE_MAX_ABS("ecg.sample.max.abs", "10000", "samples of larger magnitude are absurd: dead-lettered"),
-        RECORD_MAX_BYTES("ecg.record.max.bytes", "65536", "larger input records are dead-lettered unread"),
-        HTTP_HOST("ecg.http.host", "0.0.0.0", "address of the /metrics and /health server"),
+        TOPIC_HEARTBEATS(
+                "ecg.topic.heartbeats",
+                Type.STRING,
+                EcgTopic.HEARTBEATS.defaultName(),
+                null,
+                Importance.MEDIUM,
+                "--input-topic",
+                "TOPIC",
+                "input topic of heartbeat windows"),
+        TOPIC_DLQ(
+                "ecg.topic.dlq",
+                Type.STRING,
+                EcgTopic.HEARTBEATS_DLQ.defaultName(),
+                null,
+                Importance.MEDIUM,
+                "--dlq-topic",
+                "TOPIC",
+                "dead-letter topic for records that are not a valid window"),
+        TOPIC_ALERTS(
+                "ecg.topic.alerts",
+                Type.STRING,
+                EcgTopic.ALERTS.defaultName(),
+                null,
+                Importance.MEDIUM,
+                "--alerts-topic",
+                "TOPIC",
+                "output topic of alerts"),
+        TOPIC_SCORES(
+                "ecg.topic.scores",
+                Type.STRING,
+                EcgTopic.SCORES.defaultName(),
+                null,
+                Importance.MEDIUM,
+                "--scores-topic",
+                "TOPIC",
+                "output topic of every window's score"),
+        TOPIC_MODELS(
+                "ecg.topic.models",
+                Type.STRING,
+                EcgTopic.MODELS.defaultName(),
+                null,
+                Importance.MEDIUM,
+                "--models-topic",
+                "TOPIC",
+                "compacted topic of model releases"),
+        SCORES_ENABLED(
+                "ecg.scores.enabled",
+                Type.BOOLEAN,
+                true,
+                null,
+                Importance.MEDIUM,
+                "--scores",
+                null,
+                "write every window's score to the scores topic"),
+        MODEL_NAME(
+                "ecg.model.name",
+                Type.STRING,
+                ModelName.DEFAULT,
+                LambdaValidator.with(
+                        (key, value) -> {
+                            if (!ModelName.isValid((String) value)) {
+                                throw new ConfigException(key, value, ModelName.RULE);
+                            }
+                        },
+                        () -> ModelName.RULE),
+                Importance.HIGH,
+                "--model-name",
+                "NAME",
+                "the model (record key on the models topic) to serve"),
+        THREADS(
+                "ecg.threads",
+                Type.INT,
+                1,
+                between(1, 64),
+                Importance.HIGH,
+                "--threads",
+                "N",
+                "stream threads; each runs its own DJL predictor"),
+        BATCH_SIZE(
+                "ecg.batch.size",
+                Type.INT,
+                256,
+                between(1, 100_000),
+                Importance.HIGH,
+                "--batch-size",
+                "N",
+                "windows per inference call at most; a full batch is scored at once"),
+        BATCH_WAIT_MS(
+                "ecg.batch.wait.ms",
+                Type.LONG,
+                10L,
+                between(0, Duration.ofHours(1).toMillis()),
+                Importance.HIGH,
+                "--batch-wait-ms",
+                "MS",
+                "longest a window waits for its batch to fill, in ms"),
+        WINDOW_LENGTH(
+                "ecg.window.length",
+                Type.INT,
+                140,
+                between(1, 10_000),
+                Importance.LOW,
+                "--window-length",
+                "N",
+                "samples per window; releases must take this input length"),
+        SAMPLE_MAX_ABS(
+                "ecg.sample.max.abs",
+                Type.DOUBLE,
+                10_000.0,
+                LambdaValidator.with(
+                        (key, value) -> {
+                            double x = (Double) value;
+                            if (!(x > 0) || !Double.isFinite(x)) {
+                                throw new ConfigException(key, value, "must be finite and above 0");
+                            }
+                        },
+                        () -> "above 0, finite"),
+                Importance.LOW,
+                "--max-abs-sample",
+                "X",
+                "samples of larger magnitude are absurd: dead-lettered as OUT_OF_RANGE"),
+        RECORD_MAX_BYTES(
+                "ecg.record.max.bytes",
+                Type.INT,
+                65_536,
+                between(16, 64 * 1024 * 1024),
+                Importance.LOW,
+                "--max-record-bytes",
+                "N",
+                "larger input records are dead-lettered unread, as OVERSIZED"),
+        HTTP_HOST(
+                "ecg.http.host",
+                Type.STRING,
+                "0.0.0.0",
+                null,
+                Importance.MEDIUM,
+                "--http-host",
+                "ADDRESS",
+                "address of the /metrics and /health server"),
         HTTP_PORT(
-                "ecg.http.port", "8080", "port of the /metrics and /health server; 0 picks a free one, -1 disables it"),
-        SHUTDOWN_TIMEOUT_MS("ecg.shutdown.timeout.ms", "30000", "how long a clean shutdown may take"),
-        CHECK_TOPICS("ecg.check.topics", "true", "check at startup that every topic exists, and fail fast if not"),
+                "ecg.http.port",
+                Type.INT,
+                8080,
+                between(-1, 65_535),
+                Importance.MEDIUM,
+                "--port",
+                "PORT",
+                "port of the /metrics and /health server; 0 picks a free one, -1 disables it"),
+        SHUTDOWN_TIMEOUT_MS(
+                "ecg.shutdown.timeout.ms",
+                Type.LONG,
+                30_000L,
+                atLeast(0),
+                Importance.LOW,
+                null,
+                null,
+                "how long a clean shutdown may take, in ms"),
+        CHECK_TOPICS(
+                "ecg.check.topics",
+                Type.BOOLEAN,
+                true,
+                null,
+                Importance.MEDIUM,
+                "--check-topics",
+                null,
+                "check at startup that every topic exists, and fail fast if not"),
         RELEASE_KEY_FILES(
                 "ecg.release.key.files",
+                Type.LIST,
                 "",
-                "comma-separated files of the keys a release must be signed "
-                        + "with to serve; empty: releases need no signature"),
+                null,
+                Importance.HIGH,
+                "--release-key-file",
+                "FILE",
+                "files of the keys (HMAC-SHA256, the trainer's --signing-key-file) a release must be signed with"
+                        + " to serve, any of them will do; none: releases need no signature"),
         RELEASE_ALLOW_OLDER(
                 "ecg.release.allow.older",
-                "false",
-                "with release keys: serve a signed release created "
-                        + "before the one serving (a deliberate rollback); false refuses it as a possible replay");
+                Type.BOOLEAN,
+                false,
+                null,
+                Importance.MEDIUM,
+                null,
+                null,
+                "with release keys: serve a signed release created before the one serving (a deliberate"
+                        + " rollback); false refuses it as a possible replay");
+
+        private static final ConfigDef DEFINITION = define();
 
         private final String key;
-        private final String defaultValue;
+        private final Type type;
+        private final Object defaultValue;
+        private final Validator validator;
+        private final Importance importance;
+        private final String flag;
+        private final String paramLabel;
         private final String description;
 
-        Setting(String key, String defaultValue, String description) {
+        Setting(
+                String key,
+                Type type,
+                Object defaultValue,
+                Validator validator,
+                Importance importance,
+                String flag,
+                String paramLabel,
+                String description) {
             this.key = key;
+            this.type = type;
             this.defaultValue = defaultValue;
+            this.validator = validator;
+            this.importance = importance;
+            this.flag = flag;
+            this.paramLabel = paramLabel;
             this.description = description;
+        }
+
+        /** Every setting as a Kafka {@link ConfigDef}, e.g. for Kafka's own doc generators. */
+        public static ConfigDef definition() {
+            return new ConfigDef(DEFINITION);
+        }
+
+        private static ConfigDef define() {
+            ConfigDef def = new ConfigDef();
+            for (Setting s : values()) {
+                def.define(s.key, s.type, s.defaultValue, s.validator, s.importance, s.description);
+            }
+            return def;
         }
 
         public String key() {
@@ -143,12 +351,123 @@ public record StreamerConfig(
             return key.toUpperCase(Locale.ROOT).replace('.', '_');
         }
 
+        public Type type() {
+            return type;
+        }
+
+        /** The default as a value of this setting would be written. */
         public String defaultValue() {
-            return defaultValue;
+            return ConfigDef.convertToString(configKey().defaultValue, type);
+        }
+
+        /** The default for people: {@code 10000} rather than {@code 10000.0}, {@code none} for an empty list. */
+        public String defaultText() {
+            Object value = configKey().defaultValue;
+            if (value instanceof Double d) {
+                return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            }
+            if (value instanceof List<?> list && list.isEmpty()) {
+                return "none";
+            }
+            return defaultValue();
+        }
+
+        /** The values it takes, in words: the range or rule, else what its type allows; empty for any text. */
+        public String allowed() {
+            if (validator != null) {
+                return validator.toString();
+            }
+            return switch (type) {
+                case BOOLEAN -> "true or false";
+                case LIST -> "comma-separated";
+                case STRING -> key.startsWith("ecg.topic.") ? "a topic name, each different" : "";
+                default -> type.name().toLowerCase(Locale.ROOT);
+            };
+        }
+
+        public Importance importance() {
+            return importance;
+        }
+
+        /** Its flag on {@code ./ecg stream}: a boolean's is negatable, a list's repeatable; empty if none. */
+        public Optional<String> flag() {
+            return Optional.ofNullable(flag);
+        }
+
+        /** What the flag's value is called in {@code --help} ({@code N}, {@code MS}); null for a boolean. */
+        public String paramLabel() {
+            return paramLabel;
         }
 
         public String description() {
             return description;
+        }
+
+        /**
+         * The typed value of {@code raw}: trimmed, booleans also as yes/no, on/off, 1/0, lists comma-separated
+         * (blank entries skipped).
+         *
+         * @param givenAs the name the value was given under, for the error message
+         * @throws IllegalArgumentException naming the setting, the value and what it allows, if it is not one
+         */
+        public Object parse(String raw, String givenAs) {
+            Object value;
+            try {
+                value = ConfigDef.parseType(key, type == Type.BOOLEAN ? booleanWord(raw) : raw.trim(), type);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException(
+                        givenAs + " must be " + typeInWords() + ", got '" + raw + "'" + where(givenAs));
+            }
+            if (value instanceof List<?> list) {
+                value = list.stream().filter(v -> !v.toString().isEmpty()).toList();
+            }
+            if (validator != null) {
+                try {
+                    validator.ensureValid(key, value);
+                } catch (ConfigException e) {
+                    throw new IllegalArgumentException("invalid value for " + givenAs + ": " + raw.trim()
+                            + " (allowed: " + allowed() + "; " + description + ")" + where(givenAs));
+                }
+            }
+            return value;
+        }
+
+        Object parse(String raw) {
+            return parse(raw, key);
+        }
+
+        Object defaultTyped() {
+            return configKey().defaultValue;
+        }
+
+        private ConfigDef.ConfigKey configKey() {
+            return DEFINITION.configKeys().get(key);
+        }
+
+        /** Where else it can be given, so that a mistake made under one name is found under the others. */
+        private String where(String givenAs) {
+            if (!givenAs.equals(key)) {
+                return "";
+            }
+            return flag == null ? " [env " + envName() + "]" : " [" + flag + ", env " + envName() + "]";
+        }
+
+        private String typeInWords() {
+            return switch (type) {
+                case INT, LONG, SHORT -> "an integer";
+                case DOUBLE -> "a number";
+                case BOOLEAN -> "true or false";
+                default -> type.name().toLowerCase(Locale.ROOT);
+            };
+        }
+
+        private static String booleanWord(String raw) {
+            String v = raw.trim().toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "yes", "on", "1" -> "true";
+                case "no", "off", "0" -> "false";
+                default -> v;
+            };
         }
 
         static Setting ofKey(String key) {
@@ -159,20 +478,16 @@ public record StreamerConfig(
             }
             return null;
         }
-    }
 
-    /** The topics the streamer reads and writes. */
-    public record Topics(String heartbeats, String dlq, String alerts, String scores, String models) {
-        public Topics {
-            for (String t : List.of(heartbeats, dlq, alerts, scores, models)) {
-                if (t == null || !TOPIC_NAME.matcher(t).matches()) {
-                    throw new IllegalArgumentException("illegal Kafka topic name '" + t + "'");
-                }
-            }
-            if (new HashSet<>(List.of(heartbeats, dlq, alerts, scores, models)).size() != 5) {
-                throw new IllegalArgumentException(
-                        "topic names must all differ, got " + List.of(heartbeats, dlq, alerts, scores, models));
-            }
+        /** Kafka's {@link Range} check, described for people as {@code 1 to 64}. */
+        private static Validator between(long min, long max) {
+            Range range = Range.between(min, max);
+            return LambdaValidator.with(range::ensureValid, () -> min + " to " + max);
+        }
+
+        private static Validator atLeast(long min) {
+            Range range = Range.atLeast(min);
+            return LambdaValidator.with(range::ensureValid, () -> "at least " + min);
         }
     }
 
@@ -192,18 +507,6 @@ public record StreamerConfig(
             throw new IllegalArgumentException(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG
                     + " cannot be set: an exception while scoring must fail the task, not skip its windows");
         }
-        require(modelName != null && modelName.matches("[A-Za-z0-9._-]{1,100}"), "ecg.model.name", modelName);
-        require(threads >= 1 && threads <= 64, "ecg.threads", threads);
-        require(batchSize >= 1 && batchSize <= 100_000, "ecg.batch.size", batchSize);
-        require(
-                !batchMaxWait.isNegative() && batchMaxWait.compareTo(Duration.ofHours(1)) <= 0,
-                "ecg.batch.wait.ms",
-                batchMaxWait.toMillis());
-        require(windowLength >= 1 && windowLength <= 10_000, "ecg.window.length", windowLength);
-        require(maxAbsSample > 0 && Double.isFinite(maxAbsSample), "ecg.sample.max.abs", maxAbsSample);
-        require(maxRecordBytes >= 16 && maxRecordBytes <= 64 * 1024 * 1024, "ecg.record.max.bytes", maxRecordBytes);
-        require(httpPort >= -1 && httpPort <= 65535, "ecg.http.port", httpPort);
-        require(!shutdownTimeout.isNegative(), "ecg.shutdown.timeout.ms", shutdownTimeout.toMillis());
     }
 
     /**
@@ -228,28 +531,24 @@ public record StreamerConfig(
 
     /** Settings from one map of keys ({@code ecg.*} settings and Kafka properties); the rest are defaults. */
     public static StreamerConfig fromMap(Map<String, String> settings) {
-        Map<String, String> ecg = new LinkedHashMap<>();
+        Map<Setting, Object> ecg = new EnumMap<>(Setting.class);
         Map<String, String> kafka = new LinkedHashMap<>();
         settings.forEach((key, value) -> {
             Objects.requireNonNull(value, () -> "no value for " + key);
             if (key.startsWith(PREFIX)) {
-                if (Setting.ofKey(key) == null) {
+                Setting setting = Setting.ofKey(key);
+                if (setting == null) {
                     throw new IllegalArgumentException("unknown setting '" + key + "'; known: "
                             + Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.joining(", ")));
                 }
-                ecg.put(key, value.trim());
+                ecg.put(setting, setting.parse(value));
             } else {
                 kafka.put(key, value);
             }
         });
         Values v = new Values(ecg);
         return new StreamerConfig(
-                new Topics(
-                        v.string(Setting.TOPIC_HEARTBEATS),
-                        v.string(Setting.TOPIC_DLQ),
-                        v.string(Setting.TOPIC_ALERTS),
-                        v.string(Setting.TOPIC_SCORES),
-                        v.string(Setting.TOPIC_MODELS)),
+                topics(v),
                 v.bool(Setting.SCORES_ENABLED),
                 v.string(Setting.MODEL_NAME),
                 threads(v, ecg, kafka),
@@ -267,16 +566,24 @@ public record StreamerConfig(
                 kafka);
     }
 
+    private static TopicNames topics(Values v) {
+        try {
+            return new TopicNames(
+                    v.string(Setting.TOPIC_HEARTBEATS),
+                    v.string(Setting.TOPIC_DLQ),
+                    v.string(Setting.TOPIC_ALERTS),
+                    v.string(Setting.TOPIC_SCORES),
+                    v.string(Setting.TOPIC_MODELS));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("ecg.topic.*: " + e.getMessage(), e);
+        }
+    }
+
     /** {@code ecg.threads} if given, else a pass-through {@code num.stream.threads}, else the default. */
-    private static int threads(Values v, Map<String, String> ecg, Map<String, String> kafka) {
-        if (!ecg.containsKey(Setting.THREADS.key()) && kafka.containsKey(StreamsConfig.NUM_STREAM_THREADS_CONFIG)) {
-            try {
-                return Integer.parseInt(
-                        kafka.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG).trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("num.stream.threads must be an integer, got '"
-                        + kafka.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG) + "'");
-            }
+    private static int threads(Values v, Map<Setting, Object> ecg, Map<String, String> kafka) {
+        String streamThreads = kafka.get(StreamsConfig.NUM_STREAM_THREADS_CONFIG);
+        if (!ecg.containsKey(Setting.THREADS) && streamThreads != null) {
+            return (Integer) Setting.THREADS.parse(streamThreads, StreamsConfig.NUM_STREAM_THREADS_CONFIG);
         }
         return v.integer(Setting.THREADS);
     }
@@ -383,7 +690,7 @@ public record StreamerConfig(
         out.append("topics: in ")
                 .append(topics.heartbeats())
                 .append(", dlq ")
-                .append(topics.dlq())
+                .append(topics.heartbeatsDlq())
                 .append(", alerts ")
                 .append(topics.alerts())
                 .append(", scores ")
@@ -423,59 +730,34 @@ public record StreamerConfig(
         return SECRET_MARKERS.stream().anyMatch(k::contains);
     }
 
-    private static void require(boolean ok, String key, Object value) {
-        if (!ok) {
-            throw new IllegalArgumentException("invalid value for " + key + ": " + value + " ("
-                    + Setting.ofKey(key).description() + ")");
+    /** Typed reads of the parsed {@code ecg.*} settings, falling back to the defaults. */
+    private record Values(Map<Setting, Object> values) {
+        private Object get(Setting s) {
+            return values.containsKey(s) ? values.get(s) : s.defaultTyped();
         }
-    }
 
-    /** Typed reads of the {@code ecg.*} settings, falling back to the defaults. */
-    private record Values(Map<String, String> values) {
         String string(Setting s) {
-            return values.getOrDefault(s.key(), s.defaultValue());
+            return (String) get(s);
         }
 
         boolean bool(Setting s) {
-            String v = string(s).toLowerCase(Locale.ROOT);
-            return switch (v) {
-                case "true", "yes", "on", "1" -> true;
-                case "false", "no", "off", "0" -> false;
-                default -> throw new IllegalArgumentException(s.key() + " must be true or false, got '" + v + "'");
-            };
+            return (Boolean) get(s);
         }
 
         int integer(Setting s) {
-            try {
-                return Integer.parseInt(string(s));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(s.key() + " must be an integer, got '" + string(s) + "'");
-            }
+            return (Integer) get(s);
         }
 
         long longValue(Setting s) {
-            try {
-                return Long.parseLong(string(s));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(s.key() + " must be an integer, got '" + string(s) + "'");
-            }
-        }
-
-        /** A comma-separated list of files; blank entries are skipped. */
-        List<Path> paths(Setting s) {
-            return Arrays.stream(string(s).split(","))
-                    .map(String::trim)
-                    .filter(p -> !p.isEmpty())
-                    .map(Path::of)
-                    .toList();
+            return (Long) get(s);
         }
 
         double decimal(Setting s) {
-            try {
-                return Double.parseDouble(string(s));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(s.key() + " must be a number, got '" + string(s) + "'");
-            }
+            return (Double) get(s);
+        }
+
+        List<Path> paths(Setting s) {
+            return ((List<?>) get(s)).stream().map(p -> Path.of(p.toString())).toList();
         }
     }
 }

@@ -3,11 +3,19 @@ package ecgdetector.streamer.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ecgdetector.schemas.ModelName;
+import ecgdetector.schemas.TopicNames;
+import ecgdetector.streamer.config.StreamerConfig.Setting;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.config.ConfigDef;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,9 +24,7 @@ class StreamerConfigTest {
     @Test
     void defaultsAreSensibleAndExactlyOnce() {
         StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:9092"));
-        assertThat(c.topics())
-                .isEqualTo(new StreamerConfig.Topics(
-                        "ecg.heartbeats", "ecg.heartbeats.dlq", "ecg.alerts", "ecg.scores", "ecg.models"));
+        assertThat(c.topics()).isEqualTo(TopicNames.defaults());
         assertThat(c.batchSize()).isEqualTo(256);
         assertThat(c.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
         assertThat(c.scoresEnabled()).isTrue();
@@ -161,15 +167,24 @@ class StreamerConfigTest {
         assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.batch.sise", "3")))
                 .hasMessageContaining("unknown setting 'ecg.batch.sise'");
         assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.batch.size", "0")))
-                .hasMessageContaining("invalid value for ecg.batch.size: 0");
+                .hasMessageContaining("invalid value for ecg.batch.size: 0 (allowed: 1 to 100000;")
+                .hasMessageContaining("--batch-size, env ECG_BATCH_SIZE");
         assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.batch.size", "many")))
-                .hasMessageContaining("ecg.batch.size must be an integer");
+                .hasMessageContaining("ecg.batch.size must be an integer, got 'many'");
         assertThatThrownBy(
                         () -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.scores.enabled", "maybe")))
                 .hasMessageContaining("true or false");
         assertThatThrownBy(() ->
                         StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.topic.alerts", "ecg.scores")))
+                .hasMessageContaining("ecg.topic.*")
                 .hasMessageContaining("must all differ");
+        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "ecg.topic.alerts", "a b")))
+                .hasMessageContaining("illegal Kafka topic name")
+                .hasMessageContaining("'a b'");
+        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "num.stream.threads", "x")))
+                .hasMessageContaining("num.stream.threads must be an integer, got 'x'");
+        assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "num.stream.threads", "99")))
+                .hasMessageContaining("invalid value for num.stream.threads: 99 (allowed: 1 to 64;");
         assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of(
                         "bootstrap.servers",
                         "h:1",
@@ -178,5 +193,145 @@ class StreamerConfigTest {
                 .hasMessageContaining("processing.exception.handler cannot be set");
         assertThatThrownBy(() -> StreamerConfig.load(Map.of(), Map.of(), Path.of("/no/such/file.properties")))
                 .hasMessageContaining("cannot read config file");
+    }
+
+    /** Two valid values of every setting, the first of them not its default. */
+    private static final Map<Setting, List<String>> EXAMPLES = examples();
+
+    private static Map<Setting, List<String>> examples() {
+        Map<Setting, List<String>> m = new EnumMap<>(Setting.class);
+        m.put(Setting.TOPIC_HEARTBEATS, List.of("in.a", "in.b"));
+        m.put(Setting.TOPIC_DLQ, List.of("dlq.a", "dlq.b"));
+        m.put(Setting.TOPIC_ALERTS, List.of("alerts.a", "alerts.b"));
+        m.put(Setting.TOPIC_SCORES, List.of("scores.a", "scores.b"));
+        m.put(Setting.TOPIC_MODELS, List.of("models.a", "models.b"));
+        m.put(Setting.SCORES_ENABLED, List.of("false", "true"));
+        m.put(Setting.MODEL_NAME, List.of("other-model", "model.v2"));
+        m.put(Setting.THREADS, List.of("64", "2"));
+        m.put(Setting.BATCH_SIZE, List.of("100000", "1"));
+        m.put(Setting.BATCH_WAIT_MS, List.of("0", "3600000"));
+        m.put(Setting.WINDOW_LENGTH, List.of("10000", "1"));
+        m.put(Setting.SAMPLE_MAX_ABS, List.of("0.5", "1e30"));
+        m.put(Setting.RECORD_MAX_BYTES, List.of("16", "67108864"));
+        m.put(Setting.HTTP_HOST, List.of("127.0.0.1", "::1"));
+        m.put(Setting.HTTP_PORT, List.of("-1", "0"));
+        m.put(Setting.SHUTDOWN_TIMEOUT_MS, List.of("0", "1"));
+        m.put(Setting.CHECK_TOPICS, List.of("off", "yes"));
+        m.put(Setting.RELEASE_KEY_FILES, List.of("/k/a.key, /k/b.key,", "/k/c.key"));
+        m.put(Setting.RELEASE_ALLOW_OLDER, List.of("1", "no"));
+        return m;
+    }
+
+    /** A value just outside what each setting with a range or rule allows. */
+    private static final Map<Setting, String> OUT_OF_RANGE = Map.of(
+            Setting.MODEL_NAME, "a b",
+            Setting.THREADS, "65",
+            Setting.BATCH_SIZE, "0",
+            Setting.BATCH_WAIT_MS, "3600001",
+            Setting.WINDOW_LENGTH, "10001",
+            Setting.SAMPLE_MAX_ABS, "Infinity",
+            Setting.RECORD_MAX_BYTES, "15",
+            Setting.HTTP_PORT, "65536",
+            Setting.SHUTDOWN_TIMEOUT_MS, "-1");
+
+    private static StreamerConfig with(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("bootstrap.servers", "h:1");
+        return StreamerConfig.fromMap(all);
+    }
+
+    @Test
+    void everySettingHasItsDeclaredDefault() {
+        StreamerConfig defaults = with(Map.of());
+        Map<String, String> allDefaults = new HashMap<>();
+        for (Setting s : Setting.values()) {
+            allDefaults.put(s.key(), s.defaultValue());
+        }
+        assertThat(with(allDefaults)).isEqualTo(defaults);
+
+        assertThat(defaults.topics()).isEqualTo(TopicNames.defaults());
+        assertThat(defaults.scoresEnabled()).isTrue();
+        assertThat(defaults.modelName()).isEqualTo(ModelName.DEFAULT);
+        assertThat(defaults.threads()).isEqualTo(1);
+        assertThat(defaults.batchSize()).isEqualTo(256);
+        assertThat(defaults.batchMaxWait()).isEqualTo(Duration.ofMillis(10));
+        assertThat(defaults.windowLength()).isEqualTo(140);
+        assertThat(defaults.maxAbsSample()).isEqualTo(10_000.0);
+        assertThat(defaults.maxRecordBytes()).isEqualTo(65_536);
+        assertThat(defaults.httpHost()).isEqualTo("0.0.0.0");
+        assertThat(defaults.httpPort()).isEqualTo(8080);
+        assertThat(defaults.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.checkTopics()).isTrue();
+        assertThat(defaults.releaseKeyFiles()).isEmpty();
+        assertThat(defaults.releaseAllowOlder()).isFalse();
+    }
+
+    @Test
+    void everySettingIsReadFromFlagsEnvironmentAndFileInThatOrder() {
+        assertThat(EXAMPLES.keySet()).containsExactlyInAnyOrder(Setting.values());
+        Map<String, String> servers = Map.of("bootstrap.servers", "h:1");
+        for (Setting s : Setting.values()) {
+            String a = EXAMPLES.get(s).get(0);
+            String b = EXAMPLES.get(s).get(1);
+            StreamerConfig withA = with(Map.of(s.key(), a));
+            StreamerConfig withB = with(Map.of(s.key(), b));
+            assertThat(withA).as(s.key()).isNotEqualTo(with(Map.of())).isNotEqualTo(withB);
+
+            assertThat(StreamerConfig.load(Map.of(), Map.of(s.envName(), a), servers))
+                    .as("%s from the environment", s.envName())
+                    .isEqualTo(withA);
+            assertThat(StreamerConfig.load(servers, Map.of(), Map.of(s.key(), a)))
+                    .as("%s from the file", s.key())
+                    .isEqualTo(withA);
+            assertThat(StreamerConfig.load(Map.of(s.key(), a), Map.of(s.envName(), b), with(servers, s.key(), b)))
+                    .as("%s: a flag beats the environment and the file", s.key())
+                    .isEqualTo(withA);
+            assertThat(StreamerConfig.load(Map.of(), Map.of(s.envName(), a), with(servers, s.key(), b)))
+                    .as("%s: the environment beats the file", s.key())
+                    .isEqualTo(withA);
+        }
+    }
+
+    private static Map<String, String> with(Map<String, String> base, String key, String value) {
+        Map<String, String> m = new HashMap<>(base);
+        m.put(key, value);
+        return m;
+    }
+
+    @Test
+    void everyRangeErrorNamesTheKeyTheValueAndWhatIsAllowed() {
+        for (Setting s : Setting.values()) {
+            if (s.allowed().contains(" to ") || s.allowed().startsWith("at least") || s == Setting.MODEL_NAME) {
+                assertThat(OUT_OF_RANGE)
+                        .as("an out-of-range example for %s", s.key())
+                        .containsKey(s);
+            }
+        }
+        OUT_OF_RANGE.forEach((s, bad) -> assertThatThrownBy(() -> with(Map.of(s.key(), bad)))
+                .as(s.key())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("invalid value for " + s.key() + ": " + bad)
+                .hasMessageContaining("allowed: " + s.allowed())
+                .hasMessageContaining("env " + s.envName()));
+        for (Setting s : Setting.values()) {
+            if (s.type() == ConfigDef.Type.INT || s.type() == ConfigDef.Type.LONG) {
+                assertThatThrownBy(() -> with(Map.of(s.key(), "1.5")))
+                        .as(s.key())
+                        .hasMessageContaining(s.key() + " must be an integer, got '1.5'");
+            }
+        }
+    }
+
+    @Test
+    void theDefinitionIsAKafkaConfigDefOfEverySetting() {
+        ConfigDef def = Setting.definition();
+        assertThat(def.names())
+                .containsExactlyInAnyOrderElementsOf(
+                        Arrays.stream(Setting.values()).map(Setting::key).toList());
+        Map<String, Object> parsed = def.parse(Map.of("ecg.batch.size", "512"));
+        assertThat(parsed).containsEntry("ecg.batch.size", 512).containsEntry("ecg.batch.wait.ms", 10L);
+        assertThat(Setting.SAMPLE_MAX_ABS.defaultText()).isEqualTo("10000");
+        assertThat(Setting.RELEASE_KEY_FILES.defaultText()).isEqualTo("none");
+        assertThat(Setting.BATCH_WAIT_MS.defaultText()).isEqualTo("10");
     }
 }

@@ -2,10 +2,10 @@ package ecgdetector.streamer.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ecgdetector.broker.EcgTopics;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Score;
+import ecgdetector.schemas.TopicNames;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +32,13 @@ public final class Outputs {
         return m.topic() + "/" + m.partition() + "/" + m.offset();
     }
 
-    public static List<Score> scores(String bootstrapServers, EcgTopics topics) {
+    public static List<Score> scores(String bootstrapServers, TopicNames topics) {
         return read(bootstrapServers, topics.scores()).stream()
                 .map(r -> TopologyHarness.read(r.value(), Score.class))
                 .toList();
     }
 
-    public static List<Alert> alerts(String bootstrapServers, EcgTopics topics) {
+    public static List<Alert> alerts(String bootstrapServers, TopicNames topics) {
         return read(bootstrapServers, topics.alerts()).stream()
                 .map(r -> TopologyHarness.read(r.value(), Alert.class))
                 .toList();
@@ -49,7 +49,7 @@ public final class Outputs {
     }
 
     /** Waits until {@code n} scores are committed (or fails with what arrived). */
-    public static void awaitScores(String bootstrapServers, EcgTopics topics, int n, Duration timeout) {
+    public static void awaitScores(String bootstrapServers, TopicNames topics, int n, Duration timeout) {
         KafkaTestUtils.waitUntilMinRecordsReceived(
                 bootstrapServers, topics.scores(), n, timeout, IsolationLevel.READ_COMMITTED);
     }
@@ -68,7 +68,7 @@ public final class Outputs {
      * once, each from {@code f}'s release. Returns the alerts.
      */
     public static List<Alert> assertExactlyOnce(
-            String bootstrapServers, EcgTopics topics, Map<String, Integer> windowIndex, RealRelease.Fixture f) {
+            String bootstrapServers, TopicNames topics, Map<String, Integer> windowIndex, RealRelease.Fixture f) {
         List<Score> scores = scores(bootstrapServers, topics);
         assertThat(scores)
                 .extracting(Score::windowId)

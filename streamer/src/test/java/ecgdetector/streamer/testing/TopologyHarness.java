@@ -5,6 +5,7 @@ import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.Score;
+import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerTopology;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.infer.BatchScorer;
@@ -63,13 +64,13 @@ public final class TopologyHarness implements AutoCloseable {
         scorer = new BatchScorer(registry);
         driver = new TopologyTestDriver(
                 StreamerTopology.build(config, registry, scorer, metrics), config.streamsProperties(), START);
-        StreamerConfig.Topics t = config.topics();
+        TopicNames t = config.topics();
         heartbeats = driver.createInputTopic(
                 t.heartbeats(), new ByteArraySerializer(), new ByteArraySerializer(), START, Duration.ofMillis(10));
         releases = driver.createInputTopic(t.models(), new StringSerializer(), new ByteArraySerializer());
         alerts = driver.createOutputTopic(t.alerts(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         scores = driver.createOutputTopic(t.scores(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        dlq = driver.createOutputTopic(t.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        dlq = driver.createOutputTopic(t.heartbeatsDlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     public static TopologyHarness withBatch(int size, long waitMs) {
