@@ -4,23 +4,34 @@ import ecgdetector.streamer.StreamerApp;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./ecg stream}: scores the heartbeat windows on the heartbeats topic with the latest model release,
- * exactly once, until SIGTERM. Every flag maps to one {@link StreamerConfig} setting; see that class for the
- * order of precedence (flags, then environment, then properties files, then defaults).
+ * exactly once, until SIGTERM. Every flag maps to one {@link StreamerConfig} setting; the flags of the
+ * {@code ecg.*} settings, and their help, come from the settings' declarations ({@link SettingFlags}). See
+ * {@link StreamerConfig} for the order of precedence (flags, then environment, then properties files, then
+ * defaults).
  */
 @Command(
         name = "stream",
         header = "Score live heartbeat windows from Kafka and emit alerts, exactly once.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        modelTransformer = StreamCommand.SettingFlags.class,
         description = {
             "Scores heartbeat windows (CSV lines or JSON) from the heartbeats topic with",
             "the latest release on the models topic, in batches on DJL/TensorFlow, exactly",
@@ -60,65 +71,9 @@ public final class StreamCommand implements Callable<Integer> {
     @Option(
             names = "--application-id",
             paramLabel = "ID",
-            description = "Kafka Streams application id = consumer group (default ecg-streamer).")
+            description = "Kafka Streams application id = consumer group (default "
+                    + StreamerConfig.DEFAULT_APPLICATION_ID + "; env ECG_APPLICATION_ID).")
     String applicationId;
-
-    @Option(
-            names = "--threads",
-            paramLabel = "N",
-            description = "Stream threads, each with its own DJL predictor (default 1).")
-    Integer threads;
-
-    @Option(
-            names = "--batch-size",
-            paramLabel = "N",
-            description = "Most windows per inference call; a full batch is scored at once (default 256).")
-    Integer batchSize;
-
-    @Option(
-            names = "--batch-wait-ms",
-            paramLabel = "MS",
-            description = "Longest a window waits for its batch to fill (default 100).")
-    Long batchWaitMs;
-
-    @Option(
-            names = "--port",
-            paramLabel = "PORT",
-            description = "Port of /metrics and /health (default 8080; 0 = any free port, -1 = off).")
-    Integer port;
-
-    @Option(
-            names = "--http-host",
-            paramLabel = "ADDRESS",
-            description = "Address of /metrics and /health (default 0.0.0.0).")
-    String httpHost;
-
-    @Option(names = "--input-topic", paramLabel = "TOPIC", description = "Default ecg.heartbeats.")
-    String inputTopic;
-
-    @Option(names = "--dlq-topic", paramLabel = "TOPIC", description = "Default ecg.heartbeats.dlq.")
-    String dlqTopic;
-
-    @Option(names = "--alerts-topic", paramLabel = "TOPIC", description = "Default ecg.alerts.")
-    String alertsTopic;
-
-    @Option(names = "--scores-topic", paramLabel = "TOPIC", description = "Default ecg.scores.")
-    String scoresTopic;
-
-    @Option(names = "--models-topic", paramLabel = "TOPIC", description = "Default ecg.models.")
-    String modelsTopic;
-
-    @Option(
-            names = "--scores",
-            negatable = true,
-            description = "Write every window's score to the scores topic (default on; --no-scores: off).")
-    Boolean scores;
-
-    @Option(
-            names = "--model-name",
-            paramLabel = "NAME",
-            description = "Model to serve: its key on the models topic (default ecg-autoencoder).")
-    String modelName;
 
     @Option(
             names = "--state-dir",
@@ -126,34 +81,8 @@ public final class StreamCommand implements Callable<Integer> {
             description = "Kafka Streams state folder: the batch buffer and the local model copy.")
     Path stateDir;
 
-    @Option(names = "--window-length", paramLabel = "N", description = "Samples per window (default 140).")
-    Integer windowLength;
-
-    @Option(
-            names = "--max-abs-sample",
-            paramLabel = "X",
-            description = "Samples of larger magnitude are dead-lettered (default 10000).")
-    Double maxAbsSample;
-
-    @Option(
-            names = "--max-record-bytes",
-            paramLabel = "N",
-            description = "Larger input records are dead-lettered unread (default 65536).")
-    Integer maxRecordBytes;
-
-    @Option(
-            names = "--release-key-file",
-            paramLabel = "FILE",
-            split = ",",
-            description = "Serve only releases signed with this key (HMAC-SHA256, the trainer's"
-                    + " --signing-key-file); repeatable, any of them will do (env: ECG_RELEASE_KEY_FILES).")
-    java.util.List<Path> releaseKeyFiles;
-
-    @Option(
-            names = "--check-topics",
-            negatable = true,
-            description = "Fail at startup if a topic is missing (default on).")
-    Boolean checkTopics;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -178,34 +107,78 @@ public final class StreamCommand implements Callable<Integer> {
         put(flags, "bootstrap.servers", kafka.bootstrapServers);
         put(flags, "application.id", applicationId);
         put(flags, "state.dir", stateDir);
-        put(flags, Setting.THREADS.key(), threads);
-        put(flags, Setting.BATCH_SIZE.key(), batchSize);
-        put(flags, Setting.BATCH_WAIT_MS.key(), batchWaitMs);
-        put(flags, Setting.HTTP_PORT.key(), port);
-        put(flags, Setting.HTTP_HOST.key(), httpHost);
-        put(flags, Setting.TOPIC_HEARTBEATS.key(), inputTopic);
-        put(flags, Setting.TOPIC_DLQ.key(), dlqTopic);
-        put(flags, Setting.TOPIC_ALERTS.key(), alertsTopic);
-        put(flags, Setting.TOPIC_SCORES.key(), scoresTopic);
-        put(flags, Setting.TOPIC_MODELS.key(), modelsTopic);
-        put(flags, Setting.SCORES_ENABLED.key(), scores);
-        put(flags, Setting.MODEL_NAME.key(), modelName);
-        put(flags, Setting.WINDOW_LENGTH.key(), windowLength);
-        put(flags, Setting.SAMPLE_MAX_ABS.key(), maxAbsSample);
-        put(flags, Setting.RECORD_MAX_BYTES.key(), maxRecordBytes);
-        put(flags, Setting.CHECK_TOPICS.key(), checkTopics);
-        if (releaseKeyFiles != null && !releaseKeyFiles.isEmpty()) {
-            flags.put(
-                    Setting.RELEASE_KEY_FILES.key(),
-                    String.join(
-                            ",", releaseKeyFiles.stream().map(Path::toString).toList()));
+        for (Setting setting : Setting.values()) {
+            setting.flag().ifPresent(flag -> {
+                Object value = spec.findOption(flag).getValue();
+                put(flags, setting.key(), value instanceof List<?> list ? joined(list) : value);
+            });
         }
         return flags;
+    }
+
+    private static String joined(List<?> values) {
+        return values.stream().map(Object::toString).collect(Collectors.joining(","));
     }
 
     private static void put(Map<String, String> flags, String key, Object value) {
         if (value != null && !value.toString().isBlank()) {
             flags.put(key, value.toString());
+        }
+    }
+
+    /**
+     * Adds a flag for every {@link Setting} that has one, typed and described from its declaration: its
+     * meaning, default, allowed values and environment variable. A boolean's flag is negatable
+     * ({@code --no-scores}), a list's repeatable. Values stay text; {@link StreamerConfig} parses and
+     * validates them as it does the environment's and the files'.
+     */
+    public static final class SettingFlags implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            List<String> withoutFlag =
+                    new ArrayList<>(List.of("", "Settings without a flag (environment or --config file):"));
+            for (Setting setting : Setting.values()) {
+                setting.flag()
+                        .ifPresentOrElse(
+                                flag -> command.addOption(option(setting, flag)),
+                                () -> withoutFlag.add("  " + setting.key() + ", env " + setting.envName() + " (default "
+                                        + setting.defaultText() + ")"));
+            }
+            List<String> footer = new ArrayList<>(withoutFlag);
+            footer.addAll(List.of(command.usageMessage().footer()));
+            command.usageMessage().footer(footer.toArray(String[]::new));
+            return command;
+        }
+
+        static OptionSpec option(Setting setting, String flag) {
+            OptionSpec.Builder option = OptionSpec.builder(flag).description(help(setting));
+            return switch (setting.type()) {
+                case BOOLEAN -> option.negatable(true).type(Boolean.class).build();
+                case LIST ->
+                    option.type(List.class)
+                            .auxiliaryTypes(String.class)
+                            .splitRegex(",")
+                            .paramLabel(setting.paramLabel())
+                            .build();
+                default ->
+                    option.type(String.class).paramLabel(setting.paramLabel()).build();
+            };
+        }
+
+        /** {@code Windows per inference call at most (default 256; 1 to 100000; env ECG_BATCH_SIZE).} */
+        static String help(Setting setting) {
+            String meaning = setting.description();
+            List<String> facts = new ArrayList<>(List.of("default " + setting.defaultText()));
+            if (setting.type() != Type.BOOLEAN
+                    && setting.type() != Type.LIST
+                    && !setting.allowed().isEmpty()) {
+                facts.add(setting.allowed());
+            }
+            facts.add("env " + setting.envName());
+            return Character.toUpperCase(meaning.charAt(0))
+                    + meaning.substring(1)
+                    + (setting.type() == Type.LIST ? "; repeatable" : "")
+                    + " (" + String.join("; ", facts) + ").";
         }
     }
 }

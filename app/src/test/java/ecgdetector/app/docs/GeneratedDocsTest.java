@@ -3,6 +3,7 @@ package ecgdetector.app.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.EcgTopic;
+import ecgdetector.streamer.config.StreamerConfig.Setting;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +29,9 @@ class GeneratedDocsTest {
 
     /** Every generated section: file, section name, the generator. */
     static Stream<Section> sections() {
-        return Stream.of(new Section("README.md", "topics", GeneratedDocsTest::topicsTable));
+        return Stream.of(
+                new Section("README.md", "topics", GeneratedDocsTest::topicsTable),
+                new Section("streamer/README.md", "streamer-settings", GeneratedDocsTest::streamerSettingsTable));
     }
 
     record Section(String file, String name, Supplier<String> generator) {
@@ -85,6 +88,35 @@ class GeneratedDocsTest {
                     .append(topic.valueFormat())
                     .append(" | ")
                     .append(schema)
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** streamer/README.md's settings table, from {@link Setting}. */
+    static String streamerSettingsTable() {
+        StringBuilder out =
+                new StringBuilder("| key | flag | env | default | allowed | meaning |\n|---|---|---|---|---|---|\n");
+        for (Setting setting : Setting.values()) {
+            String flag = setting.flag()
+                    .map(f -> switch (setting.type()) {
+                        case BOOLEAN -> "`--[no-]" + f.substring(2) + "`";
+                        case LIST -> "`" + f + "` (repeatable)";
+                        default -> "`" + f + "`";
+                    })
+                    .orElse("-");
+            out.append("| `")
+                    .append(setting.key())
+                    .append("` | ")
+                    .append(flag)
+                    .append(" | `")
+                    .append(setting.envName())
+                    .append("` | ")
+                    .append(setting.defaultValue().isEmpty() ? "(none)" : "`" + setting.defaultText() + "`")
+                    .append(" | ")
+                    .append(setting.allowed().isEmpty() ? "-" : setting.allowed())
+                    .append(" | ")
+                    .append(setting.description())
                     .append(" |\n");
         }
         return out.toString();
