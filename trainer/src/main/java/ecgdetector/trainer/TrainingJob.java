@@ -15,9 +15,7 @@ import ecgdetector.trainer.data.Heartbeats;
 import ecgdetector.trainer.data.StratifiedSplit;
 import ecgdetector.trainer.evaluation.BinaryMetrics;
 import ecgdetector.trainer.evaluation.CalibrationData;
-import ecgdetector.trainer.evaluation.Plots;
 import ecgdetector.trainer.evaluation.RocCurve;
-import ecgdetector.trainer.model.AutoencoderConfig;
 import ecgdetector.trainer.model.AutoencoderTrainer;
 import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.model.EpochStats;
@@ -31,19 +29,21 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * One training run, start to end: data -> split -> scaler -> autoencoder -> threshold -> evaluation
- * -> plots -> release. Every score here comes from the exported release run through DJL, the same
- * code the streamer scores with, so the threshold and the test figures are in exactly the units
- * live scores are.
+ * One training run, start to end: data -> stratified split -> scaler -> training -> threshold -> evaluation
+ * -> plots -> release -> report, one method each. Every score here comes from the exported release run
+ * through DJL, the same code the streamer scores with, so the threshold and the test figures are in
+ * exactly the units live scores are.
  *
- * <p>All output is written to a staging folder and moved into {@code out} only when the run
- * succeeded, so a failed run leaves no half-written release behind.
+ * <p>All output is written to a staging folder and moved into {@code out} only when the run succeeded, so
+ * a failed run leaves no half-written release behind.
  */
 public final class TrainingJob {
 
@@ -72,144 +72,36 @@ public final class TrainingJob {
 
     public TrainingResult run(TrainingOptions options, EcgDataset dataset) throws IOException, InvalidReleaseException {
         Stopwatch clock = new Stopwatch();
-
-        StratifiedSplit.Parts trainTest =
-                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed());
-        // A fold of the training part stands in for unseen data wherever a choice is made, so the
-        // test part is looked at exactly once, for the final figures.
-        StratifiedSplit.Parts trainValidation =
-                StratifiedSplit.split(trainTest.kept(), options.validationFraction(), options.seed() + 1);
-        Heartbeats trainNormal = trainValidation.kept().onlyNormal();
-        Heartbeats validation = trainValidation.heldOut();
-        Heartbeats test = trainTest.heldOut();
-        if (trainNormal.size() == 0 || test.countNormal() == 0 || test.countNormal() == test.size()) {
-            throw new IllegalArgumentException("the data needs normal and abnormal beats in both parts, got "
-                    + dataset.beats()
-                    + " split into "
-                    + trainNormal.size()
-                    + " normal training beats and test "
-                    + test);
-        }
-
-        console.printf(
-                java.util.Locale.ROOT,
-                "Data %s: %d beats. Training on %d normal beats, validating on %d, testing on %d"
-                        + " (%s recipe, seed %d)%n",
-                dataset.source(),
-                dataset.beats().size(),
-                trainNormal.size(),
-                validation.size(),
-                test.size(),
-                options.recipe().id(),
-                options.seed());
-        MinMaxScaler scaler = MinMaxScaler.PER_POSITION.equals(options.scaler())
-                ? MinMaxScaler.fitPerPosition(trainNormal.beats())
-                : MinMaxScaler.fitGlobal(trainNormal.beats());
+        Split split = split(dataset, options);
+        announce(dataset, split, options);
+        MinMaxScaler scaler = fitScaler(options.scaler(), split.trainNormal());
         clock.lap("data");
 
         Path staging =
                 Files.createTempDirectory(Files.createDirectories(options.out().toAbsolutePath()), ".staging-");
         try {
-            AutoencoderConfig config = options.model().withSeed(options.seed());
-            List<EpochStats> history;
-            Path savedModel = Files.createTempDirectory(staging, "model-").resolve("saved_model");
-            try (TrainedAutoencoder autoencoder = new AutoencoderTrainer()
-                    .train(
-                            scaler.transformAll(trainNormal.beats()),
-                            scaler.transformAll(validation.onlyNormal().beats()),
-                            config,
-                            progress)) {
-                history = autoencoder.history();
-                autoencoder.exportSavedModel(savedModel);
-            }
+            Fitted fitted = train(options, split, scaler, staging);
             clock.lap("train");
-
-            // The threshold is part of the sealed manifest, but it is chosen from scores of this
-            // very model: score with a provisional release first, then seal the final one around
-            // the same files.
-            ReleaseManifest provisional =
-                    manifest(options, dataset, scaler, Double.MAX_VALUE, Map.of(), savedModel, Instant.now());
-            float[] trainErrors;
-            float[] validationScores;
-            float[] testScores;
-            BeatScore[] testDetail;
-            try (ReleaseModel model = ReleaseModel.load(ReleaseBundle.seal(provisional, savedModel))) {
-                trainErrors = errors(model.scoreAll(trainNormal.beats(), SCORING_BATCH));
-                validationScores = errors(model.scoreAll(validation.beats(), SCORING_BATCH));
-                testDetail = model.scoreAll(test.beats(), SCORING_BATCH);
-                testScores = errors(testDetail);
-            }
-            double threshold = options.threshold()
-                    .threshold(CalibrationData.of(trainErrors, validationScores, validation.isAnomaly()));
-            // Validation figures are what recipe choices may be made on; the test figures are for
-            // reporting.
-            BinaryMetrics validationMetrics =
-                    BinaryMetrics.evaluate(validationScores, validation.isAnomaly(), threshold);
-            BinaryMetrics metrics = BinaryMetrics.evaluate(testScores, test.isAnomaly(), threshold);
-            RocCurve roc = RocCurve.of(testScores, test.isAnomaly());
+            Sealer sealer = new Sealer(options, dataset, scaler, fitted);
+            Scores scores = score(sealer, split);
+            double threshold = threshold(options, scores, split);
+            Evaluation evaluation = evaluate(scores, split, threshold);
             clock.lap("evaluate");
-
-            Map<String, String> files = plot(staging, history, test, testScores, testDetail, threshold, roc, scaler);
+            Map<String, String> files = TrainingPlots.draw(
+                    staging,
+                    fitted.curves(),
+                    split.test(),
+                    scores.testDetail(),
+                    evaluation.threshold(),
+                    evaluation.roc(),
+                    scaler);
             clock.lap("plots");
-
-            Map<String, Double> headline = new LinkedHashMap<>();
-            headline.put("accuracy", metrics.accuracy());
-            headline.put("precision", metrics.precision());
-            headline.put("recall", metrics.recall());
-            headline.put("f1", metrics.f1());
-            headline.put("rocAuc", metrics.rocAuc());
-            ReleaseManifest finalManifest = manifest(
-                    options, dataset, scaler, threshold, headline, savedModel, Instant.parse(provisional.createdAt()));
-            ReleaseBundle release = ReleaseBundle.seal(finalManifest, savedModel);
-            release.writeTo(staging.resolve(RELEASE));
+            ReleaseBundle release = release(sealer, evaluation, staging);
             files.put("release", RELEASE);
             clock.lap("release");
-
-            TrainingReport report = new TrainingReport(
-                    release.modelName(),
-                    release.version(),
-                    options.recipe().id(),
-                    metrics.accuracy(),
-                    metrics.precision(),
-                    metrics.recall(),
-                    metrics.f1(),
-                    metrics.rocAuc(),
-                    threshold,
-                    options.threshold().describe(),
-                    options.errorMetric().id(),
-                    new TrainingReport.Confusion(
-                            metrics.confusion().tp(),
-                            metrics.confusion().fp(),
-                            metrics.confusion().tn(),
-                            metrics.confusion().fn()),
-                    history.size(),
-                    history.stream().map(EpochStats::loss).toList(),
-                    history.stream().map(EpochStats::valLoss).toList(),
-                    history.stream().map(EpochStats::mse).toList(),
-                    history.stream().map(EpochStats::valMse).toList(),
-                    clock.total(),
-                    clock.laps(),
-                    new TrainingReport.Data(
-                            dataset.source(),
-                            dataset.sha256(),
-                            dataset.beats().size(),
-                            trainNormal.size(),
-                            validation.size(),
-                            validation.countNormal(),
-                            test.size(),
-                            test.countNormal()),
-                    recipeOf(options),
-                    TrainingReport.Figures.of(validationMetrics),
-                    files,
-                    null);
-            Files.write(
-                    staging.resolve(REPORT),
-                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
-
-            List<String> outputs = new java.util.ArrayList<>(files.values());
-            outputs.add(REPORT);
-            ReleaseFolder.moveInto(staging, options.out(), outputs, RELEASE);
-            return new TrainingResult(report, release, test, testScores);
+            TrainingReport report = report(options, dataset, split, fitted, evaluation, release, clock, files);
+            writeOutputs(staging, report, files, options.out());
+            return new TrainingResult(report, release, split.test(), scores.test());
         } finally {
             ReleaseFolder.deleteRecursively(staging);
         }
@@ -233,19 +125,11 @@ public final class TrainingJob {
             console.println("Not reusing " + release + ": " + e.getMessage());
             return Optional.empty();
         }
-        ReleaseManifest.Provenance provenance = bundle.manifest().provenance();
-        // Compared as canonical JSON text: a seed read back is an int where the original is a long.
-        boolean sameSettings = Json.canonical()
-                .writeValueAsString(recipeOf(options))
-                .equals(Json.canonical().writeValueAsString(provenance.recipe()));
-        if (!dataset.sha256().equals(provenance.dataSha256())
-                || !sameSettings
-                || !options.modelName().equals(bundle.modelName())) {
+        if (!trainedWith(bundle, options, dataset)) {
             return Optional.empty();
         }
         TrainingReport report = Json.mapper().readValue(reportFile.toFile(), TrainingReport.class);
-        Heartbeats test = StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed())
-                .heldOut();
+        Heartbeats test = split(dataset, options).test();
         try (ReleaseModel model = ReleaseModel.load(bundle)) {
             return Optional.of(
                     new TrainingResult(report, bundle, test, errors(model.scoreAll(test.beats(), SCORING_BATCH))));
@@ -255,123 +139,224 @@ public final class TrainingJob {
         }
     }
 
-    private ReleaseManifest manifest(
+    // --- the stages, in the order a run goes through them ---
+
+    /** Train and test parts by class, then a validation fold of the training part. */
+    private static Split split(EcgDataset dataset, TrainingOptions options) {
+        StratifiedSplit.Parts trainTest =
+                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed());
+        // A fold of the training part stands in for unseen data wherever a choice is made, so the
+        // test part is looked at exactly once, for the final figures.
+        StratifiedSplit.Parts trainValidation =
+                StratifiedSplit.split(trainTest.kept(), options.validationFraction(), options.seed() + 1);
+        return new Split(trainValidation.kept().onlyNormal(), trainValidation.heldOut(), trainTest.heldOut());
+    }
+
+    private void announce(EcgDataset dataset, Split split, TrainingOptions options) {
+        Heartbeats test = split.test();
+        if (split.trainNormal().size() == 0 || test.countNormal() == 0 || test.countNormal() == test.size()) {
+            throw new IllegalArgumentException("the data needs normal and abnormal beats in both parts, got "
+                    + dataset.beats()
+                    + " split into "
+                    + split.trainNormal().size()
+                    + " normal training beats and test "
+                    + test);
+        }
+        console.printf(
+                Locale.ROOT,
+                "Data %s: %d beats. Training on %d normal beats, validating on %d, testing on %d"
+                        + " (%s recipe, seed %d)%n",
+                dataset.source(),
+                dataset.beats().size(),
+                split.trainNormal().size(),
+                split.validation().size(),
+                test.size(),
+                options.recipe().id(),
+                options.seed());
+    }
+
+    /** Fitted on the normal training beats only, as the autoencoder is. */
+    private static MinMaxScaler fitScaler(String kind, Heartbeats trainNormal) {
+        return MinMaxScaler.PER_POSITION.equals(kind)
+                ? MinMaxScaler.fitPerPosition(trainNormal.beats())
+                : MinMaxScaler.fitGlobal(trainNormal.beats());
+    }
+
+    private Fitted train(TrainingOptions options, Split split, MinMaxScaler scaler, Path staging) throws IOException {
+        Path savedModel = Files.createTempDirectory(staging, "model-").resolve("saved_model");
+        try (TrainedAutoencoder autoencoder = new AutoencoderTrainer()
+                .train(
+                        scaler.transformAll(split.trainNormal().beats()),
+                        scaler.transformAll(split.validation().onlyNormal().beats()),
+                        options.model().withSeed(options.seed()),
+                        progress)) {
+            List<EpochStats> history = autoencoder.history();
+            autoencoder.exportSavedModel(savedModel);
+            return new Fitted(TrainingReport.LearningCurves.of(history), savedModel, Instant.now());
+        }
+    }
+
+    /**
+     * Every part scored by the release itself. The threshold is part of the sealed manifest, but it is
+     * chosen from scores of this very model: score with a provisional release first, then seal the final
+     * one around the same files.
+     */
+    private static Scores score(Sealer sealer, Split split) throws IOException, InvalidReleaseException {
+        try (ReleaseModel model = ReleaseModel.load(sealer.seal(Double.MAX_VALUE, Map.of()))) {
+            float[] trainNormal = errors(model.scoreAll(split.trainNormal().beats(), SCORING_BATCH));
+            float[] validation = errors(model.scoreAll(split.validation().beats(), SCORING_BATCH));
+            BeatScore[] testDetail = model.scoreAll(split.test().beats(), SCORING_BATCH);
+            return new Scores(trainNormal, validation, testDetail, errors(testDetail));
+        }
+    }
+
+    /** Chosen on the training part (its normal beats' errors, the validation fold), never the test part. */
+    private static double threshold(TrainingOptions options, Scores scores, Split split) {
+        return options.threshold()
+                .threshold(CalibrationData.of(
+                        scores.trainNormal(),
+                        scores.validation(),
+                        split.validation().isAnomaly()));
+    }
+
+    /**
+     * Validation figures are what recipe choices may be made on; the test figures are for reporting.
+     */
+    private static Evaluation evaluate(Scores scores, Split split, double threshold) {
+        return new Evaluation(
+                threshold,
+                BinaryMetrics.evaluate(scores.validation(), split.validation().isAnomaly(), threshold),
+                BinaryMetrics.evaluate(scores.test(), split.test().isAnomaly(), threshold),
+                RocCurve.of(scores.test(), split.test().isAnomaly()));
+    }
+
+    /** The final release: the threshold and the test figures sealed into it, written to the staging folder. */
+    private static ReleaseBundle release(Sealer sealer, Evaluation evaluation, Path staging) throws IOException {
+        BinaryMetrics test = evaluation.test();
+        Map<String, Double> headline = new LinkedHashMap<>();
+        headline.put("accuracy", test.accuracy());
+        headline.put("precision", test.precision());
+        headline.put("recall", test.recall());
+        headline.put("f1", test.f1());
+        headline.put("rocAuc", test.rocAuc());
+        ReleaseBundle release = sealer.seal(evaluation.threshold(), headline);
+        release.writeTo(staging.resolve(RELEASE));
+        return release;
+    }
+
+    private static TrainingReport report(
             TrainingOptions options,
             EcgDataset dataset,
-            MinMaxScaler scaler,
-            double threshold,
-            Map<String, Double> metrics,
-            Path savedModel,
-            Instant created)
-            throws IOException {
-        Instant createdAt = created.truncatedTo(ChronoUnit.SECONDS);
-        // Fingerprint of the weights alone: saved_model.pb differs byte-wise between identical
-        // runs.
-        Path variables = savedModel.resolve("variables");
-        String weights = ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
-                .substring(0, 8);
-        return new ReleaseManifest(
-                ReleaseManifest.FORMAT_VERSION,
-                options.modelName(),
-                VERSION_TIME.format(createdAt) + "-" + weights,
-                createdAt.toString(),
-                scaler.length(),
-                ReleaseManifest.Serving.standard(),
-                scaler.params(),
-                options.errorMetric().id(),
-                threshold,
-                options.threshold().describe(),
-                new ReleaseManifest.Provenance(
-                        dataset.sha256(),
-                        dataset.source(),
-                        dataset.beats().size(),
-                        options.seed(),
-                        recipeOf(options),
-                        metrics,
-                        trainerVersion()),
-                null,
+            Split split,
+            Fitted fitted,
+            Evaluation evaluation,
+            ReleaseBundle release,
+            Stopwatch clock,
+            Map<String, String> files) {
+        return new TrainingReport(
+                new TrainingReport.Model(
+                        release.modelName(), release.version(), options.recipe().id()),
+                TrainingReport.Figures.of(evaluation.test()),
+                new TrainingReport.AnomalyRule(
+                        evaluation.threshold(),
+                        options.threshold().describe(),
+                        options.errorMetric().id()),
+                TrainingReport.Confusion.of(evaluation.test().confusion()),
+                fitted.curves(),
+                clock.timings(),
+                split.counts(dataset),
+                TrainingSettings.recorded(options),
+                TrainingReport.Figures.of(evaluation.validation()),
+                files,
                 null);
     }
 
-    /** The settings that decide the model, as recorded in the release and the report. */
-    static Map<String, Object> recipeOf(TrainingOptions o) {
-        AutoencoderConfig m = o.model();
-        Map<String, Object> recipe = new LinkedHashMap<>();
-        recipe.put("recipe", o.recipe().id());
-        recipe.put("scaler", o.scaler());
-        recipe.put("encoderUnits", m.encoderUnits());
-        recipe.put("decoderUnits", m.decoderUnits());
-        recipe.put("dropout", m.dropout());
-        recipe.put("loss", m.loss().name().toLowerCase(java.util.Locale.ROOT));
-        recipe.put("optimizer", "adam");
-        recipe.put("learningRate", m.learningRate());
-        recipe.put("epochs", m.epochs());
-        recipe.put("batchSize", m.batchSize());
-        recipe.put("errorMetric", o.errorMetric().id());
-        recipe.put("thresholdPolicy", o.threshold().describe());
-        recipe.put("testFraction", o.testFraction());
-        recipe.put("validationFraction", o.validationFraction());
-        recipe.put("seed", o.seed());
-        return recipe;
+    private static void writeOutputs(Path staging, TrainingReport report, Map<String, String> files, Path out)
+            throws IOException {
+        Files.write(
+                staging.resolve(REPORT),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        List<String> outputs = new ArrayList<>(files.values());
+        outputs.add(REPORT);
+        ReleaseFolder.moveInto(staging, out, outputs, RELEASE);
     }
 
-    private Map<String, String> plot(
-            Path dir,
-            List<EpochStats> history,
-            Heartbeats test,
-            float[] testScores,
-            BeatScore[] detail,
-            double threshold,
-            RocCurve roc,
-            MinMaxScaler scaler)
-            throws IOException {
-        Map<String, String> files = new LinkedHashMap<>();
-        Plots.lossCurve(
-                history.stream().map(EpochStats::loss).toList(),
-                history.stream().map(EpochStats::valLoss).toList(),
-                dir.resolve("loss.png"));
-        files.put("loss", "loss.png");
+    // --- what the stages hand on ---
 
-        int normals = test.countNormal();
-        float[] normalErrors = new float[normals];
-        float[] anomalyErrors = new float[test.size() - normals];
-        int firstNormal = -1;
-        int firstAnomaly = -1;
-        for (int i = 0, n = 0, a = 0; i < test.size(); i++) {
-            if (test.normal()[i]) {
-                normalErrors[n++] = testScores[i];
-                firstNormal = firstNormal < 0 ? i : firstNormal;
-            } else {
-                anomalyErrors[a++] = testScores[i];
-                firstAnomaly = firstAnomaly < 0 ? i : firstAnomaly;
-            }
+    /** The beats the model is fitted on, the fold choices are made on, and the part it is reported on. */
+    private record Split(Heartbeats trainNormal, Heartbeats validation, Heartbeats test) {
+        TrainingReport.Data counts(EcgDataset dataset) {
+            return new TrainingReport.Data(
+                    dataset.source(),
+                    dataset.sha256(),
+                    dataset.beats().size(),
+                    trainNormal.size(),
+                    validation.size(),
+                    validation.countNormal(),
+                    test.size(),
+                    test.countNormal());
         }
-        Plots.errorHistogram(normalErrors, anomalyErrors, threshold, dir.resolve("error-histogram.png"));
-        files.put("errorHistogram", "error-histogram.png");
-        Plots.roc(roc, dir.resolve("roc.png"));
-        files.put("roc", "roc.png");
-        plotBeat("Normal", firstNormal, test, detail, threshold, scaler, dir);
-        files.put("reconstructionNormal", "reconstruction-normal.png");
-        plotBeat("Abnormal", firstAnomaly, test, detail, threshold, scaler, dir);
-        files.put("reconstructionAnomaly", "reconstruction-anomaly.png");
-        return files;
     }
 
-    /** One test beat against its reconstruction, in the scaled units the model sees. */
-    private static void plotBeat(
-            String kind, int row, Heartbeats test, BeatScore[] detail, double threshold, MinMaxScaler scaler, Path dir)
+    /** The trained network as a SavedModel, its learning curves and when it was made. */
+    private record Fitted(TrainingReport.LearningCurves curves, Path savedModel, Instant createdAt) {}
+
+    /** Reconstruction errors per part; the test part's with its reconstructions, for the plots. */
+    private record Scores(float[] trainNormal, float[] validation, BeatScore[] testDetail, float[] test) {}
+
+    private record Evaluation(double threshold, BinaryMetrics validation, BinaryMetrics test, RocCurve roc) {}
+
+    /** Seals releases of one fitted model, which differ only in the threshold and figures they carry. */
+    private record Sealer(TrainingOptions options, EcgDataset dataset, MinMaxScaler scaler, Fitted fitted) {
+
+        ReleaseBundle seal(double threshold, Map<String, Double> metrics) throws IOException {
+            return ReleaseBundle.seal(manifest(threshold, metrics), fitted.savedModel());
+        }
+
+        private ReleaseManifest manifest(double threshold, Map<String, Double> metrics) throws IOException {
+            Instant createdAt = fitted.createdAt().truncatedTo(ChronoUnit.SECONDS);
+            return new ReleaseManifest(
+                    ReleaseManifest.FORMAT_VERSION,
+                    options.modelName(),
+                    VERSION_TIME.format(createdAt) + "-" + weightsFingerprint(fitted.savedModel()),
+                    createdAt.toString(),
+                    scaler.length(),
+                    ReleaseManifest.Serving.standard(),
+                    scaler.params(),
+                    options.errorMetric().id(),
+                    threshold,
+                    options.threshold().describe(),
+                    new ReleaseManifest.Provenance(
+                            dataset.sha256(),
+                            dataset.source(),
+                            dataset.beats().size(),
+                            options.seed(),
+                            TrainingSettings.recorded(options),
+                            metrics,
+                            trainerVersion()),
+                    null,
+                    null);
+        }
+    }
+
+    /** Fingerprint of the weights alone: saved_model.pb differs byte-wise between identical runs. */
+    private static String weightsFingerprint(Path savedModel) throws IOException {
+        Path variables = savedModel.resolve("variables");
+        return ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
+                .substring(0, 8);
+    }
+
+    /** Whether {@code bundle} was trained from this data with these settings, under this name. */
+    private static boolean trainedWith(ReleaseBundle bundle, TrainingOptions options, EcgDataset dataset)
             throws IOException {
-        String file = kind.equals("Normal") ? "reconstruction-normal.png" : "reconstruction-anomaly.png";
-        Plots.reconstruction(
-                scaler.transform(test.beats()[row]),
-                detail[row].reconstruction(),
-                String.format(
-                        java.util.Locale.ROOT,
-                        "%s test beat: error %.5f (threshold %.5f)",
-                        kind,
-                        detail[row].error(),
-                        threshold),
-                dir.resolve(file));
+        ReleaseManifest.Provenance provenance = bundle.manifest().provenance();
+        // Compared as canonical JSON text: a seed read back is an int where the original is a long.
+        boolean sameSettings = Json.canonical()
+                .writeValueAsString(TrainingSettings.recorded(options))
+                .equals(Json.canonical().writeValueAsString(provenance.recipe()));
+        return dataset.sha256().equals(provenance.dataSha256())
+                && sameSettings
+                && options.modelName().equals(bundle.modelName());
     }
 
     private static float[] errors(BeatScore[] scores) {
@@ -399,12 +384,8 @@ public final class TrainingJob {
             last = now;
         }
 
-        double total() {
-            return (last - start) / 1e9;
-        }
-
-        Map<String, Double> laps() {
-            return laps;
+        TrainingReport.Timings timings() {
+            return new TrainingReport.Timings((last - start) / 1e9, laps);
         }
     }
 }

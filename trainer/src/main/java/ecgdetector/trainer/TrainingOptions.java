@@ -1,15 +1,17 @@
 package ecgdetector.trainer;
 
 import ecgdetector.model.scoring.ErrorMetric;
+import ecgdetector.schemas.ModelName;
+import ecgdetector.trainer.data.StratifiedSplit;
 import ecgdetector.trainer.evaluation.ThresholdPolicy;
 import ecgdetector.trainer.model.AutoencoderConfig;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 
 /**
- * Everything a training run needs, already resolved from a recipe and its overrides.
+ * Everything a training run needs, already resolved from a recipe and its overrides
+ * ({@link TrainingSettings#resolve}); each field's meaning and default is declared there.
  *
  * @param data path or URL of ecg.csv; empty = {@code ECG_DATA}, then the cache/download
  * @param out folder for report.json, plots and release/
@@ -22,8 +24,6 @@ import java.util.Properties;
  * @param threshold how the threshold is chosen
  * @param modelName release name, the models topic's record key
  * @param recipe the recipe these settings started from, recorded in the release
- * @param kafka client properties for publishing; empty = do not publish
- * @param modelsTopic the compacted topic releases go to
  */
 public record TrainingOptions(
         Optional<String> data,
@@ -36,62 +36,25 @@ public record TrainingOptions(
         ErrorMetric errorMetric,
         ThresholdPolicy threshold,
         String modelName,
-        Recipe recipe,
-        Optional<Properties> kafka,
-        String modelsTopic) {
-
-    public static final String DEFAULT_MODEL_NAME = "ecg-autoencoder";
+        Recipe recipe) {
 
     public TrainingOptions {
+        Objects.requireNonNull(data, "data");
         Objects.requireNonNull(out, "out");
-        if (!(testFraction > 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("test fraction must be between 0 and 1, got " + testFraction);
-        }
-        if (!(validationFraction > 0 && validationFraction < 1)) {
-            throw new IllegalArgumentException(
-                    "validation fraction must be between 0 and 1, got " + validationFraction);
-        }
-        if (!modelName.matches("[A-Za-z0-9._-]{1,100}")) {
-            throw new IllegalArgumentException(
-                    "model name '" + modelName + "' must be 1-100 letters, digits, '.', '_' or '-'");
-        }
+        StratifiedSplit.FRACTION.require("test fraction", testFraction);
+        StratifiedSplit.FRACTION.require("validation fraction", validationFraction);
+        ModelName.require(modelName);
     }
 
-    /** The recipe's settings with the project's defaults for everything else. */
+    /** The recipe's settings with the defaults for everything else. */
     public static TrainingOptions of(Recipe recipe, Optional<String> data, Path out) {
-        return new TrainingOptions(
-                data,
-                out,
-                recipe.model().seed(),
-                0.2,
-                0.1,
-                recipe.scaler(),
-                recipe.model(),
-                recipe.errorMetric(),
-                recipe.threshold(),
-                DEFAULT_MODEL_NAME,
-                recipe,
-                Optional.empty(),
-                "ecg.models");
+        return TrainingSettings.resolve(new TrainingSettings.Given()
+                .set(TrainingSettings.RECIPE, recipe)
+                .set(TrainingSettings.DATA, data)
+                .set(TrainingSettings.OUT, out));
     }
 
-    public TrainingOptions withModel(AutoencoderConfig newModel) {
-        return new TrainingOptions(
-                data,
-                out,
-                seed,
-                testFraction,
-                validationFraction,
-                scaler,
-                newModel,
-                errorMetric,
-                threshold,
-                modelName,
-                recipe,
-                kafka,
-                modelsTopic);
-    }
-
+    /** The same run with another seed, for the split, the weights and everything else random. */
     public TrainingOptions withSeed(long newSeed) {
         return new TrainingOptions(
                 data,
@@ -104,42 +67,6 @@ public record TrainingOptions(
                 errorMetric,
                 threshold,
                 modelName,
-                recipe,
-                kafka,
-                modelsTopic);
-    }
-
-    public TrainingOptions withThreshold(ThresholdPolicy newThreshold) {
-        return new TrainingOptions(
-                data,
-                out,
-                seed,
-                testFraction,
-                validationFraction,
-                scaler,
-                model,
-                errorMetric,
-                newThreshold,
-                modelName,
-                recipe,
-                kafka,
-                modelsTopic);
-    }
-
-    public TrainingOptions withPublishing(Properties clientProperties, String topic) {
-        return new TrainingOptions(
-                data,
-                out,
-                seed,
-                testFraction,
-                validationFraction,
-                scaler,
-                model,
-                errorMetric,
-                threshold,
-                modelName,
-                recipe,
-                Optional.of(clientProperties),
-                topic);
+                recipe);
     }
 }

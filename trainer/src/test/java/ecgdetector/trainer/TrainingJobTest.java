@@ -42,22 +42,38 @@ class TrainingJobTest {
         TrainingResult result = quietJob().run(notebook(out), TestReleases.syntheticDataset(42));
 
         JsonNode report = Json.mapper().readTree(out.resolve("report.json").toFile());
-        for (String field : new String[] {
-            "accuracy",
-            "precision",
-            "recall",
-            "f1",
-            "rocAuc",
-            "threshold",
-            "epochs",
-            "trainLoss",
-            "valLoss",
-            "confusion",
-            "trainSeconds",
-            "modelVersion"
-        }) {
-            assertThat(report.has(field)).as("report.json has %s", field).isTrue();
-        }
+        // report.json's shape is read by people, tests and the demo: flat, in this order.
+        assertThat(report.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "modelName",
+                        "modelVersion",
+                        "recipe",
+                        "accuracy",
+                        "precision",
+                        "recall",
+                        "f1",
+                        "rocAuc",
+                        "threshold",
+                        "thresholdPolicy",
+                        "errorMetric",
+                        "confusion",
+                        "epochs",
+                        "trainLoss",
+                        "valLoss",
+                        "trainMse",
+                        "valMse",
+                        "trainSeconds",
+                        "stageSeconds",
+                        "data",
+                        "settings",
+                        "validation",
+                        "files");
+        byte[] written = Files.readAllBytes(out.resolve("report.json"));
+        TrainingReport readBack = Json.mapper().readValue(written, TrainingReport.class);
+        assertThat(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(readBack))
+                .as("read back and written again, the same bytes")
+                .isEqualTo(written);
         assertThat(report.get("epochs").asInt()).isEqualTo(20);
         assertThat(report.get("trainLoss")).hasSize(20);
         assertThat(report.get("valLoss")).hasSize(20);
@@ -70,7 +86,7 @@ class TrainingJobTest {
         assertThat(report.get("modelVersion").asText())
                 .isEqualTo(result.release().version());
         // Generated anomalies are blatant: a model that learned anything separates them.
-        assertThat(result.report().rocAuc()).isGreaterThan(0.95);
+        assertThat(result.report().test().rocAuc()).isGreaterThan(0.95);
 
         for (String png : new String[] {
             "loss.png", "error-histogram.png", "roc.png", "reconstruction-normal.png", "reconstruction-anomaly.png"
@@ -81,9 +97,10 @@ class TrainingJobTest {
         assertThat(onDisk.toBytes()).isEqualTo(result.release().toBytes());
         assertThat(JsonSchemas.violations(JsonSchemas.Contract.MODEL_RELEASE, onDisk.toBytes()))
                 .isEmpty();
-        assertThat(onDisk.manifest().threshold()).isEqualTo(result.report().threshold());
+        assertThat(onDisk.manifest().threshold())
+                .isEqualTo(result.report().rule().threshold());
         assertThat(onDisk.manifest().provenance().metrics().get("accuracy"))
-                .isEqualTo(result.report().accuracy());
+                .isEqualTo(result.report().test().accuracy());
         try (var files = Files.list(out)) {
             assertThat(files.map(p -> p.getFileName().toString()))
                     .as("only the outputs are left, no staging folders")
@@ -129,8 +146,10 @@ class TrainingJobTest {
         });
         assertThat(second.release().version().substring(17))
                 .isEqualTo(first.release().version().substring(17));
-        assertThat(second.report().threshold()).isEqualTo(first.report().threshold());
-        assertThat(second.report().trainLoss()).isEqualTo(first.report().trainLoss());
+        assertThat(second.report().rule().threshold())
+                .isEqualTo(first.report().rule().threshold());
+        assertThat(second.report().curves().trainLoss())
+                .isEqualTo(first.report().curves().trainLoss());
     }
 
     @Test
@@ -163,7 +182,7 @@ class TrainingJobTest {
         double mean = sum / fitted.size();
         double std = Math.sqrt(sumSquares / fitted.size() - mean * mean);
 
-        assertThat(result.report().thresholdPolicy()).isEqualTo("mean+1std");
+        assertThat(result.report().rule().thresholdPolicy()).isEqualTo("mean+1std");
         assertThat(result.release().manifest().threshold()).isCloseTo(mean + std, within(1e-7));
     }
 
@@ -177,7 +196,8 @@ class TrainingJobTest {
         assertThat(reused.release().toBytes()).isEqualTo(trained.release().toBytes());
         assertThat(reused.testScores()).containsExactly(trained.testScores());
         assertThat(reused.test()).isEqualTo(trained.test());
-        assertThat(reused.report().accuracy()).isEqualTo(trained.report().accuracy());
+        assertThat(reused.report().test().accuracy())
+                .isEqualTo(trained.report().test().accuracy());
         assertThat(quietJob().reuse(notebook(out).withSeed(7), data)).isEmpty();
         assertThat(quietJob().reuse(notebook(out), TestReleases.syntheticDataset(1)))
                 .as("other data")

@@ -65,9 +65,9 @@ class DemoIT {
         assertThat(summary.windowsScored()).isEqualTo(summary.windowsSent());
         assertThat(summary.parityMismatches()).isZero();
         assertThat(summary.deadLettered()).isZero();
-        assertThat(summary.accuracy()).isEqualTo(offline.accuracy());
-        assertThat(summary.precision()).isEqualTo(offline.precision());
-        assertThat(summary.recall()).isEqualTo(offline.recall());
+        assertThat(summary.accuracy()).isEqualTo(offline.test().accuracy());
+        assertThat(summary.precision()).isEqualTo(offline.test().precision());
+        assertThat(summary.recall()).isEqualTo(offline.test().recall());
         assertThat(summary.alerts())
                 .isEqualTo(offline.confusion().tp() + offline.confusion().fp());
         assertThat(summary.reusedRelease()).isFalse();

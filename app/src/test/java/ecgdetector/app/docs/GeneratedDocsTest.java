@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
+import ecgdetector.trainer.TrainingSetting;
+import ecgdetector.trainer.TrainingSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +33,8 @@ class GeneratedDocsTest {
     static Stream<Section> sections() {
         return Stream.of(
                 new Section("README.md", "topics", GeneratedDocsTest::topicsTable),
-                new Section("streamer/README.md", "streamer-settings", GeneratedDocsTest::streamerSettingsTable));
+                new Section("streamer/README.md", "streamer-settings", GeneratedDocsTest::streamerSettingsTable),
+                new Section("docs/training.md", "train-options", GeneratedDocsTest::trainOptionsTable));
     }
 
     record Section(String file, String name, Supplier<String> generator) {
@@ -120,6 +123,31 @@ class GeneratedDocsTest {
                     .append(" |\n");
         }
         return out.toString();
+    }
+
+    /** docs/training.md's table of {@code ./ecg train}'s settings, from {@link TrainingSettings}. */
+    static String trainOptionsTable() {
+        StringBuilder out = new StringBuilder("| option | default | accepts | what it sets |\n|---|---|---|---|\n");
+        for (TrainingSetting<?> setting : TrainingSettings.ALL) {
+            String value = setting.label() + (setting.isList() ? "[,...]" : "");
+            out.append("| `")
+                    .append(setting.flag())
+                    .append(' ')
+                    .append(value.replace("|", "\\|"))
+                    .append("` | ")
+                    .append(markdownText(setting.defaults()))
+                    .append(" | ")
+                    .append(markdownText(setting.accepts()))
+                    .append(" | ")
+                    .append(markdownText(setting.doc()))
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** Text for a table cell: a pipe would end the cell, an angle bracket would start an HTML tag. */
+    private static String markdownText(String text) {
+        return text.replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     private static Path projectRoot() {

@@ -652,7 +652,7 @@ abstract class EndToEndScenarios {
         }
 
         ConfusionMatrix offline = ConfusionMatrix.of(trained.testScores(), test.isAnomaly(), threshold);
-        assertThat(trained.report().accuracy())
+        assertThat(trained.report().test().accuracy())
                 .as("the trainer's figures are of these test beats")
                 .isEqualTo(offline.accuracy());
         assertThat(summary.reusedRelease())
@@ -665,9 +665,13 @@ abstract class EndToEndScenarios {
         assertThat(summary.parityMismatches()).isZero();
         assertThat(summary.maxScoreDifference()).isZero();
         assertThat(summary.alerts()).isEqualTo(offline.tp() + offline.fp());
-        assertThat(summary.accuracy()).isEqualTo(trained.report().accuracy()).isEqualTo(summary.offlineAccuracy());
-        assertThat(summary.precision()).isEqualTo(trained.report().precision()).isEqualTo(summary.offlinePrecision());
-        assertThat(summary.recall()).isEqualTo(trained.report().recall()).isEqualTo(summary.offlineRecall());
+        assertThat(summary.accuracy())
+                .isEqualTo(trained.report().test().accuracy())
+                .isEqualTo(summary.offlineAccuracy());
+        assertThat(summary.precision())
+                .isEqualTo(trained.report().test().precision())
+                .isEqualTo(summary.offlinePrecision());
+        assertThat(summary.recall()).isEqualTo(trained.report().test().recall()).isEqualTo(summary.offlineRecall());
     }
 
     /** All of a topic of the demo's cluster, committed records only, each checked against its contract. */

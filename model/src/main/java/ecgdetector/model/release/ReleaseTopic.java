@@ -48,12 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReleaseTopic {
 
-    /**
-     * Only for {@code TrainCommand}'s picocli default, which must be a constant; the name is
-     * {@link EcgTopic#MODELS}'s, and goes once the command reads {@code TopicNames}.
-     */
-    public static final String DEFAULT_TOPIC = "ecg.models";
-
     public static final String HEADER_VERSION = "ecg.release.version";
     public static final String HEADER_DIGEST = "ecg.release.digest";
 

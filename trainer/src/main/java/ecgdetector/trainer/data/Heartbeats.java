@@ -40,10 +40,6 @@ public record Heartbeats(float[][] beats, boolean[] normal) {
         return select(rowsWhere(true));
     }
 
-    public Heartbeats onlyAbnormal() {
-        return select(rowsWhere(false));
-    }
-
     /** Anomaly labels, the positive class of every metric. */
     public boolean[] isAnomaly() {
         boolean[] anomaly = new boolean[normal.length];

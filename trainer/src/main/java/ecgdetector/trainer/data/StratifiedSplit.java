@@ -1,5 +1,6 @@
 package ecgdetector.trainer.data;
 
+import ecgdetector.trainer.settings.Range;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -15,10 +16,11 @@ public final class StratifiedSplit {
 
     private StratifiedSplit() {}
 
+    /** The shares a split accepts: each part keeps at least a share of the beats. */
+    public static final Range FRACTION = Range.OPEN_UNIT;
+
     public static Parts split(Heartbeats all, double fraction, long seed) {
-        if (!(fraction > 0 && fraction < 1)) {
-            throw new IllegalArgumentException("split fraction must be between 0 and 1, got " + fraction);
-        }
+        FRACTION.require("split fraction", fraction);
         Random random = new Random(seed);
         boolean[] heldOut = new boolean[all.size()];
         for (boolean cls : new boolean[] {true, false}) {

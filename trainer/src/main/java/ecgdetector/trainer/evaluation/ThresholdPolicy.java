@@ -22,6 +22,9 @@ public sealed interface ThresholdPolicy {
     /** mean + 1 std of the normal training errors, as the reference notebooks do. */
     ThresholdPolicy DEFAULT = new MeanPlusStd(1);
 
+    /** The spellings {@link #parse(String)} accepts, in words. */
+    String FORMS = PolicySyntax.FORMS;
+
     /** The single {@link BestF1} instance. */
     ThresholdPolicy BEST_F1 = new BestF1();
 

@@ -1,6 +1,8 @@
 package ecgdetector.trainer.model;
 
+import ecgdetector.trainer.settings.Range;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -48,23 +50,33 @@ public record AutoencoderConfig(
         /** Mean squared error. */
         MSE,
         /** Mean absolute error. */
-        MAE
+        MAE;
+
+        /** The name used in release provenance and on the command line. */
+        public String id() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
+    /** Widths of the layers, epochs and batch size. */
+    public static final Range COUNT = Range.POSITIVE;
+    /** Dropout and Adam's moment decays. */
+    public static final Range RATE = Range.UNIT_BELOW_ONE;
+    /** Learning rate and Adam's epsilon. */
+    public static final Range STEP = Range.POSITIVE;
+
     public AutoencoderConfig {
-        require(inputLength > 0, "inputLength must be positive, got " + inputLength);
+        COUNT.require("inputLength", inputLength);
         encoderUnits = copyOfUnits("encoderUnits", encoderUnits);
         decoderUnits = copyOfUnits("decoderUnits", decoderUnits);
         require(!encoderUnits.isEmpty(), "encoderUnits must name at least the bottleneck layer");
-        require(dropout >= 0 && dropout < 1, "dropout must be in [0, 1), got " + dropout);
-        require(
-                learningRate > 0 && Double.isFinite(learningRate),
-                "learningRate must be positive and finite, got " + learningRate);
-        require(beta1 >= 0 && beta1 < 1, "beta1 must be in [0, 1), got " + beta1);
-        require(beta2 >= 0 && beta2 < 1, "beta2 must be in [0, 1), got " + beta2);
-        require(epsilon > 0 && Double.isFinite(epsilon), "epsilon must be positive and finite, got " + epsilon);
-        require(epochs > 0, "epochs must be positive, got " + epochs);
-        require(batchSize > 0, "batchSize must be positive, got " + batchSize);
+        RATE.require("dropout", dropout);
+        STEP.require("learningRate", learningRate);
+        RATE.require("beta1", beta1);
+        RATE.require("beta2", beta2);
+        STEP.require("epsilon", epsilon);
+        COUNT.require("epochs", epochs);
+        COUNT.require("batchSize", batchSize);
         require(loss != null, "loss must not be null");
     }
 
@@ -209,7 +221,7 @@ public record AutoencoderConfig(
     private static List<Integer> copyOfUnits(String name, List<Integer> units) {
         require(units != null, name + " must not be null");
         require(units.stream().allMatch(Objects::nonNull), name + " must not contain null");
-        require(units.stream().allMatch(u -> u > 0), name + " must all be positive, got " + units);
+        require(units.stream().allMatch(u -> COUNT.contains(u)), name + " must all be " + COUNT + ", got " + units);
         return List.copyOf(units);
     }
 

@@ -33,6 +33,9 @@ import org.tensorflow.types.TFloat32;
  */
 public final class AutoencoderTrainer {
 
+    /** The one optimiser, as a release's provenance names it. */
+    public static final String OPTIMIZER = "adam";
+
     private final int threads;
 
     /**

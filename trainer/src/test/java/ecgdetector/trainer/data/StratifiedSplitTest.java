@@ -53,7 +53,7 @@ class StratifiedSplitTest {
 
     @Test
     void refusesFractionsOutsideZeroToOne() {
-        assertThatThrownBy(() -> StratifiedSplit.split(hundred(), 1.0, 1)).hasMessageContaining("between 0 and 1");
-        assertThatThrownBy(() -> StratifiedSplit.split(hundred(), 0, 1)).hasMessageContaining("between 0 and 1");
+        assertThatThrownBy(() -> StratifiedSplit.split(hundred(), 1.0, 1)).hasMessageContaining("must be in (0, 1)");
+        assertThatThrownBy(() -> StratifiedSplit.split(hundred(), 0, 1)).hasMessageContaining("must be in (0, 1)");
     }
 }

@@ -57,23 +57,21 @@ class AutoencoderConfigTest {
 
     static Stream<Arguments> invalidConfigs() {
         return Stream.of(
-                invalid(
-                        c -> c.withLayers(0, c.encoderUnits(), c.decoderUnits()),
-                        "inputLength must be positive, got 0"),
+                invalid(c -> c.withLayers(0, c.encoderUnits(), c.decoderUnits()), "inputLength must be > 0, got 0"),
                 invalid(
                         c -> c.withLayers(140, List.of(), c.decoderUnits()),
                         "encoderUnits must name at least the bottleneck layer"),
                 invalid(
                         c -> c.withLayers(140, List.of(64, 0), c.decoderUnits()),
-                        "encoderUnits must all be positive, got [64, 0]"),
+                        "encoderUnits must all be > 0, got [64, 0]"),
                 invalid(
                         c -> c.withLayers(140, c.encoderUnits(), Arrays.asList(16, null)),
                         "decoderUnits must not contain null"),
                 invalid(c -> c.withLayers(140, c.encoderUnits(), null), "decoderUnits must not be null"),
                 invalid(c -> c.withDropout(1), "dropout must be in [0, 1), got 1.0"),
                 invalid(c -> c.withDropout(-0.1), "dropout must be in [0, 1), got -0.1"),
-                invalid(c -> c.withLearningRate(0), "learningRate must be positive and finite, got 0.0"),
-                invalid(c -> c.withLearningRate(Double.NaN), "learningRate must be positive and finite, got NaN"),
+                invalid(c -> c.withLearningRate(0), "learningRate must be > 0, got 0.0"),
+                invalid(c -> c.withLearningRate(Double.NaN), "learningRate must be > 0, got NaN"),
                 invalid(
                         c -> new AutoencoderConfig(
                                 140,
@@ -118,9 +116,9 @@ class AutoencoderConfigTest {
                                 512,
                                 42,
                                 Loss.MSLE),
-                        "epsilon must be positive and finite, got 0.0"),
-                invalid(c -> c.withEpochs(0), "epochs must be positive, got 0"),
-                invalid(c -> c.withBatchSize(-1), "batchSize must be positive, got -1"),
+                        "epsilon must be > 0, got 0.0"),
+                invalid(c -> c.withEpochs(0), "epochs must be > 0, got 0"),
+                invalid(c -> c.withBatchSize(-1), "batchSize must be > 0, got -1"),
                 invalid(c -> c.withLoss(null), "loss must not be null"));
     }
 
