@@ -6,13 +6,13 @@ import static ecgdetector.streamer.testing.TopologyHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.ModelRef;
+import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.WindowSource;
-import ecgdetector.streamer.decode.DeadLetterHeaders;
-import ecgdetector.streamer.decode.RejectReason;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.TopologyHarness;
 import java.nio.charset.StandardCharsets;

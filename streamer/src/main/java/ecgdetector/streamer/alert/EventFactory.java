@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
 import ecgdetector.streamer.batch.BufferedWindow;
-import ecgdetector.streamer.decode.HeartbeatWindow;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 

@@ -1,7 +1,7 @@
 package ecgdetector.streamer.batch;
 
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
-import ecgdetector.streamer.decode.HeartbeatWindow;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import java.time.Duration;
 import java.util.List;

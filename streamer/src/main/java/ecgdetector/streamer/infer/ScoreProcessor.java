@@ -2,23 +2,21 @@ package ecgdetector.streamer.infer;
 
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.ReleaseManifest;
+import ecgdetector.schemas.ScoringFailure;
 import ecgdetector.streamer.alert.EventFactory;
 import ecgdetector.streamer.batch.BufferedWindow;
 import ecgdetector.streamer.batch.WindowBatch;
-import ecgdetector.streamer.decode.DeadLetterHeaders;
-import ecgdetector.streamer.decode.HeartbeatWindow;
-import ecgdetector.streamer.decode.RejectReason;
 import ecgdetector.streamer.ops.StreamerMetrics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -50,7 +48,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
     private final String scoresSink;
     private final String deadLetterSink;
     private ProcessorContext<byte[], byte[]> context;
-    private final Map<RejectReason, Long> unscoredSinceReport = new EnumMap<>(RejectReason.class);
+    private final Map<ScoringFailure, Long> unscoredSinceReport = new EnumMap<>(ScoringFailure.class);
     private long lastReport = Long.MIN_VALUE;
 
     /** @param scoresSink the scores sink's name, or null when scores are off */
@@ -99,7 +97,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
             try {
                 one = scorer.score(new float[][] {w.window().samples()});
             } catch (ScoringFailedException e) {
-                unscorable(w, RejectReason.SCORING_FAILED, e.getMessage(), e.modelVersion());
+                unscorable(w, ScoringFailure.SCORING_FAILED, e.getMessage(), e.modelVersion());
                 continue;
             }
             metrics.batchScored(emit(List.of(w), one), System.nanoTime() - start);
@@ -122,7 +120,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
             if (!Float.isFinite(error)) {
                 unscorable(
                         w,
-                        RejectReason.NON_FINITE_SCORE,
+                        ScoringFailure.NON_FINITE_SCORE,
                         "model version " + manifest.version() + " gave a score of " + error,
                         manifest.version());
                 continue;
@@ -150,27 +148,18 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
      * Dead-letters a valid window the model could not score. The buffer keeps the decoded window, not the input
      * bytes, so the value is the window as a JSON heartbeat, which the streamer takes back as it is.
      */
-    private void unscorable(BufferedWindow w, RejectReason reason, String detail, String modelVersion) {
+    private void unscorable(BufferedWindow w, ScoringFailure reason, String detail, String modelVersion) {
         HeartbeatWindow window = w.window();
         byte[] value = EventFactory.toJson(new Heartbeat(
                 window.patientId(), window.beatId(), window.eventTime(), window.samples(), window.label()));
-        Headers headers = DeadLetterHeaders.of(
-                new RecordHeaders(),
-                reason,
-                detail,
-                w.source().topic(),
-                String.valueOf(w.source().partition()),
-                String.valueOf(w.source().offset()),
-                w.recordTimestamp());
-        headers.add(
-                DeadLetterHeaders.MODEL_VERSION, String.valueOf(modelVersion).getBytes(StandardCharsets.UTF_8));
+        Headers headers = DeadLetterHeaders.unscorable(reason, detail, w.source(), w.recordTimestamp(), modelVersion);
         context.forward(new Record<>(w.key(), value, w.recordTimestamp(), headers), deadLetterSink);
         metrics.deadLetter(reason);
         report(reason, w, detail);
     }
 
     /** One ERROR per task at most every 10 s, with counts: loud, but not one line per window. */
-    private void report(RejectReason reason, BufferedWindow w, String detail) {
+    private void report(ScoringFailure reason, BufferedWindow w, String detail) {
         unscoredSinceReport.merge(reason, 1L, Long::sum);
         long now = context.currentSystemTimeMs();
         if (lastReport == Long.MIN_VALUE || now - lastReport >= REPORT_INTERVAL_MS) {

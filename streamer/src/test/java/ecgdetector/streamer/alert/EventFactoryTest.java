@@ -3,13 +3,13 @@ package ecgdetector.streamer.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.WindowSource;
 import ecgdetector.streamer.batch.BufferedWindow;
 import ecgdetector.streamer.batch.BufferedWindowSerde;
-import ecgdetector.streamer.decode.HeartbeatWindow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,9 +2,13 @@ package ecgdetector.streamer.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.schemas.Decoded;
 import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.JsonSchemas;
+import ecgdetector.schemas.RejectReason;
+import ecgdetector.schemas.Rejection;
 import ecgdetector.streamer.testing.RealRelease;
 import ecgdetector.trainer.data.EcgCsv;
 import ecgdetector.trainer.data.Heartbeats;

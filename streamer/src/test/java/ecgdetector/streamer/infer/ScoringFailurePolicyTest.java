@@ -4,10 +4,10 @@ import static ecgdetector.streamer.testing.TopologyHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.Heartbeat;
 import ecgdetector.schemas.Score;
-import ecgdetector.streamer.decode.DeadLetterHeaders;
-import ecgdetector.streamer.decode.RejectReason;
+import ecgdetector.schemas.ScoringFailure;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.FakeModels.RuntimeFailure;
 import ecgdetector.streamer.testing.TopologyHarness;
@@ -45,8 +45,8 @@ class ScoringFailurePolicyTest {
                     .containsExactly("ecg.heartbeats/0/0", "ecg.heartbeats/0/2");
 
             TestRecord<byte[], byte[]> dead = h.dlq.readRecord();
-            RejectReason reason =
-                    failure == RuntimeFailure.THROWS ? RejectReason.SCORING_FAILED : RejectReason.NON_FINITE_SCORE;
+            ScoringFailure reason =
+                    failure == RuntimeFailure.THROWS ? ScoringFailure.SCORING_FAILED : ScoringFailure.NON_FINITE_SCORE;
             assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo(reason.name());
             assertThat(header(dead.headers(), DeadLetterHeaders.MODEL_VERSION)).isEqualTo(V1);
             assertThat(header(dead.headers(), DeadLetterHeaders.DETAIL)).contains(V1);

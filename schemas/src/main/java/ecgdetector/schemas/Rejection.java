@@ -1,4 +1,4 @@
-package ecgdetector.streamer.decode;
+package ecgdetector.schemas;
 
 import java.util.Objects;
 
