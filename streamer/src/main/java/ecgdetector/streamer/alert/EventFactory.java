@@ -9,7 +9,7 @@ import ecgdetector.schemas.Json;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
-import ecgdetector.streamer.batch.BufferedWindow;
+import ecgdetector.streamer.window.BufferedWindow;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 

@@ -3,6 +3,8 @@ package ecgdetector.streamer.batch;
 import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
 import ecgdetector.streamer.ops.StreamerMetrics;
+import ecgdetector.streamer.window.BufferedWindow;
+import ecgdetector.streamer.window.WindowBatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;

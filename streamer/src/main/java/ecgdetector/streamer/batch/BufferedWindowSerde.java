@@ -2,6 +2,7 @@ package ecgdetector.streamer.batch;
 
 import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
+import ecgdetector.streamer.window.BufferedWindow;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
+import ecgdetector.streamer.window.BufferedWindow;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;

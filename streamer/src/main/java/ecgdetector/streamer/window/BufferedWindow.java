@@ -1,4 +1,4 @@
-package ecgdetector.streamer.batch;
+package ecgdetector.streamer.window;
 
 import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;

@@ -1,4 +1,4 @@
-package ecgdetector.streamer.batch;
+package ecgdetector.streamer.window;
 
 import java.util.List;
 
