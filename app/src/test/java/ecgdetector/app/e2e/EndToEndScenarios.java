@@ -13,6 +13,7 @@ import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.HeartbeatJson;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.JsonSchemas.Contract;
@@ -735,8 +736,7 @@ abstract class EndToEndScenarios {
         /** A JSON window keyed by its patient; it must itself satisfy the published heartbeat schema. */
         ProducerRecord<byte[], byte[]> jsonWindow(
                 String patientId, String beatId, Long timestamp, float[] samples, boolean normal) throws IOException {
-            byte[] json = Json.mapper()
-                    .writeValueAsBytes(new Heartbeat(patientId, beatId, timestamp, samples, normal ? 1.0 : 0.0));
+            byte[] json = HeartbeatJson.write(new Heartbeat(patientId, beatId, timestamp, samples, normal ? 1.0 : 0.0));
             assertThat(JsonSchemas.violations(Contract.HEARTBEAT, json))
                     .as("window %s", beatId)
                     .isEmpty();

@@ -3,7 +3,6 @@ package ecgdetector.streamer.alert;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import ecgdetector.schemas.Alert;
-import ecgdetector.schemas.Heartbeat;
 import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.ModelRef;
@@ -80,15 +79,6 @@ public final class EventFactory {
             return SCORE_WRITER.writeValueAsBytes(score);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot write score " + score.windowId(), e);
-        }
-    }
-
-    /** A window as a JSON heartbeat ({@code heartbeat.schema.json}), e.g. for a window sent to the dead-letter topic. */
-    public static byte[] toJson(Heartbeat heartbeat) {
-        try {
-            return Json.mapper().writeValueAsBytes(heartbeat);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot write a heartbeat window", e);
         }
     }
 

@@ -3,8 +3,7 @@ package ecgdetector.streamer.infer;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
-import ecgdetector.schemas.Heartbeat;
-import ecgdetector.schemas.HeartbeatWindow;
+import ecgdetector.schemas.HeartbeatJson;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.schemas.ScoringFailure;
@@ -149,9 +148,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
      * bytes, so the value is the window as a JSON heartbeat, which the streamer takes back as it is.
      */
     private void unscorable(BufferedWindow w, ScoringFailure reason, String detail, String modelVersion) {
-        HeartbeatWindow window = w.window();
-        byte[] value = EventFactory.toJson(new Heartbeat(
-                window.patientId(), window.beatId(), window.eventTime(), window.samples(), window.label()));
+        byte[] value = HeartbeatJson.write(w.window().toHeartbeat());
         Headers headers = DeadLetterHeaders.unscorable(reason, detail, w.source(), w.recordTimestamp(), modelVersion);
         context.forward(new Record<>(w.key(), value, w.recordTimestamp(), headers), deadLetterSink);
         metrics.deadLetter(reason);

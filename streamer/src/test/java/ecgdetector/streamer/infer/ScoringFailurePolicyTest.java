@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
-import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.ScoringFailure;
 import ecgdetector.streamer.testing.FakeModels;
@@ -54,8 +54,9 @@ class ScoringFailurePolicyTest {
             assertThat(header(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo("ecg.heartbeats");
             assertThat(new String(dead.key())).isEqualTo("p1");
             // The window itself, as a JSON heartbeat the streamer takes back once a working model serves.
-            Heartbeat window = TopologyHarness.read(dead.value(), Heartbeat.class);
+            HeartbeatWindow window = (HeartbeatWindow) h.decode(dead.key(), dead.value());
             assertThat(window.samples()).containsExactly(poison);
+            assertThat(window.patientId()).isEqualTo("p1");
             assertThat(h.dlq.isEmpty()).isTrue();
 
             assertThat(h.metrics.deadLetters(reason)).isEqualTo(1.0);

@@ -3,10 +3,12 @@ package ecgdetector.streamer.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.Decoded;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.Score;
 import ecgdetector.streamer.StreamerTopology;
 import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.decode.HeartbeatDecoder;
 import ecgdetector.streamer.infer.BatchScorer;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
@@ -101,6 +103,12 @@ public final class TopologyHarness implements AutoCloseable {
 
     public void advance(Duration wallClock) {
         driver.advanceWallClockTime(wallClock);
+    }
+
+    /** What the streamer makes of a record with this key and value, e.g. a dead letter sent back. */
+    public Decoded decode(byte[] key, byte[] value) {
+        return new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(), config.maxRecordBytes())
+                .decode(key, value, START.toEpochMilli());
     }
 
     public List<Alert> readAlerts() {
