@@ -5,7 +5,6 @@ import ecgdetector.streamer.batch.BufferedWindowSerde;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.DecodeProcessor;
 import ecgdetector.streamer.decode.HeartbeatDecoder;
-import ecgdetector.streamer.infer.BatchScorer;
 import ecgdetector.streamer.infer.ScoreProcessor;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
@@ -51,10 +50,8 @@ public final class StreamerTopology {
      * The topology for {@code config}: decoding bounds, batch size and wait, topics, scores on or off.
      *
      * @param registry the serving model, fed by the models topic through the global processor
-     * @param scorer   the per-thread batch scorer on {@code registry}
      */
-    public static Topology build(
-            StreamerConfig config, ModelRegistry registry, BatchScorer scorer, StreamerMetrics metrics) {
+    public static Topology build(StreamerConfig config, ModelRegistry registry, StreamerMetrics metrics) {
         StreamerConfig.Topics topics = config.topics();
         HeartbeatDecoder decoder =
                 new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(), config.maxRecordBytes());
@@ -88,7 +85,7 @@ public final class StreamerTopology {
 
         String scoresSink = config.scoresEnabled() ? SCORES_SINK : null;
         topology.addProcessor(
-                SCORE, () -> new ScoreProcessor(scorer, metrics, ALERTS_SINK, scoresSink, DLQ_SINK), BUFFER);
+                SCORE, () -> new ScoreProcessor(registry, metrics, ALERTS_SINK, scoresSink, DLQ_SINK), BUFFER);
         // Records that are no window, and windows the model could not score.
         topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, SCORE);
         topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);

@@ -1,5 +1,7 @@
 package ecgdetector.streamer.infer;
 
+import ecgdetector.model.inference.ScoringModel;
+import ecgdetector.model.scoring.AnomalyRule;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
@@ -9,6 +11,8 @@ import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.schemas.ScoringFailure;
 import ecgdetector.streamer.alert.EventFactory;
 import ecgdetector.streamer.ops.StreamerMetrics;
+import ecgdetector.streamer.release.ModelLease;
+import ecgdetector.streamer.release.ModelRegistry;
 import ecgdetector.streamer.window.BufferedWindow;
 import ecgdetector.streamer.window.WindowBatch;
 import java.time.Duration;
@@ -24,13 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores a batch in one inference call on this thread's scorer and forwards, per window, its score (if
+ * Scores a batch in one inference call with the serving model (on this thread's predictor) and forwards, per window, its score (if
  * scores are on) to the scores sink and, if anomalous, an alert to the alerts sink. Output records keep the
  * input's key (the patient id) and timestamp.
  *
  * <p>A model that fails at run time neither drops windows silently nor wedges the stream (a thrown exception
  * would replace the thread, replay the batch and fail again, forever): if the batch call fails, each of its
- * windows is scored alone on a fresh scorer, and a window that still fails, or whose score is NaN or
+ * windows is scored alone on a fresh predictor, and a window that still fails, or whose score is NaN or
  * infinite, goes to the dead-letter topic ({@code SCORING_FAILED}, {@code NON_FINITE_SCORE}, with the model
  * version), is counted in {@code ecg_dead_letters_total{reason}} and logged at ERROR. Every other window of the
  * batch is scored as usual.
@@ -41,19 +45,26 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
     private static final Duration RELEASE_CHECK = Duration.ofSeconds(1);
     private static final long REPORT_INTERVAL_MS = 10_000;
 
-    private final BatchScorer scorer;
+    private final ModelRegistry models;
     private final StreamerMetrics metrics;
     private final String alertsSink;
     private final String scoresSink;
     private final String deadLetterSink;
     private ProcessorContext<byte[], byte[]> context;
+    /** The model this task scores with, held between batches; a batch is scored by one model throughout. */
+    private ModelLease lease;
+
     private final Map<ScoringFailure, Long> unscoredSinceReport = new EnumMap<>(ScoringFailure.class);
     private long lastReport = Long.MIN_VALUE;
 
     /** @param scoresSink the scores sink's name, or null when scores are off */
     public ScoreProcessor(
-            BatchScorer scorer, StreamerMetrics metrics, String alertsSink, String scoresSink, String deadLetterSink) {
-        this.scorer = scorer;
+            ModelRegistry models,
+            StreamerMetrics metrics,
+            String alertsSink,
+            String scoresSink,
+            String deadLetterSink) {
+        this.models = models;
         this.metrics = metrics;
         this.alertsSink = alertsSink;
         this.scoresSink = scoresSink;
@@ -63,9 +74,8 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
-        scorer.attach();
-        // An idle thread lets go of a swapped-out model too, so it can be closed.
-        context.schedule(RELEASE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> scorer.releaseStale());
+        // An idle task lets go of a swapped-out model too, so it can be closed.
+        context.schedule(RELEASE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> lease = models.releaseIfStale(lease));
     }
 
     @Override
@@ -75,43 +85,68 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
         for (int i = 0; i < raw.length; i++) {
             raw[i] = windows.get(i).window().samples();
         }
+        lease = models.renew(lease);
+        if (lease == null) {
+            throw new IllegalStateException("no model loaded: windows must wait in the buffer");
+        }
+        ScoringModel model = lease.model();
         long start = System.nanoTime();
-        ScoredBatch scored;
+        BeatScore[] scores;
         try {
-            scored = scorer.score(raw);
-        } catch (ScoringFailedException e) {
+            scores = score(model, raw);
+        } catch (RuntimeException e) {
             log.error(
-                    "Task {}: {}; scoring its {} windows one by one", context.taskId(), e.getMessage(), raw.length, e);
-            scoreOneByOne(windows);
+                    "Task {}: {}; scoring its {} windows one by one",
+                    context.taskId(),
+                    failure(model, raw.length, e),
+                    raw.length,
+                    e);
+            scoreOneByOne(model, windows);
             return;
         }
-        int verdicts = emit(windows, scored);
-        metrics.batchScored(verdicts, System.nanoTime() - start);
+        metrics.batchScored(emit(windows, model, scores), System.nanoTime() - start);
     }
 
-    private void scoreOneByOne(List<BufferedWindow> windows) {
+    private void scoreOneByOne(ScoringModel model, List<BufferedWindow> windows) {
         for (BufferedWindow w : windows) {
             long start = System.nanoTime();
-            ScoredBatch one;
+            BeatScore[] one;
             try {
-                one = scorer.score(new float[][] {w.window().samples()});
-            } catch (ScoringFailedException e) {
-                unscorable(w, ScoringFailure.SCORING_FAILED, e.getMessage(), e.modelVersion());
+                one = score(model, new float[][] {w.window().samples()});
+            } catch (RuntimeException e) {
+                unscorable(
+                        w,
+                        ScoringFailure.SCORING_FAILED,
+                        failure(model, 1, e),
+                        model.manifest().version());
                 continue;
             }
-            metrics.batchScored(emit(List.of(w), one), System.nanoTime() - start);
+            metrics.batchScored(emit(List.of(w), model, one), System.nanoTime() - start);
         }
+    }
+
+    /** One inference call; a model that does not give one score per window has failed. */
+    private static BeatScore[] score(ScoringModel model, float[][] raw) {
+        BeatScore[] scores = model.score(raw);
+        if (scores.length != raw.length) {
+            throw new IllegalStateException("model version " + model.manifest().version() + " returned " + scores.length
+                    + " scores for " + raw.length + " windows");
+        }
+        return scores;
+    }
+
+    private static String failure(ScoringModel model, int windows, RuntimeException e) {
+        return "inference failed on model version " + model.manifest().version() + " for a batch of " + windows
+                + " windows: " + e;
     }
 
     /** Emits the score and any alert of each window; returns how many windows got a verdict. */
-    private int emit(List<BufferedWindow> windows, ScoredBatch scored) {
-        ScoringModel model = scored.model();
+    private int emit(List<BufferedWindow> windows, ScoringModel model, BeatScore[] scores) {
         ReleaseManifest manifest = model.manifest();
         ModelRef modelRef = new ModelRef(manifest.modelName(), manifest.version());
         double threshold = manifest.threshold();
         long detectedAt = context.currentSystemTimeMs();
         String detectedAtIso = EventFactory.iso(detectedAt);
-        BeatScore[] scores = scored.scores();
         int verdicts = 0;
         for (int i = 0; i < scores.length; i++) {
             BufferedWindow w = windows.get(i);
@@ -124,7 +159,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
                         manifest.version());
                 continue;
             }
-            boolean anomaly = model.isAnomaly(error);
+            boolean anomaly = AnomalyRule.isAnomaly(error, threshold);
             long latency = detectedAt - w.recordTimestamp();
             if (scoresSink != null) {
                 byte[] json =
@@ -174,6 +209,9 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
 
     @Override
     public void close() {
-        scorer.detach();
+        if (lease != null) {
+            lease.release();
+            lease = null;
+        }
     }
 }

@@ -1,15 +1,12 @@
 package ecgdetector.streamer.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.model.inference.ScoringModel;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.ReleaseManifest;
-import ecgdetector.streamer.infer.ModelLease;
-import ecgdetector.streamer.infer.ModelLoader;
-import ecgdetector.streamer.infer.ModelSource;
-import ecgdetector.streamer.infer.ScoringModel;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import java.io.IOException;
 import java.time.Instant;
@@ -26,16 +23,16 @@ import org.slf4j.LoggerFactory;
  * length, load, and give finite output on a canary batch. A release that
  * fails any check is rejected with a WARN line and a metric, and the previous model keeps serving.
  *
- * <p>Offers come from one thread (Kafka Streams' global thread); scorers on the stream threads take leases
- * ({@link #acquire()}), so an old model is closed once the last thread scoring with it moved on.
+ * <p>Offers come from one thread (Kafka Streams' global thread); the stream tasks that score hold leases
+ * ({@link #renew}), so an old model is closed once the last task scoring with it moved on.
  */
-public final class ModelRegistry implements ModelSource, AutoCloseable {
+public final class ModelRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
     private final String modelName;
     private final int windowLength;
-    private final ModelLoader loader;
+    private final ScoringModel.Loader loader;
     private final StreamerMetrics metrics;
     private final TrustedReleaseKeys trustedKeys;
     private final boolean allowOlder;
@@ -55,7 +52,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     }
 
     /** A registry that does not require releases to be signed. */
-    public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics) {
+    public ModelRegistry(String modelName, int windowLength, ScoringModel.Loader loader, StreamerMetrics metrics) {
         this(modelName, windowLength, loader, metrics, TrustedReleaseKeys.none());
     }
 
@@ -66,7 +63,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     public ModelRegistry(
             String modelName,
             int windowLength,
-            ModelLoader loader,
+            ScoringModel.Loader loader,
             StreamerMetrics metrics,
             TrustedReleaseKeys trustedKeys) {
         this(modelName, windowLength, loader, metrics, trustedKeys, false);
@@ -80,7 +77,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     public ModelRegistry(
             String modelName,
             int windowLength,
-            ModelLoader loader,
+            ScoringModel.Loader loader,
             StreamerMetrics metrics,
             TrustedReleaseKeys trustedKeys,
             boolean allowOlder) {
@@ -244,8 +241,34 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
         return new Outcome.Rejected(version, reason);
     }
 
-    @Override
-    public ModelLease acquire() {
+    /**
+     * The lease to score the next batch with: {@code held} while it is the current model's, else (releasing
+     * {@code held}) a new one on the current model; null while no model is loaded. The caller releases the
+     * lease it ends up with.
+     */
+    public ModelLease renew(ModelLease held) {
+        if (held != null && isCurrent(held)) {
+            return held;
+        }
+        if (held != null) {
+            held.release();
+        }
+        return acquire();
+    }
+
+    /**
+     * {@code held}, or null once it is not the current model's (then released): an idle task lets a swapped-out
+     * model go, so it can be closed.
+     */
+    public ModelLease releaseIfStale(ModelLease held) {
+        if (held == null || isCurrent(held)) {
+            return held;
+        }
+        held.release();
+        return null;
+    }
+
+    private ModelLease acquire() {
         while (true) {
             ModelLease lease = current.get();
             if (lease == null || lease.retain()) {
@@ -255,12 +278,11 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
         }
     }
 
-    @Override
-    public boolean isCurrent(ModelLease lease) {
+    private boolean isCurrent(ModelLease lease) {
         return current.get() == lease;
     }
 
-    @Override
+    /** Whether a model is loaded. */
     public boolean hasModel() {
         return current.get() != null;
     }

@@ -65,13 +65,13 @@ class ScoringFailurePolicyTest {
     }
 
     @Test
-    void afterAFailedBatchTheNextOneIsScoredOnAFreshScorerInOneCall() {
+    void afterAFailedBatchTheNextOneIsScoredOnAFreshPredictorInOneCall() {
         try (TopologyHarness h = TopologyHarness.withBatch(2, 60_000)) {
             h.publish(FakeModels.failingAbove(V1, 1.0, RuntimeFailure.THROWS, 5f));
             h.sendCsv("p", FakeModels.constant(9f));
             h.sendCsv("p", FakeModels.constant(2f));
             assertThat(h.readScores()).extracting(Score::windowId).containsExactly("ecg.heartbeats/0/1");
-            int scorersAfterFailure = h.models.scorersCreated.get();
+            int predictorsAfterFailure = h.models.predictorsCreated.get();
 
             h.sendCsv("p", FakeModels.constant(2f));
             h.sendCsv("p", FakeModels.constant(3f));
@@ -80,7 +80,7 @@ class ScoringFailurePolicyTest {
                     .containsExactly("ecg.heartbeats/0/2", "ecg.heartbeats/0/3");
             // Failed batch of 2, then each window alone (the failing one and the good one), then one call of 2.
             assertThat(h.models.batchSizes).containsExactly(2, 1, 1, 2);
-            assertThat(h.models.scorersCreated.get()).isEqualTo(scorersAfterFailure);
+            assertThat(h.models.predictorsCreated.get()).isEqualTo(predictorsAfterFailure);
             assertThat(h.dlq.readRecordsToList()).hasSize(1);
         }
     }

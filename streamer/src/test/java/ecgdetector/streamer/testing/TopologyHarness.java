@@ -9,7 +9,6 @@ import ecgdetector.schemas.Score;
 import ecgdetector.streamer.StreamerTopology;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.HeartbeatDecoder;
-import ecgdetector.streamer.infer.BatchScorer;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
 import java.io.IOException;
@@ -41,7 +40,6 @@ public final class TopologyHarness implements AutoCloseable {
     public final FakeModels models = new FakeModels();
     public final StreamerMetrics metrics = StreamerMetrics.noop();
     public final ModelRegistry registry;
-    public final BatchScorer scorer;
     public final TopologyTestDriver driver;
     public final TestInputTopic<byte[], byte[]> heartbeats;
     public final TestInputTopic<String, byte[]> releases;
@@ -62,9 +60,8 @@ public final class TopologyHarness implements AutoCloseable {
         all.putAll(settings);
         config = StreamerConfig.fromMap(all);
         registry = new ModelRegistry(config.modelName(), config.windowLength(), models, metrics);
-        scorer = new BatchScorer(registry);
         driver = new TopologyTestDriver(
-                StreamerTopology.build(config, registry, scorer, metrics), config.streamsProperties(), START);
+                StreamerTopology.build(config, registry, metrics), config.streamsProperties(), START);
         StreamerConfig.Topics t = config.topics();
         heartbeats = driver.createInputTopic(
                 t.heartbeats(), new ByteArraySerializer(), new ByteArraySerializer(), START, Duration.ofMillis(10));
