@@ -99,67 +99,66 @@ public final class ModelRegistry implements AutoCloseable {
      * @param origin where the bytes came from, for the log ({@code ecg.models/0/12})
      */
     public synchronized Outcome offer(byte[] releaseBytes, String origin) {
-        ReleaseBundle bundle;
-        try {
-            bundle = ReleaseBundle.fromBytes(releaseBytes);
-        } catch (InvalidReleaseException e) {
-            return reject(declaredVersion(releaseBytes), origin, e.getMessage());
-        } catch (RuntimeException e) {
-            // Whatever a crafted record makes the reader throw is that record's rejection, not the end of the
-            // global thread that reads every release.
-            return reject(declaredVersion(releaseBytes), origin, "unreadable release: " + e);
-        }
-        return offer(bundle, origin);
-    }
-
-    /** Verifies and loads a release and swaps it in; see {@link #offer(byte[], String)}. */
-    public synchronized Outcome offer(ReleaseBundle bundle, String origin) {
         if (closed) {
             throw new IllegalStateException("model registry is closed");
         }
         long start = System.nanoTime();
-        ReleaseManifest m = bundle.manifest();
+        ReleaseBundle bundle;
         try {
-            trustedKeys.verify(bundle);
+            bundle = ReleaseBundle.fromBytes(releaseBytes, trustedKeys);
         } catch (InvalidReleaseException e) {
-            return reject(m.version(), origin, e.getMessage());
+            return reject(declaredVersion(releaseBytes), origin, e.getMessage());
         }
+        ReleaseManifest m = bundle.manifest();
         ModelLease serving = current.get();
-        if (serving != null
-                && m.digest() != null
-                && m.digest().equals(serving.model().manifest().digest())) {
+        if (serving != null && m.digest().equals(serving.model().manifest().digest())) {
             metrics.releaseUnchanged();
             log.debug("Release {} {} from {} is already serving", m.modelName(), m.version(), origin);
             return new Outcome.Unchanged(m);
         }
-        if (!modelName.equals(m.modelName())) {
-            return reject(
-                    m.version(),
-                    origin,
-                    "release is of model '" + m.modelName() + "', this streamer serves '" + modelName + "'");
-        }
-        if (trustedKeys.required() && !allowOlder && serving != null) {
-            Optional<String> older = olderThanServing(m, serving.model().manifest());
-            if (older.isPresent()) {
-                return reject(m.version(), origin, older.get());
-            }
-        }
-        if (m.inputLength() != windowLength) {
-            return reject(
-                    m.version(),
-                    origin,
-                    "release takes windows of " + m.inputLength() + " samples, the streamer's window length is "
-                            + windowLength);
+        Optional<String> refusal =
+                whyNotServable(m, serving == null ? null : serving.model().manifest());
+        if (refusal.isPresent()) {
+            return reject(m.version(), origin, refusal.get());
         }
         ScoringModel model;
         try {
-            bundle.verify();
             model = loader.load(bundle);
         } catch (InvalidReleaseException e) {
             return reject(m.version(), origin, e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             return reject(m.version(), origin, "loading failed: " + e);
         }
+        swapIn(model, origin, System.nanoTime() - start);
+        return new Outcome.Accepted(m);
+    }
+
+    /**
+     * Why a verified release may not serve on this streamer, if it may not: another model name, older than the
+     * serving one (with keys, unless that is allowed), or another window length.
+     *
+     * @param serving the serving release's manifest, or null
+     */
+    private Optional<String> whyNotServable(ReleaseManifest m, ReleaseManifest serving) {
+        if (!modelName.equals(m.modelName())) {
+            return Optional.of("release is of model '" + m.modelName() + "', this streamer serves '" + modelName + "'");
+        }
+        if (trustedKeys.required() && !allowOlder && serving != null) {
+            Optional<String> older = olderThanServing(m, serving);
+            if (older.isPresent()) {
+                return older;
+            }
+        }
+        if (m.inputLength() != windowLength) {
+            return Optional.of("release takes windows of " + m.inputLength()
+                    + " samples, the streamer's window length is " + windowLength);
+        }
+        return Optional.empty();
+    }
+
+    /** Makes {@code model} the current one; the previous one closes once no task scores with it. */
+    private void swapIn(ScoringModel model, String origin, long loadNanos) {
+        ReleaseManifest m = model.manifest();
         ModelLease lease = new ModelLease(
                 model,
                 closedModel -> log.info(
@@ -167,8 +166,7 @@ public final class ModelRegistry implements AutoCloseable {
                         closedModel.manifest().modelName(),
                         closedModel.manifest().version()));
         ModelLease previous = current.getAndSet(lease);
-        long nanos = System.nanoTime() - start;
-        metrics.modelServing(m, nanos);
+        metrics.modelServing(m, loadNanos);
         if (previous == null) {
             log.info(
                     "Serving model {} version {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms",
@@ -178,7 +176,7 @@ public final class ModelRegistry implements AutoCloseable {
                     m.errorMetric(),
                     m.digest(),
                     origin,
-                    nanos / 1_000_000);
+                    loadNanos / 1_000_000);
         } else {
             log.info(
                     "Swapped model {} from version {} to {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms;"
@@ -190,10 +188,9 @@ public final class ModelRegistry implements AutoCloseable {
                     m.errorMetric(),
                     m.digest(),
                     origin,
-                    nanos / 1_000_000);
+                    loadNanos / 1_000_000);
             previous.release();
         }
-        return new Outcome.Accepted(m);
     }
 
     /** Why {@code offered} may not replace {@code serving} by age, if it may not. */
