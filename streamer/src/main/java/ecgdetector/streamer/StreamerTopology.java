@@ -1,5 +1,9 @@
 package ecgdetector.streamer;
 
+import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.JsonSerde;
+import ecgdetector.schemas.Score;
+import ecgdetector.streamer.alert.EmitProcessor;
 import ecgdetector.streamer.batch.BufferProcessor;
 import ecgdetector.streamer.batch.BufferedWindowSerde;
 import ecgdetector.streamer.config.StreamerConfig;
@@ -22,13 +26,15 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The streamer's topology, built in one method that reads like the data path:
  * <pre>
- *   ecg.heartbeats -> decode -+-> batch-buffer (store) -> score -+-> ecg.alerts
- *                             |                                  +-> ecg.scores (optional)
+ *   ecg.heartbeats -> decode -+-> batch-buffer (store) -> score -+-> emit -+-> ecg.alerts
+ *                             |                                  |         +-> ecg.scores (optional)
  *                             +-> ecg.heartbeats.dlq <-----------+   (windows the model could not score)
  *   ecg.models -> model-releases (global store) -> ModelRegistry
  * </pre>
- * Every record passes through one exactly-once transaction per task commit: dead letters, alerts, scores and
- * the buffer's changelog together.
+ * Each step is a stage of its own package, none importing another: they share the types in {@code window} and
+ * {@code ecgdetector.schemas}. The input stays bytes (a dead letter is the input record as it came); alerts and
+ * scores are typed up to their sinks, which write them as JSON. Every record passes through one exactly-once
+ * transaction per task commit: dead letters, alerts, scores and the buffer's changelog together.
  */
 public final class StreamerTopology {
 
@@ -37,6 +43,7 @@ public final class StreamerTopology {
     public static final String BUFFER = "batch-buffer";
     public static final String BUFFER_STORE = "batch-buffer-store";
     public static final String SCORE = "score";
+    public static final String EMIT = "emit";
     public static final String DLQ_SINK = "dlq-sink";
     public static final String ALERTS_SINK = "alerts-sink";
     public static final String SCORES_SINK = "scores-sink";
@@ -83,14 +90,25 @@ public final class StreamerTopology {
                         .withCachingEnabled(),
                 BUFFER);
 
-        String scoresSink = config.scoresEnabled() ? SCORES_SINK : null;
-        topology.addProcessor(
-                SCORE, () -> new ScoreProcessor(registry, metrics, ALERTS_SINK, scoresSink, DLQ_SINK), BUFFER);
+        topology.addProcessor(SCORE, () -> new ScoreProcessor(registry, metrics, EMIT, DLQ_SINK), BUFFER);
         // Records that are no window, and windows the model could not score.
         topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, SCORE);
-        topology.addSink(ALERTS_SINK, topics.alerts(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
+
+        String scoresSink = config.scoresEnabled() ? SCORES_SINK : null;
+        topology.addProcessor(EMIT, () -> new EmitProcessor(metrics, ALERTS_SINK, scoresSink), SCORE);
+        topology.addSink(
+                ALERTS_SINK,
+                topics.alerts(),
+                new ByteArraySerializer(),
+                JsonSerde.of(Alert.class).serializer(),
+                EMIT);
         if (config.scoresEnabled()) {
-            topology.addSink(SCORES_SINK, topics.scores(), new ByteArraySerializer(), new ByteArraySerializer(), SCORE);
+            topology.addSink(
+                    SCORES_SINK,
+                    topics.scores(),
+                    new ByteArraySerializer(),
+                    JsonSerde.of(Score.class).serializer(),
+                    EMIT);
         }
 
         topology.addGlobalStore(

@@ -1,21 +1,18 @@
 package ecgdetector.streamer.infer;
 
 import ecgdetector.model.inference.ScoringModel;
-import ecgdetector.model.scoring.AnomalyRule;
 import ecgdetector.model.scoring.BeatScore;
-import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.HeartbeatJson;
-import ecgdetector.schemas.ModelRef;
-import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.schemas.ScoringFailure;
-import ecgdetector.streamer.alert.EventFactory;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelLease;
 import ecgdetector.streamer.release.ModelRegistry;
 import ecgdetector.streamer.window.BufferedWindow;
+import ecgdetector.streamer.window.ScoredBatch;
 import ecgdetector.streamer.window.WindowBatch;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +25,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores a batch in one inference call with the serving model (on this thread's predictor) and forwards, per window, its score (if
- * scores are on) to the scores sink and, if anomalous, an alert to the alerts sink. Output records keep the
- * input's key (the patient id) and timestamp.
+ * Scores a batch in one inference call with the serving model (on this thread's predictor) and forwards the
+ * windows that got a score, with their scores, as one {@link ScoredBatch} to the emitting step.
  *
  * <p>A model that fails at run time neither drops windows silently nor wedges the stream (a thrown exception
  * would replace the thread, replay the batch and fail again, forever): if the batch call fails, each of its
@@ -39,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * version), is counted in {@code ecg_dead_letters_total{reason}} and logged at ERROR. Every other window of the
  * batch is scored as usual.
  */
-public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[], byte[]> {
+public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[], Object> {
 
     private static final Logger log = LoggerFactory.getLogger(ScoreProcessor.class);
     private static final Duration RELEASE_CHECK = Duration.ofSeconds(1);
@@ -47,32 +43,24 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
 
     private final ModelRegistry models;
     private final StreamerMetrics metrics;
-    private final String alertsSink;
-    private final String scoresSink;
+    private final String scoredChild;
     private final String deadLetterSink;
-    private ProcessorContext<byte[], byte[]> context;
+    private ProcessorContext<byte[], Object> context;
     /** The model this task scores with, held between batches; a batch is scored by one model throughout. */
     private ModelLease lease;
 
     private final Map<ScoringFailure, Long> unscoredSinceReport = new EnumMap<>(ScoringFailure.class);
     private long lastReport = Long.MIN_VALUE;
 
-    /** @param scoresSink the scores sink's name, or null when scores are off */
-    public ScoreProcessor(
-            ModelRegistry models,
-            StreamerMetrics metrics,
-            String alertsSink,
-            String scoresSink,
-            String deadLetterSink) {
+    public ScoreProcessor(ModelRegistry models, StreamerMetrics metrics, String scoredChild, String deadLetterSink) {
         this.models = models;
         this.metrics = metrics;
-        this.alertsSink = alertsSink;
-        this.scoresSink = scoresSink;
+        this.scoredChild = scoredChild;
         this.deadLetterSink = deadLetterSink;
     }
 
     @Override
-    public void init(ProcessorContext<byte[], byte[]> context) {
+    public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         // An idle task lets go of a swapped-out model too, so it can be closed.
         context.schedule(RELEASE_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> lease = models.releaseIfStale(lease));
@@ -104,7 +92,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
             scoreOneByOne(model, windows);
             return;
         }
-        metrics.batchScored(emit(windows, model, scores), System.nanoTime() - start);
+        metrics.batchScored(forward(model, windows, scores), System.nanoTime() - start);
     }
 
     private void scoreOneByOne(ScoringModel model, List<BufferedWindow> windows) {
@@ -121,7 +109,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
                         model.manifest().version());
                 continue;
             }
-            metrics.batchScored(emit(List.of(w), model, one), System.nanoTime() - start);
+            metrics.batchScored(forward(model, List.of(w), one), System.nanoTime() - start);
         }
     }
 
@@ -140,42 +128,45 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
                 + " windows: " + e;
     }
 
-    /** Emits the score and any alert of each window; returns how many windows got a verdict. */
-    private int emit(List<BufferedWindow> windows, ScoringModel model, BeatScore[] scores) {
-        ReleaseManifest manifest = model.manifest();
-        ModelRef modelRef = new ModelRef(manifest.modelName(), manifest.version());
-        double threshold = manifest.threshold();
-        long detectedAt = context.currentSystemTimeMs();
-        String detectedAtIso = EventFactory.iso(detectedAt);
-        int verdicts = 0;
-        for (int i = 0; i < scores.length; i++) {
-            BufferedWindow w = windows.get(i);
-            float error = scores[i].error();
-            if (!Float.isFinite(error)) {
-                unscorable(
-                        w,
-                        ScoringFailure.NON_FINITE_SCORE,
-                        "model version " + manifest.version() + " gave a score of " + error,
-                        manifest.version());
-                continue;
-            }
-            boolean anomaly = AnomalyRule.isAnomaly(error, threshold);
-            long latency = detectedAt - w.recordTimestamp();
-            if (scoresSink != null) {
-                byte[] json =
-                        EventFactory.toJson(EventFactory.score(w, error, threshold, anomaly, modelRef, detectedAtIso));
-                context.forward(new Record<>(w.key(), json, w.recordTimestamp()), scoresSink);
-            }
-            if (anomaly) {
-                Alert alert =
-                        EventFactory.alert(w, error, threshold, modelRef, scores[i].worstPositions(), detectedAtIso);
-                context.forward(new Record<>(w.key(), EventFactory.toJson(alert), w.recordTimestamp()), alertsSink);
-                metrics.alert(alert.severity(), latency);
-            }
-            metrics.windowVerdict(latency);
-            verdicts++;
+    /**
+     * Forwards the windows with a finite score to be emitted and dead-letters the others.
+     *
+     * @return how many windows got a verdict
+     */
+    private int forward(ScoringModel model, List<BufferedWindow> windows, BeatScore[] scores) {
+        ScoredBatch scored = allFinite(scores)
+                ? new ScoredBatch(model.manifest(), windows, scores)
+                : withoutNonFinite(model, windows, scores);
+        if (scored.size() > 0) {
+            context.forward(new Record<byte[], Object>(null, scored, context.currentSystemTimeMs()), scoredChild);
         }
-        return verdicts;
+        return scored.size();
+    }
+
+    private static boolean allFinite(BeatScore[] scores) {
+        for (BeatScore score : scores) {
+            if (!Float.isFinite(score.error())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The windows with a finite score; the others are dead-lettered ({@code NON_FINITE_SCORE}). */
+    private ScoredBatch withoutNonFinite(ScoringModel model, List<BufferedWindow> windows, BeatScore[] scores) {
+        String version = model.manifest().version();
+        List<BufferedWindow> kept = new ArrayList<>(windows.size());
+        List<BeatScore> keptScores = new ArrayList<>(windows.size());
+        for (int i = 0; i < scores.length; i++) {
+            if (Float.isFinite(scores[i].error())) {
+                kept.add(windows.get(i));
+                keptScores.add(scores[i]);
+            } else {
+                String detail = "model version " + version + " gave a score of " + scores[i].error();
+                unscorable(windows.get(i), ScoringFailure.NON_FINITE_SCORE, detail, version);
+            }
+        }
+        return new ScoredBatch(model.manifest(), kept, keptScores.toArray(new BeatScore[0]));
     }
 
     /**
@@ -185,7 +176,7 @@ public final class ScoreProcessor implements Processor<Void, WindowBatch, byte[]
     private void unscorable(BufferedWindow w, ScoringFailure reason, String detail, String modelVersion) {
         byte[] value = HeartbeatJson.write(w.window().toHeartbeat());
         Headers headers = DeadLetterHeaders.unscorable(reason, detail, w.source(), w.recordTimestamp(), modelVersion);
-        context.forward(new Record<>(w.key(), value, w.recordTimestamp(), headers), deadLetterSink);
+        context.forward(new Record<byte[], Object>(w.key(), value, w.recordTimestamp(), headers), deadLetterSink);
         metrics.deadLetter(reason);
         report(reason, w, detail);
     }

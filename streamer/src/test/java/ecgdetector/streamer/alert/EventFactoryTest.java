@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.JsonSchemas;
+import ecgdetector.schemas.JsonSerde;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.WindowSource;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class EventFactoryTest {
 
+    private static final JsonSerde<Alert> ALERT_JSON = JsonSerde.of(Alert.class);
     private static final ModelRef MODEL = new ModelRef("ecg-autoencoder", "v1");
     private static final BufferedWindow WINDOW = new BufferedWindow(
             new WindowSource("ecg.heartbeats", 2, 1234),
@@ -50,7 +52,8 @@ class EventFactoryTest {
         assertThat(a.detectedAt()).isEqualTo("2023-11-14T22:13:20.100Z");
         assertThat(a.ratio()).isCloseTo(3.0, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(a.severity()).isEqualTo(Severity.HIGH);
-        assertThat(JsonSchemas.violations(JsonSchemas.Contract.ALERT, EventFactory.toJson(a)))
+        assertThat(JsonSchemas.violations(
+                        JsonSchemas.Contract.ALERT, ALERT_JSON.serializer().serialize("ecg.alerts", a)))
                 .isEmpty();
     }
 
@@ -59,7 +62,8 @@ class EventFactoryTest {
         Alert a = EventFactory.alert(WINDOW, 0.5f, 0.0, MODEL, new int[] {0}, EventFactory.iso(0));
         assertThat(a.ratio()).isNull();
         assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
-        assertThat(JsonSchemas.violations(JsonSchemas.Contract.ALERT, EventFactory.toJson(a)))
+        assertThat(JsonSchemas.violations(
+                        JsonSchemas.Contract.ALERT, ALERT_JSON.serializer().serialize("ecg.alerts", a)))
                 .isEmpty();
     }
 

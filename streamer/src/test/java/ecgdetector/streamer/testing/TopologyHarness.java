@@ -5,6 +5,7 @@ import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Decoded;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.JsonSerde;
 import ecgdetector.schemas.Score;
 import ecgdetector.streamer.StreamerTopology;
 import ecgdetector.streamer.config.StreamerConfig;
@@ -117,11 +118,7 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     public static <T> T read(byte[] json, Class<T> type) {
-        try {
-            return Json.mapper().readValue(json, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonSerde.of(type).deserializer().deserialize(null, json);
     }
 
     public static JsonNode tree(byte[] json) {
