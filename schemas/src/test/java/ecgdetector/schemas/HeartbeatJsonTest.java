@@ -2,6 +2,7 @@ package ecgdetector.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.schemas.testing.JsonSchemas;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

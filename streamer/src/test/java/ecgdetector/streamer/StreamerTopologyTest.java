@@ -7,12 +7,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
-import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.WindowSource;
+import ecgdetector.schemas.testing.JsonSchemas;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.TopologyHarness;
 import java.nio.charset.StandardCharsets;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.HeartbeatWindow;
-import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.JsonSerde;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.WindowSource;
+import ecgdetector.schemas.testing.JsonSchemas;
 import ecgdetector.streamer.batch.BufferedWindowSerde;
 import ecgdetector.streamer.window.BufferedWindow;
 import org.junit.jupiter.api.Test;
