@@ -26,7 +26,7 @@ class HeartbeatJsonTest {
 
     @Test
     void absentFieldsAreLeftOutAndTheRecordsKeyAndTimeStandIn() {
-        byte[] bytes = HeartbeatJson.write(Heartbeat.of(new float[] {1, 2, 3}));
+        byte[] bytes = HeartbeatJson.write(new Heartbeat(null, null, null, new float[] {1, 2, 3}, null));
         assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"samples\":[1.0,2.0,3.0]}");
         HeartbeatWindow read = (HeartbeatWindow) json.read(bytes, "key", RECORD_TS);
         assertThat(read.patientId()).isEqualTo("key");

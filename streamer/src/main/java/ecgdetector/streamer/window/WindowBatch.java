@@ -8,8 +8,4 @@ public record WindowBatch(List<BufferedWindow> windows) {
     public WindowBatch {
         windows = List.copyOf(windows);
     }
-
-    public int size() {
-        return windows.size();
-    }
 }

@@ -9,7 +9,6 @@ import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.WindowSource;
 import ecgdetector.schemas.testing.JsonSchemas;
-import ecgdetector.streamer.batch.BufferedWindowSerde;
 import ecgdetector.streamer.window.BufferedWindow;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,32 +64,5 @@ class EventFactoryTest {
         assertThat(JsonSchemas.violations(
                         JsonSchemas.Contract.ALERT, ALERT_JSON.serializer().serialize("ecg.alerts", a)))
                 .isEmpty();
-    }
-
-    @Test
-    void bufferedWindowsSurviveTheStoreFormatBitForBit() {
-        float[] samples = new float[140];
-        for (int i = 0; i < samples.length; i++) {
-            samples[i] = (float) Math.sin(i) * 1e-3f + (i == 7 ? -0f : 0f);
-        }
-        BufferedWindow w = new BufferedWindow(
-                new WindowSource("t", 3, 99), 11, 22, null, new HeartbeatWindow(null, "ü-beat", 33, samples, null));
-        BufferedWindow back = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(w));
-        assertThat(back.source()).isEqualTo(w.source());
-        assertThat(back.key()).isNull();
-        assertThat(back.recordTimestamp()).isEqualTo(11);
-        assertThat(back.bufferedAt()).isEqualTo(22);
-        assertThat(back.window().beatId()).isEqualTo("ü-beat");
-        assertThat(back.window().patientId()).isNull();
-        assertThat(back.window().label()).isNull();
-        assertThat(back.window().eventTime()).isEqualTo(33);
-        for (int i = 0; i < samples.length; i++) {
-            assertThat(Float.floatToRawIntBits(back.window().samples()[i]))
-                    .isEqualTo(Float.floatToRawIntBits(samples[i]));
-        }
-        BufferedWindow full = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(WINDOW));
-        assertThat(full.key()).isEqualTo(WINDOW.key());
-        assertThat(full.window().patientId()).isEqualTo("p-1");
-        assertThat(full.window().label()).isEqualTo(0.0);
     }
 }
