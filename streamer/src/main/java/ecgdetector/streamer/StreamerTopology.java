@@ -13,14 +13,19 @@ import ecgdetector.streamer.infer.ScoreProcessor;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
 import ecgdetector.streamer.release.ModelReleaseProcessor;
+import ecgdetector.streamer.window.BufferedWindow;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -62,6 +67,7 @@ public final class StreamerTopology {
         StreamerConfig.Topics topics = config.topics();
         HeartbeatDecoder decoder =
                 new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(), config.maxRecordBytes());
+        Serializer<byte[]> bytes = new ByteArraySerializer();
         Topology topology = new Topology();
 
         topology.addSource(
@@ -84,37 +90,27 @@ public final class StreamerTopology {
                         registry::hasModel,
                         metrics),
                 DECODE);
-        topology.addStateStore(
-                Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Bytes(), new BufferedWindowSerde())
-                        .withCachingEnabled(),
-                BUFFER);
+        topology.addStateStore(bufferStore(), BUFFER);
 
         topology.addProcessor(SCORE, () -> new ScoreProcessor(registry, metrics, EMIT, DLQ_SINK), BUFFER);
         // Records that are no window, and windows the model could not score.
-        topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), DECODE, SCORE);
+        topology.addSink(DLQ_SINK, topics.dlq(), bytes, bytes, DECODE, SCORE);
 
         String scoresSink = config.scoresEnabled() ? SCORES_SINK : null;
         topology.addProcessor(EMIT, () -> new EmitProcessor(metrics, ALERTS_SINK, scoresSink), SCORE);
         topology.addSink(
-                ALERTS_SINK,
-                topics.alerts(),
-                new ByteArraySerializer(),
-                JsonSerde.of(Alert.class).serializer(),
-                EMIT);
+                ALERTS_SINK, topics.alerts(), bytes, JsonSerde.of(Alert.class).serializer(), EMIT);
         if (config.scoresEnabled()) {
             topology.addSink(
                     SCORES_SINK,
                     topics.scores(),
-                    new ByteArraySerializer(),
+                    bytes,
                     JsonSerde.of(Score.class).serializer(),
                     EMIT);
         }
 
         topology.addGlobalStore(
-                Stores.keyValueStoreBuilder(
-                                Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), Serdes.ByteArray())
-                        .withLoggingDisabled(),
+                releasesStore(),
                 MODELS_SOURCE,
                 new LenientTimestamps(),
                 new StringDeserializer(),
@@ -123,6 +119,20 @@ public final class StreamerTopology {
                 MODEL_RELEASES,
                 () -> new ModelReleaseProcessor(MODELS_STORE, registry));
         return topology;
+    }
+
+    /** The windows waiting for their batch, by source partition and offset; changelogged, so a crash loses none. */
+    private static StoreBuilder<KeyValueStore<Bytes, BufferedWindow>> bufferStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Bytes(), new BufferedWindowSerde())
+                .withCachingEnabled();
+    }
+
+    /** The last accepted release per model name; the models topic itself is its changelog. */
+    private static StoreBuilder<KeyValueStore<String, byte[]>> releasesStore() {
+        return Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(MODELS_STORE), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled();
     }
 
     /**

@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model currently serving, swapped atomically when a new release is verified, and the one place that
- * decides whether a release may serve: it must be readable and match its digest, carry a signature of a
- * trusted key if the streamer was given keys, be of the served model name, take the configured window
- * length, load, and give finite output on a canary batch. A release that
- * fails any check is rejected with a WARN line and a metric, and the previous model keeps serving.
+ * decides whether a release may serve: its record must verify ({@link ReleaseBundle#fromBytes(byte[],
+ * TrustedReleaseKeys)}: readable, matching its digest, and signed with a trusted key if the streamer was given
+ * keys), and the release must be of the served model name, take the configured window length, load, and give
+ * finite output on a canary batch. A release that fails any check is rejected with a WARN line and a metric, and
+ * the previous model keeps serving.
  *
  * <p>Offers come from one thread (Kafka Streams' global thread); the stream tasks that score hold leases
  * ({@link #renew}), so an old model is closed once the last task scoring with it moved on.
