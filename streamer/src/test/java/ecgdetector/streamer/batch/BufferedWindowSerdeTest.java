@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
 import ecgdetector.streamer.window.BufferedWindow;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class BufferedWindowSerdeTest {
-
-    private static final BufferedWindow WINDOW = new BufferedWindow(
-            new WindowSource("ecg.heartbeats", 2, 1234),
-            1_700_000_000_000L,
-            1_700_000_000_050L,
-            "p-1".getBytes(),
-            new HeartbeatWindow("p-1", "b-7", 1_699_999_999_990L, new float[140], 0.0));
 
     @Test
     void bufferedWindowsSurviveTheStoreFormatBitForBit() {
@@ -37,8 +31,11 @@ class BufferedWindowSerdeTest {
             assertThat(Float.floatToRawIntBits(back.window().samples()[i]))
                     .isEqualTo(Float.floatToRawIntBits(samples[i]));
         }
-        BufferedWindow full = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(WINDOW));
-        assertThat(full.key()).isEqualTo(WINDOW.key());
+        byte[] key = "p-1".getBytes(StandardCharsets.UTF_8);
+        BufferedWindow withAll =
+                new BufferedWindow(w.source(), 11, 22, key, new HeartbeatWindow("p-1", "b", 33, samples, 0.0));
+        BufferedWindow full = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(withAll));
+        assertThat(full.key()).isEqualTo(key);
         assertThat(full.window().patientId()).isEqualTo("p-1");
         assertThat(full.window().label()).isEqualTo(0.0);
     }
