@@ -24,11 +24,6 @@ public record Heartbeat(String patientId, String beatId, Long timestamp, float[]
         samples = samples.clone();
     }
 
-    /** Just the samples. */
-    public static Heartbeat of(float[] samples) {
-        return new Heartbeat(null, null, null, samples, null);
-    }
-
     @Override
     public float[] samples() {
         return samples.clone();

@@ -1,12 +1,11 @@
 package ecgdetector.streamer;
 
+import ecgdetector.model.inference.ReleaseModel;
+import ecgdetector.model.inference.ScoringModel;
 import ecgdetector.model.kafka.KafkaRefusal;
 import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
-import ecgdetector.streamer.infer.BatchScorer;
-import ecgdetector.streamer.infer.DjlModelLoader;
-import ecgdetector.streamer.infer.ModelLoader;
 import ecgdetector.streamer.ops.KafkaReachability;
 import ecgdetector.streamer.ops.OpsServer;
 import ecgdetector.streamer.ops.StreamerMetrics;
@@ -78,27 +77,25 @@ public final class StreamerApp implements AutoCloseable {
 
     private volatile boolean closed;
 
-    private StreamerApp(StreamerConfig config, ModelLoader loader, TrustedReleaseKeys trustedKeys) {
+    private StreamerApp(StreamerConfig config, ScoringModel.Loader loader, TrustedReleaseKeys trustedKeys) {
         this.config = config;
         this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         this.metrics = new StreamerMetrics(meters);
         this.registry = new ModelRegistry(
                 config.modelName(), config.windowLength(), loader, metrics, trustedKeys, config.releaseAllowOlder());
-        BatchScorer scorer = new BatchScorer(registry);
-        this.streams =
-                new KafkaStreams(StreamerTopology.build(config, registry, scorer, metrics), config.streamsProperties());
+        this.streams = new KafkaStreams(StreamerTopology.build(config, registry, metrics), config.streamsProperties());
     }
 
     /** Starts the streamer with DJL on TensorFlow as the inference engine. */
     public static StreamerApp start(StreamerConfig config) {
-        return start(config, new DjlModelLoader());
+        return start(config, ReleaseModel::load);
     }
 
     /**
      * Starts the streamer: checks the topics, starts Kafka Streams and the ops server. Returns at once; the
      * first model loads and the tasks start in the background ({@link #isReady()} says when they did).
      */
-    public static StreamerApp start(StreamerConfig config, ModelLoader loader) {
+    public static StreamerApp start(StreamerConfig config, ScoringModel.Loader loader) {
         log.info("Starting ecg streamer {}: {}", config.applicationId(), config.describe());
         if (!config.exactlyOnce()) {
             log.warn("processing.guarantee is not exactly_once_v2: after a crash windows may be scored twice and "

@@ -6,13 +6,13 @@ import static ecgdetector.streamer.testing.TopologyHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
-import ecgdetector.schemas.JsonSchemas;
+import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.ModelRef;
+import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.WindowSource;
-import ecgdetector.streamer.decode.DeadLetterHeaders;
-import ecgdetector.streamer.decode.RejectReason;
+import ecgdetector.schemas.testing.JsonSchemas;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.TopologyHarness;
 import java.nio.charset.StandardCharsets;
@@ -355,7 +355,7 @@ class StreamerTopologyTest {
             assertThat(v1.closed)
                     .as("the old model is closed once no thread scores with it")
                     .isTrue();
-            assertThat(v1.openScorers).hasValue(0);
+            assertThat(v1.openPredictors).hasValue(0);
             assertThat(v2.closed).isFalse();
             assertThat(h.registry.serving()).map(m -> m.version()).contains(V2);
         }
@@ -450,15 +450,15 @@ class StreamerTopologyTest {
     }
 
     @Test
-    void oneScorerPerThreadIsReusedAcrossBatchesAndTasks() {
+    void onePredictorPerThreadIsReusedAcrossBatches() {
         try (TopologyHarness h = TopologyHarness.withBatch(1, 100)) {
             h.publish(FakeModels.release(V1, 1.0));
             for (int i = 0; i < 10; i++) {
                 h.sendCsv("p", FakeModels.constant(0.5f));
             }
             assertThat(h.models.batchSizes).hasSize(10);
-            assertThat(h.models.scorersCreated).hasValue(1);
-            assertThat(h.scorer.activeScorers()).isEqualTo(1);
+            assertThat(h.models.predictorsCreated).hasValue(1);
+            assertThat(h.models.loaded.get(0).openPredictors).hasValue(1);
         }
     }
 

@@ -9,7 +9,7 @@ import ecgdetector.model.inference.ReleaseModel;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.schemas.Json;
-import ecgdetector.schemas.JsonSchemas;
+import ecgdetector.schemas.testing.JsonSchemas;
 import ecgdetector.trainer.data.EcgDataset;
 import ecgdetector.trainer.data.Heartbeats;
 import ecgdetector.trainer.data.StratifiedSplit;

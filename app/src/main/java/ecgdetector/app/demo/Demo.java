@@ -1,12 +1,13 @@
 package ecgdetector.app.demo;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.broker.TopicSetup;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.EcgTopic;
+import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.HeartbeatJson;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerApp;
@@ -24,6 +25,7 @@ import ecgdetector.trainer.model.KerasStyleProgress;
 import ecgdetector.trainer.release.ReleaseFolder;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -194,16 +196,9 @@ public final class Demo {
         List<String> lines = new ArrayList<>(test.size());
         PatientKeys keys = PatientKeys.of(settings.patients());
         for (int i = 0; i < test.size(); i++) {
-            ObjectNode window = Json.mapper().createObjectNode();
-            window.put("patientId", keys.keyFor(i));
-            window.put("beatId", beatId(i));
-            float[] samples = test.beats()[i];
-            var array = window.putArray("samples");
-            for (float v : samples) {
-                array.add(v);
-            }
-            window.put("label", test.normal()[i] ? 1.0 : 0.0);
-            lines.add(window.toString());
+            Heartbeat window =
+                    new Heartbeat(keys.keyFor(i), beatId(i), null, test.beats()[i], test.normal()[i] ? 1.0 : 0.0);
+            lines.add(new String(HeartbeatJson.write(window), StandardCharsets.UTF_8));
         }
         Properties props = new Properties();
         props.putAll(client);

@@ -11,18 +11,19 @@ import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.HeartbeatJson;
 import ecgdetector.schemas.Json;
-import ecgdetector.schemas.JsonSchemas;
-import ecgdetector.schemas.JsonSchemas.Contract;
+import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
 import ecgdetector.schemas.TopicNames;
+import ecgdetector.schemas.testing.JsonSchemas;
+import ecgdetector.schemas.testing.JsonSchemas.Contract;
 import ecgdetector.streamer.StreamerApp;
 import ecgdetector.streamer.config.StreamerConfig;
-import ecgdetector.streamer.decode.DeadLetterHeaders;
-import ecgdetector.streamer.decode.RejectReason;
 import ecgdetector.trainer.Recipe;
 import ecgdetector.trainer.TrainingResult;
 import ecgdetector.trainer.data.EcgCsv;
@@ -743,8 +744,7 @@ abstract class EndToEndScenarios {
         /** A JSON window keyed by its patient; it must itself satisfy the published heartbeat schema. */
         ProducerRecord<byte[], byte[]> jsonWindow(
                 String patientId, String beatId, Long timestamp, float[] samples, boolean normal) throws IOException {
-            byte[] json = Json.mapper()
-                    .writeValueAsBytes(new Heartbeat(patientId, beatId, timestamp, samples, normal ? 1.0 : 0.0));
+            byte[] json = HeartbeatJson.write(new Heartbeat(patientId, beatId, timestamp, samples, normal ? 1.0 : 0.0));
             assertThat(JsonSchemas.violations(Contract.HEARTBEAT, json))
                     .as("window %s", beatId)
                     .isEmpty();

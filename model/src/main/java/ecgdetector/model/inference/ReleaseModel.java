@@ -8,7 +8,6 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
-import ecgdetector.model.scoring.AnomalyRule;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
@@ -22,28 +21,26 @@ import java.util.stream.Stream;
 
 /**
  * A release loaded into DJL's TensorFlow engine and proven to run: the one way the project turns raw beats
- * into scores. Loading verifies the bundle and runs a canary batch; a release that fails either is refused
- * with {@link InvalidReleaseException}, so whoever serves it can keep the previous one.
+ * into scores, the trainer's evaluation and the streamer's alike. Loading runs a canary batch (the bundle itself
+ * is verified when it is read, see {@link ReleaseBundle}); a release that fails is refused with
+ * {@link InvalidReleaseException}, so whoever serves it can keep the previous one.
  *
- * <p>Predictors are not thread-safe: each thread takes its own from {@link #newPredictor()}.
+ * <p>DJL's predictors are not thread-safe: {@link #score} uses the calling thread's own, and
+ * {@link #newPredictor()} gives one to a caller that manages its own.
  */
-public final class ReleaseModel implements AutoCloseable {
+public final class ReleaseModel implements ScoringModel {
 
-    private final ReleaseBundle bundle;
+    private final ReleaseManifest manifest;
     private final ZooModel<float[][], BeatScore[]> model;
-    private final MinMaxScaler scaler;
-    private final ErrorMetric metric;
+    private final ThreadPredictors<Predictor<float[][], BeatScore[]>> predictors;
 
-    private ReleaseModel(
-            ReleaseBundle bundle, ZooModel<float[][], BeatScore[]> model, MinMaxScaler scaler, ErrorMetric metric) {
-        this.bundle = bundle;
+    private ReleaseModel(ReleaseManifest manifest, ZooModel<float[][], BeatScore[]> model) {
+        this.manifest = manifest;
         this.model = model;
-        this.scaler = scaler;
-        this.metric = metric;
+        this.predictors = new ThreadPredictors<>(model::newPredictor);
     }
 
     public static ReleaseModel load(ReleaseBundle bundle) throws InvalidReleaseException {
-        bundle.verify();
         ReleaseManifest manifest = bundle.manifest();
         MinMaxScaler scaler = MinMaxScaler.of(manifest.scaler());
         ErrorMetric metric = ErrorMetric.fromId(manifest.errorMetric());
@@ -71,7 +68,7 @@ public final class ReleaseModel implements AutoCloseable {
                             scaler, metric, manifest.serving().input()))
                     .build()
                     .loadModel();
-            ReleaseModel loaded = new ReleaseModel(bundle, model, scaler, metric);
+            ReleaseModel loaded = new ReleaseModel(manifest, model);
             loaded.runCanary();
             return loaded;
         } catch (IOException | ModelNotFoundException | MalformedModelException | RuntimeException e) {
@@ -94,8 +91,8 @@ public final class ReleaseModel implements AutoCloseable {
      * the right shape, or the release is not served.
      */
     private void runCanary() throws InvalidReleaseException {
-        float[] min = bundle.manifest().scaler().min();
-        float[] max = bundle.manifest().scaler().max();
+        float[] min = manifest.scaler().min();
+        float[] max = manifest.scaler().max();
         float[][] canary = new float[3][min.length];
         for (int i = 0; i < min.length; i++) {
             canary[0][i] = min[i];
@@ -118,6 +115,17 @@ public final class ReleaseModel implements AutoCloseable {
         }
     }
 
+    @Override
+    public BeatScore[] score(float[][] rawWindows) {
+        try {
+            return predictors.get().predict(rawWindows);
+        } catch (TranslateException | RuntimeException e) {
+            predictors.discard();
+            throw e instanceof RuntimeException r ? r : new IllegalStateException("TensorFlow inference failed", e);
+        }
+    }
+
+    /** A predictor of the caller's own, which it closes. */
     public Predictor<float[][], BeatScore[]> newPredictor() {
         return model.newPredictor();
     }
@@ -132,34 +140,19 @@ public final class ReleaseModel implements AutoCloseable {
                 System.arraycopy(batch, 0, out, from, batch.length);
             }
         } catch (TranslateException e) {
-            throw new IllegalStateException("scoring failed on release " + bundle.version(), e);
+            throw new IllegalStateException("scoring failed on release " + manifest.version(), e);
         }
         return out;
     }
 
-    /** Whether a score is an anomaly under this release: strictly above its threshold. */
-    public boolean isAnomaly(float error) {
-        return AnomalyRule.isAnomaly(error, bundle.manifest().threshold());
-    }
-
-    public ReleaseBundle bundle() {
-        return bundle;
-    }
-
+    @Override
     public ReleaseManifest manifest() {
-        return bundle.manifest();
-    }
-
-    public MinMaxScaler scaler() {
-        return scaler;
-    }
-
-    public ErrorMetric metric() {
-        return metric;
+        return manifest;
     }
 
     @Override
     public void close() {
+        predictors.close();
         model.close();
     }
 

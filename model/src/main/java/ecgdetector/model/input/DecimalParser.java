@@ -59,71 +59,92 @@ public final class DecimalParser {
         if (i < to && isLetter(bytes[i])) {
             return isNonFiniteWord(bytes, i, to) ? NON_FINITE_WORD : NOT_A_NUMBER;
         }
+        // The significand's digits, integer part and fraction in one pass: the first 18 significant ones
+        // exactly in a long, the rest only counted (an integer digit multiplies by 10) or checked for zero.
         long mantissa = 0;
         int significant = 0;
-        int dropped = 0; // integer digits beyond what the long holds: each multiplies by 10
+        int dropped = 0;
         int fractionDigits = 0;
         boolean anyDigit = false;
         boolean exactMantissa = true;
-        for (; i < to && isDigit(bytes[i]); i++) {
+        boolean inFraction = false;
+        for (; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '.' && !inFraction) {
+                inFraction = true;
+                continue;
+            }
+            if (!isDigit(b)) {
+                break;
+            }
             anyDigit = true;
-            int d = bytes[i] - '0';
+            int d = b - '0';
             if (significant < 18) {
                 mantissa = mantissa * 10 + d;
-                if (mantissa != 0) {
-                    significant++;
-                }
+                fractionDigits += inFraction ? 1 : 0;
+                significant += mantissa != 0 ? 1 : 0;
             } else {
-                dropped++;
+                dropped += inFraction ? 0 : 1;
                 exactMantissa &= d == 0;
             }
         }
-        if (i < to && bytes[i] == '.') {
-            i++;
-            for (; i < to && isDigit(bytes[i]); i++) {
-                anyDigit = true;
-                int d = bytes[i] - '0';
-                if (significant < 18) {
-                    mantissa = mantissa * 10 + d;
-                    fractionDigits++;
-                    if (mantissa != 0) {
-                        significant++;
-                    }
-                } else {
-                    exactMantissa &= d == 0;
-                }
-            }
+        long exponent = anyDigit ? exponent(bytes, i, to) : NOT_A_NUMBER;
+        if (exponent == NOT_A_NUMBER) {
+            return NOT_A_NUMBER;
         }
-        if (!anyDigit) {
+        long decimalExponent = exponent - fractionDigits + dropped;
+        return floatBits(bytes, from, to, negative, mantissa, decimalExponent, exactMantissa);
+    }
+
+    /**
+     * The decimal exponent written in {@code bytes[from, to)}, which must be empty or {@code [eE] [+-]? digits}
+     * and nothing else; {@link #NOT_A_NUMBER} otherwise. Beyond 100,000 in size it stops growing: the float is
+     * zero or infinite long before.
+     */
+    private static long exponent(byte[] bytes, int from, int to) {
+        int i = from;
+        if (i == to) {
+            return 0;
+        }
+        if (bytes[i] != 'e' && bytes[i] != 'E') {
+            return NOT_A_NUMBER;
+        }
+        i++;
+        boolean negative = false;
+        if (i < to && (bytes[i] == '-' || bytes[i] == '+')) {
+            negative = bytes[i] == '-';
+            i++;
+        }
+        if (i >= to) {
             return NOT_A_NUMBER;
         }
         long exponent = 0;
-        if (i < to && (bytes[i] == 'e' || bytes[i] == 'E')) {
-            i++;
-            boolean negativeExponent = false;
-            if (i < to && (bytes[i] == '-' || bytes[i] == '+')) {
-                negativeExponent = bytes[i] == '-';
-                i++;
-            }
-            if (i >= to || !isDigit(bytes[i])) {
+        for (; i < to; i++) {
+            if (!isDigit(bytes[i])) {
                 return NOT_A_NUMBER;
             }
-            for (; i < to && isDigit(bytes[i]); i++) {
-                if (exponent < 100_000) {
-                    exponent = exponent * 10 + (bytes[i] - '0');
-                }
-            }
-            if (negativeExponent) {
-                exponent = -exponent;
+            if (exponent < 100_000) {
+                exponent = exponent * 10 + (bytes[i] - '0');
             }
         }
-        if (i != to) {
-            return NOT_A_NUMBER;
-        }
+        return negative ? -exponent : exponent;
+    }
+
+    /**
+     * The float of {@code mantissa * 10^decimalExponent}: computed in double arithmetic where that is exactly
+     * rounded and narrowing cannot double-round, else by {@code Float.parseFloat} of the text.
+     */
+    private static long floatBits(
+            byte[] bytes,
+            int from,
+            int to,
+            boolean negative,
+            long mantissa,
+            long decimalExponent,
+            boolean exactMantissa) {
         if (mantissa == 0) {
             return Float.floatToRawIntBits(negative ? -0f : 0f) & 0xFFFFFFFFL;
         }
-        long decimalExponent = exponent - fractionDigits + dropped;
         if (exactMantissa && mantissa < MAX_EXACT_MANTISSA && decimalExponent >= -22 && decimalExponent <= 22) {
             double d = decimalExponent >= 0
                     ? mantissa * POWERS_OF_TEN[(int) decimalExponent]

@@ -29,12 +29,14 @@ import java.util.stream.Stream;
  *   <li>one JSON document, {@code {"manifest": ..., "files": {path: base64}}}, the value of an
  *       {@code ecg.models} record (schema {@code schemas/json/model-release.schema.json}).</li>
  * </ul>
- * Every way in ({@link #fromBytes}, {@link #readFrom}) verifies the digest, so a bundle object that exists is
- * one whose bytes are what its manifest says.
+ * Every way in ({@link #seal}, {@link #fromBytes}, {@link #readFrom}) verifies the manifest and the digest, once,
+ * so a bundle object that exists is one whose bytes are what its manifest says: whoever holds one (the model
+ * loader, the streamer's registry) need not check it again.
  *
  * <p>A release may carry a {@link ReleaseSignature} over its digest ({@link #signedWith}): in the wire form as
  * {@code signature} beside the manifest, in the folder form as {@code signature.json}. Whether it must, and
- * with which keys, is the reader's decision ({@link TrustedReleaseKeys}).
+ * with which keys, is the reader's decision ({@link TrustedReleaseKeys}), checked as the record is read
+ * ({@link #fromBytes(byte[], TrustedReleaseKeys)}): this class is where a release record is verified.
  */
 public final class ReleaseBundle {
 
@@ -105,7 +107,7 @@ public final class ReleaseBundle {
         return manifest.version();
     }
 
-    /** The signature the release carries, if any; not verified here (see {@link TrustedReleaseKeys}). */
+    /** The signature the release carries, if any; checked as it is read by a reader holding keys. */
     public Optional<ReleaseSignature> signature() {
         return Optional.ofNullable(signature);
     }
@@ -136,8 +138,31 @@ public final class ReleaseBundle {
         }
     }
 
-    /** Reads and verifies the wire form. */
+    /** Reads and verifies the wire form; a signature, if any, is not looked at. */
     public static ReleaseBundle fromBytes(byte[] bytes) throws InvalidReleaseException {
+        return fromBytes(bytes, TrustedReleaseKeys.none());
+    }
+
+    /**
+     * Reads a release record and verifies all of it: well-formed, every file what the manifest says (the
+     * digest), and, if {@code trusted} holds keys, signed with one of them. Anything a crafted record can make the
+     * reader throw is a rejection of that record, never an exception that stops the reader (the streamer's global
+     * thread reads every release).
+     *
+     * @throws InvalidReleaseException saying what is wrong
+     */
+    public static ReleaseBundle fromBytes(byte[] bytes, TrustedReleaseKeys trusted) throws InvalidReleaseException {
+        ReleaseBundle bundle;
+        try {
+            bundle = read(bytes);
+        } catch (RuntimeException e) {
+            throw new InvalidReleaseException("unreadable release: " + e, e);
+        }
+        trusted.verify(bundle);
+        return bundle;
+    }
+
+    private static ReleaseBundle read(byte[] bytes) throws InvalidReleaseException {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidReleaseException("empty release record");
         }
@@ -262,7 +287,7 @@ public final class ReleaseBundle {
      * Checks that the manifest is complete and self-consistent and that every file is the one it names.
      * Whether the model actually runs is checked when it is loaded.
      */
-    public void verify() throws InvalidReleaseException {
+    private void verify() throws InvalidReleaseException {
         ReleaseManifest m = manifest;
         if (m.formatVersion() != ReleaseManifest.FORMAT_VERSION) {
             throw new InvalidReleaseException("unknown release format " + m.formatVersion() + " (this reader knows "

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ecgdetector.schemas.Json;
-import ecgdetector.schemas.JsonSchemas;
 import ecgdetector.schemas.ReleaseSignature;
+import ecgdetector.schemas.testing.JsonSchemas;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,29 +1,21 @@
 package ecgdetector.streamer.alert;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import ecgdetector.schemas.Alert;
-import ecgdetector.schemas.Heartbeat;
-import ecgdetector.schemas.Json;
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
-import ecgdetector.streamer.batch.BufferedWindow;
-import ecgdetector.streamer.decode.HeartbeatWindow;
-import java.io.UncheckedIOException;
+import ecgdetector.streamer.window.BufferedWindow;
 import java.time.Instant;
 
 /**
- * Builds the output events of a scored window and writes them as JSON through the project's shared mapper
- * ({@link Json#mapper()}): an {@link Alert} for an anomalous window, a {@link Score} for every window.
+ * Builds the output events of a scored window: an {@link Alert} for an anomalous window, a {@link Score} for every
+ * window.
  *
  * <p>The alert id is the input record's {@code topic/partition/offset}: a window that is scored again after
  * a crash gets the same id. Severity follows {@link Severity#ofRatio} on score / threshold.
  */
 public final class EventFactory {
-
-    private static final ObjectWriter ALERT_WRITER = Json.mapper().writerFor(Alert.class);
-    private static final ObjectWriter SCORE_WRITER = Json.mapper().writerFor(Score.class);
 
     private EventFactory() {}
 
@@ -65,31 +57,6 @@ public final class EventFactory {
                 anomaly,
                 model,
                 win.label());
-    }
-
-    public static byte[] toJson(Alert alert) {
-        try {
-            return ALERT_WRITER.writeValueAsBytes(alert);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot write alert " + alert.alertId(), e);
-        }
-    }
-
-    public static byte[] toJson(Score score) {
-        try {
-            return SCORE_WRITER.writeValueAsBytes(score);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot write score " + score.windowId(), e);
-        }
-    }
-
-    /** A window as a JSON heartbeat ({@code heartbeat.schema.json}), e.g. for a window sent to the dead-letter topic. */
-    public static byte[] toJson(Heartbeat heartbeat) {
-        try {
-            return Json.mapper().writeValueAsBytes(heartbeat);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot write a heartbeat window", e);
-        }
     }
 
     /** ISO-8601 UTC with milliseconds. */

@@ -1,8 +1,10 @@
 package ecgdetector.streamer.batch;
 
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
-import ecgdetector.streamer.decode.HeartbeatWindow;
 import ecgdetector.streamer.ops.StreamerMetrics;
+import ecgdetector.streamer.window.BufferedWindow;
+import ecgdetector.streamer.window.WindowBatch;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;

@@ -1,7 +1,8 @@
 package ecgdetector.streamer.batch;
 
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
-import ecgdetector.streamer.decode.HeartbeatWindow;
+import ecgdetector.streamer.window.BufferedWindow;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;

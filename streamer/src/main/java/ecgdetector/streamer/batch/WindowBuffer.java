@@ -1,5 +1,6 @@
 package ecgdetector.streamer.batch;
 
+import ecgdetector.streamer.window.BufferedWindow;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

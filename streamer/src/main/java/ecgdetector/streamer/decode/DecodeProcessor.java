@@ -1,5 +1,10 @@
 package ecgdetector.streamer.decode;
 
+import ecgdetector.schemas.DeadLetterHeaders;
+import ecgdetector.schemas.Decoded;
+import ecgdetector.schemas.HeartbeatWindow;
+import ecgdetector.schemas.RejectReason;
+import ecgdetector.schemas.Rejection;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -62,8 +67,8 @@ public final class DecodeProcessor implements Processor<byte[], byte[], byte[], 
         String topic = meta == null ? "" : meta.topic();
         String partition = meta == null ? "" : String.valueOf(meta.partition());
         String offset = meta == null ? "" : String.valueOf(meta.offset());
-        Headers headers = DeadLetterHeaders.of(
-                record.headers(), rejection.reason(), rejection.detail(), topic, partition, offset, record.timestamp());
+        Headers headers =
+                DeadLetterHeaders.rejected(record.headers(), rejection, topic, partition, offset, record.timestamp());
         context.forward(
                 new Record<byte[], Object>(record.key(), record.value(), record.timestamp(), headers), deadLetterChild);
         deadLettered.accept(rejection.reason());

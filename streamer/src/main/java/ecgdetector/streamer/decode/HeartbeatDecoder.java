@@ -1,23 +1,17 @@
 package ecgdetector.streamer.decode;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import ecgdetector.model.input.DecimalParser;
-import java.io.IOException;
+import ecgdetector.schemas.Decoded;
+import ecgdetector.schemas.HeartbeatJson;
+import ecgdetector.schemas.HeartbeatWindow;
+import ecgdetector.schemas.RejectReason;
+import ecgdetector.schemas.Rejection;
+import ecgdetector.schemas.RejectionException;
+import ecgdetector.schemas.WindowShape;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.time.DateTimeException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 
 /**
  * Turns one {@code ecg.heartbeats} record into a {@link HeartbeatWindow} or a {@link Rejection}, detecting the
@@ -25,47 +19,38 @@ import java.time.format.DateTimeFormatter;
  * <ul>
  *   <li><b>CSV</b>: {@code windowLength} comma-separated numbers, optionally followed by one more column, the
  *       label (so a raw line of {@code ecg.csv} works unchanged). Spaces and tabs around fields, CR/LF and a
- *       trailing newline are tolerated; a second line is not.</li>
- *   <li><b>JSON</b> (first non-blank character {@code {}): {@code patientId}, {@code beatId} (string or
- *       integer), {@code timestamp} (epoch ms or ISO-8601), {@code samples}, {@code label}; unknown fields are
- *       ignored, duplicate fields are refused. Schema: {@code schemas/json/heartbeat.schema.json}.</li>
+ *       trailing newline are tolerated; a second line is not. Numbers follow {@link DecimalParser}'s grammar,
+ *       the trainer's.</li>
+ *   <li><b>JSON</b> (first non-blank character {@code {}): read by {@link HeartbeatJson}, the format's one
+ *       reader.</li>
  * </ul>
- * A window is valid when it has exactly {@code windowLength} samples, all finite and of magnitude at most
- * {@code maxAbsSample}. The decoder never throws on bad input; every problem is a {@link Rejection}. It is
- * stateless and thread-safe.
+ * Before either, the record as a whole: a key of at most {@value #MAX_KEY_BYTES} bytes of UTF-8, a value of at
+ * most {@code maxRecordBytes} that is valid UTF-8 and not blank. A window is valid when it has the
+ * {@link WindowShape}'s number of samples, each within its bounds. The decoder never throws on bad input; every
+ * problem is a {@link Rejection}. It is stateless and thread-safe.
  */
 public final class HeartbeatDecoder {
 
     /** Record keys (patient ids) longer than this are refused: an id, not a payload. */
-    public static final int MAX_KEY_BYTES = 256;
+    public static final int MAX_KEY_BYTES = HeartbeatJson.MAX_ID_LENGTH;
 
-    private static final int MAX_DETAIL_TOKEN = 40;
+    /** The most bytes of a bad CSV field a rejection quotes. */
+    private static final int MAX_EXCERPT_BYTES = 160;
+
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
-    private final int windowLength;
-    private final double maxAbsSample;
+    private final WindowShape shape;
     private final int maxRecordBytes;
-    private final JsonFactory json;
+    private final HeartbeatJson json;
 
     public HeartbeatDecoder(int windowLength, double maxAbsSample, int maxRecordBytes) {
-        if (windowLength < 1 || !(maxAbsSample > 0) || maxRecordBytes < 1) {
+        if (maxRecordBytes < 1) {
             throw new IllegalArgumentException(
-                    "invalid decoder bounds: " + windowLength + ", " + maxAbsSample + ", " + maxRecordBytes);
+                    "invalid decoder bound: records of at most " + maxRecordBytes + " bytes");
         }
-        this.windowLength = windowLength;
-        this.maxAbsSample = maxAbsSample;
+        this.shape = new WindowShape(windowLength, maxAbsSample);
         this.maxRecordBytes = maxRecordBytes;
-        this.json = JsonFactory.builder()
-                // Parsed so that NaN is reported as non-finite rather than as a syntax error.
-                .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                .streamReadConstraints(
-                        StreamReadConstraints.builder().maxNestingDepth(64).build())
-                .build();
-    }
-
-    public int windowLength() {
-        return windowLength;
+        this.json = new HeartbeatJson(shape);
     }
 
     /**
@@ -78,59 +63,92 @@ public final class HeartbeatDecoder {
     public Decoded decode(byte[] key, byte[] value, long recordTimestamp) {
         try {
             return decodeChecked(key, value, recordTimestamp);
+        } catch (RejectionException e) {
+            return e.rejection();
         } catch (RuntimeException e) {
             // A decoder bug must not stop the stream: the record is dead-lettered with what went wrong.
             return new Rejection(RejectReason.UNPARSABLE, "decoder error: " + e);
         }
     }
 
-    private Decoded decodeChecked(byte[] key, byte[] value, long recordTimestamp) {
-        String keyText = null;
-        if (key != null && key.length > 0) {
-            if (key.length > MAX_KEY_BYTES) {
-                return new Rejection(
-                        RejectReason.OVERSIZED,
-                        "record key of " + key.length + " bytes, at most " + MAX_KEY_BYTES + " allowed");
-            }
-            keyText = utf8(key, 0, key.length);
-            if (keyText == null) {
-                return new Rejection(RejectReason.INVALID_ENCODING, "record key is not valid UTF-8");
-            }
+    private Decoded decodeChecked(byte[] key, byte[] value, long recordTimestamp) throws RejectionException {
+        String patientId = patientId(key);
+        int from = valueStart(value);
+        int to = valueEnd(value, from);
+        if (from == to) {
+            throw new RejectionException(RejectReason.EMPTY, "record value is only whitespace");
         }
+        if (!isAscii(value, from, to) && utf8(value, from, to) == null) {
+            throw new RejectionException(RejectReason.INVALID_ENCODING, "record value is not valid UTF-8");
+        }
+        byte first = value[from];
+        if (first == '{') {
+            return json.read(value, from, to, patientId, recordTimestamp);
+        }
+        if (first == '[' || first == '"') {
+            throw new RejectionException(
+                    RejectReason.WRONG_TYPE, "JSON value is not an object; send {\"samples\": [...]} or a CSV line");
+        }
+        return decodeCsv(value, from, to, patientId, recordTimestamp);
+    }
+
+    /** The record key as text, or null without one. */
+    private static String patientId(byte[] key) throws RejectionException {
+        if (key == null || key.length == 0) {
+            return null;
+        }
+        if (key.length > MAX_KEY_BYTES) {
+            throw new RejectionException(
+                    RejectReason.OVERSIZED,
+                    "record key of " + key.length + " bytes, at most " + MAX_KEY_BYTES + " allowed");
+        }
+        String text = utf8(key, 0, key.length);
+        if (text == null) {
+            throw new RejectionException(RejectReason.INVALID_ENCODING, "record key is not valid UTF-8");
+        }
+        return text;
+    }
+
+    /** Where the value's content starts, past a UTF-8 BOM and blanks; the value must exist and fit the bound. */
+    private int valueStart(byte[] value) throws RejectionException {
         if (value == null || value.length == 0) {
-            return new Rejection(RejectReason.EMPTY, value == null ? "record has no value" : "record value is empty");
+            throw new RejectionException(
+                    RejectReason.EMPTY, value == null ? "record has no value" : "record value is empty");
         }
         if (value.length > maxRecordBytes) {
-            return new Rejection(
+            throw new RejectionException(
                     RejectReason.OVERSIZED,
                     "record value of " + value.length + " bytes, at most " + maxRecordBytes + " allowed");
         }
         int from = startsWith(value, UTF8_BOM) ? UTF8_BOM.length : 0;
-        int to = value.length;
-        while (from < to && isBlank(value[from])) {
+        while (from < value.length && isBlank(value[from])) {
             from++;
         }
+        return from;
+    }
+
+    /** Where the value's content ends, before trailing blanks. */
+    private static int valueEnd(byte[] value, int from) {
+        int to = value.length;
         while (to > from && isBlank(value[to - 1])) {
             to--;
         }
-        if (from == to) {
-            return new Rejection(RejectReason.EMPTY, "record value is only whitespace");
-        }
-        if (!isAscii(value, from, to) && utf8(value, from, to) == null) {
-            return new Rejection(RejectReason.INVALID_ENCODING, "record value is not valid UTF-8");
-        }
-        byte first = value[from];
-        if (first == '{') {
-            return decodeJson(value, from, to, keyText, recordTimestamp);
-        }
-        if (first == '[' || first == '"') {
-            return new Rejection(
-                    RejectReason.WRONG_TYPE, "JSON value is not an object; send {\"samples\": [...]} or a CSV line");
-        }
-        return decodeCsv(value, from, to, keyText, recordTimestamp);
+        return to;
     }
 
-    private Decoded decodeCsv(byte[] line, int from, int to, String patientId, long recordTimestamp) {
+    private HeartbeatWindow decodeCsv(byte[] line, int from, int to, String patientId, long recordTimestamp)
+            throws RejectionException {
+        int end = csvFieldsEnd(line, from, to);
+        float[] samples = new float[shape.length()];
+        Double label = parseCsvFields(line, from, end, samples);
+        return new HeartbeatWindow(patientId, null, recordTimestamp, samples, label);
+    }
+
+    /**
+     * Where the fields to read end: {@code to}, or the last comma when it opens an empty label column (a common
+     * export artefact: no label). The line must be one line of the window's length, plus a label or not.
+     */
+    private int csvFieldsEnd(byte[] line, int from, int to) throws RejectionException {
         int columns = 1;
         int lastComma = -1;
         for (int i = from; i < to; i++) {
@@ -139,20 +157,27 @@ public final class HeartbeatDecoder {
                 columns++;
                 lastComma = i;
             } else if (b == '\n' || b == '\r') {
-                return new Rejection(RejectReason.UNPARSABLE, "more than one line in one record");
+                throw new RejectionException(RejectReason.UNPARSABLE, "more than one line in one record");
             }
         }
-        if (columns == windowLength + 1 && isBlankField(line, lastComma + 1, to)) {
-            // A trailing comma (an empty label column) is a common export artefact: no label.
-            columns--;
-            to = lastComma;
+        int length = shape.length();
+        if (columns == length + 1 && isBlankField(line, lastComma + 1, to)) {
+            return lastComma;
         }
-        if (columns != windowLength && columns != windowLength + 1) {
-            return new Rejection(
+        if (columns != length && columns != length + 1) {
+            throw new RejectionException(
                     RejectReason.WRONG_LENGTH,
-                    columns + " CSV columns, expected " + windowLength + " samples (and optionally a label)");
+                    columns + " CSV columns, expected " + length + " samples (and optionally a label)");
         }
-        float[] samples = new float[windowLength];
+        return to;
+    }
+
+    /**
+     * Parses the comma-separated fields of {@code line[from, to)} into {@code samples}, checking each.
+     *
+     * @return the label column's value, or null when the line has none
+     */
+    private Double parseCsvFields(byte[] line, int from, int to, float[] samples) throws RejectionException {
         Double label = null;
         int column = 0;
         int fieldStart = from;
@@ -168,231 +193,38 @@ public final class HeartbeatDecoder {
             while (b > a && isSpace(line[b - 1])) {
                 b--;
             }
-            long parsed = DecimalParser.parse(line, a, b);
-            boolean isLabel = column == windowLength;
-            if (parsed == DecimalParser.NOT_A_NUMBER) {
-                return new Rejection(
-                        RejectReason.UNPARSABLE, csvField(column) + " is not a number: '" + token(line, a, b) + "'");
-            }
-            if (parsed == DecimalParser.NON_FINITE_WORD) {
-                return new Rejection(RejectReason.NON_FINITE, csvField(column) + " is " + token(line, a, b));
-            }
-            float v = DecimalParser.toFloat(parsed);
-            if (isLabel) {
+            float v = parseCsvNumber(line, a, b, column);
+            if (column == samples.length) {
                 if (!Float.isFinite(v)) {
-                    return new Rejection(
-                            RejectReason.OUT_OF_RANGE, "label column overflows: '" + token(line, a, b) + "'");
+                    throw new RejectionException(
+                            RejectReason.OUT_OF_RANGE, "label column overflows: '" + excerpt(line, a, b) + "'");
                 }
                 label = (double) v;
             } else {
-                Rejection bad = checkSample(column, v);
-                if (bad != null) {
-                    return bad;
-                }
+                shape.checkSample(column, v);
                 samples[column] = v;
             }
             column++;
             fieldStart = i + 1;
         }
-        return new HeartbeatWindow(patientId, null, recordTimestamp, samples, label);
+        return label;
+    }
+
+    private float parseCsvNumber(byte[] line, int from, int to, int column) throws RejectionException {
+        long parsed = DecimalParser.parse(line, from, to);
+        if (parsed == DecimalParser.NOT_A_NUMBER) {
+            throw new RejectionException(
+                    RejectReason.UNPARSABLE, csvField(column) + " is not a number: '" + excerpt(line, from, to) + "'");
+        }
+        if (parsed == DecimalParser.NON_FINITE_WORD) {
+            throw new RejectionException(RejectReason.NON_FINITE, csvField(column) + " is " + excerpt(line, from, to));
+        }
+        return DecimalParser.toFloat(parsed);
     }
 
     /** The CSV column's name in a rejection; built only then, as it costs more than parsing the field. */
     private String csvField(int column) {
-        return column == windowLength ? "label column" : "sample " + column;
-    }
-
-    private Rejection checkSample(int index, float v) {
-        if (Float.isNaN(v)) {
-            return new Rejection(RejectReason.NON_FINITE, "sample " + index + " is NaN");
-        }
-        if (Float.isInfinite(v)) {
-            return new Rejection(RejectReason.OUT_OF_RANGE, "sample " + index + " overflows a float (|x| > 3.4e38)");
-        }
-        if (!(Math.abs(v) <= maxAbsSample)) {
-            return new Rejection(
-                    RejectReason.OUT_OF_RANGE, "sample " + index + " = " + v + " is beyond |x| <= " + maxAbsSample);
-        }
-        return null;
-    }
-
-    private Decoded decodeJson(byte[] value, int from, int to, String keyPatientId, long recordTimestamp) {
-        String patientId = null;
-        String beatId = null;
-        Long timestamp = null;
-        float[] samples = null;
-        Double label = null;
-        try (JsonParser p = json.createParser(value, from, to - from)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return new Rejection(RejectReason.WRONG_TYPE, "JSON value is not an object");
-            }
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                if (v == JsonToken.VALUE_NULL) {
-                    continue; // an explicit null is the same as an absent field
-                }
-                switch (field) {
-                    case "patientId" -> {
-                        if (v != JsonToken.VALUE_STRING) {
-                            return wrongType("patientId", "a string", v);
-                        }
-                        patientId = p.getText();
-                        if (patientId.isEmpty() || patientId.length() > MAX_KEY_BYTES) {
-                            return new Rejection(
-                                    RejectReason.WRONG_TYPE,
-                                    "patientId must have 1 to " + MAX_KEY_BYTES + " characters, has "
-                                            + patientId.length());
-                        }
-                    }
-                    case "beatId" -> {
-                        if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NUMBER_INT) {
-                            return wrongType("beatId", "a string or an integer", v);
-                        }
-                        beatId = p.getText();
-                        if (beatId.length() > MAX_KEY_BYTES) {
-                            return new Rejection(
-                                    RejectReason.WRONG_TYPE, "beatId longer than " + MAX_KEY_BYTES + " characters");
-                        }
-                    }
-                    case "timestamp" -> {
-                        Object ts = timestamp(p, v);
-                        if (ts instanceof Rejection r) {
-                            return r;
-                        }
-                        timestamp = (Long) ts;
-                    }
-                    case "samples" -> {
-                        if (v != JsonToken.START_ARRAY) {
-                            return wrongType("samples", "an array of numbers", v);
-                        }
-                        Object s = samples(p);
-                        if (s instanceof Rejection r) {
-                            return r;
-                        }
-                        samples = (float[]) s;
-                    }
-                    case "label" -> {
-                        if (v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
-                            return wrongType("label", "a number", v);
-                        }
-                        double l = p.getDoubleValue();
-                        if (!Double.isFinite(l)) {
-                            return isNonFiniteWord(p)
-                                    ? new Rejection(RejectReason.NON_FINITE, "label is " + p.getText())
-                                    : new Rejection(
-                                            RejectReason.OUT_OF_RANGE,
-                                            "label overflows: '" + abbreviate(p.getText()) + "'");
-                        }
-                        label = l;
-                    }
-                    default -> p.skipChildren(); // unknown fields: forward compatible
-                }
-            }
-            if (p.nextToken() != null) {
-                return new Rejection(RejectReason.UNPARSABLE, "content after the JSON object");
-            }
-        } catch (StreamConstraintsException e) {
-            return new Rejection(
-                    RejectReason.UNPARSABLE,
-                    "JSON too deeply nested or too large: " + abbreviate(e.getOriginalMessage()));
-        } catch (JsonParseException e) {
-            return new Rejection(RejectReason.UNPARSABLE, "not valid JSON: " + abbreviate(e.getOriginalMessage()));
-        } catch (IOException e) {
-            return new Rejection(RejectReason.UNPARSABLE, "not readable JSON: " + abbreviate(e.getMessage()));
-        }
-        if (samples == null) {
-            return new Rejection(RejectReason.MISSING_FIELD, "JSON object has no 'samples'");
-        }
-        return new HeartbeatWindow(
-                patientId != null ? patientId : keyPatientId,
-                beatId,
-                timestamp != null ? timestamp : recordTimestamp,
-                samples,
-                label);
-    }
-
-    /** The samples array, the parser on its START_ARRAY; returns float[] or a Rejection. */
-    private Object samples(JsonParser p) throws IOException {
-        float[] samples = new float[windowLength];
-        int n = 0;
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (t != JsonToken.VALUE_NUMBER_INT && t != JsonToken.VALUE_NUMBER_FLOAT) {
-                return new Rejection(RejectReason.WRONG_TYPE, "sample " + n + " is " + describe(t) + ", not a number");
-            }
-            if (n == windowLength) {
-                return new Rejection(RejectReason.WRONG_LENGTH, "more than " + windowLength + " samples");
-            }
-            float v = p.getFloatValue();
-            if (!Float.isFinite(v) && isNonFiniteWord(p)) {
-                return new Rejection(RejectReason.NON_FINITE, "sample " + n + " is " + p.getText());
-            }
-            // A numeral too large for a float (1e39, 1e309) is infinite here: OUT_OF_RANGE, as in CSV.
-            Rejection bad = checkSample(n, v);
-            if (bad != null) {
-                return bad;
-            }
-            samples[n++] = v;
-        }
-        if (n != windowLength) {
-            return new Rejection(RejectReason.WRONG_LENGTH, n + " samples, expected " + windowLength);
-        }
-        return samples;
-    }
-
-    /** Epoch ms from an integer or an ISO-8601 string; returns Long or a Rejection. */
-    private static Object timestamp(JsonParser p, JsonToken v) throws IOException {
-        if (v == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0) {
-                return new Rejection(
-                        RejectReason.OUT_OF_RANGE,
-                        "timestamp " + abbreviate(p.getText()) + " is not epoch milliseconds");
-            }
-            return p.getLongValue();
-        }
-        if (v == JsonToken.VALUE_STRING) {
-            String text = p.getText();
-            try {
-                return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-                        .toInstant()
-                        .toEpochMilli();
-            } catch (DateTimeException | ArithmeticException e) {
-                try {
-                    return Instant.parse(text).toEpochMilli();
-                } catch (DateTimeException | ArithmeticException e2) {
-                    return new Rejection(
-                            RejectReason.UNPARSABLE,
-                            "timestamp '" + abbreviate(text) + "' is not an ISO-8601 date-time with offset");
-                }
-            }
-        }
-        return wrongType("timestamp", "epoch milliseconds or an ISO-8601 string", v);
-    }
-
-    /**
-     * Whether the current number token is NaN or Infinity written as a word (JSON5-style, read so it can be
-     * reported as non-finite) rather than a numeral that overflowed. Called on the error path only.
-     */
-    private static boolean isNonFiniteWord(JsonParser p) throws IOException {
-        String text = p.getText();
-        int i = !text.isEmpty() && (text.charAt(0) == '-' || text.charAt(0) == '+') ? 1 : 0;
-        return i < text.length() && Character.isLetter(text.charAt(i));
-    }
-
-    private static Rejection wrongType(String field, String expected, JsonToken actual) {
-        return new Rejection(RejectReason.WRONG_TYPE, field + " must be " + expected + ", is " + describe(actual));
-    }
-
-    private static String describe(JsonToken t) {
-        return switch (t) {
-            case START_OBJECT -> "an object";
-            case START_ARRAY -> "an array";
-            case VALUE_STRING -> "a string";
-            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
-            case VALUE_TRUE, VALUE_FALSE -> "a boolean";
-            case VALUE_NULL -> "null";
-            default -> String.valueOf(t);
-        };
+        return column == shape.length() ? "label column" : "sample " + column;
     }
 
     /** Strict UTF-8 decoding; null if the bytes are not valid UTF-8. */
@@ -447,16 +279,8 @@ public final class HeartbeatDecoder {
         return b == ' ' || b == '\t';
     }
 
-    private static String token(byte[] bytes, int from, int to) {
-        String text = new String(bytes, from, Math.min(to - from, MAX_DETAIL_TOKEN * 4), StandardCharsets.UTF_8);
-        return abbreviate(text);
-    }
-
-    private static String abbreviate(String text) {
-        if (text == null) {
-            return "";
-        }
-        String oneLine = text.replaceAll("[\\r\\n\\t]+", " ");
-        return oneLine.length() <= MAX_DETAIL_TOKEN * 3 ? oneLine : oneLine.substring(0, MAX_DETAIL_TOKEN * 3) + "...";
+    private static String excerpt(byte[] bytes, int from, int to) {
+        return Rejection.excerpt(
+                new String(bytes, from, Math.min(to - from, MAX_EXCERPT_BYTES), StandardCharsets.UTF_8));
     }
 }

@@ -1,8 +1,8 @@
 package ecgdetector.streamer.ops;
 
+import ecgdetector.schemas.DeadLetterReason;
 import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.schemas.Severity;
-import ecgdetector.streamer.decode.RejectReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code ecg_windows_scored_total}: windows scored;</li>
  *   <li>{@code ecg_anomalies_total{severity}}: alerts emitted;</li>
- *   <li>{@code ecg_dead_letters_total{reason}}: input records dead-lettered, by {@link RejectReason#tag()};</li>
+ *   <li>{@code ecg_dead_letters_total{reason}}: input records dead-lettered, by {@link DeadLetterReason#tag()};</li>
  *   <li>{@code ecg_batch_size}: windows per inference call (histogram);</li>
  *   <li>{@code ecg_inference_seconds}: time of one inference call, scaling and scoring included;</li>
  *   <li>{@code ecg_window_latency_seconds}: input record timestamp to verdict, every window;</li>
@@ -66,7 +67,7 @@ public final class StreamerMetrics {
     private final MeterRegistry registry;
     private final Counter windowsScored;
     private final Map<Severity, Counter> anomalies = new EnumMap<>(Severity.class);
-    private final Map<RejectReason, Counter> deadLetters = new EnumMap<>(RejectReason.class);
+    private final Map<DeadLetterReason, Counter> deadLetters = new HashMap<>();
     private final DistributionSummary batchSize;
     private final Timer inference;
     private final Timer windowLatency;
@@ -92,7 +93,7 @@ public final class StreamerMetrics {
                             .tag("severity", s.name().toLowerCase(java.util.Locale.ROOT))
                             .register(registry));
         }
-        for (RejectReason r : RejectReason.values()) {
+        for (DeadLetterReason r : DeadLetterReason.all()) {
             deadLetters.put(
                     r,
                     Counter.builder("ecg.dead.letters")
@@ -139,7 +140,7 @@ public final class StreamerMetrics {
         return registry;
     }
 
-    public void deadLetter(RejectReason reason) {
+    public void deadLetter(DeadLetterReason reason) {
         deadLetters.get(reason).increment();
     }
 
@@ -188,7 +189,7 @@ public final class StreamerMetrics {
         releasesUnchanged.increment();
     }
 
-    public double deadLetters(RejectReason reason) {
+    public double deadLetters(DeadLetterReason reason) {
         return deadLetters.get(reason).count();
     }
 

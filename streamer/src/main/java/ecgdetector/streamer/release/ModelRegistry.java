@@ -1,15 +1,12 @@
 package ecgdetector.streamer.release;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.model.inference.ScoringModel;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.ReleaseManifest;
-import ecgdetector.streamer.infer.ModelLease;
-import ecgdetector.streamer.infer.ModelLoader;
-import ecgdetector.streamer.infer.ModelSource;
-import ecgdetector.streamer.infer.ScoringModel;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import java.io.IOException;
 import java.time.Instant;
@@ -21,21 +18,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The model currently serving, swapped atomically when a new release is verified, and the one place that
- * decides whether a release may serve: it must be readable and match its digest, carry a signature of a
- * trusted key if the streamer was given keys, be of the served model name, take the configured window
- * length, load, and give finite output on a canary batch. A release that
- * fails any check is rejected with a WARN line and a metric, and the previous model keeps serving.
+ * decides whether a release may serve: its record must verify ({@link ReleaseBundle#fromBytes(byte[],
+ * TrustedReleaseKeys)}: readable, matching its digest, and signed with a trusted key if the streamer was given
+ * keys), and the release must be of the served model name, take the configured window length, load, and give
+ * finite output on a canary batch. A release that fails any check is rejected with a WARN line and a metric, and
+ * the previous model keeps serving.
  *
- * <p>Offers come from one thread (Kafka Streams' global thread); scorers on the stream threads take leases
- * ({@link #acquire()}), so an old model is closed once the last thread scoring with it moved on.
+ * <p>Offers come from one thread (Kafka Streams' global thread); the stream tasks that score hold leases
+ * ({@link #renew}), so an old model is closed once the last task scoring with it moved on.
  */
-public final class ModelRegistry implements ModelSource, AutoCloseable {
+public final class ModelRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
 
     private final String modelName;
     private final int windowLength;
-    private final ModelLoader loader;
+    private final ScoringModel.Loader loader;
     private final StreamerMetrics metrics;
     private final TrustedReleaseKeys trustedKeys;
     private final boolean allowOlder;
@@ -55,7 +53,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     }
 
     /** A registry that does not require releases to be signed. */
-    public ModelRegistry(String modelName, int windowLength, ModelLoader loader, StreamerMetrics metrics) {
+    public ModelRegistry(String modelName, int windowLength, ScoringModel.Loader loader, StreamerMetrics metrics) {
         this(modelName, windowLength, loader, metrics, TrustedReleaseKeys.none());
     }
 
@@ -66,7 +64,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     public ModelRegistry(
             String modelName,
             int windowLength,
-            ModelLoader loader,
+            ScoringModel.Loader loader,
             StreamerMetrics metrics,
             TrustedReleaseKeys trustedKeys) {
         this(modelName, windowLength, loader, metrics, trustedKeys, false);
@@ -80,7 +78,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
     public ModelRegistry(
             String modelName,
             int windowLength,
-            ModelLoader loader,
+            ScoringModel.Loader loader,
             StreamerMetrics metrics,
             TrustedReleaseKeys trustedKeys,
             boolean allowOlder) {
@@ -102,67 +100,66 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
      * @param origin where the bytes came from, for the log ({@code ecg.models/0/12})
      */
     public synchronized Outcome offer(byte[] releaseBytes, String origin) {
-        ReleaseBundle bundle;
-        try {
-            bundle = ReleaseBundle.fromBytes(releaseBytes);
-        } catch (InvalidReleaseException e) {
-            return reject(declaredVersion(releaseBytes), origin, e.getMessage());
-        } catch (RuntimeException e) {
-            // Whatever a crafted record makes the reader throw is that record's rejection, not the end of the
-            // global thread that reads every release.
-            return reject(declaredVersion(releaseBytes), origin, "unreadable release: " + e);
-        }
-        return offer(bundle, origin);
-    }
-
-    /** Verifies and loads a release and swaps it in; see {@link #offer(byte[], String)}. */
-    public synchronized Outcome offer(ReleaseBundle bundle, String origin) {
         if (closed) {
             throw new IllegalStateException("model registry is closed");
         }
         long start = System.nanoTime();
-        ReleaseManifest m = bundle.manifest();
+        ReleaseBundle bundle;
         try {
-            trustedKeys.verify(bundle);
+            bundle = ReleaseBundle.fromBytes(releaseBytes, trustedKeys);
         } catch (InvalidReleaseException e) {
-            return reject(m.version(), origin, e.getMessage());
+            return reject(declaredVersion(releaseBytes), origin, e.getMessage());
         }
+        ReleaseManifest m = bundle.manifest();
         ModelLease serving = current.get();
-        if (serving != null
-                && m.digest() != null
-                && m.digest().equals(serving.model().manifest().digest())) {
+        if (serving != null && m.digest().equals(serving.model().manifest().digest())) {
             metrics.releaseUnchanged();
             log.debug("Release {} {} from {} is already serving", m.modelName(), m.version(), origin);
             return new Outcome.Unchanged(m);
         }
-        if (!modelName.equals(m.modelName())) {
-            return reject(
-                    m.version(),
-                    origin,
-                    "release is of model '" + m.modelName() + "', this streamer serves '" + modelName + "'");
-        }
-        if (trustedKeys.required() && !allowOlder && serving != null) {
-            Optional<String> older = olderThanServing(m, serving.model().manifest());
-            if (older.isPresent()) {
-                return reject(m.version(), origin, older.get());
-            }
-        }
-        if (m.inputLength() != windowLength) {
-            return reject(
-                    m.version(),
-                    origin,
-                    "release takes windows of " + m.inputLength() + " samples, the streamer's window length is "
-                            + windowLength);
+        Optional<String> refusal =
+                whyNotServable(m, serving == null ? null : serving.model().manifest());
+        if (refusal.isPresent()) {
+            return reject(m.version(), origin, refusal.get());
         }
         ScoringModel model;
         try {
-            bundle.verify();
             model = loader.load(bundle);
         } catch (InvalidReleaseException e) {
             return reject(m.version(), origin, e.getMessage());
         } catch (RuntimeException | LinkageError e) {
             return reject(m.version(), origin, "loading failed: " + e);
         }
+        swapIn(model, origin, System.nanoTime() - start);
+        return new Outcome.Accepted(m);
+    }
+
+    /**
+     * Why a verified release may not serve on this streamer, if it may not: another model name, older than the
+     * serving one (with keys, unless that is allowed), or another window length.
+     *
+     * @param serving the serving release's manifest, or null
+     */
+    private Optional<String> whyNotServable(ReleaseManifest m, ReleaseManifest serving) {
+        if (!modelName.equals(m.modelName())) {
+            return Optional.of("release is of model '" + m.modelName() + "', this streamer serves '" + modelName + "'");
+        }
+        if (trustedKeys.required() && !allowOlder && serving != null) {
+            Optional<String> older = olderThanServing(m, serving);
+            if (older.isPresent()) {
+                return older;
+            }
+        }
+        if (m.inputLength() != windowLength) {
+            return Optional.of("release takes windows of " + m.inputLength()
+                    + " samples, the streamer's window length is " + windowLength);
+        }
+        return Optional.empty();
+    }
+
+    /** Makes {@code model} the current one; the previous one closes once no task scores with it. */
+    private void swapIn(ScoringModel model, String origin, long loadNanos) {
+        ReleaseManifest m = model.manifest();
         ModelLease lease = new ModelLease(
                 model,
                 closedModel -> log.info(
@@ -170,8 +167,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
                         closedModel.manifest().modelName(),
                         closedModel.manifest().version()));
         ModelLease previous = current.getAndSet(lease);
-        long nanos = System.nanoTime() - start;
-        metrics.modelServing(m, nanos);
+        metrics.modelServing(m, loadNanos);
         if (previous == null) {
             log.info(
                     "Serving model {} version {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms",
@@ -181,7 +177,7 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
                     m.errorMetric(),
                     m.digest(),
                     origin,
-                    nanos / 1_000_000);
+                    loadNanos / 1_000_000);
         } else {
             log.info(
                     "Swapped model {} from version {} to {} (threshold {}, metric {}, digest {}) from {}, loaded in {} ms;"
@@ -193,10 +189,9 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
                     m.errorMetric(),
                     m.digest(),
                     origin,
-                    nanos / 1_000_000);
+                    loadNanos / 1_000_000);
             previous.release();
         }
-        return new Outcome.Accepted(m);
     }
 
     /** Why {@code offered} may not replace {@code serving} by age, if it may not. */
@@ -244,8 +239,34 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
         return new Outcome.Rejected(version, reason);
     }
 
-    @Override
-    public ModelLease acquire() {
+    /**
+     * The lease to score the next batch with: {@code held} while it is the current model's, else (releasing
+     * {@code held}) a new one on the current model; null while no model is loaded. The caller releases the
+     * lease it ends up with.
+     */
+    public ModelLease renew(ModelLease held) {
+        if (held != null && isCurrent(held)) {
+            return held;
+        }
+        if (held != null) {
+            held.release();
+        }
+        return acquire();
+    }
+
+    /**
+     * {@code held}, or null once it is not the current model's (then released): an idle task lets a swapped-out
+     * model go, so it can be closed.
+     */
+    public ModelLease releaseIfStale(ModelLease held) {
+        if (held == null || isCurrent(held)) {
+            return held;
+        }
+        held.release();
+        return null;
+    }
+
+    private ModelLease acquire() {
         while (true) {
             ModelLease lease = current.get();
             if (lease == null || lease.retain()) {
@@ -255,12 +276,11 @@ public final class ModelRegistry implements ModelSource, AutoCloseable {
         }
     }
 
-    @Override
-    public boolean isCurrent(ModelLease lease) {
+    private boolean isCurrent(ModelLease lease) {
         return current.get() == lease;
     }
 
-    @Override
+    /** Whether a model is loaded. */
     public boolean hasModel() {
         return current.get() != null;
     }

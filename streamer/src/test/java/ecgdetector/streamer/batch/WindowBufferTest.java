@@ -3,8 +3,9 @@ package ecgdetector.streamer.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
-import ecgdetector.streamer.decode.HeartbeatWindow;
+import ecgdetector.streamer.window.BufferedWindow;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;

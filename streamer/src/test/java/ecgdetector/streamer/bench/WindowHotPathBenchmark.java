@@ -7,14 +7,16 @@ import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
+import ecgdetector.schemas.Decoded;
+import ecgdetector.schemas.HeartbeatWindow;
+import ecgdetector.schemas.JsonSerde;
 import ecgdetector.schemas.ModelRef;
+import ecgdetector.schemas.Score;
 import ecgdetector.schemas.WindowSource;
 import ecgdetector.streamer.alert.EventFactory;
-import ecgdetector.streamer.batch.BufferedWindow;
 import ecgdetector.streamer.batch.BufferedWindowSerde;
-import ecgdetector.streamer.decode.Decoded;
 import ecgdetector.streamer.decode.HeartbeatDecoder;
-import ecgdetector.streamer.decode.HeartbeatWindow;
+import ecgdetector.streamer.window.BufferedWindow;
 import ecgdetector.trainer.testing.TestReleases;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.serialization.Serializer;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -76,6 +79,7 @@ public class WindowHotPathBenchmark {
     private float[][] reconstructions;
     private BufferedWindow[] buffered;
     private final byte[] key = "patient-0042".getBytes(StandardCharsets.UTF_8);
+    private final Serializer<Score> scoreJson = JsonSerde.of(Score.class).serializer();
     private final ModelRef modelRef = new ModelRef("ecg-autoencoder", "20250101T000000Z-0123abcd");
     private final float[] scaled = new float[WINDOW];
     private final double[] positionErrors = new double[WINDOW];
@@ -159,7 +163,8 @@ public class WindowHotPathBenchmark {
     @Benchmark
     public byte[] scoreEventJson() {
         BufferedWindow w = buffered[nextIndex()];
-        return EventFactory.toJson(
+        return scoreJson.serialize(
+                "ecg.scores",
                 EventFactory.score(w, 0.0123f, 0.02, false, modelRef, EventFactory.iso(w.recordTimestamp() + 40)));
     }
 
@@ -173,7 +178,8 @@ public class WindowHotPathBenchmark {
         BufferedWindow restored = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(b));
         scaler.transform(restored.window().samples(), scaled, 0);
         float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW, positionErrors);
-        byte[] event = EventFactory.toJson(
+        byte[] event = scoreJson.serialize(
+                "ecg.scores",
                 EventFactory.score(restored, error, 0.02, false, modelRef, EventFactory.iso(w.eventTime() + 40)));
         return event.length;
     }

@@ -2,6 +2,9 @@ package ecgdetector.streamer.decode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.schemas.Decoded;
+import ecgdetector.schemas.HeartbeatWindow;
+import ecgdetector.schemas.Rejection;
 import ecgdetector.streamer.testing.BadInputCorpus;
 import ecgdetector.streamer.testing.BadInputCorpus.Bad;
 import ecgdetector.streamer.testing.FakeModels;

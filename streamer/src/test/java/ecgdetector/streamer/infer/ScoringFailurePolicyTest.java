@@ -4,10 +4,10 @@ import static ecgdetector.streamer.testing.TopologyHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.Alert;
-import ecgdetector.schemas.Heartbeat;
+import ecgdetector.schemas.DeadLetterHeaders;
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.Score;
-import ecgdetector.streamer.decode.DeadLetterHeaders;
-import ecgdetector.streamer.decode.RejectReason;
+import ecgdetector.schemas.ScoringFailure;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.FakeModels.RuntimeFailure;
 import ecgdetector.streamer.testing.TopologyHarness;
@@ -45,8 +45,8 @@ class ScoringFailurePolicyTest {
                     .containsExactly("ecg.heartbeats/0/0", "ecg.heartbeats/0/2");
 
             TestRecord<byte[], byte[]> dead = h.dlq.readRecord();
-            RejectReason reason =
-                    failure == RuntimeFailure.THROWS ? RejectReason.SCORING_FAILED : RejectReason.NON_FINITE_SCORE;
+            ScoringFailure reason =
+                    failure == RuntimeFailure.THROWS ? ScoringFailure.SCORING_FAILED : ScoringFailure.NON_FINITE_SCORE;
             assertThat(header(dead.headers(), DeadLetterHeaders.REASON)).isEqualTo(reason.name());
             assertThat(header(dead.headers(), DeadLetterHeaders.MODEL_VERSION)).isEqualTo(V1);
             assertThat(header(dead.headers(), DeadLetterHeaders.DETAIL)).contains(V1);
@@ -54,8 +54,9 @@ class ScoringFailurePolicyTest {
             assertThat(header(dead.headers(), DeadLetterHeaders.TOPIC)).isEqualTo("ecg.heartbeats");
             assertThat(new String(dead.key())).isEqualTo("p1");
             // The window itself, as a JSON heartbeat the streamer takes back once a working model serves.
-            Heartbeat window = TopologyHarness.read(dead.value(), Heartbeat.class);
+            HeartbeatWindow window = (HeartbeatWindow) h.decode(dead.key(), dead.value());
             assertThat(window.samples()).containsExactly(poison);
+            assertThat(window.patientId()).isEqualTo("p1");
             assertThat(h.dlq.isEmpty()).isTrue();
 
             assertThat(h.metrics.deadLetters(reason)).isEqualTo(1.0);
@@ -64,13 +65,13 @@ class ScoringFailurePolicyTest {
     }
 
     @Test
-    void afterAFailedBatchTheNextOneIsScoredOnAFreshScorerInOneCall() {
+    void afterAFailedBatchTheNextOneIsScoredOnAFreshPredictorInOneCall() {
         try (TopologyHarness h = TopologyHarness.withBatch(2, 60_000)) {
             h.publish(FakeModels.failingAbove(V1, 1.0, RuntimeFailure.THROWS, 5f));
             h.sendCsv("p", FakeModels.constant(9f));
             h.sendCsv("p", FakeModels.constant(2f));
             assertThat(h.readScores()).extracting(Score::windowId).containsExactly("ecg.heartbeats/0/1");
-            int scorersAfterFailure = h.models.scorersCreated.get();
+            int predictorsAfterFailure = h.models.predictorsCreated.get();
 
             h.sendCsv("p", FakeModels.constant(2f));
             h.sendCsv("p", FakeModels.constant(3f));
@@ -79,7 +80,7 @@ class ScoringFailurePolicyTest {
                     .containsExactly("ecg.heartbeats/0/2", "ecg.heartbeats/0/3");
             // Failed batch of 2, then each window alone (the failing one and the good one), then one call of 2.
             assertThat(h.models.batchSizes).containsExactly(2, 1, 1, 2);
-            assertThat(h.models.scorersCreated.get()).isEqualTo(scorersAfterFailure);
+            assertThat(h.models.predictorsCreated.get()).isEqualTo(predictorsAfterFailure);
             assertThat(h.dlq.readRecordsToList()).hasSize(1);
         }
     }

@@ -2,7 +2,7 @@ package ecgdetector.streamer.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ecgdetector.streamer.decode.RejectReason;
+import ecgdetector.schemas.RejectReason;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.URI;

@@ -36,11 +36,12 @@ class ModelRegistrySigningTest {
     @Test
     void unsignedAndWronglySignedReleasesAreRejectedBeforeLoadingAndTheServingModelStays() {
         ModelRegistry registry = registry(KEY);
-        registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "ecg.models/0/0");
+        registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY).toBytes(), "ecg.models/0/0");
 
-        ModelRegistry.Outcome unsigned = registry.offer(FakeModels.release("v2", 0.0), "ecg.models/0/1");
-        ModelRegistry.Outcome forged =
-                registry.offer(FakeModels.release("v3", 0.0).signedWith(ATTACKER_KEY), "ecg.models/0/2");
+        ModelRegistry.Outcome unsigned =
+                registry.offer(FakeModels.release("v2", 0.0).toBytes(), "ecg.models/0/1");
+        ModelRegistry.Outcome forged = registry.offer(
+                FakeModels.release("v3", 0.0).signedWith(ATTACKER_KEY).toBytes(), "ecg.models/0/2");
 
         assertThat(unsigned)
                 .isInstanceOfSatisfying(
@@ -59,8 +60,8 @@ class ModelRegistrySigningTest {
     void anOlderSignedReleaseRepublishedLaterIsRefusedUnlessRollbackIsAllowed() {
         ReleaseBundle v1 = FakeModels.release("v1", 1e9).signedWith(KEY); // once signed: alarms almost never
         ModelRegistry registry = registry(KEY);
-        registry.offer(v1, "ecg.models/0/0");
-        registry.offer(FakeModels.release("v2", 1.0).signedWith(KEY), "ecg.models/0/1");
+        registry.offer(v1.toBytes(), "ecg.models/0/0");
+        registry.offer(FakeModels.release("v2", 1.0).signedWith(KEY).toBytes(), "ecg.models/0/1");
 
         assertThat(registry.offer(v1.toBytes(), "ecg.models/0/2"))
                 .isInstanceOfSatisfying(
@@ -72,7 +73,7 @@ class ModelRegistrySigningTest {
 
         ModelRegistry rollingBack =
                 new ModelRegistry(FakeModels.MODEL, 140, models, metrics, TrustedReleaseKeys.of(List.of(KEY)), true);
-        rollingBack.offer(FakeModels.release("v2", 1.0).signedWith(KEY), "ecg.models/0/1");
+        rollingBack.offer(FakeModels.release("v2", 1.0).signedWith(KEY).toBytes(), "ecg.models/0/1");
         assertThat(rollingBack.offer(v1.toBytes(), "ecg.models/0/2"))
                 .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
     }
@@ -80,7 +81,7 @@ class ModelRegistrySigningTest {
     @Test
     void anUnsignedRecordCraftedToTripTheReaderIsRejectedNotThrown() throws Exception {
         ModelRegistry registry = registry(KEY);
-        registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "ecg.models/0/0");
+        registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY).toBytes(), "ecg.models/0/0");
         // A file entry without a path, under a digest anyone can compute: no secret needed to write it.
         ReleaseManifest m = FakeModels.release("v666", 1.0).manifest();
         ReleaseManifest crafted = new ReleaseManifest(
@@ -133,9 +134,10 @@ class ModelRegistrySigningTest {
     void duringARotationEitherTrustedKeyWillDo() {
         ModelRegistry registry = registry(KEY, NEXT_KEY);
 
-        assertThat(registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY), "a"))
+        assertThat(registry.offer(FakeModels.release("v1", 1.0).signedWith(KEY).toBytes(), "a"))
                 .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
-        assertThat(registry.offer(FakeModels.release("v2", 1.0).signedWith(NEXT_KEY), "b"))
+        assertThat(registry.offer(
+                        FakeModels.release("v2", 1.0).signedWith(NEXT_KEY).toBytes(), "b"))
                 .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
         assertThat(registry.serving()).map(m -> m.version()).contains("v2");
     }
@@ -144,9 +146,10 @@ class ModelRegistrySigningTest {
     void withoutKeysUnsignedReleasesServeAndSignaturesAreNotLookedAt() {
         ModelRegistry registry = new ModelRegistry(FakeModels.MODEL, 140, models, metrics);
 
-        assertThat(registry.offer(FakeModels.release("v1", 1.0), "a"))
+        assertThat(registry.offer(FakeModels.release("v1", 1.0).toBytes(), "a"))
                 .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
-        assertThat(registry.offer(FakeModels.release("v2", 1.0).signedWith(ATTACKER_KEY), "b"))
+        assertThat(registry.offer(
+                        FakeModels.release("v2", 1.0).signedWith(ATTACKER_KEY).toBytes(), "b"))
                 .isInstanceOf(ModelRegistry.Outcome.Accepted.class);
     }
 

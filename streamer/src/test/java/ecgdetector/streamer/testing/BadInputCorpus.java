@@ -1,16 +1,16 @@
 package ecgdetector.streamer.testing;
 
-import static ecgdetector.streamer.decode.RejectReason.EMPTY;
-import static ecgdetector.streamer.decode.RejectReason.INVALID_ENCODING;
-import static ecgdetector.streamer.decode.RejectReason.MISSING_FIELD;
-import static ecgdetector.streamer.decode.RejectReason.NON_FINITE;
-import static ecgdetector.streamer.decode.RejectReason.OUT_OF_RANGE;
-import static ecgdetector.streamer.decode.RejectReason.OVERSIZED;
-import static ecgdetector.streamer.decode.RejectReason.UNPARSABLE;
-import static ecgdetector.streamer.decode.RejectReason.WRONG_LENGTH;
-import static ecgdetector.streamer.decode.RejectReason.WRONG_TYPE;
+import static ecgdetector.schemas.RejectReason.EMPTY;
+import static ecgdetector.schemas.RejectReason.INVALID_ENCODING;
+import static ecgdetector.schemas.RejectReason.MISSING_FIELD;
+import static ecgdetector.schemas.RejectReason.NON_FINITE;
+import static ecgdetector.schemas.RejectReason.OUT_OF_RANGE;
+import static ecgdetector.schemas.RejectReason.OVERSIZED;
+import static ecgdetector.schemas.RejectReason.UNPARSABLE;
+import static ecgdetector.schemas.RejectReason.WRONG_LENGTH;
+import static ecgdetector.schemas.RejectReason.WRONG_TYPE;
 
-import ecgdetector.streamer.decode.RejectReason;
+import ecgdetector.schemas.RejectReason;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,12 +1,11 @@
 package ecgdetector.streamer.testing;
 
+import ecgdetector.model.inference.ScoringModel;
+import ecgdetector.model.inference.ThreadPredictors;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.schemas.ReleaseManifest;
-import ecgdetector.streamer.infer.ModelLoader;
-import ecgdetector.streamer.infer.Scorer;
-import ecgdetector.streamer.infer.ScoringModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * whose content is {@code NaN} makes the canary fail, as a model that outputs NaN would. Models that pass the
  * canary but fail at run time on windows scoring above a limit: {@link #failingAbove}.
  */
-public final class FakeModels implements ModelLoader {
+public final class FakeModels implements ScoringModel.Loader {
 
     public static final String MODEL = "ecg-autoencoder";
     public static final int LENGTH = 140;
@@ -36,7 +35,7 @@ public final class FakeModels implements ModelLoader {
     public final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
 
     public final List<FakeModel> loaded = new CopyOnWriteArrayList<>();
-    public final AtomicInteger scorersCreated = new AtomicInteger();
+    public final AtomicInteger predictorsCreated = new AtomicInteger();
 
     @Override
     public ScoringModel load(ReleaseBundle bundle) throws InvalidReleaseException {
@@ -140,13 +139,17 @@ public final class FakeModels implements ModelLoader {
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A fake loaded model; records whether it was closed and how many scorers are open. */
+    /**
+     * A fake loaded model, with one predictor per thread as the real one has; records whether it was closed and
+     * how many of its predictors are open.
+     */
     public final class FakeModel implements ScoringModel {
         private final ReleaseManifest manifest;
         private final RuntimeFailure failure;
         private final float failureLimit;
+        private final ThreadPredictors<FakePredictor> predictors = new ThreadPredictors<>(FakePredictor::new);
         public volatile boolean closed;
-        public final AtomicInteger openScorers = new AtomicInteger();
+        public final AtomicInteger openPredictors = new AtomicInteger();
 
         FakeModel(ReleaseManifest manifest, String content) {
             this.manifest = manifest;
@@ -161,52 +164,62 @@ public final class FakeModels implements ModelLoader {
         }
 
         @Override
-        public Scorer newScorer() {
+        public BeatScore[] score(float[][] rawWindows) {
             if (closed) {
-                throw new IllegalStateException("model " + manifest.version() + " is closed");
+                throw new IllegalStateException("scoring with a closed model " + manifest.version());
             }
-            scorersCreated.incrementAndGet();
-            openScorers.incrementAndGet();
-            return new Scorer() {
-                private boolean scorerClosed;
-
-                @Override
-                public BeatScore[] score(float[][] rawWindows) {
-                    if (closed || scorerClosed) {
-                        throw new IllegalStateException("scoring with a closed model " + manifest.version());
-                    }
-                    batchSizes.add(rawWindows.length);
-                    BeatScore[] out = new BeatScore[rawWindows.length];
-                    for (int i = 0; i < rawWindows.length; i++) {
-                        float score = FakeModels.score(rawWindows[i]);
-                        if (score > failureLimit && failure == RuntimeFailure.THROWS) {
-                            throw new IllegalStateException("fake inference failure on a window scoring " + score);
-                        }
-                        if (score > failureLimit && failure == RuntimeFailure.NAN_SCORE) {
-                            score = Float.NaN;
-                        }
-                        out[i] = new BeatScore(score, worst(rawWindows[i]), rawWindows[i]);
-                    }
-                    return out;
-                }
-
-                @Override
-                public void close() {
-                    if (!scorerClosed) {
-                        scorerClosed = true;
-                        openScorers.decrementAndGet();
-                    }
-                }
-            };
+            try {
+                return predictors.get().predict(rawWindows);
+            } catch (RuntimeException e) {
+                predictors.discard();
+                throw e;
+            }
         }
 
         @Override
         public void close() {
             closed = true;
+            predictors.close();
         }
 
         public String version() {
             return manifest.version();
+        }
+
+        private final class FakePredictor implements AutoCloseable {
+            private boolean predictorClosed;
+
+            FakePredictor() {
+                predictorsCreated.incrementAndGet();
+                openPredictors.incrementAndGet();
+            }
+
+            BeatScore[] predict(float[][] rawWindows) {
+                if (predictorClosed) {
+                    throw new IllegalStateException("predicting with a closed predictor of " + manifest.version());
+                }
+                batchSizes.add(rawWindows.length);
+                BeatScore[] out = new BeatScore[rawWindows.length];
+                for (int i = 0; i < rawWindows.length; i++) {
+                    float score = FakeModels.score(rawWindows[i]);
+                    if (score > failureLimit && failure == RuntimeFailure.THROWS) {
+                        throw new IllegalStateException("fake inference failure on a window scoring " + score);
+                    }
+                    if (score > failureLimit && failure == RuntimeFailure.NAN_SCORE) {
+                        score = Float.NaN;
+                    }
+                    out[i] = new BeatScore(score, worst(rawWindows[i]), rawWindows[i]);
+                }
+                return out;
+            }
+
+            @Override
+            public void close() {
+                if (!predictorClosed) {
+                    predictorClosed = true;
+                    openPredictors.decrementAndGet();
+                }
+            }
         }
     }
 

@@ -3,12 +3,14 @@ package ecgdetector.streamer.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.schemas.Alert;
+import ecgdetector.schemas.Decoded;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.JsonSerde;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerTopology;
 import ecgdetector.streamer.config.StreamerConfig;
-import ecgdetector.streamer.infer.BatchScorer;
+import ecgdetector.streamer.decode.HeartbeatDecoder;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
 import java.io.IOException;
@@ -40,7 +42,6 @@ public final class TopologyHarness implements AutoCloseable {
     public final FakeModels models = new FakeModels();
     public final StreamerMetrics metrics = StreamerMetrics.noop();
     public final ModelRegistry registry;
-    public final BatchScorer scorer;
     public final TopologyTestDriver driver;
     public final TestInputTopic<byte[], byte[]> heartbeats;
     public final TestInputTopic<String, byte[]> releases;
@@ -61,9 +62,8 @@ public final class TopologyHarness implements AutoCloseable {
         all.putAll(settings);
         config = StreamerConfig.fromMap(all);
         registry = new ModelRegistry(config.modelName(), config.windowLength(), models, metrics);
-        scorer = new BatchScorer(registry);
         driver = new TopologyTestDriver(
-                StreamerTopology.build(config, registry, scorer, metrics), config.streamsProperties(), START);
+                StreamerTopology.build(config, registry, metrics), config.streamsProperties(), START);
         TopicNames t = config.topics();
         heartbeats = driver.createInputTopic(
                 t.heartbeats(), new ByteArraySerializer(), new ByteArraySerializer(), START, Duration.ofMillis(10));
@@ -104,6 +104,12 @@ public final class TopologyHarness implements AutoCloseable {
         driver.advanceWallClockTime(wallClock);
     }
 
+    /** What the streamer makes of a record with this key and value, e.g. a dead letter sent back. */
+    public Decoded decode(byte[] key, byte[] value) {
+        return new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(), config.maxRecordBytes())
+                .decode(key, value, START.toEpochMilli());
+    }
+
     public List<Alert> readAlerts() {
         return alerts.readValuesToList().stream().map(v -> read(v, Alert.class)).toList();
     }
@@ -113,11 +119,7 @@ public final class TopologyHarness implements AutoCloseable {
     }
 
     public static <T> T read(byte[] json, Class<T> type) {
-        try {
-            return Json.mapper().readValue(json, type);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return JsonSerde.of(type).deserializer().deserialize(null, json);
     }
 
     public static JsonNode tree(byte[] json) {

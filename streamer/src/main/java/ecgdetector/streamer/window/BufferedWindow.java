@@ -1,7 +1,7 @@
-package ecgdetector.streamer.batch;
+package ecgdetector.streamer.window;
 
+import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
-import ecgdetector.streamer.decode.HeartbeatWindow;
 import java.util.Objects;
 
 /**

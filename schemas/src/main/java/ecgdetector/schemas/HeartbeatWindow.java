@@ -1,9 +1,11 @@
-package ecgdetector.streamer.decode;
+package ecgdetector.schemas;
 
 import java.util.Objects;
 
 /**
- * One decoded, validated heartbeat window: the right number of finite samples of sane magnitude.
+ * One decoded, validated heartbeat window, as the streamer scores it: the right number of finite samples of
+ * sane magnitude, with the record's key and timestamp applied where the record itself named no patient or time.
+ * The JSON a producer writes is a {@link Heartbeat}; {@link #toHeartbeat()} gives this window in that form.
  *
  * @param patientId the JSON {@code patientId}, else the record key, else null
  * @param beatId    the JSON {@code beatId}, or null
@@ -18,8 +20,9 @@ public record HeartbeatWindow(String patientId, String beatId, long eventTime, f
         Objects.requireNonNull(samples, "samples");
     }
 
-    public boolean hasLabel() {
-        return label != null;
+    /** This window as a JSON heartbeat with every field it has, its event time as the timestamp. */
+    public Heartbeat toHeartbeat() {
+        return new Heartbeat(patientId, beatId, eventTime, samples, label);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package ecgdetector.streamer.batch;
+package ecgdetector.streamer.window;
 
 import java.util.List;
 
@@ -7,9 +7,5 @@ public record WindowBatch(List<BufferedWindow> windows) {
 
     public WindowBatch {
         windows = List.copyOf(windows);
-    }
-
-    public int size() {
-        return windows.size();
     }
 }

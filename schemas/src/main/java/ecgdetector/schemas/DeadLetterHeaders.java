@@ -1,4 +1,4 @@
-package ecgdetector.streamer.decode;
+package ecgdetector.schemas;
 
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
@@ -11,7 +11,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class DeadLetterHeaders {
 
-    /** {@link RejectReason#name()}, e.g. {@code WRONG_LENGTH}. */
+    /** {@link DeadLetterReason#name()}, e.g. {@code WRONG_LENGTH}. */
     public static final String REASON = "ecg.dlq.reason";
     /** A short sentence saying what exactly is wrong. */
     public static final String DETAIL = "ecg.dlq.detail";
@@ -21,7 +21,7 @@ public final class DeadLetterHeaders {
     public static final String PARTITION = "ecg.dlq.partition";
     public static final String OFFSET = "ecg.dlq.offset";
     public static final String TIMESTAMP = "ecg.dlq.timestamp";
-    /** The version of the model that could not score the window ({@code SCORING_FAILED}, {@code NON_FINITE_SCORE}). */
+    /** The version of the model that could not score the window (a {@link ScoringFailure} only). */
     public static final String MODEL_VERSION = "ecg.dlq.model.version";
     /** Prefix of all of them; earlier {@code ecg.dlq.*} headers of a re-driven record are replaced. */
     public static final String PREFIX = "ecg.dlq.";
@@ -29,13 +29,12 @@ public final class DeadLetterHeaders {
     private DeadLetterHeaders() {}
 
     /**
-     * A dead letter's headers: {@code original} without any earlier {@code ecg.dlq.*} ones, then why and where
-     * from. Origin fields that are unknown are empty strings.
+     * A rejected input record's headers: {@code original} without any earlier {@code ecg.dlq.*} ones, then why
+     * and where from. Origin fields that are unknown are empty strings.
      */
-    public static Headers of(
+    public static Headers rejected(
             Iterable<Header> original,
-            RejectReason reason,
-            String detail,
+            Rejection rejection,
             String topic,
             String partition,
             String offset,
@@ -46,6 +45,34 @@ public final class DeadLetterHeaders {
                 headers.add(h);
             }
         }
+        return why(headers, rejection.reason(), rejection.detail(), topic, partition, offset, timestamp);
+    }
+
+    /**
+     * The headers of a valid window the model could not score: why, where from and the model's version. The
+     * input's own headers are not among them: the batch buffer keeps the decoded window only.
+     */
+    public static Headers unscorable(
+            ScoringFailure reason, String detail, WindowSource source, long timestamp, String modelVersion) {
+        Headers headers = why(
+                new RecordHeaders(),
+                reason,
+                detail,
+                source.topic(),
+                String.valueOf(source.partition()),
+                String.valueOf(source.offset()),
+                timestamp);
+        return headers.add(MODEL_VERSION, utf8(String.valueOf(modelVersion)));
+    }
+
+    private static Headers why(
+            Headers headers,
+            DeadLetterReason reason,
+            String detail,
+            String topic,
+            String partition,
+            String offset,
+            long timestamp) {
         headers.add(REASON, utf8(reason.name()));
         headers.add(DETAIL, utf8(detail));
         headers.add(TOPIC, utf8(topic));
@@ -55,7 +82,7 @@ public final class DeadLetterHeaders {
         return headers;
     }
 
-    static byte[] utf8(String s) {
+    private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,10 +1,11 @@
-package ecgdetector.schemas;
+package ecgdetector.schemas.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import ecgdetector.schemas.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +15,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Validates JSON against the published schemas in {@code schemas/json}, so tests (and readers who want to)
- * check records against the same files that the README points people to.
+ * Validates JSON against the published schemas in {@code schemas/json}, so tests check records against the same
+ * files that the README points people to. Test support only (the schemas module's test-jar): the validator does
+ * not ship.
  */
 public final class JsonSchemas {
 
@@ -62,7 +64,7 @@ public final class JsonSchemas {
 
     private static JsonSchema schema(Contract contract) {
         return SCHEMAS.computeIfAbsent(contract, c -> {
-            try (InputStream in = JsonSchemas.class.getResourceAsStream(c.file())) {
+            try (InputStream in = JsonSchemas.class.getResourceAsStream("/ecgdetector/schemas/" + c.file())) {
                 if (in == null) {
                     throw new IllegalStateException("schema " + c.file() + " is not on the classpath");
                 }

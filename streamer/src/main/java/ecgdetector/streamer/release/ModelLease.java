@@ -1,11 +1,12 @@
-package ecgdetector.streamer.infer;
+package ecgdetector.streamer.release;
 
+import ecgdetector.model.inference.ScoringModel;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
  * A reference-counted hold on a loaded model. The registry holds one reference while the model is current;
- * each stream thread holds one while its scorer uses the model. The model is closed exactly once, when the
+ * each stream task holds one while it scores with the model. The model is closed exactly once, when the
  * last reference goes: after a swap, the old model is freed deliberately as soon as no thread scores with it
  * (repeatedly loading TensorFlow models without closing them leaks native memory, DJL issue 3341).
  */
@@ -16,7 +17,7 @@ public final class ModelLease {
     private final Consumer<ScoringModel> onClose;
 
     /** A lease with one reference, the creator's. */
-    public ModelLease(ScoringModel model, Consumer<ScoringModel> onClose) {
+    ModelLease(ScoringModel model, Consumer<ScoringModel> onClose) {
         this.model = model;
         this.onClose = onClose;
     }
@@ -26,7 +27,7 @@ public final class ModelLease {
     }
 
     /** Takes another reference unless the model is already closed. */
-    public boolean retain() {
+    boolean retain() {
         for (int n = references.get(); n > 0; n = references.get()) {
             if (references.compareAndSet(n, n + 1)) {
                 return true;
@@ -47,9 +48,5 @@ public final class ModelLease {
         } else if (left < 0) {
             throw new IllegalStateException("model lease released more often than retained");
         }
-    }
-
-    public boolean isClosed() {
-        return references.get() <= 0;
     }
 }

@@ -1,0 +1,36 @@
+package ecgdetector.model.inference;
+
+import ecgdetector.model.release.InvalidReleaseException;
+import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.scoring.BeatScore;
+import ecgdetector.schemas.ReleaseManifest;
+
+/**
+ * A release loaded and proven to run, scoring raw windows: what the streamer serves. {@link ReleaseModel} (DJL on
+ * TensorFlow) is the one implementation; the streamer's tests plug in fakes that need no TensorFlow.
+ */
+public interface ScoringModel extends AutoCloseable {
+
+    ReleaseManifest manifest();
+
+    /**
+     * Scales, reconstructs and scores {@code rawWindows} (each of the release's input length) in one engine call,
+     * on the calling thread's own predictor ({@link ThreadPredictors}), so several threads may score at once. If
+     * the call throws, that predictor is discarded: the thread's next call starts on a fresh one.
+     *
+     * @return one score per window, in order
+     */
+    BeatScore[] score(float[][] rawWindows);
+
+    /** Frees the model and every predictor of it; call once no thread scores with it any more. */
+    @Override
+    void close();
+
+    /** Loads a release (its bundle is verified: see {@link ReleaseBundle}) into a model that may serve. */
+    @FunctionalInterface
+    interface Loader {
+
+        /** @throws InvalidReleaseException if the release must not serve: it does not load, or fails its canary */
+        ScoringModel load(ReleaseBundle release) throws InvalidReleaseException;
+    }
+}
