@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.broker.EcgTopics;

@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.app.replay.RateLimiter;
