@@ -5,6 +5,7 @@ import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.broker.EcgTopics;
+import ecgdetector.model.kafka.TopicCheck;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;
 import ecgdetector.streamer.StreamerApp;
@@ -40,7 +41,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -49,6 +49,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * hold the live result against the trainer's offline evaluation of the very same beats.
  */
 public final class Demo {
+
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * @param data             path or URL of ecg.csv, as for {@code train}
@@ -149,14 +151,10 @@ public final class Demo {
      */
     private static void startAtTheEnd(Properties client, String applicationId, String topic) throws Exception {
         try (Admin admin = Admin.create(client)) {
+            TopicCheck.Result found = TopicCheck.describe(
+                    admin, client, List.of(topic), TOPIC_CHECK_TIMEOUT, "DESCRIBE on topic " + topic);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()) {
-                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-            }
+            found.partitions(topic).forEach(p -> latest.put(p, OffsetSpec.latest()));
             Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
             admin.listOffsets(latest)
                     .all()
