@@ -1,6 +1,7 @@
 package ecgdetector.app.demo;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ecgdetector.app.kafka.HeartbeatProducer;
 import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
@@ -201,13 +202,12 @@ public final class Demo {
             window.put("label", test.normal()[i] ? 1.0 : 0.0);
             lines.add(window.toString());
         }
-        Properties props = new Properties();
-        props.putAll(client);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = HeartbeatProducer.open(
+                client,
+                topic,
+                Map.of(ProducerConfig.CLIENT_ID_CONFIG, "ecg-demo-" + runId),
+                new StringSerializer(),
+                new StringSerializer())) {
             FeedReplayer replayer = new FeedReplayer(
                     producer,
                     new FeedReplayer.Settings(topic, settings.ratePerSecond(), keys, false, 0, replaySource()));
