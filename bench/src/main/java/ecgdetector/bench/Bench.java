@@ -412,8 +412,7 @@ public final class Bench {
         BenchReport.Phase throughput(String kind, int repeat, long windows, int batchSize) throws Exception {
             String name = kind + (settings.repeat() > 1 && repeat > 0 ? "-" + repeat : "");
             String appId = "bench-" + runId + "-" + name;
-            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
-            createTopics(topics);
+            EcgTopics topics = createTopics(appId);
             boolean passThrough = kind.equals(PHASE_PASS_THROUGH) || kind.equals(PHASE_WARMUP);
             step(String.format(
                     Locale.ROOT,
@@ -593,8 +592,7 @@ public final class Bench {
         BenchReport.Latency latency(double rate, long commitMs) throws Exception {
             String name = String.format(Locale.ROOT, "latency-%.0f-commit%d", rate, commitMs);
             String appId = "bench-" + runId + "-" + name;
-            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
-            createTopics(topics);
+            EcgTopics topics = createTopics(appId);
             step(String.format(
                     Locale.ROOT,
                     "%s: the streamer fed %.0f windows/s (commit interval %d ms, batch"
@@ -690,8 +688,7 @@ public final class Bench {
         BenchReport.Soak soak(Soak soak) throws Exception {
             String name = "soak";
             String appId = "bench-" + runId + "-" + name;
-            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
-            createTopics(topics);
+            EcgTopics topics = createTopics(appId);
             step(String.format(
                     Locale.ROOT,
                     "%s: the streamer fed %.0f windows/s for %.1f min (commit interval %d"
@@ -856,11 +853,13 @@ public final class Bench {
             return options;
         }
 
-        /** Creates the phase's topics and waits until each partition has a leader. */
-        private void createTopics(EcgTopics topics) {
+        /** Creates the phase's own topics, named after its application id, and waits until each has a leader. */
+        private EcgTopics createTopics(String appId) {
+            EcgTopics topics = EcgTopics.defaults().withPrefix(appId + ".");
             try (Admin admin = Admin.create(client)) {
                 topics.createAll(admin, settings.partitions());
             }
+            return topics;
         }
 
         /** The phase's topics and Kafka Streams' internal topics of its application id. */
