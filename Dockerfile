@@ -9,7 +9,9 @@ COPY broker broker
 COPY trainer trainer
 COPY streamer streamer
 COPY app app
-RUN mvn -B -q -DskipTests package
+# The bench module's pom only, so that the reactor reads; its code (./ecg bench) stays out of the image.
+COPY bench/pom.xml bench/pom.xml
+RUN mvn -B -q -DskipTests -pl app -am package
 
 FROM --platform=linux/amd64 eclipse-temurin:17-jre
 # curl for the health checks in docker-compose.yml.

@@ -12,9 +12,9 @@ import picocli.CommandLine.Option;
 /**
  * Kafka client settings shared by the commands that talk to a cluster. Any client property passes
  * through untouched (SASL, SSL, timeouts): from a properties file, then {@code -X key=value} on
- * top.
+ * top. Public for the commands outside this module (the bench's).
  */
-final class KafkaOptions {
+public final class KafkaOptions {
 
     @Option(
             names = "--bootstrap-servers",
@@ -35,7 +35,7 @@ final class KafkaOptions {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     /** The bootstrap servers from the flag, else the environment; null if neither. */
-    String bootstrapServers() {
+    public String bootstrapServers() {
         if (bootstrapServers != null && !bootstrapServers.isBlank()) {
             return bootstrapServers;
         }
@@ -43,7 +43,7 @@ final class KafkaOptions {
         return env != null && !env.isBlank() ? env : null;
     }
 
-    Properties clientProperties() throws IOException {
+    public Properties clientProperties() throws IOException {
         Properties props = new Properties();
         if (configFile != null) {
             try (Reader in = Files.newBufferedReader(configFile)) {

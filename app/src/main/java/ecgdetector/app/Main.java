@@ -1,9 +1,13 @@
 package ecgdetector.app;
 
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./ecg <command> [options]}: the one entry point for people. */
+/**
+ * {@code ./ecg <command> [options]}: the one entry point for people. The commands of this module, then any
+ * {@link ExtensionCommand} on the class path (the bench, from a checkout), then {@code help}.
+ */
 @Command(
         name = "ecg",
         mixinStandardHelpOptions = true,
@@ -14,9 +18,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             StreamCommand.class,
             BrokerCommand.class,
-            ReplayCommand.class,
-            BenchCommand.class,
-            CommandLine.HelpCommand.class
+            ReplayCommand.class
         })
 public final class Main implements Runnable {
 
@@ -27,10 +29,15 @@ public final class Main implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
-        return new CommandLine(new Main())
-                .setCaseInsensitiveEnumValuesAllowed(true)
-                .setExecutionExceptionHandler(new Errors());
+    /** The command line with every command, extensions included; {@link #main} runs it. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        // Before the settings below, which apply to the subcommands there are when they are set.
+        for (ExtensionCommand command : ServiceLoader.load(ExtensionCommand.class)) {
+            cli.addSubcommand(command);
+        }
+        cli.addSubcommand(new CommandLine.HelpCommand());
+        return cli.setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler(new Errors());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package ecgdetector.app;
 
+import ecgdetector.app.kafka.HeartbeatProducer;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.FileLines;
 import ecgdetector.app.replay.PatientKeys;
@@ -8,23 +9,15 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.config.ConfigException;
-import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,8 +57,6 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** How long Ctrl-C waits for the records in flight to be acknowledged before dropping them. */
     static final Duration STOP_GRACE = Duration.ofSeconds(5);
-
-    private static final Duration CLUSTER_CHECK_TIMEOUT = Duration.ofSeconds(15);
 
     @Option(
             names = {"-f", "--file"},
@@ -135,12 +126,17 @@ final class ReplayCommand implements Callable<Integer> {
             throw new IllegalArgumentException("No Kafka cluster given: use --bootstrap-servers HOST:PORT or set"
                     + " ECG_BOOTSTRAP_SERVERS (./ecg broker runs one at 127.0.0.1:9092)");
         }
-        Properties client = kafka.clientProperties();
-        requireTopic(client, servers);
-
         PatientKeys keys = noKeys ? PatientKeys.none() : PatientKeys.of(patients);
         FeedReplayer.Settings settings = new FeedReplayer.Settings(
                 topic, rate, keys, loop, count, file.getFileName().toString());
+        // Fails in one clear line where the first record would fail after a minute of retries: a cluster that
+        // does not answer, a topic that does not exist.
+        KafkaProducer<String, String> producer = HeartbeatProducer.open(
+                kafka.clientProperties(),
+                topic,
+                Map.of(ProducerConfig.CLIENT_ID_CONFIG, "ecg-replay"),
+                new StringSerializer(),
+                new StringSerializer());
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = spec.commandLine().getOut();
         err.println(start(servers, keys));
@@ -150,7 +146,7 @@ final class ReplayCommand implements Callable<Integer> {
         CountDownLatch finished = new CountDownLatch(1);
         FeedReplayer.Result result;
         try {
-            result = replayUntilDoneOrStopped(settings, producer(client), finished, err);
+            result = replayUntilDoneOrStopped(settings, producer, finished, err);
             out.println(summary(result));
             out.flush();
         } finally {
@@ -192,14 +188,6 @@ final class ReplayCommand implements Callable<Integer> {
         }
     }
 
-    private static KafkaProducer<String, String> producer(Properties client) {
-        try {
-            return new KafkaProducer<>(producerProperties(client), new StringSerializer(), new StringSerializer());
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("Invalid Kafka producer setting: " + e.getMessage(), e);
-        }
-    }
-
     private int check(FeedReplayer.Result result) {
         FeedReplayer.Progress p = result.progress();
         switch (result.ending()) {
@@ -217,82 +205,6 @@ final class ReplayCommand implements Callable<Integer> {
             default:
                 return 0;
         }
-    }
-
-    /**
-     * Sends nothing, but fails in one clear line where the first record would fail after a minute
-     * of retries: a cluster that does not answer, a topic that does not exist.
-     */
-    private void requireTopic(Properties client, String servers) {
-        Properties props = new Properties();
-        props.putAll(client);
-        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        props.putIfAbsent(
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, String.valueOf(CLUSTER_CHECK_TIMEOUT.toMillis()));
-        try (Admin admin = admin(props)) {
-            admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get(CLUSTER_CHECK_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof UnknownTopicOrPartitionException) {
-                throw new IllegalArgumentException("Topic "
-                        + topic
-                        + " does not exist on "
-                        + servers
-                        + " (./ecg broker creates the project's topics; kafka-topics.sh"
-                        + " --create any other)");
-            }
-            if (cause instanceof TimeoutException) {
-                throw new IllegalStateException("No Kafka broker answered at "
-                        + servers
-                        + " within "
-                        + CLUSTER_CHECK_TIMEOUT.toSeconds()
-                        + " s");
-            }
-            if (!(cause instanceof AuthorizationException)) {
-                throw new IllegalStateException(
-                        "Cannot look up topic " + topic + " on " + servers + ": " + cause.getMessage(), cause);
-            }
-            // Allowed to write but not to describe: the producer finds out for itself.
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException(
-                    "No Kafka broker answered at " + servers + " within " + CLUSTER_CHECK_TIMEOUT.toSeconds() + " s");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while looking up topic " + topic);
-        }
-    }
-
-    private static Admin admin(Properties props) {
-        try {
-            return Admin.create(props);
-        } catch (ConfigException e) {
-            throw new IllegalArgumentException("Invalid Kafka client setting: " + e.getMessage(), e);
-        }
-    }
-
-    /** Durable, ordered and cheap on the wire; any setting the user gives wins. */
-    static Properties producerProperties(Properties client) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "ecg-replay");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        // Retries can then neither duplicate nor reorder a patient's beats.
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        // A window is about 1.3 KB, so the default 16 KB batch holds a dozen; unpaced replays of
-        // ecg.csv ran at 22-23k records/s with it and 28-34k with 128 KB (2 cores, broker in
-        // another JVM).
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(128 * 1024));
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        if (client.containsKey(ProducerConfig.ACKS_CONFIG)
-                && !client.containsKey(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG)) {
-            // Someone who chose acks=1 chose to give up idempotence; Kafka refuses the pair
-            // otherwise.
-            props.remove(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG);
-        }
-        props.putAll(client);
-        return props;
     }
 
     /**

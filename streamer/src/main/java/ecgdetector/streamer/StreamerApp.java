@@ -3,6 +3,7 @@ package ecgdetector.streamer;
 import ecgdetector.model.inference.ReleaseModel;
 import ecgdetector.model.inference.ScoringModel;
 import ecgdetector.model.kafka.KafkaRefusal;
+import ecgdetector.model.kafka.TopicCheck;
 import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
@@ -22,21 +23,15 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.ApiException;
-import org.apache.kafka.common.errors.TopicAuthorizationException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.streams.KafkaStreams;
@@ -333,43 +328,11 @@ public final class StreamerApp implements AutoCloseable {
         }
         Map<String, Object> adminConfig =
                 new StreamsConfig(config.streamsProperties()).getAdminConfigs(config.applicationId() + "-topic-check");
-        List<String> missing = new ArrayList<>();
-        try (Admin admin = Admin.create(adminConfig)) {
-            Map<String, KafkaFuture<TopicDescription>> futures =
-                    admin.describeTopics(needed).topicNameValues();
-            long deadline = System.currentTimeMillis() + TOPIC_CHECK_TIMEOUT_MS;
-            for (Map.Entry<String, KafkaFuture<TopicDescription>> e : new LinkedHashMap<>(futures).entrySet()) {
-                try {
-                    e.getValue().get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
-                } catch (ExecutionException ex) {
-                    if (ex.getCause() instanceof UnknownTopicOrPartitionException) {
-                        missing.add(e.getKey());
-                    } else if (ex.getCause() instanceof TopicAuthorizationException) {
-                        log.warn("Not allowed to describe topic {}; assuming it exists", e.getKey());
-                    } else if (KafkaRefusal.find(ex.getCause()).isPresent()) {
-                        throw new IllegalStateException(
-                                KafkaRefusal.describe(
-                                        KafkaRefusal.find(ex.getCause()).get(),
-                                        config.streamsProperties(),
-                                        requiredAcls(config)),
-                                ex.getCause());
-                    } else {
-                        throw new IllegalStateException(
-                                "cannot check topic " + e.getKey() + " on " + config.bootstrapServers() + ": "
-                                        + ex.getCause(),
-                                ex.getCause());
-                    }
-                } catch (TimeoutException ex) {
-                    throw new IllegalStateException(
-                            "Kafka at " + config.bootstrapServers() + " did not answer within " + TOPIC_CHECK_TIMEOUT_MS
-                                    + " ms",
-                            ex);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while checking topics", ex);
-                }
-            }
-        }
+        TopicCheck.Result found = TopicCheck.describe(
+                adminConfig, needed, Duration.ofMillis(TOPIC_CHECK_TIMEOUT_MS), requiredAcls(config));
+        found.notDescribable()
+                .forEach(topic -> log.warn("Not allowed to describe topic {}; assuming it exists", topic));
+        List<String> missing = found.missing();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("missing Kafka topics " + missing + " on " + config.bootstrapServers()
                     + "; create them first (the models topic compacted), or set ecg.check.topics=false");

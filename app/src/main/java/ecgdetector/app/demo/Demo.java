@@ -1,9 +1,11 @@
 package ecgdetector.app.demo;
 
+import ecgdetector.app.kafka.HeartbeatProducer;
 import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.broker.TopicSetup;
+import ecgdetector.model.kafka.TopicCheck;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.Heartbeat;
@@ -44,7 +46,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -53,6 +54,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * hold the live result against the trainer's offline evaluation of the very same beats.
  */
 public final class Demo {
+
+    private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
 
     /**
      * @param data             path or URL of ecg.csv, as for {@code train}
@@ -87,16 +90,8 @@ public final class Demo {
 
     public DemoSummary run() throws Exception {
         Path dataFile = DataSource.standard(console::println).resolve(settings.data());
-        EcgDataset dataset = EcgCsv.read(dataFile);
-        TrainingOptions options = TrainingOptions.of(
-                settings.recipe(), settings.data(), settings.out().resolve("train"));
-        TrainingJob job = new TrainingJob(console, KerasStyleProgress.toStandardOutput());
-        Optional<TrainingResult> reused = settings.retrain() ? Optional.empty() : job.reuse(options, dataset);
-        step(
-                reused.isPresent()
-                        ? "Reusing release " + reused.get().release().version() + " (same data and settings)"
-                        : "Training the detector (" + options.recipe().id() + " recipe)");
-        TrainingResult trained = reused.isPresent() ? reused.get() : job.run(options, dataset);
+        Model model = trainOrReuse(EcgCsv.read(dataFile));
+        TrainingResult trained = model.trained();
 
         // Not under /tmp: Kafka Streams warns that an OS may clear it under a running application.
         Path stateDir =
@@ -104,11 +99,7 @@ public final class Demo {
         try (KafkaCluster cluster = KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
             Properties client = cluster.client();
             TopicNames topics = TopicNames.defaults();
-            try (Admin admin = Admin.create(client)) {
-                TopicSetup.createAll(admin, topics, EcgTopic.DEFAULT_PARTITIONS);
-            }
-            ReleaseTopic.Published published = new ReleaseTopic(client, topics.models()).publish(trained.release());
-            step("Published " + published.version() + " to " + published.topic());
+            createTopicsAndPublish(client, topics, trained);
 
             String applicationId = "ecg-demo-" + runId;
             startAtTheEnd(client, applicationId, topics.heartbeats());
@@ -122,28 +113,59 @@ public final class Demo {
                             replaySource(),
                             console)) {
                 awaitReady(streamer);
-                step(String.format(
-                        Locale.ROOT,
-                        "Streamer ready (metrics: http://127.0.0.1:%d/metrics). Replaying %d held-out"
-                                + " test beats from %d patients at %s",
-                        streamer.httpPort(),
-                        trained.test().size(),
-                        settings.patients(),
-                        settings.ratePerSecond() > 0
-                                ? String.format(Locale.ROOT, "%.0f windows/s", settings.ratePerSecond())
-                                : "full speed"));
+                announceReplay(streamer, trained);
                 long replayStart = System.currentTimeMillis();
                 FeedReplayer.Result replay = replay(client, topics.heartbeats(), trained.test(), outputs);
-                if (replay.progress().failed() > 0) {
-                    throw new IllegalStateException(
-                            "the replay could not deliver " + replay.progress().failed() + " windows: "
-                                    + replay.progress().firstError());
-                }
+                requireDelivered(replay);
                 awaitScored(outputs, replay.progress().acknowledged());
-                return summarize(trained, reused.isPresent(), replay, outputs, replayStart, cluster.bootstrapServers());
+                return summarize(model, replay, outputs, replayStart, cluster.bootstrapServers());
             }
         } finally {
             ReleaseFolder.deleteRecursively(stateDir);
+        }
+    }
+
+    /** The release the demo serves, and whether it was reused rather than trained now. */
+    private record Model(TrainingResult trained, boolean reused) {}
+
+    private Model trainOrReuse(EcgDataset dataset) throws Exception {
+        TrainingOptions options = TrainingOptions.of(
+                settings.recipe(), settings.data(), settings.out().resolve("train"));
+        TrainingJob job = new TrainingJob(console, KerasStyleProgress.toStandardOutput());
+        Optional<TrainingResult> reused = settings.retrain() ? Optional.empty() : job.reuse(options, dataset);
+        step(
+                reused.isPresent()
+                        ? "Reusing release " + reused.get().release().version() + " (same data and settings)"
+                        : "Training the detector (" + options.recipe().id() + " recipe)");
+        return reused.isPresent() ? new Model(reused.get(), true) : new Model(job.run(options, dataset), false);
+    }
+
+    private void createTopicsAndPublish(Properties client, TopicNames topics, TrainingResult trained) throws Exception {
+        try (Admin admin = Admin.create(client)) {
+            TopicSetup.createAll(admin, topics, EcgTopic.DEFAULT_PARTITIONS);
+        }
+        ReleaseTopic.Published published = new ReleaseTopic(client, topics.models()).publish(trained.release());
+        step("Published " + published.version() + " to " + published.topic());
+    }
+
+    private void announceReplay(StreamerApp streamer, TrainingResult trained) {
+        step(String.format(
+                Locale.ROOT,
+                "Streamer ready (metrics: http://127.0.0.1:%d/metrics). Replaying %d held-out"
+                        + " test beats from %d patients at %s",
+                streamer.httpPort(),
+                trained.test().size(),
+                settings.patients(),
+                settings.ratePerSecond() > 0
+                        ? String.format(Locale.ROOT, "%.0f windows/s", settings.ratePerSecond())
+                        : "full speed"));
+    }
+
+    private static void requireDelivered(FeedReplayer.Result replay) {
+        if (replay.progress().failed() > 0) {
+            throw new IllegalStateException(
+                    "the replay could not deliver " + replay.progress().failed() + " windows: "
+                            + replay.progress().firstError());
         }
     }
 
@@ -153,14 +175,10 @@ public final class Demo {
      */
     private static void startAtTheEnd(Properties client, String applicationId, String topic) throws Exception {
         try (Admin admin = Admin.create(client)) {
+            TopicCheck.Result found = TopicCheck.describe(
+                    admin, client, List.of(topic), TOPIC_CHECK_TIMEOUT, "DESCRIBE on topic " + topic);
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (TopicPartitionInfo p : admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()) {
-                latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
-            }
+            found.partitions(topic).forEach(p -> latest.put(p, OffsetSpec.latest()));
             Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
             admin.listOffsets(latest)
                     .all()
@@ -200,13 +218,12 @@ public final class Demo {
                     new Heartbeat(keys.keyFor(i), beatId(i), null, test.beats()[i], test.normal()[i] ? 1.0 : 0.0);
             lines.add(new String(HeartbeatJson.write(window), StandardCharsets.UTF_8));
         }
-        Properties props = new Properties();
-        props.putAll(client);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "2");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = HeartbeatProducer.open(
+                client,
+                topic,
+                Map.of(ProducerConfig.CLIENT_ID_CONFIG, "ecg-demo-" + runId),
+                new StringSerializer(),
+                new StringSerializer())) {
             FeedReplayer replayer = new FeedReplayer(
                     producer,
                     new FeedReplayer.Settings(topic, settings.ratePerSecond(), keys, false, 0, replaySource()));
@@ -246,13 +263,55 @@ public final class Demo {
     }
 
     private DemoSummary summarize(
-            TrainingResult trained,
-            boolean reused,
-            FeedReplayer.Result replay,
-            LiveOutputs outputs,
-            long replayStart,
-            String bootstrap)
+            Model model, FeedReplayer.Result replay, LiveOutputs outputs, long replayStart, String bootstrap)
             throws IOException {
+        TrainingResult trained = model.trained();
+        Comparison live = compare(trained, outputs);
+        double seconds = Math.max(1, outputs.lastScoredAtMs() - replayStart) / 1000.0;
+        DemoSummary summary = new DemoSummary(
+                trained.release().modelName(),
+                trained.release().version(),
+                model.reused(),
+                replay.progress().acknowledged(),
+                live.scored(),
+                outputs.alerts(),
+                outputs.deadLettered(),
+                live.confusion().accuracy(),
+                live.confusion().precision(),
+                live.confusion().recall(),
+                trained.report().test().accuracy(),
+                trained.report().test().precision(),
+                trained.report().test().recall(),
+                live.mismatches(),
+                live.maxDifference(),
+                live.scored() / seconds,
+                percentile(live.sortedLatencies(), 50),
+                percentile(live.sortedLatencies(), 99),
+                settings.patients(),
+                settings.ratePerSecond(),
+                bootstrap,
+                files());
+        Files.createDirectories(settings.out());
+        Files.write(
+                settings.out().resolve("summary.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
+        return summary;
+    }
+
+    /**
+     * The live result held against the offline one, beat by beat.
+     *
+     * @param mismatches      test beats not scored live, or scored differently from offline
+     * @param sortedLatencies the scored beats' latencies, ascending
+     */
+    private record Comparison(
+            ConfusionMatrix confusion, long mismatches, double maxDifference, double[] sortedLatencies) {
+        int scored() {
+            return sortedLatencies.length;
+        }
+    }
+
+    private Comparison compare(TrainingResult trained, LiveOutputs outputs) {
         Heartbeats test = trained.test();
         int tp = 0;
         int fp = 0;
@@ -285,44 +344,19 @@ public final class Demo {
                 tn += anomaly ? 0 : 1;
             }
         }
-        ConfusionMatrix confusion = new ConfusionMatrix(tp, fp, tn, fn);
         double[] sorted = Arrays.copyOf(latencies, scored);
         Arrays.sort(sorted);
-        double seconds = Math.max(1, outputs.lastScoredAtMs() - replayStart) / 1000.0;
+        return new Comparison(new ConfusionMatrix(tp, fp, tn, fn), mismatches, maxDifference, sorted);
+    }
+
+    private Map<String, String> files() {
         Map<String, String> files = new LinkedHashMap<>();
         Path trainDir = settings.out().resolve("train");
         files.put("report", trainDir.resolve("report.json").toString());
         files.put("plots", trainDir.resolve("*.png").toString());
         files.put("release", trainDir.resolve("release").toString());
         files.put("summary", settings.out().resolve("summary.json").toString());
-        DemoSummary summary = new DemoSummary(
-                trained.release().modelName(),
-                trained.release().version(),
-                reused,
-                replay.progress().acknowledged(),
-                scored,
-                outputs.alerts(),
-                outputs.deadLettered(),
-                confusion.accuracy(),
-                confusion.precision(),
-                confusion.recall(),
-                trained.report().test().accuracy(),
-                trained.report().test().precision(),
-                trained.report().test().recall(),
-                mismatches,
-                maxDifference,
-                scored / seconds,
-                percentile(sorted, 50),
-                percentile(sorted, 99),
-                settings.patients(),
-                settings.ratePerSecond(),
-                bootstrap,
-                files);
-        Files.createDirectories(settings.out());
-        Files.write(
-                settings.out().resolve("summary.json"),
-                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(summary));
-        return summary;
+        return files;
     }
 
     /** Nearest-rank percentile of sorted values; NaN for none. */

@@ -123,6 +123,7 @@ public final class FeedReplayer {
     private long pass;
     private boolean started;
     private long startedAt;
+    private long lastReport;
 
     public FeedReplayer(Producer<String, String> producer, Settings settings) {
         this(producer, settings, RateLimiter.SYSTEM);
@@ -140,70 +141,88 @@ public final class FeedReplayer {
      * one that is {@link AutoCloseable} is closed after its pass. One replay per instance.
      */
     public Result replay(Iterable<String> lines, Listener listener) {
-        synchronized (this) {
-            if (runner != null) {
-                throw new IllegalStateException("A FeedReplayer replays once; make a new one");
-            }
-            runner = Thread.currentThread();
-        }
+        claimThisThread();
         RateLimiter limiter = RateLimiter.perSecond(settings.ratePerSecond(), clock);
         startedAt = clock.nanoTime();
         started = true;
-        long lastReport = startedAt;
+        lastReport = startedAt;
         Ending ending = null;
         while (ending == null) {
             pass++;
-            long sentThisPass = 0;
-            long lineNumber = 0;
-            Iterator<String> it = lines.iterator();
-            try {
-                while (ending == null && it.hasNext()) {
-                    ending = shouldEnd();
-                    if (ending != null) {
-                        break;
-                    }
-                    String line = it.next();
-                    lineNumber++;
-                    if (isSkipped(line)) {
-                        skipped++;
-                        continue;
-                    }
-                    if (!limiter.acquire(() -> shouldEnd() != null)) {
-                        Ending why = shouldEnd();
-                        // Without a reason of its own, the wait ended because the thread was
-                        // interrupted.
-                        ending = why != null ? why : Ending.STOPPED;
-                        break;
-                    }
-                    send(line, lineNumber);
-                    sentThisPass++;
-                    long now = clock.nanoTime();
-                    if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
-                        lastReport = now;
-                        listener.progress(progress());
-                    }
-                }
-            } finally {
-                closeIfCloseable(it);
-            }
+            long sentBefore = sent;
+            ending = sendOnePass(lines, limiter, listener);
             if (ending == null) {
-                // The count may be reached by the last line of a pass; say so rather than "end of
-                // lines".
-                ending = shouldEnd();
-            }
-            if (ending == null && sentThisPass == 0) {
-                ending = sent == 0 ? Ending.NOTHING_TO_SEND : Ending.END_OF_LINES;
-            }
-            if (ending == null && !settings.loop()) {
-                ending = Ending.END_OF_LINES;
+                ending = endingAfterPass(sent - sentBefore);
             }
         }
+        return flushAndEnd(ending);
+    }
+
+    private synchronized void claimThisThread() {
+        if (runner != null) {
+            throw new IllegalStateException("A FeedReplayer replays once; make a new one");
+        }
+        runner = Thread.currentThread();
+    }
+
+    /** One pass over the lines, from a new iterator; the replay's ending if it ended during the pass, else null. */
+    private Ending sendOnePass(Iterable<String> lines, RateLimiter limiter, Listener listener) {
+        long lineNumber = 0;
+        Iterator<String> it = lines.iterator();
+        try {
+            while (it.hasNext()) {
+                Ending ending = shouldEnd();
+                if (ending != null) {
+                    return ending;
+                }
+                String line = it.next();
+                lineNumber++;
+                if (isSkipped(line)) {
+                    skipped++;
+                    continue;
+                }
+                if (!limiter.acquire(() -> shouldEnd() != null)) {
+                    Ending why = shouldEnd();
+                    // Without a reason of its own, the wait ended because the thread was interrupted.
+                    return why != null ? why : Ending.STOPPED;
+                }
+                send(line, lineNumber);
+                reportIfDue(listener);
+            }
+            return null;
+        } finally {
+            closeIfCloseable(it);
+        }
+    }
+
+    /** After a whole pass: the ending, or null to start the next pass. */
+    private Ending endingAfterPass(long sentThisPass) {
+        // The count may be reached by the last line of a pass; say so rather than "end of lines".
+        Ending ending = shouldEnd();
+        if (ending != null) {
+            return ending;
+        }
+        if (sentThisPass == 0) {
+            return sent == 0 ? Ending.NOTHING_TO_SEND : Ending.END_OF_LINES;
+        }
+        return settings.loop() ? null : Ending.END_OF_LINES;
+    }
+
+    private Result flushAndEnd(Ending ending) {
         producer.flush();
         if (ending != Ending.DELIVERY_FAILED && firstError.get() != null) {
             // A record that failed during the final flush still makes this a failed replay.
             ending = Ending.DELIVERY_FAILED;
         }
         return new Result(progress(), ending);
+    }
+
+    private void reportIfDue(Listener listener) {
+        long now = clock.nanoTime();
+        if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+            lastReport = now;
+            listener.progress(progress());
+        }
     }
 
     /**

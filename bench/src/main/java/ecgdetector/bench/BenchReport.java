@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import java.util.List;
 import java.util.Locale;
@@ -180,6 +180,21 @@ public record BenchReport(
     /** The table printed at the end of a run. */
     public String table() {
         StringBuilder s = new StringBuilder();
+        appendMachineAndSettings(s);
+        row(s, "figure", "value", "target", "");
+        appendThroughputRows(s);
+        appendInferenceRows(s);
+        appendLatencyRows(s);
+        appendSoakRows(s);
+        appendMemoryRows(s);
+        appendPhaseLines(s);
+        files.forEach((what, where) ->
+                s.append("  ").append(what).append(": ").append(where).append(System.lineSeparator()));
+        return s.toString();
+    }
+
+    /** Where and with what it ran. */
+    private void appendMachineAndSettings(StringBuilder s) {
         s.append(String.format(
                 Locale.ROOT,
                 "%necg bench: %d cores (%s), load %s -> %s, broker %s, model %s%n",
@@ -190,12 +205,19 @@ public record BenchReport(
                 machine.broker(),
                 modelVersion));
         s.append(String.format(Locale.ROOT, "  settings: %s%n%n", settings));
-        row(s, "figure", "value", "target", "");
+    }
+
+    /** End to end against the ceiling, batched and per record. */
+    private void appendThroughputRows(StringBuilder s) {
         row(s, "pass-through ceiling", rate(passThroughWindowsPerSec), "", "");
         row(s, "streamer, batched, end to end", rate(streamerWindowsPerSec), goal("streamer"), met("streamer"));
         row(s, "  ratio to pass-through", num(ratioToPassThrough, "%.2f"), goal("ratio"), met("ratio"));
         row(s, "streamer, batch size 1", rate(perRecordWindowsPerSec), "", "");
         row(s, "  batching gain", times(batchingGain), goal("batching"), met("batching"));
+    }
+
+    /** The predictor alone, per batch size. */
+    private void appendInferenceRows(StringBuilder s) {
         for (InferencePoint p : inference) {
             row(
                     s,
@@ -205,6 +227,10 @@ public record BenchReport(
                     "");
         }
         row(s, "  inference gain, 256 over 1", times(inferenceGain256), goal("inference"), met("inference"));
+    }
+
+    /** Produce to readable, per rate and commit interval. */
+    private void appendLatencyRows(StringBuilder s) {
         for (Latency l : latency) {
             String name =
                     String.format(Locale.ROOT, "latency @ %.0f/s, commit %d ms", l.ratePerSec(), l.commitIntervalMs());
@@ -217,6 +243,10 @@ public record BenchReport(
             String key = latencyKey(l);
             row(s, name, value, goal(key), met(key));
         }
+    }
+
+    /** Memory over the soak, if it ran. */
+    private void appendSoakRows(StringBuilder s) {
         if (soak != null) {
             row(
                     s,
@@ -233,6 +263,10 @@ public record BenchReport(
                     "",
                     "");
         }
+    }
+
+    /** The streamer's memory at the end of its full-load phase. */
+    private void appendMemoryRows(StringBuilder s) {
         row(s, "streamer RSS at end of full load", num(rssMb, "%.0f MB"), goal("rss"), met("rss"));
         row(s, "  RSS peak (VmHWM)", num(rssPeakMb, "%.0f MB"), "", "");
         row(
@@ -241,6 +275,10 @@ public record BenchReport(
                 num(heapUsedMb, "%.0f") + " / " + num(heapCommittedMb, "%.0f") + " / " + num(heapMaxMb, "%.0f MB"),
                 "",
                 "");
+    }
+
+    /** One line per measured application run. */
+    private void appendPhaseLines(StringBuilder s) {
         s.append(System.lineSeparator()).append("  phases:").append(System.lineSeparator());
         for (Phase p : phases) {
             s.append(String.format(
@@ -259,9 +297,6 @@ public record BenchReport(
                     p.inferenceShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.inferenceShare()),
                     num(p.rssMb(), "%.0f")));
         }
-        files.forEach((what, where) ->
-                s.append("  ").append(what).append(": ").append(where).append(System.lineSeparator()));
-        return s.toString();
     }
 
     static String latencyKey(Latency l) {

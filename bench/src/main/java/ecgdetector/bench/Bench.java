@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.broker.TopicSetup;
@@ -232,7 +232,6 @@ public final class Bench {
         this.console = console;
     }
 
-    @SuppressWarnings("try") // the log routing is a resource for its scope alone
     public BenchReport run() throws Exception {
         Instant startedAt = Instant.now();
         Double loadStart = load();
@@ -253,6 +252,27 @@ public final class Bench {
                 lines.size(),
                 dataFile));
 
+        List<BenchReport.InferencePoint> inference = inference(trained, dataset);
+        Map<String, String> files = new LinkedHashMap<>();
+        files.put("kafkaLog", logs.resolve("kafka.log").toString());
+        OnKafka measured = measureOnKafka(trained, lines, out, logs);
+        files.put("report", out.resolve("bench.json").toString());
+        files.put("logs", logs.toString());
+        BenchReport report = report(startedAt, loadStart, trained, inference, measured, files);
+        Files.write(
+                out.resolve("bench.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+        return report;
+    }
+
+    /** The phases that run on Kafka, and where that Kafka was. */
+    private record OnKafka(
+            String broker,
+            List<BenchReport.Phase> phases,
+            List<BenchReport.Latency> latencies,
+            BenchReport.Soak soak) {}
+
+    private List<BenchReport.InferencePoint> inference(TrainingResult trained, EcgDataset dataset) throws Exception {
         List<BenchReport.InferencePoint> inference = new ArrayList<>();
         if (settings.phases().contains(PHASE_INFERENCE)) {
             step("Inference alone: one DJL predictor on this thread, "
@@ -264,17 +284,16 @@ public final class Bench {
                         new BenchReport.InferencePoint(r.batchSize(), r.windowsPerSec(), r.msPerCall(), r.calls()));
             }
         }
+        return inference;
+    }
 
-        List<BenchReport.Phase> phases = new ArrayList<>();
-        List<BenchReport.Latency> latencies = new ArrayList<>();
-        BenchReport.Soak soak = null;
-        Map<String, String> files = new LinkedHashMap<>();
-        String broker;
+    /** Publishes the release to the cluster (embedded unless named) and runs every phase that needs it, in turn. */
+    @SuppressWarnings("try") // the log routing is a resource for its scope alone
+    private OnKafka measureOnKafka(TrainingResult trained, List<String> lines, Path out, Path logs) throws Exception {
         Files.createDirectories(logs);
-        files.put("kafkaLog", logs.resolve("kafka.log").toString());
         try (LogRouting routing = LogRouting.toFile(logs.resolve("kafka.log"));
                 KafkaCluster cluster = KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
-            broker = cluster.broker() != null
+            String broker = cluster.broker() != null
                     ? "embedded in the bench JVM (" + cluster.bootstrapServers() + ")"
                     : cluster.bootstrapServers();
             Properties client = cluster.client();
@@ -283,47 +302,52 @@ public final class Bench {
             step("Published " + published.version() + " to " + published.topic());
             PhaseRunner runner = new PhaseRunner(client, modelsTopic, lines, logs, out.resolve(".bench-state"));
             try {
-                boolean throughputPhases = settings.phases().stream()
-                        .anyMatch(p ->
-                                p.equals(PHASE_PASS_THROUGH) || p.equals(PHASE_STREAMER) || p.equals(PHASE_PER_RECORD));
-                if (throughputPhases && settings.warmupWindows() > 0) {
-                    // The broker shares this JVM: its code is as cold as the apps' at first. Without this the
-                    // first phase (the pass-through) pays for the broker's JIT warm-up and the ceiling reads low.
-                    runner.throughput(PHASE_WARMUP, 0, settings.warmupWindows(), settings.batchSize());
-                }
-                for (int r = 1; r <= settings.repeat(); r++) {
-                    if (settings.phases().contains(PHASE_PASS_THROUGH)) {
-                        phases.add(runner.throughput(PHASE_PASS_THROUGH, r, settings.windows(), settings.batchSize()));
-                    }
-                    if (settings.phases().contains(PHASE_STREAMER)) {
-                        phases.add(runner.throughput(PHASE_STREAMER, r, settings.windows(), settings.batchSize()));
-                    }
-                    if (settings.phases().contains(PHASE_PER_RECORD)) {
-                        phases.add(runner.throughput(PHASE_PER_RECORD, r, settings.perRecordWindows(), 1));
-                    }
-                }
-                if (settings.phases().contains(PHASE_LATENCY)) {
-                    for (long commitMs : settings.latencyCommitIntervalsMs()) {
-                        for (double rate : settings.latencyRates()) {
-                            latencies.add(runner.latency(rate, commitMs));
-                        }
-                    }
-                }
-                if (settings.phases().contains(PHASE_SOAK)) {
-                    soak = runner.soak(settings.soak());
-                }
+                List<BenchReport.Phase> phases = throughputPhases(runner);
+                List<BenchReport.Latency> latencies = latencyPhases(runner);
+                BenchReport.Soak soak = settings.phases().contains(PHASE_SOAK) ? runner.soak(settings.soak()) : null;
+                return new OnKafka(broker, phases, latencies, soak);
             } finally {
                 runner.deleteTopics(List.of(modelsTopic));
                 ReleaseFolder.deleteRecursively(out.resolve(".bench-state"));
             }
         }
-        files.put("report", out.resolve("bench.json").toString());
-        files.put("logs", logs.toString());
-        BenchReport report = report(startedAt, loadStart, broker, trained, inference, phases, latencies, soak, files);
-        Files.write(
-                out.resolve("bench.json"),
-                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
-        return report;
+    }
+
+    /** The unreported warm-up, then pass-through, streamer and per-record in turn, {@code repeat} times. */
+    private List<BenchReport.Phase> throughputPhases(PhaseRunner runner) throws Exception {
+        List<BenchReport.Phase> phases = new ArrayList<>();
+        boolean throughputPhases = settings.phases().stream()
+                .anyMatch(p -> p.equals(PHASE_PASS_THROUGH) || p.equals(PHASE_STREAMER) || p.equals(PHASE_PER_RECORD));
+        if (throughputPhases && settings.warmupWindows() > 0) {
+            // The broker shares this JVM: its code is as cold as the apps' at first. Without this the
+            // first phase (the pass-through) pays for the broker's JIT warm-up and the ceiling reads low.
+            runner.throughput(PHASE_WARMUP, 0, settings.warmupWindows(), settings.batchSize());
+        }
+        for (int r = 1; r <= settings.repeat(); r++) {
+            if (settings.phases().contains(PHASE_PASS_THROUGH)) {
+                phases.add(runner.throughput(PHASE_PASS_THROUGH, r, settings.windows(), settings.batchSize()));
+            }
+            if (settings.phases().contains(PHASE_STREAMER)) {
+                phases.add(runner.throughput(PHASE_STREAMER, r, settings.windows(), settings.batchSize()));
+            }
+            if (settings.phases().contains(PHASE_PER_RECORD)) {
+                phases.add(runner.throughput(PHASE_PER_RECORD, r, settings.perRecordWindows(), 1));
+            }
+        }
+        return phases;
+    }
+
+    /** Each rate at each commit interval. */
+    private List<BenchReport.Latency> latencyPhases(PhaseRunner runner) throws Exception {
+        List<BenchReport.Latency> latencies = new ArrayList<>();
+        if (settings.phases().contains(PHASE_LATENCY)) {
+            for (long commitMs : settings.latencyCommitIntervalsMs()) {
+                for (double rate : settings.latencyRates()) {
+                    latencies.add(runner.latency(rate, commitMs));
+                }
+            }
+        }
+        return latencies;
     }
 
     private TrainingResult model(EcgDataset dataset) throws Exception {
@@ -336,6 +360,38 @@ public final class Bench {
         }
         step("Training the detector (" + options.recipe().id() + " recipe) into " + settings.trainDir());
         return job.run(options, dataset);
+    }
+
+    /** The progress of a throughput phase's wait: when half the windows were out, and the highest RSS seen. */
+    private record Drained(long halfAt, long maxRssKb) {}
+
+    /**
+     * One application under test, run until its last output was readable.
+     *
+     * @param readyAt epoch ms at which it was consuming
+     * @param halfAt  epoch ms at which half the windows were out (0 if never seen)
+     * @param doneAt  epoch ms at which the last one was
+     */
+    private record AppRun(
+            long readyAt,
+            long halfAt,
+            long doneAt,
+            double childCpu,
+            double ownCpu,
+            OptionalLong rss,
+            OptionalLong peak,
+            long maxRssKb,
+            Map<String, Long> stats,
+            long alerts) {
+
+        double seconds() {
+            return Math.max(0.001, (doneAt - readyAt) / 1000.0);
+        }
+
+        /** The rate over the second half of the windows only: start-up and most JIT compilation left out. */
+        Double secondHalfWindowsPerSec(long windows) {
+            return halfAt > 0 && doneAt > halfAt ? (windows - windows / 2) / ((doneAt - halfAt) / 1000.0) : null;
+        }
     }
 
     /** Runs one application under test at a time and measures it. */
@@ -357,8 +413,7 @@ public final class Bench {
         BenchReport.Phase throughput(String kind, int repeat, long windows, int batchSize) throws Exception {
             String name = kind + (settings.repeat() > 1 && repeat > 0 ? "-" + repeat : "");
             String appId = "bench-" + runId + "-" + name;
-            TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
-            createTopics(topics);
+            TopicNames topics = createTopics(appId);
             boolean passThrough = kind.equals(PHASE_PASS_THROUGH) || kind.equals(PHASE_WARMUP);
             step(String.format(
                     Locale.ROOT,
@@ -371,136 +426,174 @@ public final class Bench {
                             ? "a Kafka Streams app that copies them to " + topics.scores()
                             : "the streamer (batch size " + batchSize + ")"));
             try {
-                long produceStart = System.nanoTime();
-                try (InputWriter writer =
-                        new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 20)) {
-                    writer.sendAll(
-                            windows,
-                            (done, total) -> console.printf(Locale.ROOT, "  ... written %,d/%,d%n", done, total));
-                }
-                console.printf(Locale.ROOT, "  written in %.1f s%n", (System.nanoTime() - produceStart) / 1e9);
-
+                writeInput(topics, windows);
                 Map<String, String> config = appSettings(topics, appId, batchSize, settings.commitIntervalMs());
                 if (passThrough) {
                     config.put(BenchChild.OUTPUT_TOPIC_KEY, topics.scores());
                 }
                 Double loadAtStart = load();
                 Path jfrFile = settings.jfr() && !kind.equals(PHASE_WARMUP) ? logs.resolve(name + ".jfr") : null;
-                try (OutputReader reader = new OutputReader(
-                                client, List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
-                        ChildJvm child = ChildJvm.start(
-                                passThrough ? BenchChild.MODE_PASS_THROUGH : BenchChild.MODE_STREAMER,
-                                config,
-                                childOptions(jfrFile),
-                                logs,
-                                name)) {
-                    long readyAt = child.awaitReady(READY_TIMEOUT);
-                    double childCpu0 = child.cpuSeconds().orElse(Double.NaN);
-                    double ownCpu0 = ProcessStats.ownCpuSeconds();
-                    long maxRssKb = 0;
-                    long halfAt = 0;
-                    long deadline = System.nanoTime() + settings.phaseTimeout().toNanos();
-                    long nextProgress = System.nanoTime() + 1_000_000_000L;
-                    while (reader.count(topics.scores()) + reader.count(topics.heartbeatsDlq()) < windows) {
-                        reader.checkHealthy();
-                        if (halfAt == 0 && reader.count(topics.scores()) >= windows / 2) {
-                            halfAt = reader.lastAtMs();
-                        }
-                        if (System.nanoTime() > deadline) {
-                            throw new IllegalStateException(String.format(
-                                    Locale.ROOT,
-                                    "%s: only %d of %d windows came out within %d s; its log: %s",
-                                    name,
-                                    reader.count(topics.scores()),
-                                    windows,
-                                    settings.phaseTimeout().toSeconds(),
-                                    logs.resolve(name + ".log")));
-                        }
-                        if (System.nanoTime() > nextProgress) {
-                            nextProgress += 1_000_000_000L;
-                            long rss = child.rssKb().orElse(0);
-                            maxRssKb = Math.max(maxRssKb, rss);
-                            long done = reader.count(topics.scores());
-                            console.printf(
-                                    Locale.ROOT,
-                                    "  ... %,d/%,d out, %,.0f/s so far, RSS %d MB%n",
-                                    done,
-                                    windows,
-                                    done * 1000.0 / Math.max(1, System.currentTimeMillis() - readyAt),
-                                    rss / 1024);
-                        }
-                        TimeUnit.MILLISECONDS.sleep(20);
-                    }
-                    long doneAt = reader.lastAtMs();
-                    Double secondHalf = halfAt > 0 && doneAt > halfAt
-                            ? (windows - windows / 2) / ((doneAt - halfAt) / 1000.0)
-                            : null;
-                    double childCpu = child.cpuSeconds().orElse(Double.NaN) - childCpu0;
-                    double ownCpu = ProcessStats.ownCpuSeconds() - ownCpu0;
-                    OptionalLong rss = child.rssKb();
-                    maxRssKb = Math.max(maxRssKb, rss.orElse(0));
-                    OptionalLong peak = child.peakRssKb();
-                    Map<String, Long> stats = child.stats();
-                    child.stop(STOP_TIMEOUT);
-                    double seconds = Math.max(0.001, (doneAt - readyAt) / 1000.0);
-                    if (jfrFile != null && Files.isRegularFile(jfrFile)) {
-                        JfrSummary.Profile profile = JfrSummary.summarize(jfrFile, readyAt, doneAt, 25);
-                        profiles.put(name, profile);
-                        Files.writeString(logs.resolve(name + ".profile.txt"), profile.describe());
-                        console.print(profile.describe());
-                    }
-                    BenchReport.Phase phase = new BenchReport.Phase(
-                            name,
-                            kind,
-                            repeat,
-                            windows,
-                            seconds,
-                            windows / seconds,
-                            secondHalf,
-                            settings.partitions(),
-                            settings.threads(),
-                            batchSize,
-                            settings.batchWaitMs(),
-                            settings.commitIntervalMs(),
-                            finite(childCpu / seconds),
-                            finite(childCpu * 1e6 / windows),
-                            finite(ownCpu / seconds),
-                            kbToMb(rss),
-                            kbToMb(peak),
-                            maxRssKb > 0 ? maxRssKb / 1024.0 : null,
-                            bytesToMb(stats.get("heapUsed")),
-                            bytesToMb(stats.get("heapCommitted")),
-                            stats.get("gcCount"),
-                            stats.get("gcMs"),
-                            ratio(stats.get("batchedWindows"), stats.get("batches")),
-                            stats.containsKey("inferenceMs") ? stats.get("inferenceMs") / (seconds * 1000) : null,
-                            passThrough ? null : reader.count(topics.alerts()),
-                            loadAtStart,
-                            jfrFile == null ? null : jfrFile.toString());
-                    phaseHeap.put(name, stats.get("heapMax"));
-                    console.printf(
-                            Locale.ROOT,
-                            "  %s: %,d windows in %.2f s = %,.0f windows/s (app %.2f cores, bench+broker %.2f"
-                                    + " cores, RSS %s MB)%n",
-                            name,
-                            windows,
-                            seconds,
-                            windows / seconds,
-                            childCpu / seconds,
-                            ownCpu / seconds,
-                            phase.rssMb() == null ? "-" : String.format(Locale.ROOT, "%.0f", phase.rssMb()));
-                    return phase;
+                String mode = passThrough ? BenchChild.MODE_PASS_THROUGH : BenchChild.MODE_STREAMER;
+                AppRun run = runToItsLastOutput(name, mode, config, jfrFile, topics, windows);
+                if (jfrFile != null && Files.isRegularFile(jfrFile)) {
+                    JfrSummary.Profile profile = JfrSummary.summarize(jfrFile, run.readyAt(), run.doneAt(), 25);
+                    profiles.put(name, profile);
+                    Files.writeString(logs.resolve(name + ".profile.txt"), profile.describe());
+                    console.print(profile.describe());
                 }
+                BenchReport.Phase phase =
+                        phase(name, kind, repeat, windows, batchSize, passThrough, run, loadAtStart, jfrFile);
+                phaseHeap.put(name, run.stats().get("heapMax"));
+                console.printf(
+                        Locale.ROOT,
+                        "  %s: %,d windows in %.2f s = %,.0f windows/s (app %.2f cores, bench+broker %.2f"
+                                + " cores, RSS %s MB)%n",
+                        name,
+                        windows,
+                        run.seconds(),
+                        windows / run.seconds(),
+                        run.childCpu() / run.seconds(),
+                        run.ownCpu() / run.seconds(),
+                        phase.rssMb() == null ? "-" : String.format(Locale.ROOT, "%.0f", phase.rssMb()));
+                return phase;
             } finally {
                 deleteTopics(topicsOf(topics, appId));
             }
         }
 
+        /** Writes the phase's input before its application starts, as fast as the cluster takes it. */
+        private void writeInput(TopicNames topics, long windows) {
+            long produceStart = System.nanoTime();
+            try (InputWriter writer = new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 20)) {
+                writer.sendAll(
+                        windows, (done, total) -> console.printf(Locale.ROOT, "  ... written %,d/%,d%n", done, total));
+            }
+            console.printf(Locale.ROOT, "  written in %.1f s%n", (System.nanoTime() - produceStart) / 1e9);
+        }
+
+        /**
+         * Starts the application in its child JVM, waits until every window came out (scored, or copied, or
+         * dead-lettered) and stops it: what that took, in time, CPU and memory.
+         */
+        private AppRun runToItsLastOutput(
+                String name, String mode, Map<String, String> config, Path jfrFile, TopicNames topics, long windows)
+                throws Exception {
+            try (OutputReader reader = new OutputReader(
+                            client, List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()), null);
+                    ChildJvm child = ChildJvm.start(mode, config, childOptions(jfrFile), logs, name)) {
+                long readyAt = child.awaitReady(READY_TIMEOUT);
+                double childCpu0 = child.cpuSeconds().orElse(Double.NaN);
+                double ownCpu0 = ProcessStats.ownCpuSeconds();
+                Drained drained = awaitEveryWindowOut(name, windows, topics, reader, child, readyAt);
+                long doneAt = reader.lastAtMs();
+                double childCpu = child.cpuSeconds().orElse(Double.NaN) - childCpu0;
+                double ownCpu = ProcessStats.ownCpuSeconds() - ownCpu0;
+                OptionalLong rss = child.rssKb();
+                long maxRssKb = Math.max(drained.maxRssKb(), rss.orElse(0));
+                OptionalLong peak = child.peakRssKb();
+                Map<String, Long> stats = child.stats();
+                child.stop(STOP_TIMEOUT);
+                return new AppRun(
+                        readyAt,
+                        drained.halfAt(),
+                        doneAt,
+                        childCpu,
+                        ownCpu,
+                        rss,
+                        peak,
+                        maxRssKb,
+                        stats,
+                        reader.count(topics.alerts()));
+            }
+        }
+
+        /** Until the scores (or copies) and dead letters add up to {@code windows}; a line of progress a second. */
+        private Drained awaitEveryWindowOut(
+                String name, long windows, TopicNames topics, OutputReader reader, ChildJvm child, long readyAt)
+                throws InterruptedException {
+            long maxRssKb = 0;
+            long halfAt = 0;
+            long deadline = System.nanoTime() + settings.phaseTimeout().toNanos();
+            long nextProgress = System.nanoTime() + 1_000_000_000L;
+            while (reader.count(topics.scores()) + reader.count(topics.heartbeatsDlq()) < windows) {
+                reader.checkHealthy();
+                if (halfAt == 0 && reader.count(topics.scores()) >= windows / 2) {
+                    halfAt = reader.lastAtMs();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(String.format(
+                            Locale.ROOT,
+                            "%s: only %d of %d windows came out within %d s; its log: %s",
+                            name,
+                            reader.count(topics.scores()),
+                            windows,
+                            settings.phaseTimeout().toSeconds(),
+                            logs.resolve(name + ".log")));
+                }
+                if (System.nanoTime() > nextProgress) {
+                    nextProgress += 1_000_000_000L;
+                    long rss = child.rssKb().orElse(0);
+                    maxRssKb = Math.max(maxRssKb, rss);
+                    long done = reader.count(topics.scores());
+                    console.printf(
+                            Locale.ROOT,
+                            "  ... %,d/%,d out, %,.0f/s so far, RSS %d MB%n",
+                            done,
+                            windows,
+                            done * 1000.0 / Math.max(1, System.currentTimeMillis() - readyAt),
+                            rss / 1024);
+                }
+                TimeUnit.MILLISECONDS.sleep(20);
+            }
+            return new Drained(halfAt, maxRssKb);
+        }
+
+        private BenchReport.Phase phase(
+                String name,
+                String kind,
+                int repeat,
+                long windows,
+                int batchSize,
+                boolean passThrough,
+                AppRun run,
+                Double loadAtStart,
+                Path jfrFile) {
+            double seconds = run.seconds();
+            Map<String, Long> stats = run.stats();
+            return new BenchReport.Phase(
+                    name,
+                    kind,
+                    repeat,
+                    windows,
+                    seconds,
+                    windows / seconds,
+                    run.secondHalfWindowsPerSec(windows),
+                    settings.partitions(),
+                    settings.threads(),
+                    batchSize,
+                    settings.batchWaitMs(),
+                    settings.commitIntervalMs(),
+                    finite(run.childCpu() / seconds),
+                    finite(run.childCpu() * 1e6 / windows),
+                    finite(run.ownCpu() / seconds),
+                    kbToMb(run.rss()),
+                    kbToMb(run.peak()),
+                    run.maxRssKb() > 0 ? run.maxRssKb() / 1024.0 : null,
+                    bytesToMb(stats.get("heapUsed")),
+                    bytesToMb(stats.get("heapCommitted")),
+                    stats.get("gcCount"),
+                    stats.get("gcMs"),
+                    ratio(stats.get("batchedWindows"), stats.get("batches")),
+                    stats.containsKey("inferenceMs") ? stats.get("inferenceMs") / (seconds * 1000) : null,
+                    passThrough ? null : run.alerts(),
+                    loadAtStart,
+                    jfrFile == null ? null : jfrFile.toString());
+        }
+
         BenchReport.Latency latency(double rate, long commitMs) throws Exception {
             String name = String.format(Locale.ROOT, "latency-%.0f-commit%d", rate, commitMs);
             String appId = "bench-" + runId + "-" + name;
-            TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
-            createTopics(topics);
+            TopicNames topics = createTopics(appId);
             step(String.format(
                     Locale.ROOT,
                     "%s: the streamer fed %.0f windows/s (commit interval %d ms, batch"
@@ -542,33 +635,9 @@ public final class Bench {
                     OptionalLong rss = child.rssKb();
                     child.stop(STOP_TIMEOUT);
                     double[] ms = reader.latenciesProducedBetween(from, to);
-                    double seconds = (to - from) / 1000.0;
-                    BenchReport.Latency l = new BenchReport.Latency(
-                            rate,
-                            commitMs,
-                            settings.batchWaitMs(),
-                            settings.batchSize(),
-                            seconds,
-                            ms.length,
-                            ms.length / seconds,
-                            Percentiles.of(ms, 50),
-                            Percentiles.of(ms, 95),
-                            Percentiles.of(ms, 99),
-                            Percentiles.of(ms, 100),
-                            kbToMb(rss),
-                            ratio(delta(after, before, "batchedWindows"), delta(after, before, "batches")),
-                            loadAtStart);
-                    console.printf(
-                            Locale.ROOT,
-                            "  %s: %d windows at %.0f/s: p50 %s, p95 %s, p99 %s, max %s ms" + " (mean batch %s)%n",
-                            name,
-                            l.windows(),
-                            l.achievedRatePerSec(),
-                            l.p50Ms(),
-                            l.p95Ms(),
-                            l.p99Ms(),
-                            l.maxMs(),
-                            l.meanBatchSize());
+                    BenchReport.Latency l =
+                            latencyOf(rate, commitMs, ms, (to - from) / 1000.0, rss, before, after, loadAtStart);
+                    printLatency(name, l);
                     return l;
                 }
             } finally {
@@ -576,11 +645,51 @@ public final class Bench {
             }
         }
 
+        /** The latencies of the windows produced in the measured interval, {@code seconds} long. */
+        private BenchReport.Latency latencyOf(
+                double rate,
+                long commitMs,
+                double[] ms,
+                double seconds,
+                OptionalLong rss,
+                Map<String, Long> before,
+                Map<String, Long> after,
+                Double loadAtStart) {
+            return new BenchReport.Latency(
+                    rate,
+                    commitMs,
+                    settings.batchWaitMs(),
+                    settings.batchSize(),
+                    seconds,
+                    ms.length,
+                    ms.length / seconds,
+                    Percentiles.of(ms, 50),
+                    Percentiles.of(ms, 95),
+                    Percentiles.of(ms, 99),
+                    Percentiles.of(ms, 100),
+                    kbToMb(rss),
+                    ratio(delta(after, before, "batchedWindows"), delta(after, before, "batches")),
+                    loadAtStart);
+        }
+
+        private void printLatency(String name, BenchReport.Latency l) {
+            console.printf(
+                    Locale.ROOT,
+                    "  %s: %d windows at %.0f/s: p50 %s, p95 %s, p99 %s, max %s ms" + " (mean batch %s)%n",
+                    name,
+                    l.windows(),
+                    l.achievedRatePerSec(),
+                    l.p50Ms(),
+                    l.p95Ms(),
+                    l.p99Ms(),
+                    l.maxMs(),
+                    l.meanBatchSize());
+        }
+
         BenchReport.Soak soak(Soak soak) throws Exception {
             String name = "soak";
             String appId = "bench-" + runId + "-" + name;
-            TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
-            createTopics(topics);
+            TopicNames topics = createTopics(appId);
             step(String.format(
                     Locale.ROOT,
                     "%s: the streamer fed %.0f windows/s for %.1f min (commit interval %d"
@@ -608,34 +717,8 @@ public final class Bench {
                     child.awaitReady(READY_TIMEOUT);
                     AtomicBoolean stop = new AtomicBoolean();
                     Thread sender = startSender(writer, soak.ratePerSec(), stop);
-                    List<BenchReport.SoakSample> samples = new ArrayList<>();
                     long start = System.nanoTime();
-                    long interval = soak.sampleInterval().toNanos();
-                    long total = soak.time().toNanos();
-                    // A sample at the start, every interval, and one at the end.
-                    for (long at = 0; ; at = Math.min(at + interval, total)) {
-                        while (System.nanoTime() < start + at) {
-                            reader.checkHealthy();
-                            TimeUnit.NANOSECONDS.sleep(Math.min(start + at - System.nanoTime(), 200_000_000L));
-                        }
-                        BenchReport.SoakSample sample =
-                                soakSample((System.nanoTime() - start) / 1e9, writer, reader, topics.scores(), child);
-                        samples.add(sample);
-                        console.printf(
-                                Locale.ROOT,
-                                "  ... %4.0f s: sent %,d, scored %,d; RSS %s MB, heap %s / %s MB,"
-                                        + " NMT committed %s MB%n",
-                                sample.seconds(),
-                                sample.sent(),
-                                sample.scored(),
-                                mb(sample.rssMb()),
-                                mb(sample.heapUsedMb()),
-                                mb(sample.heapCommittedMb()),
-                                mb(sample.nmtCommittedMb()));
-                        if (at >= total) {
-                            break;
-                        }
-                    }
+                    List<BenchReport.SoakSample> samples = sampleThroughout(soak, start, writer, reader, topics, child);
                     double seconds = (System.nanoTime() - start) / 1e9;
                     stop.set(true);
                     sender.join(30_000);
@@ -656,6 +739,37 @@ public final class Bench {
                 }
             } finally {
                 deleteTopics(topicsOf(topics, appId));
+            }
+        }
+
+        /** A sample at the start, every interval, and one at the end, each printed as it is taken. */
+        private List<BenchReport.SoakSample> sampleThroughout(
+                Soak soak, long start, InputWriter writer, OutputReader reader, TopicNames topics, ChildJvm child)
+                throws InterruptedException {
+            List<BenchReport.SoakSample> samples = new ArrayList<>();
+            long interval = soak.sampleInterval().toNanos();
+            long total = soak.time().toNanos();
+            for (long at = 0; ; at = Math.min(at + interval, total)) {
+                while (System.nanoTime() < start + at) {
+                    reader.checkHealthy();
+                    TimeUnit.NANOSECONDS.sleep(Math.min(start + at - System.nanoTime(), 200_000_000L));
+                }
+                BenchReport.SoakSample sample =
+                        soakSample((System.nanoTime() - start) / 1e9, writer, reader, topics.scores(), child);
+                samples.add(sample);
+                console.printf(
+                        Locale.ROOT,
+                        "  ... %4.0f s: sent %,d, scored %,d; RSS %s MB, heap %s / %s MB," + " NMT committed %s MB%n",
+                        sample.seconds(),
+                        sample.sent(),
+                        sample.scored(),
+                        mb(sample.rssMb()),
+                        mb(sample.heapUsedMb()),
+                        mb(sample.heapCommittedMb()),
+                        mb(sample.nmtCommittedMb()));
+                if (at >= total) {
+                    return samples;
+                }
             }
         }
 
@@ -740,11 +854,13 @@ public final class Bench {
             return options;
         }
 
-        /** Creates the phase's topics and waits until each partition has a leader. */
-        private void createTopics(TopicNames topics) {
+        /** Creates the phase's own topics, named after its application id, and waits until each has a leader. */
+        private TopicNames createTopics(String appId) {
+            TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
             try (Admin admin = Admin.create(client)) {
                 TopicSetup.createAll(admin, topics, settings.partitions());
             }
+            return topics;
         }
 
         /** The phase's topics and Kafka Streams' internal topics of its application id. */
@@ -775,27 +891,14 @@ public final class Bench {
     private BenchReport report(
             Instant startedAt,
             Double loadStart,
-            String broker,
             TrainingResult trained,
             List<BenchReport.InferencePoint> inference,
-            List<BenchReport.Phase> phases,
-            List<BenchReport.Latency> latencies,
-            BenchReport.Soak soak,
+            OnKafka measured,
             Map<String, String> files) {
-        List<Double> ratios = new ArrayList<>();
-        List<Double> gains = new ArrayList<>();
-        for (int r = 1; r <= settings.repeat(); r++) {
-            Double pass = rateOf(phases, PHASE_PASS_THROUGH, r);
-            Double streamer = rateOf(phases, PHASE_STREAMER, r);
-            Double perRecord = rateOf(phases, PHASE_PER_RECORD, r);
-            ratios.add(ratio(streamer, pass));
-            gains.add(ratio(streamer, perRecord));
-        }
-        Double passThrough = medianRate(phases, PHASE_PASS_THROUGH);
+        List<BenchReport.Phase> phases = measured.phases();
         Double streamer = medianRate(phases, PHASE_STREAMER);
-        Double perRecord = medianRate(phases, PHASE_PER_RECORD);
-        Double ratio = Percentiles.median(ratios);
-        Double gain = Percentiles.median(gains);
+        Double ratio = medianOfRatios(phases, PHASE_STREAMER, PHASE_PASS_THROUGH);
+        Double gain = medianOfRatios(phases, PHASE_STREAMER, PHASE_PER_RECORD);
         Double gain256 = ratio(inferenceAt(inference, 256), inferenceAt(inference, 1));
         // Memory: the last full-load streamer phase.
         BenchReport.Phase last = null;
@@ -805,7 +908,43 @@ public final class Bench {
             }
         }
         Double heapMax = last == null ? null : bytesToMb(phaseHeap.get(last.name()));
+        Double rss = last == null ? null : last.rssMb();
+        return new BenchReport(
+                BenchReport.FORMAT_VERSION,
+                startedAt.toString(),
+                Duration.between(startedAt, Instant.now()).toMillis() / 1000.0,
+                machine(measured.broker(), loadStart),
+                settings.describe(),
+                trained.release().version(),
+                medianRate(phases, PHASE_PASS_THROUGH),
+                streamer,
+                ratio,
+                medianRate(phases, PHASE_PER_RECORD),
+                gain,
+                inference,
+                gain256,
+                measured.latencies(),
+                measured.soak(),
+                rss,
+                last == null ? null : last.rssPeakMb(),
+                last == null ? null : last.heapUsedMb(),
+                last == null ? null : last.heapCommittedMb(),
+                heapMax,
+                phases,
+                targets(streamer, ratio, gain, gain256, measured.latencies(), rss, measured.soak()),
+                profiles.isEmpty() ? null : profiles,
+                files);
+    }
 
+    /** The targets, each held against its figure. */
+    private static List<BenchReport.Target> targets(
+            Double streamer,
+            Double ratio,
+            Double gain,
+            Double gain256,
+            List<BenchReport.Latency> latencies,
+            Double rss,
+            BenchReport.Soak soak) {
         List<BenchReport.Target> targets = new ArrayList<>();
         targets.add(target("streamer", ">= 50,000/s", streamer, streamer == null ? null : streamer >= 50_000));
         targets.add(target("ratio", ">= 0.60", ratio, ratio == null ? null : ratio >= 0.6));
@@ -820,7 +959,6 @@ public final class Bench {
                         l.p99Ms() == null ? null : l.p99Ms() <= 100));
             }
         }
-        Double rss = last == null ? null : last.rssMb();
         targets.add(target("rss", "<= 512 MB", rss, rss == null ? null : rss <= 512));
         if (soak != null) {
             targets.add(target(
@@ -829,8 +967,11 @@ public final class Bench {
                     soak.rssGrowthMb(),
                     soak.grows() == null ? null : !soak.grows()));
         }
+        return targets;
+    }
 
-        BenchReport.Machine machine = new BenchReport.Machine(
+    private static BenchReport.Machine machine(String broker, Double loadStart) {
+        return new BenchReport.Machine(
                 Runtime.getRuntime().availableProcessors(),
                 ProcessStats.cpuModel(),
                 ProcessStats.memTotalMb().isPresent()
@@ -842,31 +983,15 @@ public final class Bench {
                 broker,
                 loadStart,
                 load());
-        return new BenchReport(
-                BenchReport.FORMAT_VERSION,
-                startedAt.toString(),
-                Duration.between(startedAt, Instant.now()).toMillis() / 1000.0,
-                machine,
-                settings.describe(),
-                trained.release().version(),
-                passThrough,
-                streamer,
-                ratio,
-                perRecord,
-                gain,
-                inference,
-                gain256,
-                latencies,
-                soak,
-                rss,
-                last == null ? null : last.rssPeakMb(),
-                last == null ? null : last.heapUsedMb(),
-                last == null ? null : last.heapCommittedMb(),
-                heapMax,
-                phases,
-                targets,
-                profiles.isEmpty() ? null : profiles,
-                files);
+    }
+
+    /** The median over the repetitions of each one's ratio of two kinds of phase. */
+    private Double medianOfRatios(List<BenchReport.Phase> phases, String numerator, String denominator) {
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 1; r <= settings.repeat(); r++) {
+            ratios.add(ratio(rateOf(phases, numerator, r), rateOf(phases, denominator, r)));
+        }
+        return Percentiles.median(ratios);
     }
 
     private static BenchReport.Target target(String name, String goal, Double value, Boolean met) {

@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;

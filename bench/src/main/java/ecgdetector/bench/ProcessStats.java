@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package ecgdetector.streamer.bench;
+package ecgdetector.bench;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
@@ -55,7 +55,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * else generated beats. The model is the release in {@code -Dbench.release=DIR} (e.g.
  * {@code out/demo/train/release}), else one trained on generated beats at set-up.
  *
- * <p>Run: {@code java -cp <streamer test class path> ecgdetector.streamer.bench.WindowHotPathBenchmark [JMH
+ * <p>Run: {@code java -cp <bench test class path> ecgdetector.bench.WindowHotPathBenchmark [JMH
  * options]}; see docs/benchmarks.md. Results also go to {@code jmh-result.json} in the working directory.
  */
 @State(Scope.Thread)

@@ -1,9 +1,11 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
+import ecgdetector.app.kafka.HeartbeatProducer;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.app.replay.RateLimiter;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,7 +18,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes heartbeat windows to an input topic: the lines of ecg.csv as they are (one line, one record),
  * taken in turn and started again at the end, keyed {@code patient-0001 ...} over a number of patients so
- * the records spread over the partitions, as {@code ./ecg replay} sends them.
+ * the records spread over the partitions, as {@code ./ecg replay} sends them, with the same producer
+ * ({@link HeartbeatProducer}).
  */
 final class InputWriter implements AutoCloseable {
 
@@ -33,21 +36,12 @@ final class InputWriter implements AutoCloseable {
      *                 when every record's produce time counts
      */
     InputWriter(Properties client, String topic, List<String> lines, int patients, int lingerMs) {
-        Properties props = new Properties();
-        props.putAll(client);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // One request in flight: on a topic created a moment ago the first batch to a partition can still meet
-        // NOT_LEADER_OR_FOLLOWER; with more in flight a later batch may then be written first, and the retried
-        // first one is refused as out of sequence for ever (seen with Kafka 4.3 on one broker).
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
-        this.producer = new KafkaProducer<>(props);
-        producer.partitionsFor(topic);
+        this.producer = HeartbeatProducer.open(
+                client,
+                topic,
+                Map.of(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs)),
+                new ByteArraySerializer(),
+                new ByteArraySerializer());
         this.topic = topic;
         this.lines = new byte[lines.size()][];
         for (int i = 0; i < lines.size(); i++) {

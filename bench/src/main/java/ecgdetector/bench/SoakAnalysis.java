@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -46,31 +46,8 @@ final class SoakAnalysis {
         Double nmtSlope = slopePerMinute(after, BenchReport.SoakSample::nmtCommittedMb);
         Double outside = difference(rssGrowth, nmtGrowth);
         Boolean grows = rssGrowth == null ? null : rssGrowth > TOLERANCE_MB;
-        String verdict = rssGrowth == null
-                ? String.format(Locale.ROOT, "soak: too few samples after the %.0f s warm-up to judge growth", warmup)
-                : String.format(
-                        Locale.ROOT,
-                        "soak: RSS %.0f MB after the %.0f s warm-up, %.0f MB at the end: %+.0f MB"
-                                + " (%+.1f MB/min); of it the JVM's own (NMT) %s, outside the JVM %s: %s",
-                        rssStart,
-                        warmup,
-                        rssEnd,
-                        rssGrowth,
-                        rssSlope == null ? 0.0 : rssSlope,
-                        signedMb(nmtGrowth),
-                        signedMb(outside),
-                        grows
-                                ? "GROWS beyond the warm-up (more than " + (int) TOLERANCE_MB + " MB)"
-                                : "no growth beyond the warm-up (within " + (int) TOLERANCE_MB + " MB)");
-        if (scored < sent) {
-            verdict += String.format(
-                    Locale.ROOT,
-                    "; the streamer did not keep up with %.0f windows/s: %d of %d"
-                            + " windows scored within a minute of the last one sent",
-                    soak.ratePerSec(),
-                    scored,
-                    sent);
-        }
+        String verdict =
+                verdict(warmup, rssStart, rssEnd, rssGrowth, rssSlope, nmtGrowth, outside) + keptUp(soak, sent, scored);
         return new BenchReport.Soak(
                 soak.ratePerSec(),
                 seconds,
@@ -92,6 +69,48 @@ final class SoakAnalysis {
                 grows,
                 verdict,
                 loadAverage);
+    }
+
+    /** One line: RSS after the warm-up and at the end, its growth, how much of it the JVM's own, and so what. */
+    private static String verdict(
+            double warmup,
+            Double rssStart,
+            Double rssEnd,
+            Double rssGrowth,
+            Double rssSlope,
+            Double nmtGrowth,
+            Double outside) {
+        if (rssGrowth == null) {
+            return String.format(Locale.ROOT, "soak: too few samples after the %.0f s warm-up to judge growth", warmup);
+        }
+        return String.format(
+                Locale.ROOT,
+                "soak: RSS %.0f MB after the %.0f s warm-up, %.0f MB at the end: %+.0f MB"
+                        + " (%+.1f MB/min); of it the JVM's own (NMT) %s, outside the JVM %s: %s",
+                rssStart,
+                warmup,
+                rssEnd,
+                rssGrowth,
+                rssSlope == null ? 0.0 : rssSlope,
+                signedMb(nmtGrowth),
+                signedMb(outside),
+                rssGrowth > TOLERANCE_MB
+                        ? "GROWS beyond the warm-up (more than " + (int) TOLERANCE_MB + " MB)"
+                        : "no growth beyond the warm-up (within " + (int) TOLERANCE_MB + " MB)");
+    }
+
+    /** Empty if every window sent was scored; else what fell behind, to add to the verdict. */
+    private static String keptUp(Bench.Soak soak, long sent, long scored) {
+        if (scored >= sent) {
+            return "";
+        }
+        return String.format(
+                Locale.ROOT,
+                "; the streamer did not keep up with %.0f windows/s: %d of %d"
+                        + " windows scored within a minute of the last one sent",
+                soak.ratePerSec(),
+                scored,
+                sent);
     }
 
     /** The median of the first (or last) few samples' values; null if none has one. */

@@ -1,7 +1,7 @@
-package ecgdetector.app;
+package ecgdetector.bench;
 
-import ecgdetector.app.bench.Bench;
-import ecgdetector.app.bench.BenchReport;
+import ecgdetector.app.ExtensionCommand;
+import ecgdetector.app.KafkaOptions;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
 import ecgdetector.trainer.Recipe;
@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
             "",
             "Prints a table and writes DIR/bench.json; the children's logs go to DIR/logs/."
         })
-final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
 
     @Option(
             names = "--data",

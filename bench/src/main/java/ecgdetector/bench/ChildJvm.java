@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import java.io.BufferedReader;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import ecgdetector.app.kafka.ReadCommittedConsumer;
 import java.time.Duration;

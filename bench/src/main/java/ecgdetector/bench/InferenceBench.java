@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;

@@ -1,4 +1,4 @@
-package ecgdetector.app.bench;
+package ecgdetector.bench;
 
 import ecgdetector.streamer.StreamerApp;
 import ecgdetector.streamer.config.StreamerConfig;
