@@ -2,35 +2,36 @@ package ecgdetector.app;
 
 import ecgdetector.app.demo.Demo;
 import ecgdetector.app.demo.DemoSummary;
-import ecgdetector.trainer.Recipe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "demo",
         header = "The whole detector on this machine: train, publish, stream, replay, summarise.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        modelTransformer = DemoCommand.ReleaseSourceOptions.class,
         description = {
-            "The whole detector on this machine: starts an embedded Kafka broker, trains the model",
-            "(or reuses one trained from the same data and settings), publishes the release, starts",
-            "the streamer, replays the held-out test beats as live monitors, shows alerts as they",
-            "come, and ends with a summary held against the trainer's offline evaluation.",
+            "The whole detector on this machine: starts an embedded Kafka broker, trains",
+            "the model (or reuses one trained from the same data and settings), publishes",
+            "the release, starts the streamer, replays the held-out test beats as live",
+            "monitors, shows alerts as they come, and ends with a summary held against the",
+            "trainer's offline evaluation.",
             "",
             "Writes DIR/train/ (report, plots, release) and DIR/summary.json."
         })
 final class DemoCommand implements Callable<Integer> {
 
-    @Option(
-            names = "--data",
-            paramLabel = "PATH|URL",
-            description = "ecg.csv. Default: $ECG_DATA, else the cached download of TensorFlow's copy.")
-    String data;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--out",
@@ -53,15 +54,6 @@ final class DemoCommand implements Callable<Integer> {
     int patients;
 
     @Option(
-            names = "--recipe",
-            defaultValue = "improved",
-            description = "Training recipe, as for train (default ${DEFAULT-VALUE}).")
-    String recipe;
-
-    @Option(names = "--retrain", description = "Train even if a matching release exists.")
-    boolean retrain;
-
-    @Option(
             names = "--timeout",
             paramLabel = "SECONDS",
             defaultValue = "120",
@@ -79,19 +71,29 @@ final class DemoCommand implements Callable<Integer> {
         if (rate < 0) {
             throw new IllegalArgumentException("--rate must be >= 0, got " + rate);
         }
+        TrainingSettingOptions.ReleaseSource source = TrainingSettingOptions.releaseSource(spec);
         Demo.Settings settings = new Demo.Settings(
-                Optional.ofNullable(data),
+                source.data(),
                 out,
-                Recipe.fromId(recipe),
+                source.recipe(),
                 rate,
                 patients,
                 Optional.ofNullable(kafka.bootstrapServers()),
                 kafka.clientProperties(),
-                retrain,
+                source.retrain(),
                 Duration.ofSeconds(timeoutSeconds));
         DemoSummary summary = new Demo(settings, System.out).run();
         System.out.println(summary.describe());
         // A demo whose live scores drift from the offline evaluation has found a bug: say so.
         return summary.parityMismatches() == 0 && summary.windowsScored() == summary.windowsSent() ? 0 : 2;
+    }
+
+    /** {@code --data}, {@code --recipe} as {@code ./ecg train} declares them, and {@code --retrain}. */
+    static final class ReleaseSourceOptions implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            TrainingSettingOptions.addReleaseSource(command);
+            return command;
+        }
     }
 }

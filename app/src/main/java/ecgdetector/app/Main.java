@@ -34,7 +34,9 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         // Before the settings below, which apply to the subcommands there are when they are set.
         for (ExtensionCommand command : ServiceLoader.load(ExtensionCommand.class)) {
-            cli.addSubcommand(command);
+            // A CommandLine of its own, so that its model transformer runs: picocli applies those only to the
+            // commands a CommandLine is constructed with, not to ones added later as plain objects.
+            cli.addSubcommand(new CommandLine(command));
         }
         cli.addSubcommand(new CommandLine.HelpCommand());
         return cli.setCaseInsensitiveEnumValuesAllowed(true).setExecutionExceptionHandler(new Errors());

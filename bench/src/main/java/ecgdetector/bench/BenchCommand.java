@@ -2,9 +2,9 @@ package ecgdetector.bench;
 
 import ecgdetector.app.ExtensionCommand;
 import ecgdetector.app.KafkaOptions;
+import ecgdetector.app.TrainingSettingOptions;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
-import ecgdetector.trainer.Recipe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,13 +16,18 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
         name = "bench",
+        header = "Measure the streamer's throughput, latency and memory with the real model.",
         mixinStandardHelpOptions = true,
         sortOptions = false,
+        modelTransformer = BenchCommand.ReleaseSourceOptions.class,
         description = {
             "Measures the streamer with the real model on real ECG5000 beats, end to end",
             "through Kafka (an embedded broker unless --bootstrap-servers), in one run:",
@@ -44,11 +49,8 @@ import picocli.CommandLine.Option;
         })
 public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
 
-    @Option(
-            names = "--data",
-            paramLabel = "PATH|URL",
-            description = "ecg.csv. Default: $ECG_DATA, else the cached download of TensorFlow's copy.")
-    String data;
+    @Spec
+    CommandSpec spec;
 
     @Option(
             names = "--out",
@@ -64,16 +66,6 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
             description = "Where the model is reused from, or trained into if it does not match the data"
                     + " and recipe (default: ${DEFAULT-VALUE}, the demo's).")
     Path trainDir;
-
-    @Option(
-            names = "--recipe",
-            paramLabel = "NAME",
-            defaultValue = "improved",
-            description = "Training recipe, as for train (default ${DEFAULT-VALUE}).")
-    String recipe;
-
-    @Option(names = "--retrain", description = "Train even if a matching release exists.")
-    boolean retrain;
 
     @Option(
             names = "--phases",
@@ -281,12 +273,13 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
                 soakRate,
                 seconds(soakSampleSeconds),
                 seconds(60 * soakWarmupMinutes));
+        TrainingSettingOptions.ReleaseSource source = TrainingSettingOptions.releaseSource(spec);
         Bench.Settings settings = new Bench.Settings(
-                Optional.ofNullable(data),
+                source.data(),
                 out,
                 trainDir,
-                Recipe.fromId(recipe),
-                retrain,
+                source.recipe(),
+                source.retrain(),
                 Optional.ofNullable(kafka.bootstrapServers()),
                 kafka.clientProperties(),
                 chosen,
@@ -333,5 +326,14 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
             throw new IllegalArgumentException("a time in seconds must be >= 0, got " + s);
         }
         return Duration.ofMillis(Math.round(s * 1000));
+    }
+
+    /** {@code --data}, {@code --recipe} as {@code ./ecg train} declares them, and {@code --retrain}. */
+    public static final class ReleaseSourceOptions implements IModelTransformer {
+        @Override
+        public CommandSpec transform(CommandSpec command) {
+            TrainingSettingOptions.addReleaseSource(command);
+            return command;
+        }
     }
 }

@@ -242,7 +242,8 @@ public final class TrainingSettings {
             return this;
         }
 
-        <T> T valueOf(TrainingSetting<T> setting, Recipe recipe) {
+        /** The value given for {@code setting}, else its default under {@code recipe}. */
+        public <T> T valueOf(TrainingSetting<T> setting, Recipe recipe) {
             // set() and parse() only ever store a T under a TrainingSetting<T>.
             @SuppressWarnings("unchecked")
             T value = (T) values.get(setting);
