@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             TrainCommand.class,
+            SelectCommand.class,
             StreamCommand.class,
             BrokerCommand.class,
             ReplayCommand.class,

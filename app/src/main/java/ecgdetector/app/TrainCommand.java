@@ -8,14 +8,11 @@ import ecgdetector.trainer.TrainingJob;
 import ecgdetector.trainer.TrainingOptions;
 import ecgdetector.trainer.TrainingReport;
 import ecgdetector.trainer.TrainingResult;
-import ecgdetector.trainer.TrainingSetting;
 import ecgdetector.trainer.TrainingSettings;
 import ecgdetector.trainer.model.KerasStyleProgress;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Properties;
@@ -24,10 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -147,51 +141,17 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * The run the command line asks for: each {@link TrainingSettings} option given, the recipe's value for
-     * the rest. A value a setting does not accept is a usage error, as any other bad option is.
+     * the rest.
      */
     TrainingOptions options() {
-        ParseResult parsed = spec.commandLine().getParseResult();
-        TrainingSettings.Given given = new TrainingSettings.Given();
-        try {
-            for (TrainingSetting<?> setting : TrainingSettings.ALL) {
-                OptionSpec option = spec.findOption(setting.flag());
-                if (parsed.hasMatchedOption(option)) {
-                    Object value = option.getValue();
-                    given.parse(setting, value instanceof List<?> list ? joined(list) : (String) value);
-                }
-            }
-            return TrainingSettings.resolve(given);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
-        }
+        return TrainingSettingOptions.resolve(spec, TrainingSettingOptions.given(spec, TrainingSettings.ALL));
     }
 
-    private static String joined(List<?> values) {
-        return String.join(",", values.stream().map(String::valueOf).toList());
-    }
-
-    /**
-     * Adds an option for each {@link TrainingSettings} setting, before the publishing options, with the help
-     * the setting gives (its range and its default under each recipe).
-     */
+    /** Adds an option for each {@link TrainingSettings} setting, before the publishing options. */
     static final class SettingOptions implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec command) {
-            List<OptionSpec> declared = new ArrayList<>(command.options());
-            declared.forEach(command::remove);
-            for (TrainingSetting<?> setting : TrainingSettings.ALL) {
-                OptionSpec.Builder option = OptionSpec.builder(setting.flag())
-                        .paramLabel(setting.label())
-                        .description(setting.help());
-                if (setting.isList()) {
-                    option.type(List.class).auxiliaryTypes(String.class).splitRegex(",");
-                } else {
-                    option.type(String.class);
-                }
-                command.addOption(option.build());
-            }
-            declared.forEach(command::addOption);
-            return command;
+            return TrainingSettingOptions.addFirst(command, TrainingSettings.ALL);
         }
     }
 
