@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TrainCommand.class,
             SelectCommand.class,
+            EvaluateCommand.class,
             StreamCommand.class,
             BrokerCommand.class,
             ReplayCommand.class,
