@@ -11,7 +11,7 @@ import java.util.function.Function;
 /** An evaluation record as tables: Markdown for the docs, plain text for the console. */
 public final class EvaluationTable {
 
-    private static final String HEADER = "| accuracy | precision | recall | F1 | ROC-AUC | PR-AUC |";
+    private static final String HEADER = " accuracy | precision | recall | F1 | ROC-AUC | PR-AUC |";
 
     private EvaluationTable() {}
 

@@ -1,5 +1,6 @@
 package ecgdetector.trainer.selection;
 
+import ecgdetector.trainer.SelectionGrid;
 import ecgdetector.trainer.SelectionRecord;
 import ecgdetector.trainer.evaluation.Spread;
 import java.util.Comparator;
@@ -47,6 +48,84 @@ public final class SelectionTable {
             out.append(String.format(Locale.ROOT, " %.1f |%n", first.trainSeconds()));
         }
         return out.toString();
+    }
+
+    /** The grid: the base, then each variant's settings over it, then the scoring settings tried on each. */
+    public static String gridMarkdown(SelectionGrid grid) {
+        StringBuilder out = new StringBuilder("| training variant | settings over the base |\n|---|---|\n");
+        for (SelectionGrid.Variant v : grid.variants()) {
+            out.append("| ")
+                    .append(escape(v.name()))
+                    .append(" | ")
+                    .append(v.settings().isEmpty() ? "(the base)" : options(v.settings()))
+                    .append(" |\n");
+        }
+        out.append("\nBase, over the notebook recipe: ")
+                .append(options(grid.base()))
+                .append(". Error metrics: ")
+                .append(String.join(
+                        ", ",
+                        grid.errorMetrics().stream().map(m -> "`" + m + "`").toList()))
+                .append(". Threshold policies: ")
+                .append(String.join(
+                        ", ", grid.thresholds().stream().map(t -> "`" + t + "`").toList()))
+                .append(String.format(
+                        Locale.ROOT,
+                        ". %d variants x %d metrics x %d policies = %d candidates, %d folds.%n",
+                        grid.variants().size(),
+                        grid.errorMetrics().size(),
+                        grid.thresholds().size(),
+                        grid.candidates(),
+                        grid.folds()));
+        return out.toString();
+    }
+
+    /** The choice, what it stands for, its out-of-fold figures, and where and when the selection ran. */
+    public static String choiceMarkdown(SelectionRecord record) {
+        SelectionRecord.Choice choice = record.choice();
+        SelectionRecord.Candidate chosen = record.candidates().stream()
+                .filter(c -> isChosen(record, c))
+                .findFirst()
+                .orElseThrow();
+        SelectionRecord.Figures f = chosen.figures();
+        return String.format(
+                Locale.ROOT,
+                "**Chosen: %s, error metric `%s`, threshold `%s`**, by the rule: %s.%n%n"
+                        + "The default recipe (`--recipe improved`) is therefore %s over the notebook recipe."
+                        + " Out of fold: accuracy %s, precision %s, recall %s, F1 %s, ROC-AUC %s, PR-AUC %s"
+                        + " (mean ± sd over %d folds).%n%n"
+                        + "Selection of %s, split seed %d: %d training-part beats in %d folds, the %d test-part"
+                        + " beats unread. %.0f s on %s, %s.%n",
+                escape(choice.variant()),
+                choice.errorMetric(),
+                choice.threshold(),
+                record.rule(),
+                options(choice.settings()),
+                spread(f.accuracy()),
+                spread(f.precision()),
+                spread(f.recall()),
+                spread(f.f1()),
+                spread(f.rocAuc()),
+                spread(f.prAuc()),
+                record.grid().folds(),
+                record.data().source(),
+                record.seed(),
+                record.data().trainingPart(),
+                record.grid().folds(),
+                record.data().testPart(),
+                record.wallSeconds(),
+                record.machine().describe(),
+                record.createdAt().substring(0, Math.min(10, record.createdAt().length())));
+    }
+
+    /** Settings as command-line options, e.g. {@code `--epochs 150`, `--dropout 0`}. */
+    private static String options(Map<String, String> settings) {
+        return String.join(
+                ", ",
+                settings.entrySet().stream()
+                        // Inside a code span only a pipe needs escaping: it would end the table cell.
+                        .map(e -> "`--" + e.getKey() + " " + e.getValue().replace("|", "\\|") + "`")
+                        .toList());
     }
 
     /** The {@code top} candidates by mean out-of-fold accuracy, and the choice. */
