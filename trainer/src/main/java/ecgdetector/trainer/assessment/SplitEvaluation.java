@@ -16,7 +16,6 @@ import ecgdetector.trainer.evaluation.Spread;
 import ecgdetector.trainer.model.EpochListener;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -171,10 +170,5 @@ public final class SplitEvaluation {
         Map<String, Object> settings = TrainingSettings.recorded(options);
         settings.remove("seed");
         return settings;
-    }
-
-    /** Where a run of this evaluation writes: for the reader. */
-    public static Path splitFolder(Path out, long seed) {
-        return out.resolve("split-" + seed);
     }
 }

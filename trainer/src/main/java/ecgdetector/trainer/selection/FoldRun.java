@@ -4,7 +4,6 @@ import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
 import ecgdetector.trainer.TrainingOptions;
 import ecgdetector.trainer.TrainingPart;
-import ecgdetector.trainer.data.Heartbeats;
 import ecgdetector.trainer.data.StratifiedSplit;
 import ecgdetector.trainer.evaluation.BinaryMetrics;
 import ecgdetector.trainer.evaluation.CalibrationData;
@@ -88,10 +87,5 @@ final class FoldRun {
             errors[i] = metric.score(scaler, scaled[i], reconstructed[i], 0);
         }
         return errors;
-    }
-
-    /** For messages. */
-    static String describe(Heartbeats beats) {
-        return beats.size() + " beats (" + beats.countNormal() + " normal)";
     }
 }

@@ -59,38 +59,18 @@ public final class ModelSelection {
                 grid.thresholds().stream().map(ThresholdPolicy::parse).toList();
         announce(dataset, grid, training, trainTest.heldOut(), seed);
 
-        Progress progress = new Progress(grid.variants().size() * grid.folds(), started);
+        Progress progress = new Progress(console, grid.variants().size() * grid.folds(), started);
         List<SelectionRecord.Candidate> candidates = new ArrayList<>();
         for (SelectionGrid.Variant variant : grid.variants()) {
             TrainingOptions options = TrainingSettings.resolve(grid.given(variant)
                     .set(TrainingSettings.SEED, seed)
                     .set(TrainingSettings.TEST_FRACTION, testFraction));
-            List<FoldRun.Result> results = new ArrayList<>();
-            for (int f = 0; f < folds.folds(); f++) {
-                FoldRun.Result result = FoldRun.run(options, folds.fold(f), metrics);
-                results.add(result);
-                progress.foldDone(variant.name(), f + 1, folds.folds(), result.trainSeconds());
-            }
-            for (ErrorMetric metric : metrics) {
-                for (ThresholdPolicy policy : policies) {
-                    candidates.add(candidate(variant, metric, policy, results));
-                }
-            }
-            summarize(
-                    variant,
-                    candidates.subList(candidates.size() - metrics.size() * policies.size(), candidates.size()));
+            List<SelectionRecord.Candidate> ofVariant =
+                    crossValidate(variant, options, folds, metrics, policies, progress);
+            summarize(variant, ofVariant);
+            candidates.addAll(ofVariant);
         }
-
-        SelectionRecord.Candidate chosen = candidates.get(SelectionRule.choose(candidates, grid.folds()));
-        SelectionGrid.Variant variant = grid.variants().stream()
-                .filter(v -> v.name().equals(chosen.variant()))
-                .findFirst()
-                .orElseThrow();
-        SelectionRecord.Choice choice = new SelectionRecord.Choice(
-                chosen.variant(),
-                chosen.errorMetric(),
-                chosen.threshold(),
-                grid.settings(variant, chosen.errorMetric(), chosen.threshold()));
+        SelectionRecord.Choice choice = choose(grid, candidates);
         return new SelectionRecord(
                 SelectionRecord.FORMAT_VERSION,
                 Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
@@ -108,6 +88,43 @@ public final class ModelSelection {
                 candidates,
                 choice,
                 (System.nanoTime() - started) / 1e9);
+    }
+
+    /** One variant trained on every fold; its candidates, one per metric and policy. */
+    private static List<SelectionRecord.Candidate> crossValidate(
+            SelectionGrid.Variant variant,
+            TrainingOptions options,
+            StratifiedFolds folds,
+            List<ErrorMetric> metrics,
+            List<ThresholdPolicy> policies,
+            Progress progress) {
+        List<FoldRun.Result> results = new ArrayList<>();
+        for (int f = 0; f < folds.folds(); f++) {
+            FoldRun.Result result = FoldRun.run(options, folds.fold(f), metrics);
+            results.add(result);
+            progress.foldDone(variant.name(), f + 1, folds.folds(), result.trainSeconds());
+        }
+        List<SelectionRecord.Candidate> candidates = new ArrayList<>();
+        for (ErrorMetric metric : metrics) {
+            for (ThresholdPolicy policy : policies) {
+                candidates.add(candidate(variant, metric, policy, results));
+            }
+        }
+        return candidates;
+    }
+
+    /** The rule's pick, with every setting it stands for. */
+    private static SelectionRecord.Choice choose(SelectionGrid grid, List<SelectionRecord.Candidate> candidates) {
+        SelectionRecord.Candidate chosen = candidates.get(SelectionRule.choose(candidates, grid.folds()));
+        SelectionGrid.Variant variant = grid.variants().stream()
+                .filter(v -> v.name().equals(chosen.variant()))
+                .findFirst()
+                .orElseThrow();
+        return new SelectionRecord.Choice(
+                chosen.variant(),
+                chosen.errorMetric(),
+                chosen.threshold(),
+                grid.settings(variant, chosen.errorMetric(), chosen.threshold()));
     }
 
     private void announce(EcgDataset dataset, SelectionGrid grid, Heartbeats training, Heartbeats test, long seed) {
@@ -178,12 +195,14 @@ public final class ModelSelection {
     }
 
     /** One line per trained fold, with an estimate of the time left. */
-    private final class Progress {
+    private static final class Progress {
+        private final PrintStream console;
         private final int total;
         private final long started;
         private int done;
 
-        Progress(int total, long started) {
+        Progress(PrintStream console, int total, long started) {
+            this.console = console;
             this.total = total;
             this.started = started;
         }
