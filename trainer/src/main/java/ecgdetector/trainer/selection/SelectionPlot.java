@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code selection.png}: every candidate by its out-of-fold ROC-AUC and accuracy, the chosen one marked. */
+/**
+ * {@code selection.png}: the candidates by their out-of-fold ROC-AUC and accuracy, one colour per threshold
+ * policy, the chosen one marked.
+ */
 public final class SelectionPlot {
 
     private SelectionPlot() {}
@@ -32,7 +35,7 @@ public final class SelectionPlot {
             }
         }
         Map<String, double[][]> groups = new LinkedHashMap<>();
-        byPolicy.forEach((policy, candidates) -> groups.put("threshold " + policy, new double[][] {
+        byPolicy.forEach((policy, candidates) -> groups.put(policy, new double[][] {
             candidates.stream().mapToDouble(c -> c.figures().rocAuc().mean()).toArray(),
             candidates.stream().mapToDouble(c -> c.figures().accuracy().mean()).toArray()
         }));
@@ -45,12 +48,11 @@ public final class SelectionPlot {
         Plots.scatter(
                 String.format(
                         Locale.ROOT,
-                        "%d-fold cross-validation on the training part: %d of %d candidates (those within %.2f"
-                                + " of the best accuracy)",
-                        record.grid().folds(),
+                        "%d of %d candidates (within %.2f of the best accuracy), %d folds",
                         shown,
                         record.candidates().size(),
-                        SHOWN_BELOW_BEST),
+                        SHOWN_BELOW_BEST,
+                        record.grid().folds()),
                 "mean out-of-fold ROC-AUC",
                 "mean out-of-fold accuracy",
                 groups,
@@ -58,7 +60,7 @@ public final class SelectionPlot {
                     chosen.figures().rocAuc().mean(),
                     chosen.figures().accuracy().mean()
                 },
-                "chosen: " + chosen.variant() + ", " + chosen.errorMetric() + ", " + chosen.threshold(),
+                "chosen",
                 png);
     }
 }
