@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             TrainCommand.class,
+            SelectCommand.class,
+            EvaluateCommand.class,
             StreamCommand.class,
             BrokerCommand.class,
             ReplayCommand.class

@@ -141,18 +141,17 @@ final class TrainCommand implements Callable<Integer> {
 
     /**
      * The run the command line asks for: each {@link TrainingSettings} option given, the recipe's value for
-     * the rest. A value a setting does not accept is a usage error, as any other bad option is.
+     * the rest.
      */
     TrainingOptions options() {
-        return TrainingSettings.resolve(TrainingSettingOptions.given(spec, TrainingSettings.ALL));
+        return TrainingSettingOptions.resolve(spec, TrainingSettingOptions.given(spec, TrainingSettings.ALL));
     }
 
     /** Adds an option for each {@link TrainingSettings} setting, before the publishing options. */
     static final class SettingOptions implements IModelTransformer {
         @Override
         public CommandSpec transform(CommandSpec command) {
-            TrainingSettingOptions.addFirst(command, TrainingSettings.ALL);
-            return command;
+            return TrainingSettingOptions.addFirst(command, TrainingSettings.ALL);
         }
     }
 

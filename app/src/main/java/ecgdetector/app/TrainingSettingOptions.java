@@ -1,6 +1,7 @@
 package ecgdetector.app;
 
 import ecgdetector.trainer.Recipe;
+import ecgdetector.trainer.TrainingOptions;
 import ecgdetector.trainer.TrainingSetting;
 import ecgdetector.trainer.TrainingSettings;
 import java.util.ArrayList;
@@ -33,9 +34,10 @@ public final class TrainingSettingOptions {
     public record ReleaseSource(Optional<String> data, Recipe recipe, boolean retrain) {}
 
     /** Puts an option for each of {@code settings} first in {@code command}, before its own options. */
-    public static void addFirst(CommandSpec command, List<TrainingSetting<?>> settings) {
+    public static CommandSpec addFirst(CommandSpec command, List<TrainingSetting<?>> settings) {
         insertFirst(
                 command, settings.stream().map(TrainingSettingOptions::option).toList());
+        return command;
     }
 
     /** {@code --data}, {@code --recipe} and {@code --retrain}, first in {@code command}. */
@@ -79,6 +81,15 @@ public final class TrainingSettingOptions {
                 }
             }
             return given;
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /** Resolves values into a run, a refusal being a usage error. */
+    public static TrainingOptions resolve(CommandSpec command, TrainingSettings.Given given) {
+        try {
+            return TrainingSettings.resolve(given);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(command.commandLine(), e.getMessage(), e);
         }

@@ -149,7 +149,7 @@ public class WindowHotPathBenchmark {
     public double score() {
         int i = nextIndex();
         scaler.transform(beats[i], scaled, 0);
-        float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW, positionErrors);
+        float error = ErrorMetric.MSLE.score(scaler, scaled, reconstructions[i], 0, positionErrors);
         return error + positionErrors[7];
     }
 
@@ -177,7 +177,7 @@ public class WindowHotPathBenchmark {
                 new BufferedWindow(new WindowSource("ecg.heartbeats", 0, i), w.eventTime(), w.eventTime(), key, w);
         BufferedWindow restored = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(b));
         scaler.transform(restored.window().samples(), scaled, 0);
-        float error = ErrorMetric.MSLE.score(scaled, reconstructions[i], 0, WINDOW, positionErrors);
+        float error = ErrorMetric.MSLE.score(scaler, scaled, reconstructions[i], 0, positionErrors);
         byte[] event = scoreJson.serialize(
                 "ecg.scores",
                 EventFactory.score(restored, error, 0.02, false, modelRef, EventFactory.iso(w.eventTime() + 40)));

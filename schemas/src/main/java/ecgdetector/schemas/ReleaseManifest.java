@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * @param inputLength     samples per beat the model takes
  * @param serving         how to call the SavedModel
  * @param scaler          the MinMax scaling fitted on the normal training beats
- * @param errorMetric     per-beat reconstruction error, one of {@code msle}, {@code mse}, {@code mae}
+ * @param errorMetric     per-beat reconstruction error: the id of one of the model module's {@code ErrorMetric}s
  * @param threshold       a beat is anomalous iff its error is strictly greater than this
  * @param thresholdPolicy how the threshold was chosen, e.g. {@code mean+1std}
  * @param provenance      data, seed, recipe and metrics of the training run

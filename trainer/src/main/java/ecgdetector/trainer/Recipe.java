@@ -14,56 +14,58 @@ import java.util.Locale;
  *   <li>{@code notebook}: the classic Keras notebooks' recipe, reproduced faithfully.
  * </ul>
  *
- * <p>The default is the better detector, not the historical one: people act on its alarms. Every
- * choice that separates the two was made on the validation fold, never on the test part.
+ * <p>The default is the better detector, not the historical one: people act on its alarms.
  */
 public enum Recipe {
     /**
      * Per-position MinMax scaling, Dense 64-32-16-8 / 16-32-64-140 with dropout 0.1, Adam, MSLE, 20
      * epochs at batch 512, threshold = mean + 1 std of the normal training beats' MSLE.
      */
-    NOTEBOOK(AutoencoderConfig.defaults(), MinMaxScaler.PER_POSITION, ErrorMetric.MSLE, ThresholdPolicy.DEFAULT),
+    NOTEBOOK,
 
     /**
-     * The same network trained longer on smaller batches, so it fits the normal beats' shape
-     * closely, and a threshold chosen for the best F1 on a validation fold carved out of the
-     * training part (never the test part).
+     * The choice of the committed model selection ({@link SelectionRecord#committed()}): the notebook
+     * recipe with the chosen candidate's settings, every one of them picked by cross-validation on the
+     * training part, never on a test part. Only a new selection run changes it.
      */
-    IMPROVED(
-            AutoencoderConfig.defaults().withEpochs(150).withBatchSize(64),
-            MinMaxScaler.PER_POSITION,
-            ErrorMetric.MSLE,
-            ThresholdPolicy.BEST_F1);
+    IMPROVED;
 
-    private final AutoencoderConfig model;
-    private final String scaler;
-    private final ErrorMetric errorMetric;
-    private final ThresholdPolicy threshold;
+    public static final Recipe DEFAULT = IMPROVED;
 
-    Recipe(AutoencoderConfig model, String scaler, ErrorMetric errorMetric, ThresholdPolicy threshold) {
-        this.model = model;
-        this.scaler = scaler;
-        this.errorMetric = errorMetric;
-        this.threshold = threshold;
+    /** The settings a recipe stands for. */
+    private record Defaults(
+            AutoencoderConfig model,
+            String scaler,
+            ErrorMetric errorMetric,
+            ThresholdPolicy threshold,
+            double validationFraction) {}
+
+    private static final Defaults NOTEBOOK_DEFAULTS = new Defaults(
+            AutoencoderConfig.defaults(), MinMaxScaler.PER_POSITION, ErrorMetric.MSLE, ThresholdPolicy.DEFAULT, 0.1);
+
+    private Defaults defaults() {
+        return this == NOTEBOOK ? NOTEBOOK_DEFAULTS : Selected.DEFAULTS;
     }
 
     public AutoencoderConfig model() {
-        return model;
+        return defaults().model();
     }
 
     public String scaler() {
-        return scaler;
+        return defaults().scaler();
     }
 
     public ErrorMetric errorMetric() {
-        return errorMetric;
+        return defaults().errorMetric();
     }
 
     public ThresholdPolicy threshold() {
-        return threshold;
+        return defaults().threshold();
     }
 
-    public static final Recipe DEFAULT = IMPROVED;
+    public double validationFraction() {
+        return defaults().validationFraction();
+    }
 
     public String id() {
         return name().toLowerCase(Locale.ROOT);
@@ -76,5 +78,24 @@ public enum Recipe {
             }
         }
         throw new IllegalArgumentException("unknown recipe '" + id + "' (notebook or improved)");
+    }
+
+    /**
+     * The committed selection's choice, read on first use: resolved over the notebook recipe, whose
+     * defaults need nothing from here.
+     */
+    private static final class Selected {
+        static final Defaults DEFAULTS = read();
+
+        private static Defaults read() {
+            TrainingOptions chosen = TrainingSettings.resolve(
+                    SelectionGrid.given(SelectionRecord.committed().choice().settings()));
+            return new Defaults(
+                    chosen.model(),
+                    chosen.scaler(),
+                    chosen.errorMetric(),
+                    chosen.threshold(),
+                    chosen.validationFraction());
+        }
     }
 }

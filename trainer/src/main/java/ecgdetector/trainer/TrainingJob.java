@@ -16,7 +16,6 @@ import ecgdetector.trainer.data.StratifiedSplit;
 import ecgdetector.trainer.evaluation.BinaryMetrics;
 import ecgdetector.trainer.evaluation.CalibrationData;
 import ecgdetector.trainer.evaluation.RocCurve;
-import ecgdetector.trainer.model.AutoencoderTrainer;
 import ecgdetector.trainer.model.EpochListener;
 import ecgdetector.trainer.model.EpochStats;
 import ecgdetector.trainer.model.TrainedAutoencoder;
@@ -70,11 +69,27 @@ public final class TrainingJob {
         return run(options, EcgCsv.read(file));
     }
 
+    /** A run on {@code dataset}, split into training and test parts by the run's seed. */
     public TrainingResult run(TrainingOptions options, EcgDataset dataset) throws IOException, InvalidReleaseException {
+        StratifiedSplit.Parts trainTest =
+                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed());
+        return run(options, dataset, trainTest.kept(), trainTest.heldOut());
+    }
+
+    /**
+     * A run on a split made elsewhere (UCR's official one): trained and calibrated on {@code training}, its
+     * figures from {@code test}, which nothing else looks at.
+     *
+     * @param dataset where the beats came from, as the release's provenance records it
+     */
+    public TrainingResult run(TrainingOptions options, EcgDataset dataset, Heartbeats training, Heartbeats test)
+            throws IOException, InvalidReleaseException {
         Stopwatch clock = new Stopwatch();
-        Split split = split(dataset, options);
+        // A fold of the training part stands in for unseen data wherever a choice is made, so the
+        // test part is looked at exactly once, for the final figures.
+        Split split = new Split(TrainingPart.of(training, options.validationFraction(), options.seed()), test);
         announce(dataset, split, options);
-        MinMaxScaler scaler = fitScaler(options.scaler(), split.trainNormal());
+        MinMaxScaler scaler = split.part().fitScaler(options.scaler());
         clock.lap("data");
 
         Path staging =
@@ -129,7 +144,8 @@ public final class TrainingJob {
             return Optional.empty();
         }
         TrainingReport report = Json.mapper().readValue(reportFile.toFile(), TrainingReport.class);
-        Heartbeats test = split(dataset, options).test();
+        Heartbeats test = StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed())
+                .heldOut();
         try (ReleaseModel model = ReleaseModel.load(bundle)) {
             return Optional.of(
                     new TrainingResult(report, bundle, test, errors(model.scoreAll(test.beats(), SCORING_BATCH))));
@@ -140,17 +156,6 @@ public final class TrainingJob {
     }
 
     // --- the stages, in the order a run goes through them ---
-
-    /** Train and test parts by class, then a validation fold of the training part. */
-    private static Split split(EcgDataset dataset, TrainingOptions options) {
-        StratifiedSplit.Parts trainTest =
-                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed());
-        // A fold of the training part stands in for unseen data wherever a choice is made, so the
-        // test part is looked at exactly once, for the final figures.
-        StratifiedSplit.Parts trainValidation =
-                StratifiedSplit.split(trainTest.kept(), options.validationFraction(), options.seed() + 1);
-        return new Split(trainValidation.kept().onlyNormal(), trainValidation.heldOut(), trainTest.heldOut());
-    }
 
     private void announce(EcgDataset dataset, Split split, TrainingOptions options) {
         Heartbeats test = split.test();
@@ -175,21 +180,9 @@ public final class TrainingJob {
                 options.seed());
     }
 
-    /** Fitted on the normal training beats only, as the autoencoder is. */
-    private static MinMaxScaler fitScaler(String kind, Heartbeats trainNormal) {
-        return MinMaxScaler.PER_POSITION.equals(kind)
-                ? MinMaxScaler.fitPerPosition(trainNormal.beats())
-                : MinMaxScaler.fitGlobal(trainNormal.beats());
-    }
-
     private Fitted train(TrainingOptions options, Split split, MinMaxScaler scaler, Path staging) throws IOException {
         Path savedModel = Files.createTempDirectory(staging, "model-").resolve("saved_model");
-        try (TrainedAutoencoder autoencoder = new AutoencoderTrainer()
-                .train(
-                        scaler.transformAll(split.trainNormal().beats()),
-                        scaler.transformAll(split.validation().onlyNormal().beats()),
-                        options.model().withSeed(options.seed()),
-                        progress)) {
+        try (TrainedAutoencoder autoencoder = split.part().train(options, scaler, progress)) {
             List<EpochStats> history = autoencoder.history();
             autoencoder.exportSavedModel(savedModel);
             return new Fitted(TrainingReport.LearningCurves.of(history), savedModel, Instant.now());
@@ -284,15 +277,23 @@ public final class TrainingJob {
     // --- what the stages hand on ---
 
     /** The beats the model is fitted on, the fold choices are made on, and the part it is reported on. */
-    private record Split(Heartbeats trainNormal, Heartbeats validation, Heartbeats test) {
+    private record Split(TrainingPart part, Heartbeats test) {
+        Heartbeats trainNormal() {
+            return part.trainNormal();
+        }
+
+        Heartbeats validation() {
+            return part.validation();
+        }
+
         TrainingReport.Data counts(EcgDataset dataset) {
             return new TrainingReport.Data(
                     dataset.source(),
                     dataset.sha256(),
                     dataset.beats().size(),
-                    trainNormal.size(),
-                    validation.size(),
-                    validation.countNormal(),
+                    trainNormal().size(),
+                    validation().size(),
+                    validation().countNormal(),
                     test.size(),
                     test.countNormal());
         }

@@ -54,6 +54,22 @@ public record TrainingOptions(
                 .set(TrainingSettings.OUT, out));
     }
 
+    /** The same run writing to another folder. */
+    public TrainingOptions withOut(Path newOut) {
+        return new TrainingOptions(
+                data,
+                newOut,
+                seed,
+                testFraction,
+                validationFraction,
+                scaler,
+                model,
+                errorMetric,
+                threshold,
+                modelName,
+                recipe);
+    }
+
     /** The same run with another seed, for the split, the weights and everything else random. */
     public TrainingOptions withSeed(long newSeed) {
         return new TrainingOptions(

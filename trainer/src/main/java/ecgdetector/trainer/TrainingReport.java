@@ -43,12 +43,12 @@ public record TrainingReport(
     public record Model(String modelName, String modelVersion, String recipe) {}
 
     /**
-     * Accuracy, precision, recall, F1 and ROC-AUC on one part of the data. Recipes and thresholds are
+     * Accuracy, precision, recall, F1, ROC-AUC and PR-AUC (average precision) on one part of the data. Recipes and thresholds are
      * compared on the validation fold's, never on the test part's.
      */
-    public record Figures(double accuracy, double precision, double recall, double f1, double rocAuc) {
-        static Figures of(BinaryMetrics m) {
-            return new Figures(m.accuracy(), m.precision(), m.recall(), m.f1(), m.rocAuc());
+    public record Figures(double accuracy, double precision, double recall, double f1, double rocAuc, double prAuc) {
+        public static Figures of(BinaryMetrics m) {
+            return new Figures(m.accuracy(), m.precision(), m.recall(), m.f1(), m.rocAuc(), m.prAuc());
         }
     }
 

@@ -23,6 +23,7 @@ public final class TrainingSetting<T> {
     private final Function<Recipe, T> defaults;
     private final Function<TrainingOptions, T> read;
     private final String recordedAs;
+    private final T unrecorded;
 
     /**
      * @param name the option is {@code --name}
@@ -39,16 +40,43 @@ public final class TrainingSetting<T> {
             Function<Recipe, T> defaults,
             Function<TrainingOptions, T> read,
             String recordedAs) {
+        this(name, type, doc, defaults, read, recordedAs, null);
+    }
+
+    /**
+     * A setting added after releases existed: at {@code unrecorded}, the value every earlier release was
+     * trained with, it is left out of the provenance, so those releases still match a run with the same
+     * settings.
+     */
+    TrainingSetting(
+            String name,
+            SettingType<T> type,
+            String doc,
+            Function<Recipe, T> defaults,
+            Function<TrainingOptions, T> read,
+            String recordedAs,
+            T unrecorded) {
         this.name = Objects.requireNonNull(name);
         this.type = Objects.requireNonNull(type);
         this.doc = Objects.requireNonNull(doc);
         this.defaults = Objects.requireNonNull(defaults);
         this.read = Objects.requireNonNull(read);
         this.recordedAs = recordedAs;
+        this.unrecorded = unrecorded;
     }
 
     public String flag() {
         return "--" + name;
+    }
+
+    /** The option without its dashes, as a selection grid and record name the setting. */
+    public String name() {
+        return name;
+    }
+
+    /** A value as it is written on the command line, which {@link #parse} reads back. */
+    public String format(T value) {
+        return type.format().apply(value);
     }
 
     /** The value's placeholder in help, e.g. {@code N}. */
@@ -106,8 +134,9 @@ public final class TrainingSetting<T> {
 
     /** Puts this setting's value in a run's provenance, if it is one that decides the model. */
     void record(TrainingOptions options, Map<String, Object> provenance) {
-        if (recordedAs != null) {
-            provenance.put(recordedAs, type.recorded().apply(read(options)));
+        T value = read(options);
+        if (recordedAs != null && !value.equals(unrecorded)) {
+            provenance.put(recordedAs, type.recorded().apply(value));
         }
     }
 

@@ -106,6 +106,25 @@ public final class TrainingSettings {
             o -> o.model().decoderUnits(),
             "decoderUnits");
 
+    public static final TrainingSetting<Double> NOISE = new TrainingSetting<>(
+            "noise",
+            SettingType.decimal("SD", AutoencoderConfig.SPREAD),
+            "Standard deviation of Gaussian noise added to every scaled sample while training, the target"
+                    + " staying the clean beat (denoising); 0 for none",
+            r -> r.model().noise(),
+            o -> o.model().noise(),
+            "noise",
+            0.0);
+
+    public static final TrainingSetting<Integer> ENSEMBLE = new TrainingSetting<>(
+            "ensemble",
+            SettingType.count(AutoencoderConfig.COUNT),
+            "Autoencoders trained with consecutive seeds, their reconstructions averaged in the one served graph",
+            r -> r.model().members(),
+            o -> o.model().members(),
+            "ensemble",
+            1);
+
     public static final TrainingSetting<AutoencoderConfig.Loss> LOSS = new TrainingSetting<>(
             "loss",
             SettingType.choice(List.of(AutoencoderConfig.Loss.values()), AutoencoderConfig.Loss::id),
@@ -150,7 +169,7 @@ public final class TrainingSettings {
             "validation-fraction",
             SettingType.decimal("SHARE", StratifiedSplit.FRACTION),
             "Share of the training part held out for val_loss and the threshold",
-            r -> 0.1,
+            Recipe::validationFraction,
             TrainingOptions::validationFraction,
             "validationFraction");
 
@@ -174,6 +193,8 @@ public final class TrainingSettings {
             DROPOUT,
             ENCODER,
             DECODER,
+            NOISE,
+            ENSEMBLE,
             LOSS,
             ERROR_METRIC,
             SCALER,
@@ -182,7 +203,37 @@ public final class TrainingSettings {
             VALIDATION_FRACTION,
             MODEL_NAME);
 
+    /**
+     * The settings a model-selection grid may vary: every one that decides the model. The data, the
+     * output folder, the seed, the test share and the name come from the selection run itself, and the
+     * recipe is what a selection produces.
+     */
+    public static final List<TrainingSetting<?>> SELECTABLE = ALL.stream()
+            .filter(s ->
+                    !List.of(DATA, OUT, RECIPE, SEED, TEST_FRACTION, MODEL_NAME).contains(s))
+            .toList();
+
+    /**
+     * The settings that change how a trained network's reconstructions are scored and thresholded, not the
+     * network: a selection tries each of their values on the same trained models.
+     */
+    public static final List<TrainingSetting<?>> SCORING = List.of(ERROR_METRIC, THRESHOLD);
+
     private TrainingSettings() {}
+
+    /**
+     * The setting called {@code name} (its option without the dashes).
+     *
+     * @throws IllegalArgumentException naming the settings there are
+     */
+    public static TrainingSetting<?> named(String name) {
+        return ALL.stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown setting '" + name + "'; the settings are "
+                        + String.join(
+                                ", ", ALL.stream().map(TrainingSetting::name).toList())));
+    }
 
     /**
      * The run the given values describe: each setting not given takes its default under the recipe given
@@ -199,6 +250,8 @@ public final class TrainingSettings {
                 .withLearningRate(given.valueOf(LEARNING_RATE, recipe))
                 .withDropout(given.valueOf(DROPOUT, recipe))
                 .withLoss(given.valueOf(LOSS, recipe))
+                .withNoise(given.valueOf(NOISE, recipe))
+                .withMembers(given.valueOf(ENSEMBLE, recipe))
                 .withLayers(
                         recipe.model().inputLength(), given.valueOf(ENCODER, recipe), given.valueOf(DECODER, recipe))
                 .withSeed(seed);
@@ -217,7 +270,7 @@ public final class TrainingSettings {
     }
 
     /** The settings that decide the model, as a release's provenance and report.json record them. */
-    static Map<String, Object> recorded(TrainingOptions options) {
+    public static Map<String, Object> recorded(TrainingOptions options) {
         Map<String, Object> provenance = new LinkedHashMap<>();
         ALL.forEach(setting -> setting.record(options, provenance));
         provenance.put("optimizer", AutoencoderTrainer.OPTIMIZER);

@@ -12,8 +12,25 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The acceptance figures on the real ECG5000 file; skipped where the file is absent. */
+/**
+ * Regression guards on the real ECG5000 file; skipped where the file is absent. The bars sit below the
+ * worst test figures of each recipe over split seeds 1 to 5 (docs/model-selection.md, measured on an AMD EPYC
+ * with AVX-512), with a margin for other processors: TensorFlow's kernels differ by instruction set, so the
+ * same seed trains other weights elsewhere. They catch a broken detector, not a figure to tune towards.
+ */
 class FullDataIT {
+
+    /** Worst of the five splits 0.970 (seed 4), less 0.01. */
+    static final double DEFAULT_ACCURACY = 0.96;
+
+    /** Worst of the five splits 0.9837 (seed 4), less 0.0087. */
+    static final double DEFAULT_ROC_AUC = 0.975;
+
+    /** Worst of the five splits 0.935 (seed 4), less 0.015. */
+    static final double NOTEBOOK_ACCURACY = 0.92;
+
+    /** Worst of the five splits 0.955 (seed 3), less 0.015. */
+    static final double NOTEBOOK_ROC_AUC = 0.94;
 
     @TempDir
     Path out;
@@ -30,8 +47,8 @@ class FullDataIT {
         assertThat(report.model().recipe()).isEqualTo("improved");
         assertThat(report.data().rows()).isEqualTo(4998);
         assertThat(report.data().test()).isEqualTo(1000);
-        assertThat(report.test().accuracy()).isGreaterThanOrEqualTo(0.97);
-        assertThat(report.test().rocAuc()).isGreaterThanOrEqualTo(0.98);
+        assertThat(report.test().accuracy()).isGreaterThanOrEqualTo(DEFAULT_ACCURACY);
+        assertThat(report.test().rocAuc()).isGreaterThanOrEqualTo(DEFAULT_ROC_AUC);
     }
 
     @Test
@@ -46,10 +63,10 @@ class FullDataIT {
                 report.test().rocAuc(),
                 report.timings().trainSeconds());
 
-        // The notebooks report 0.94-0.96 on their own splits; on ours it lands within that band's
-        // reach, and its loss curve falls as theirs does.
-        assertThat(report.test().accuracy()).isGreaterThan(0.92);
-        assertThat(report.test().rocAuc()).isGreaterThan(0.93);
+        // The notebooks report 0.94-0.96 on their own splits; ours give 0.935-0.950, and the loss
+        // curve falls as theirs does.
+        assertThat(report.test().accuracy()).isGreaterThanOrEqualTo(NOTEBOOK_ACCURACY);
+        assertThat(report.test().rocAuc()).isGreaterThanOrEqualTo(NOTEBOOK_ROC_AUC);
         assertThat(report.curves().trainLoss().get(19))
                 .isLessThan(report.curves().trainLoss().get(0) / 2);
         assertThat(report.rule().thresholdPolicy()).isEqualTo("mean+1std");

@@ -54,6 +54,7 @@ class TrainingJobTest {
                         "recall",
                         "f1",
                         "rocAuc",
+                        "prAuc",
                         "threshold",
                         "thresholdPolicy",
                         "errorMetric",

@@ -25,9 +25,11 @@ class TrainingSettingsTest {
             Map.entry(TrainingSettings.EPOCHS, "3"),
             Map.entry(TrainingSettings.BATCH_SIZE, "33"),
             Map.entry(TrainingSettings.LEARNING_RATE, "0.01"),
-            Map.entry(TrainingSettings.DROPOUT, "0"),
+            Map.entry(TrainingSettings.DROPOUT, "0.3"),
             Map.entry(TrainingSettings.ENCODER, "32,4"),
             Map.entry(TrainingSettings.DECODER, ""),
+            Map.entry(TrainingSettings.NOISE, "0.05"),
+            Map.entry(TrainingSettings.ENSEMBLE, "3"),
             Map.entry(TrainingSettings.LOSS, "MAE"),
             Map.entry(TrainingSettings.ERROR_METRIC, "mse"),
             Map.entry(TrainingSettings.SCALER, "global"),
@@ -106,6 +108,17 @@ class TrainingSettingsTest {
                         Map.entry("seed", 42L));
     }
 
+    @Test
+    void settingsAddedLaterAreRecordedOnlyAwayFromTheValueEarlierReleasesHad() {
+        TrainingOptions denoisingEnsemble = TrainingSettings.resolve(new TrainingSettings.Given()
+                .set(TrainingSettings.RECIPE, Recipe.NOTEBOOK)
+                .parse(TrainingSettings.NOISE, "0.05")
+                .parse(TrainingSettings.ENSEMBLE, "3"));
+        assertThat(TrainingSettings.recorded(denoisingEnsemble))
+                .containsEntry("noise", 0.05)
+                .containsEntry("ensemble", 3);
+    }
+
     static Stream<Arguments> refusals() {
         return Stream.of(
                 Arguments.of(TrainingSettings.EPOCHS, "0", "--epochs must be > 0, got 0"),
@@ -139,13 +152,15 @@ class TrainingSettingsTest {
 
     @Test
     void defaultsThatDependOnTheRecipeShowEachTheDefaultRecipesFirst() {
-        assertThat(TrainingSettings.EPOCHS.defaults()).isEqualTo("150 (improved), 20 (notebook)");
-        assertThat(TrainingSettings.THRESHOLD.defaults()).isEqualTo("best-f1 (improved), mean+1std (notebook)");
+        // The improved recipe's values are the committed selection's choice, whatever it is.
+        String epochs = TrainingSettings.EPOCHS.format(Recipe.IMPROVED.model().epochs()) + " (improved), 20 (notebook)";
+        assertThat(TrainingSettings.EPOCHS.defaults()).isEqualTo(epochs);
+        assertThat(TrainingSettings.THRESHOLD.defaults())
+                .isEqualTo(Recipe.IMPROVED.threshold().describe() + " (improved), mean+1std (notebook)");
         assertThat(TrainingSettings.LEARNING_RATE.defaults()).isEqualTo("0.001");
-        assertThat(TrainingSettings.ENCODER.defaults()).isEqualTo("64,32,16,8");
+        assertThat(TrainingSettings.MODEL_NAME.defaults()).isEqualTo("ecg-autoencoder");
         assertThat(TrainingSettings.EPOCHS.help())
-                .isEqualTo(
-                        "Passes over the training beats; a whole number > 0. Default: 150 (improved), 20 (notebook).");
+                .isEqualTo("Passes over the training beats; a whole number > 0. Default: " + epochs + ".");
     }
 
     @Test

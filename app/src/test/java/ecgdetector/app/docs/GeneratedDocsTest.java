@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
+import ecgdetector.trainer.Recipe;
+import ecgdetector.trainer.SelectionRecord;
+import ecgdetector.trainer.TrainingOptions;
 import ecgdetector.trainer.TrainingSetting;
 import ecgdetector.trainer.TrainingSettings;
+import ecgdetector.trainer.assessment.EvaluationRecord;
+import ecgdetector.trainer.assessment.EvaluationTable;
+import ecgdetector.trainer.selection.SelectionTable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +21,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -34,7 +41,82 @@ class GeneratedDocsTest {
         return Stream.of(
                 new Section("README.md", "topics", GeneratedDocsTest::topicsTable),
                 new Section("streamer/README.md", "streamer-settings", GeneratedDocsTest::streamerSettingsTable),
-                new Section("docs/training.md", "train-options", GeneratedDocsTest::trainOptionsTable));
+                new Section("docs/training.md", "train-options", GeneratedDocsTest::trainOptionsTable),
+                new Section(
+                        "docs/model-selection.md",
+                        "selection-grid",
+                        () -> SelectionTable.gridMarkdown(
+                                SelectionRecord.committed().grid())),
+                new Section(
+                        "docs/model-selection.md",
+                        "selection-table",
+                        () -> SelectionTable.markdown(SelectionRecord.committed())),
+                new Section(
+                        "docs/model-selection.md",
+                        "selection-choice",
+                        () -> SelectionTable.choiceMarkdown(SelectionRecord.committed())),
+                new Section(
+                        "docs/model-selection.md",
+                        "evaluation-improved",
+                        () -> EvaluationTable.markdownSplits(evaluation(IMPROVED_EVALUATION))),
+                new Section(
+                        "docs/model-selection.md",
+                        "evaluation-improved-classes",
+                        () -> EvaluationTable.markdownClasses(evaluation(IMPROVED_EVALUATION))),
+                new Section(
+                        "docs/model-selection.md",
+                        "evaluation-former-default",
+                        () -> EvaluationTable.markdownSplits(evaluation(FORMER_DEFAULT_EVALUATION))),
+                new Section(
+                        "docs/model-selection.md",
+                        "evaluation-former-default-classes",
+                        () -> EvaluationTable.markdownClasses(evaluation(FORMER_DEFAULT_EVALUATION))),
+                new Section(
+                        "docs/model-selection.md",
+                        "evaluation-notebook",
+                        () -> EvaluationTable.markdownSplits(evaluation(NOTEBOOK_EVALUATION))));
+    }
+
+    /** ./ecg evaluate's records of the recipes' figures, committed beside the docs that show them. */
+    static final String IMPROVED_EVALUATION = "docs/model-selection/evaluation-improved.json";
+
+    static final String NOTEBOOK_EVALUATION = "docs/model-selection/evaluation-notebook.json";
+
+    static final String FORMER_DEFAULT_EVALUATION = "docs/model-selection/evaluation-former-default.json";
+
+    static EvaluationRecord evaluation(String file) {
+        try {
+            return EvaluationRecord.read(ROOT.resolve(file));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The figures the docs show for a recipe come from that recipe as it is now: a new selection makes
+     * the improved recipe's evaluation stale, and this says so.
+     */
+    @Test
+    void theEvaluationsShownAreOfTheRecipesAsTheyAre() throws IOException {
+        assertThat(canonical(evaluation(IMPROVED_EVALUATION).settings()))
+                .as("%s was made with the default recipe's settings; rerun ./ecg evaluate", IMPROVED_EVALUATION)
+                .isEqualTo(canonical(recordedWithoutSeed(Recipe.IMPROVED)));
+        assertThat(canonical(evaluation(NOTEBOOK_EVALUATION).settings()))
+                .as("%s was made with the notebook recipe's settings", NOTEBOOK_EVALUATION)
+                .isEqualTo(canonical(recordedWithoutSeed(Recipe.NOTEBOOK)));
+    }
+
+    /** As an evaluation records a recipe's settings: those a release records, but no seed. */
+    private static Map<String, Object> recordedWithoutSeed(Recipe recipe) {
+        Map<String, Object> settings =
+                TrainingSettings.recorded(TrainingOptions.of(recipe, java.util.Optional.empty(), Path.of("x")));
+        settings.remove("seed");
+        return settings;
+    }
+
+    /** Compared as canonical JSON: a number read back may be another Java type than the one written. */
+    private static String canonical(Map<String, Object> settings) throws IOException {
+        return ecgdetector.schemas.Json.canonical().writeValueAsString(settings);
     }
 
     record Section(String file, String name, Supplier<String> generator) {

@@ -81,7 +81,7 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
         double[] positionErrors = new double[length];
         for (int b = 0; b < n; b++) {
             int offset = b * length;
-            float error = metric.score(scaled, reconstruction, offset, length, positionErrors);
+            float error = metric.score(scaler, scaled, reconstruction, offset, positionErrors);
             float[] beatReconstruction = new float[length];
             System.arraycopy(reconstruction, offset, beatReconstruction, 0, length);
             scores[b] = new BeatScore(error, worstPositions(positionErrors, WORST_POSITIONS), beatReconstruction);

@@ -86,6 +86,14 @@ public final class MinMaxScaler {
         return min.length;
     }
 
+    /**
+     * The scale at {@code position}: {@code max - min} of the fitted beats there (1 where they were
+     * constant), what a scaled difference is multiplied by to be in the signal's units again.
+     */
+    public float range(int position) {
+        return range[position];
+    }
+
     /** Scales {@code beat} into {@code out} starting at {@code offset}: no allocation, for batch assembly. */
     public void transform(float[] beat, float[] out, int offset) {
         if (beat.length != min.length) {

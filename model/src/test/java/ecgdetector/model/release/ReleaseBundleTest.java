@@ -94,6 +94,20 @@ class ReleaseBundleTest {
     }
 
     @Test
+    void theManifestSchemaNamesEveryErrorMetricAndNoOther() throws Exception {
+        ObjectNode manifest = Json.mapper().valueToTree(sealed().manifest());
+        for (ecgdetector.model.scoring.ErrorMetric metric : ecgdetector.model.scoring.ErrorMetric.values()) {
+            manifest.put("errorMetric", metric.id());
+            assertThat(JsonSchemas.violations(JsonSchemas.Contract.RELEASE_MANIFEST, manifest))
+                    .as(metric.id())
+                    .isEmpty();
+        }
+        manifest.put("errorMetric", "rmse");
+        assertThat(JsonSchemas.violations(JsonSchemas.Contract.RELEASE_MANIFEST, manifest))
+                .isNotEmpty();
+    }
+
+    @Test
     void folderFormRoundTrips() throws Exception {
         ReleaseBundle bundle = sealed();
         bundle.writeTo(tmp.resolve("release"));

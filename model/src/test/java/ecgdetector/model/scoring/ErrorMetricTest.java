@@ -4,18 +4,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import ecgdetector.schemas.ReleaseManifest;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class ErrorMetricTest {
+
+    /** A scaler of {@code length} positions, each fitted on [0, 1]: its ranges are all 1. */
+    private static MinMaxScaler unit(int length) {
+        float[] max = new float[length];
+        Arrays.fill(max, 1f);
+        return scaler(new float[length], max);
+    }
+
+    private static MinMaxScaler scaler(float[] min, float[] max) {
+        return MinMaxScaler.of(new ReleaseManifest.Scaler(MinMaxScaler.PER_POSITION, min, max));
+    }
 
     @Test
     void mseAndMaeByHand() {
         float[] actual = {0f, 0.5f, 1f, 0.25f};
         float[] reconstructed = {0.5f, 0.5f, 0f, 0.75f};
         // squared differences 0.25, 0, 1, 0.25 -> mean 0.375; absolute 0.5, 0, 1, 0.5 -> mean 0.5
-        assertThat(ErrorMetric.MSE.score(actual, reconstructed, 0, 4)).isEqualTo(0.375f);
-        assertThat(ErrorMetric.MAE.score(actual, reconstructed, 0, 4)).isEqualTo(0.5f);
+        assertThat(ErrorMetric.MSE.score(unit(4), actual, reconstructed, 0)).isEqualTo(0.375f);
+        assertThat(ErrorMetric.MAE.score(unit(4), actual, reconstructed, 0)).isEqualTo(0.5f);
     }
 
     @Test
@@ -25,6 +38,13 @@ class ErrorMetricTest {
         for (ErrorMetric metric : ErrorMetric.values()) {
             for (int beat = 0; beat < 200; beat++) {
                 int length = 1 + random.nextInt(200);
+                float[] min = new float[length];
+                float[] max = new float[length];
+                for (int i = 0; i < length; i++) {
+                    min[i] = (float) random.nextGaussian();
+                    max[i] = min[i] + (float) random.nextDouble() * 3;
+                }
+                MinMaxScaler scaler = scaler(min, max);
                 float[] scaled = new float[length + 3];
                 float[] reconstruction = new float[length + 3];
                 for (int i = 0; i < scaled.length; i++) {
@@ -36,17 +56,17 @@ class ErrorMetricTest {
                 double[] expectedPositions = new double[length];
                 double sum = 0;
                 for (int i = 0; i < length; i++) {
-                    expectedPositions[i] = metric.positionError(scaled[3 + i], reconstruction[3 + i]);
+                    expectedPositions[i] = metric.positionError(scaled[3 + i], reconstruction[3 + i], scaler.range(i));
                     sum += expectedPositions[i];
                 }
                 int expected = Float.floatToRawIntBits((float) (sum / length));
 
                 double[] positions = new double[length];
-                float withPositions = metric.score(scaled, reconstruction, 3, length, positions);
+                float withPositions = metric.score(scaler, scaled, reconstruction, 3, positions);
                 assertThat(Float.floatToRawIntBits(withPositions))
                         .as("%s beat %d", metric, beat)
                         .isEqualTo(expected);
-                assertThat(Float.floatToRawIntBits(metric.score(scaled, reconstruction, 3, length)))
+                assertThat(Float.floatToRawIntBits(metric.score(scaler, scaled, reconstruction, 3)))
                         .as("%s beat %d", metric, beat)
                         .isEqualTo(expected);
                 assertThat(positions).containsExactly(expectedPositions);
@@ -60,38 +80,71 @@ class ErrorMetricTest {
         float[] reconstructed = {1f, 0f};
         // (log1p(1) - log1p(1e-7))^2 twice, mean of both
         double d = Math.log(2) - Math.log1p(1e-7);
-        assertThat(ErrorMetric.MSLE.score(actual, reconstructed, 0, 2)).isCloseTo((float) (d * d), within(1e-7f));
+        assertThat(ErrorMetric.MSLE.score(unit(2), actual, reconstructed, 0)).isCloseTo((float) (d * d), within(1e-7f));
     }
 
     @Test
-    void msleStaysFiniteOnNegativeAndOutOfRangeInputs() {
+    void everyMetricStaysFiniteOnNegativeAndOutOfRangeInputs() {
         // Scaled anomalous beats go below -1 (log1p would be NaN) and far above 1.
-        float[] actual = {-5f, -1f, -0.5f, 3f, 1000f, -1e30f};
-        float[] reconstructed = {0.2f, 0.9f, -2f, 0.5f, 0.1f, 1e30f};
-        float score = ErrorMetric.MSLE.score(actual, reconstructed, 0, actual.length);
-        assertThat(score).isFinite().isPositive();
-        double[] positions = new double[actual.length];
-        ErrorMetric.MSLE.positionErrors(actual, reconstructed, 0, actual.length, positions);
-        for (double e : positions) {
-            assertThat(e).isFinite().isGreaterThanOrEqualTo(0);
+        float[] actual = {-5f, -1f, -0.5f, 3f, 1000f, -1e15f};
+        float[] reconstructed = {0.2f, 0.9f, -2f, 0.5f, 0.1f, 0.7f};
+        for (ErrorMetric metric : ErrorMetric.values()) {
+            double[] positions = new double[actual.length];
+            float score = metric.score(unit(actual.length), actual, reconstructed, 0, positions);
+            assertThat(score).as("%s", metric).isFinite().isPositive();
+            for (double e : positions) {
+                assertThat(e).as("%s", metric).isFinite().isGreaterThanOrEqualTo(0);
+            }
         }
     }
 
     @Test
     void msleClipsNegativeValuesToEpsilonLikeKeras() {
         // Below epsilon, every value counts as epsilon: -3 and -0.1 are the same as 0 on the true side.
-        float a = ErrorMetric.MSLE.score(new float[] {-3f}, new float[] {0.5f}, 0, 1);
-        float b = ErrorMetric.MSLE.score(new float[] {-0.1f}, new float[] {0.5f}, 0, 1);
-        float c = ErrorMetric.MSLE.score(new float[] {0f}, new float[] {0.5f}, 0, 1);
+        float a = ErrorMetric.MSLE.score(unit(1), new float[] {-3f}, new float[] {0.5f}, 0);
+        float b = ErrorMetric.MSLE.score(unit(1), new float[] {-0.1f}, new float[] {0.5f}, 0);
+        float c = ErrorMetric.MSLE.score(unit(1), new float[] {0f}, new float[] {0.5f}, 0);
         assertThat(a).isEqualTo(b).isEqualTo(c);
+    }
+
+    @Test
+    void signedMsleIsMsleInTheTrainingRangeAndKeepsCountingBelowIt() {
+        float[] actual = {0.1f, 0.5f, 1f, 2.5f};
+        float[] reconstructed = {0.2f, 0.4f, 0.9f, 0.3f};
+        assertThat(ErrorMetric.MSLE_SIGNED.score(unit(4), actual, reconstructed, 0))
+                .isEqualTo(ErrorMetric.MSLE.score(unit(4), actual, reconstructed, 0));
+
+        float far = ErrorMetric.MSLE_SIGNED.score(unit(1), new float[] {-3f}, new float[] {0.5f}, 0);
+        float near = ErrorMetric.MSLE_SIGNED.score(unit(1), new float[] {-0.1f}, new float[] {0.5f}, 0);
+        float zero = ErrorMetric.MSLE_SIGNED.score(unit(1), new float[] {0f}, new float[] {0.5f}, 0);
+        assertThat(far).isGreaterThan(near);
+        assertThat(near).isGreaterThan(zero);
+        double d = Math.log1p(0.5) + Math.log1p(3);
+        assertThat(far).isCloseTo((float) (d * d), within(1e-6f));
+    }
+
+    @Test
+    void signalMseIsTheMeanSquaredErrorOfTheBeatInItsOwnUnits() {
+        float[] min = {-2f, 0f, 1f};
+        float[] max = {2f, 0.5f, 1f}; // the last position was constant: its range counts as 1
+        MinMaxScaler scaler = scaler(min, max);
+        float[] raw = {1f, 0.25f, 3f};
+        float[] reconstructedRaw = {0f, 0.5f, 1.5f};
+        float[] scaled = scaler.transform(raw);
+        float[] reconstruction = scaler.transform(reconstructedRaw);
+        // raw differences -1, 0.25, -1.5 -> squares 1, 0.0625, 2.25 -> mean 1.104166...
+        assertThat(ErrorMetric.SIGNAL_MSE.score(scaler, scaled, reconstruction, 0))
+                .isCloseTo((1f + 0.0625f + 2.25f) / 3, within(1e-6f));
+        assertThat(ErrorMetric.MSE.score(scaler, scaled, reconstruction, 0))
+                .isNotCloseTo((1f + 0.0625f + 2.25f) / 3, within(1e-3f));
     }
 
     @Test
     void scoresTheBeatAtItsOffsetInABatch() {
         float[] batch = {9f, 9f, 0f, 1f};
         float[] reconstruction = {0f, 0f, 0f, 1f};
-        assertThat(ErrorMetric.MSE.score(batch, reconstruction, 2, 2)).isZero();
-        assertThat(ErrorMetric.MSE.score(batch, reconstruction, 0, 2)).isEqualTo(81f);
+        assertThat(ErrorMetric.MSE.score(unit(2), batch, reconstruction, 2)).isZero();
+        assertThat(ErrorMetric.MSE.score(unit(2), batch, reconstruction, 0)).isEqualTo(81f);
     }
 
     @Test
@@ -100,6 +153,10 @@ class ErrorMetricTest {
             assertThat(ErrorMetric.fromId(m.id())).isEqualTo(m);
         }
         assertThat(ErrorMetric.fromId("MSLE")).isEqualTo(ErrorMetric.MSLE);
-        assertThatThrownBy(() -> ErrorMetric.fromId("rmse")).hasMessageContaining("unknown error metric 'rmse'");
+        assertThat(ErrorMetric.MSLE_SIGNED.id()).isEqualTo("msle-signed");
+        assertThat(ErrorMetric.SIGNAL_MSE.id()).isEqualTo("signal-mse");
+        assertThatThrownBy(() -> ErrorMetric.fromId("rmse"))
+                .hasMessageContaining("unknown error metric 'rmse'")
+                .hasMessageContaining("msle-signed");
     }
 }

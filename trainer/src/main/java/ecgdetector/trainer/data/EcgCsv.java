@@ -68,7 +68,7 @@ public final class EcgCsv {
     }
 
     /** One sample or label, by the same grammar the streamer decodes live windows with. */
-    private static float number(String field, String name, int line, int column) throws DataFormatException {
+    static float number(String field, String name, int line, int column) throws DataFormatException {
         String text = field.trim();
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         long parsed = DecimalParser.parse(bytes, 0, bytes.length);

@@ -15,6 +15,7 @@ import java.util.Objects;
  * @param recall see {@link ConfusionMatrix#recall()}
  * @param f1 see {@link ConfusionMatrix#f1()}
  * @param rocAuc threshold-independent: see {@link RocCurve#auc()}
+ * @param prAuc threshold-independent: see {@link AveragePrecision}
  */
 public record BinaryMetrics(
         double threshold,
@@ -23,7 +24,8 @@ public record BinaryMetrics(
         double precision,
         double recall,
         double f1,
-        double rocAuc) {
+        double rocAuc,
+        double prAuc) {
 
     public BinaryMetrics {
         Checks.notNaN(threshold, "threshold");
@@ -33,10 +35,11 @@ public record BinaryMetrics(
         requireUnit(recall, "recall");
         requireUnit(f1, "f1");
         requireUnit(rocAuc, "rocAuc");
+        requireUnit(prAuc, "prAuc");
     }
 
-    /** Bundles {@code confusion}'s ratios with an AUC computed elsewhere. */
-    public static BinaryMetrics of(double threshold, ConfusionMatrix confusion, double rocAuc) {
+    /** Bundles {@code confusion}'s ratios with areas computed elsewhere. */
+    public static BinaryMetrics of(double threshold, ConfusionMatrix confusion, double rocAuc, double prAuc) {
         return new BinaryMetrics(
                 threshold,
                 confusion,
@@ -44,7 +47,8 @@ public record BinaryMetrics(
                 confusion.precision(),
                 confusion.recall(),
                 confusion.f1(),
-                rocAuc);
+                rocAuc,
+                prAuc);
     }
 
     /**
@@ -57,7 +61,8 @@ public record BinaryMetrics(
         return of(
                 threshold,
                 ConfusionMatrix.of(scores, isAnomaly, threshold),
-                RocCurve.of(scores, isAnomaly).auc());
+                RocCurve.of(scores, isAnomaly).auc(),
+                AveragePrecision.of(scores, isAnomaly));
     }
 
     /**
@@ -66,7 +71,7 @@ public record BinaryMetrics(
     public String summary() {
         return String.format(
                 Locale.ROOT,
-                "threshold=%.6g accuracy=%.4f precision=%.4f recall=%.4f f1=%.4f roc_auc=%.4f"
+                "threshold=%.6g accuracy=%.4f precision=%.4f recall=%.4f f1=%.4f roc_auc=%.4f pr_auc=%.4f"
                         + " (tp=%d fp=%d tn=%d fn=%d)",
                 threshold,
                 accuracy,
@@ -74,6 +79,7 @@ public record BinaryMetrics(
                 recall,
                 f1,
                 rocAuc,
+                prAuc,
                 confusion.tp(),
                 confusion.fp(),
                 confusion.tn(),

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.knowm.xchart.BitmapEncoder;
@@ -309,6 +310,44 @@ public final class Plots {
             kept++;
         }
         return new double[][] {Arrays.copyOf(keptX, kept), Arrays.copyOf(keptY, kept)};
+    }
+
+    /**
+     * Points in groups, one colour each, and one point ringed and named, e.g. every candidate of a model
+     * selection by its ROC-AUC and accuracy, grouped by threshold policy, with the chosen one marked.
+     *
+     * @param groups name to the points' x values and y values, in the legend's order
+     * @param marked the point to ring, {x, y}
+     */
+    public static void scatter(
+            String title,
+            String xTitle,
+            String yTitle,
+            Map<String, double[][]> groups,
+            double[] marked,
+            String markedName,
+            Path png)
+            throws IOException {
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("no points to plot");
+        }
+        XYChart chart = newChart(title, xTitle, yTitle);
+        chart.getStyler().setxAxisTickLabelsFormattingFunction(PLAIN_NUMBER);
+        chart.getStyler().setyAxisTickLabelsFormattingFunction(PLAIN_NUMBER);
+        Color[] palette = {BLUE, ORANGE, RED, new Color(44, 160, 44), new Color(148, 103, 189), Color.GRAY};
+        int i = 0;
+        for (Map.Entry<String, double[][]> group : groups.entrySet()) {
+            XYSeries series = chart.addSeries(group.getKey(), group.getValue()[0], group.getValue()[1]);
+            series.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+            series.setMarker(SeriesMarkers.CIRCLE);
+            series.setMarkerColor(palette[i++ % palette.length]);
+        }
+        XYSeries ring = chart.addSeries(markedName, new double[] {marked[0]}, new double[] {marked[1]});
+        ring.setXYSeriesRenderStyle(XYSeriesRenderStyle.Scatter);
+        ring.setMarker(SeriesMarkers.DIAMOND);
+        ring.setMarkerColor(Color.BLACK);
+        legendBelow(chart);
+        write(chart, png);
     }
 
     private static XYChart newChart(String title, String xTitle, String yTitle) {

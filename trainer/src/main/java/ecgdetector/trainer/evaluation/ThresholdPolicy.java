@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
  * <ul>
  *   <li>{@code mean+<k>std}, e.g. {@code mean+1std}, {@code mean+2.5std}: {@link MeanPlusStd};
  *   <li>{@code p<percentile>}, e.g. {@code p99}, {@code p99.5}: {@link Percentile};
+ *   <li>{@code recall>=<share>}, e.g. {@code recall>=0.99}: {@link MinRecall};
  *   <li>{@code best-f1}: {@link BestF1}.
  * </ul>
  */
@@ -37,8 +38,8 @@ public sealed interface ThresholdPolicy {
     String describe();
 
     /**
-     * Parses {@code mean+<k>std}, {@code p<percentile>} or {@code best-f1}, ignoring case and
-     * surrounding blanks; {@code mean+std} is accepted for {@code mean+1std}.
+     * Parses {@code mean+<k>std}, {@code p<percentile>}, {@code recall>=<share>} or {@code best-f1},
+     * ignoring case and surrounding blanks; {@code mean+std} is accepted for {@code mean+1std}.
      *
      * @throws IllegalArgumentException naming the accepted forms when {@code text} is none of them,
      *     or the valid range when the number is out of it
@@ -64,6 +65,15 @@ public sealed interface ThresholdPolicy {
                         "percentile must be between 0 and 100, got " + percentile.group(1) + " in '" + text + "'");
             }
             return new Percentile(p);
+        }
+        Matcher recall = PolicySyntax.MIN_RECALL.matcher(s);
+        if (recall.matches()) {
+            double share = Double.parseDouble(recall.group(1));
+            if (!(share > 0 && share <= 1)) {
+                throw new IllegalArgumentException(
+                        "the recall must be in (0, 1], got " + recall.group(1) + " in '" + text + "'");
+            }
+            return new MinRecall(share);
         }
         throw new IllegalArgumentException("unknown threshold policy '" + text + "'; " + PolicySyntax.EXPECTED);
     }
@@ -207,6 +217,64 @@ public sealed interface ThresholdPolicy {
         @Override
         public String describe() {
             return "best-f1";
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+
+    /**
+     * The highest threshold at which at least {@code target} of the labelled validation anomalies are
+     * flagged: the detector raises as few alarms as it can while keeping that sensitivity on validation
+     * data. For example {@code recall>=0.99} misses at most 1 in 100 validation anomalies.
+     *
+     * <p>With {@code k = ceil(target * anomalies)}, the threshold lies just below the k-th highest anomaly
+     * score: the midpoint between it and the next lower validation score, as for {@link BestF1}, or just
+     * below it when no validation score is lower.
+     *
+     * @param target the share of validation anomalies to flag, in (0, 1]
+     */
+    record MinRecall(double target) implements ThresholdPolicy {
+
+        public MinRecall {
+            if (!(target > 0 && target <= 1)) {
+                throw new IllegalArgumentException("the recall must be in (0, 1], got " + target);
+            }
+        }
+
+        @Override
+        public double threshold(CalibrationData data) {
+            CalibrationData.Validation validation = data.validation()
+                    .orElseThrow(() -> new IllegalArgumentException(describe()
+                            + " needs labelled validation beats; the calibration data has only" + " training errors"));
+            return threshold(validation.scores(), validation.isAnomaly());
+        }
+
+        /**
+         * @throws IllegalArgumentException if the arrays differ in length, a score is not finite or there
+         *     is no validation anomaly
+         */
+        public double threshold(float[] validationScores, boolean[] validationIsAnomaly) {
+            ScoreSweep sweep = ScoreSweep.of(validationScores, validationIsAnomaly);
+            if (sweep.positives == 0) {
+                throw new IllegalArgumentException(describe() + " needs validation anomalies, got none");
+            }
+            // The share is a decimal like 0.99: round away the binary noise before taking the ceiling.
+            long needed = (long) Math.ceil(Math.round(target * sweep.positives * 1e9) / 1e9);
+            int g = 0;
+            while (sweep.cumulativeTp[g] < needed) {
+                g++;
+            }
+            return g + 1 < sweep.groups()
+                    ? ((double) sweep.groupScores[g] + sweep.groupScores[g + 1]) / 2
+                    : Math.nextDown((double) sweep.groupScores[g]);
+        }
+
+        @Override
+        public String describe() {
+            return "recall>=" + PolicySyntax.number(target);
         }
 
         @Override

@@ -25,6 +25,10 @@ import java.util.Objects;
  * @param batchSize beats per gradient step; the last batch of an epoch may be smaller
  * @param seed drives weight initialisation, shuffling and dropout
  * @param loss the objective minimised
+ * @param noise standard deviation of Gaussian noise added to every scaled input sample while training, the
+ *     target staying the clean beat (a denoising autoencoder); 0 for none
+ * @param members autoencoders trained with consecutive seeds from {@code seed}, whose reconstructions the
+ *     served graph averages; 1 for a single one
  */
 public record AutoencoderConfig(
         int inputLength,
@@ -38,7 +42,9 @@ public record AutoencoderConfig(
         int epochs,
         int batchSize,
         long seed,
-        Loss loss) {
+        Loss loss,
+        double noise,
+        int members) {
 
     /** Reconstruction losses with Keras' definitions (mean over a beat, then over the batch). */
     public enum Loss {
@@ -64,6 +70,8 @@ public record AutoencoderConfig(
     public static final Range RATE = Range.UNIT_BELOW_ONE;
     /** Learning rate and Adam's epsilon. */
     public static final Range STEP = Range.POSITIVE;
+    /** The noise's standard deviation: none, or some. */
+    public static final Range SPREAD = new Range(0, true, Double.POSITIVE_INFINITY, false);
 
     public AutoencoderConfig {
         COUNT.require("inputLength", inputLength);
@@ -78,6 +86,8 @@ public record AutoencoderConfig(
         COUNT.require("epochs", epochs);
         COUNT.require("batchSize", batchSize);
         require(loss != null, "loss must not be null");
+        SPREAD.require("noise", noise);
+        COUNT.require("members", members);
     }
 
     /** The recipe of the original notebook: 140-64-32-16-8-16-32-64-140, MSLE, 20 epochs of 512. */
@@ -94,7 +104,9 @@ public record AutoencoderConfig(
                 20,
                 512,
                 42L,
-                Loss.MSLE);
+                Loss.MSLE,
+                0,
+                1);
     }
 
     public AutoencoderConfig withEpochs(int newEpochs) {
@@ -110,7 +122,9 @@ public record AutoencoderConfig(
                 newEpochs,
                 batchSize,
                 seed,
-                loss);
+                loss,
+                noise,
+                members);
     }
 
     public AutoencoderConfig withBatchSize(int newBatchSize) {
@@ -126,7 +140,9 @@ public record AutoencoderConfig(
                 epochs,
                 newBatchSize,
                 seed,
-                loss);
+                loss,
+                noise,
+                members);
     }
 
     public AutoencoderConfig withLearningRate(double newLearningRate) {
@@ -142,7 +158,9 @@ public record AutoencoderConfig(
                 epochs,
                 batchSize,
                 seed,
-                loss);
+                loss,
+                noise,
+                members);
     }
 
     public AutoencoderConfig withDropout(double newDropout) {
@@ -158,7 +176,9 @@ public record AutoencoderConfig(
                 epochs,
                 batchSize,
                 seed,
-                loss);
+                loss,
+                noise,
+                members);
     }
 
     public AutoencoderConfig withSeed(long newSeed) {
@@ -174,7 +194,9 @@ public record AutoencoderConfig(
                 epochs,
                 batchSize,
                 newSeed,
-                loss);
+                loss,
+                noise,
+                members);
     }
 
     public AutoencoderConfig withLoss(Loss newLoss) {
@@ -190,7 +212,53 @@ public record AutoencoderConfig(
                 epochs,
                 batchSize,
                 seed,
-                newLoss);
+                newLoss,
+                noise,
+                members);
+    }
+
+    public AutoencoderConfig withNoise(double newNoise) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                dropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                batchSize,
+                seed,
+                loss,
+                newNoise,
+                members);
+    }
+
+    public AutoencoderConfig withMembers(int newMembers) {
+        return new AutoencoderConfig(
+                inputLength,
+                encoderUnits,
+                decoderUnits,
+                dropout,
+                learningRate,
+                beta1,
+                beta2,
+                epsilon,
+                epochs,
+                batchSize,
+                seed,
+                loss,
+                noise,
+                newMembers);
+    }
+
+    /** The configuration of ensemble member {@code index}: one autoencoder, seeded {@code seed + index}. */
+    public AutoencoderConfig member(int index) {
+        if (index < 0 || index >= members) {
+            throw new IndexOutOfBoundsException("member " + index + " of " + members);
+        }
+        return withSeed(seed + index).withMembers(1);
     }
 
     public AutoencoderConfig withLayers(
@@ -207,7 +275,9 @@ public record AutoencoderConfig(
                 epochs,
                 batchSize,
                 seed,
-                loss);
+                loss,
+                noise,
+                members);
     }
 
     /** Widths of every dense layer in order, output layer included. */

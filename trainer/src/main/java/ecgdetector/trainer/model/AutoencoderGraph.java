@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.tensorflow.Operand;
 import org.tensorflow.op.Ops;
+import org.tensorflow.op.random.RandomStandardNormal;
 import org.tensorflow.op.random.RandomUniform;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TInt32;
@@ -17,6 +18,9 @@ final class AutoencoderGraph {
 
     /** Keras' {@code backend.epsilon()}, the floor MSLE clips both of its inputs to. */
     static final float LOG_EPSILON = 1e-7f;
+
+    /** Dropout layers take seed2 1, 2, ...; the input noise one none of them can reach. */
+    private static final long NOISE_SEED2 = 1_000_000;
 
     private AutoencoderGraph() {}
 
@@ -72,6 +76,28 @@ final class AutoencoderGraph {
                 shape, TFloat32.class, RandomUniform.seed(seed), RandomUniform.seed2(layerSeed));
         Operand<TFloat32> keep = tf.dtypes.cast(tf.math.greaterEqual(draw, tf.constant((float) rate)), TFloat32.class);
         return tf.math.mul(tf.math.mul(h, tf.constant((float) (1 / (1 - rate)))), keep);
+    }
+
+    /** The members' reconstructions averaged; a single member's as it is, with no op added. */
+    static Operand<TFloat32> mean(Ops tf, List<Operand<TFloat32>> reconstructions) {
+        if (reconstructions.size() == 1) {
+            return reconstructions.get(0);
+        }
+        return tf.math.div(tf.math.addN(reconstructions), tf.constant((float) reconstructions.size()));
+    }
+
+    /**
+     * The input with Gaussian noise of standard deviation {@code sd} added to every sample, drawn anew for
+     * every batch: what a denoising autoencoder reconstructs the clean beat from. Seeded like dropout, with
+     * a {@code seed2} of its own.
+     */
+    static Operand<TFloat32> noisy(Ops tf, Operand<TFloat32> input, double sd, long seed) {
+        Operand<TFloat32> noise = tf.random.randomStandardNormal(
+                tf.shape(input),
+                TFloat32.class,
+                RandomStandardNormal.seed(seed),
+                RandomStandardNormal.seed2(NOISE_SEED2));
+        return tf.math.add(input, tf.math.mul(noise, tf.constant((float) sd)));
     }
 
     /** Keras' loss: mean over each beat, then over the batch. */

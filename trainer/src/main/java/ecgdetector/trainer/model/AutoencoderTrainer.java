@@ -77,6 +77,29 @@ public final class AutoencoderTrainer {
 
         // Unpacks and loads the natives on first use; every TensorFlow call below needs them.
         TensorFlow.version();
+        List<TrainedAutoencoder.Member> members = new ArrayList<>();
+        List<List<EpochStats>> histories = new ArrayList<>();
+        try {
+            for (int m = 0; m < cfg.members(); m++) {
+                List<EpochStats> history = new ArrayList<>();
+                members.add(trainMember(trainSet, validationSet, cfg.member(m), listener, history));
+                histories.add(history);
+            }
+        } catch (RuntimeException | Error e) {
+            members.forEach(TrainedAutoencoder.Member::close);
+            throw e;
+        }
+        long steps = (long) cfg.members() * cfg.epochs() * batchesPerEpoch(trainSet.rows(), cfg.batchSize());
+        return new TrainedAutoencoder(cfg, members, EpochStats.mean(histories), steps);
+    }
+
+    /** One network in a graph and session of its own, its epochs into {@code history}. */
+    private TrainedAutoencoder.Member trainMember(
+            Beats trainSet,
+            Beats validationSet,
+            AutoencoderConfig cfg,
+            EpochListener listener,
+            List<EpochStats> history) {
         Graph graph = new Graph();
         try {
             // Separate streams, so the number of weights drawn cannot shift the batch order.
@@ -92,9 +115,9 @@ public final class AutoencoderTrainer {
                             .build());
             try {
                 session.initialize();
-                List<EpochStats> history = fit(session, net, trainSet, validationSet, cfg, shuffleRandom, listener);
-                return new TrainedAutoencoder(
-                        graph, session, cfg, net.input, net.reconstruction, net.kernels, net.biases, history);
+                history.addAll(fit(session, net, trainSet, validationSet, cfg, shuffleRandom, listener));
+                return new TrainedAutoencoder.Member(
+                        graph, session, net.input, net.reconstruction, net.kernels, net.biases);
             } catch (RuntimeException | Error e) {
                 session.close();
                 throw e;
@@ -121,7 +144,7 @@ public final class AutoencoderTrainer {
         int n = cfg.inputLength();
         int rows = train.rows();
         int batchSize = Math.min(cfg.batchSize(), rows);
-        int batches = (rows + batchSize - 1) / batchSize;
+        int batches = batchesPerEpoch(rows, cfg.batchSize());
         int[] order = new int[rows];
         for (int i = 0; i < rows; i++) {
             order[i] = i;
@@ -155,6 +178,12 @@ public final class AutoencoderTrainer {
             listener.epochFinished(stats);
         }
         return List.copyOf(history);
+    }
+
+    /** Adam steps per epoch: the last batch may be short. */
+    private static int batchesPerEpoch(int rows, int batchSize) {
+        int size = Math.min(batchSize, rows);
+        return (rows + size - 1) / size;
     }
 
     /** Mean loss and MSE over {@code beats} with dropout off; NaN for an empty set. */
@@ -245,7 +274,10 @@ public final class AutoencoderTrainer {
                 fanIn = units;
             }
 
-            Operand<TFloat32> trained = AutoencoderGraph.forward(tf, input, kernels, biases, cfg.dropout(), cfg.seed());
+            // A denoising autoencoder sees a noisy beat and is scored on reconstructing the clean one.
+            Operand<TFloat32> seen =
+                    cfg.noise() > 0 ? AutoencoderGraph.noisy(tf, input, cfg.noise(), cfg.seed()) : input;
+            Operand<TFloat32> trained = AutoencoderGraph.forward(tf, seen, kernels, biases, cfg.dropout(), cfg.seed());
             trainLoss = AutoencoderGraph.loss(tf, cfg.loss(), input, trained);
             trainMse = AutoencoderGraph.loss(tf, AutoencoderConfig.Loss.MSE, input, trained);
 

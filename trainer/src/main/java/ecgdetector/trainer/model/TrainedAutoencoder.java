@@ -22,7 +22,8 @@ import org.tensorflow.op.core.Variable;
 import org.tensorflow.types.TFloat32;
 
 /**
- * A trained autoencoder, still held in its training session.
+ * A trained autoencoder, still held in its training session: one network, or an ensemble of several
+ * ({@link AutoencoderConfig#members()}) whose reconstructions the served graph averages.
  *
  * <p>Owns native TensorFlow memory: close it. Not thread-safe.
  */
@@ -43,33 +44,53 @@ public final class TrainedAutoencoder implements AutoCloseable {
     /** Beats per session call in {@link #reconstruct}; bounds the size of the native tensors. */
     private static final int RECONSTRUCT_CHUNK = 4096;
 
-    private final Graph graph;
-    private final Session session;
-    private final AutoencoderConfig config;
-    private final Placeholder<TFloat32> input;
-    private final Operand<TFloat32> reconstruction;
-    private final List<Variable<TFloat32>> kernels;
-    private final List<Variable<TFloat32>> biases;
-    private final List<EpochStats> history;
-    private boolean closed;
-
-    TrainedAutoencoder(
+    /**
+     * One trained network in its own training graph and session.
+     *
+     * @param input the graph's input placeholder
+     * @param reconstruction the dropout-free forward pass
+     */
+    record Member(
             Graph graph,
             Session session,
-            AutoencoderConfig config,
             Placeholder<TFloat32> input,
             Operand<TFloat32> reconstruction,
             List<Variable<TFloat32>> kernels,
-            List<Variable<TFloat32>> biases,
-            List<EpochStats> history) {
-        this.graph = graph;
-        this.session = session;
+            List<Variable<TFloat32>> biases) {
+        Member {
+            kernels = List.copyOf(kernels);
+            biases = List.copyOf(biases);
+        }
+
+        void close() {
+            session.close();
+            graph.close();
+        }
+    }
+
+    /** The served graph in memory: what {@link #reconstruct} runs for an ensemble. */
+    private record Inference(Graph graph, Session session, Placeholder<TFloat32> input, Operand<TFloat32> output) {}
+
+    private final AutoencoderConfig config;
+    private final List<Member> members;
+    private final List<EpochStats> history;
+    private final long steps;
+    private Inference inference;
+    private boolean closed;
+
+    /**
+     * @param history per epoch; for an ensemble, the members' figures averaged
+     * @param steps Adam steps over all members
+     */
+    TrainedAutoencoder(AutoencoderConfig config, List<Member> members, List<EpochStats> history, long steps) {
+        if (members.size() != config.members()) {
+            throw new IllegalArgumentException(
+                    members.size() + " members trained, " + config.members() + " configured");
+        }
         this.config = config;
-        this.input = input;
-        this.reconstruction = reconstruction;
-        this.kernels = List.copyOf(kernels);
-        this.biases = List.copyOf(biases);
+        this.members = List.copyOf(members);
         this.history = List.copyOf(history);
+        this.steps = steps;
     }
 
     public AutoencoderConfig config() {
@@ -82,13 +103,26 @@ public final class TrainedAutoencoder implements AutoCloseable {
     }
 
     /**
-     * Runs the network without dropout, exactly as the exported model will.
+     * Runs the network without dropout, exactly as the exported model will: a single network's
+     * training graph through its dropout-free path, an ensemble through the served graph itself.
      *
      * @param scaled beats, each {@code config().inputLength()} long
      * @return one reconstruction per beat
      */
     public float[][] reconstruct(float[][] scaled) {
         ensureOpen();
+        if (members.size() == 1) {
+            Member only = members.get(0);
+            return reconstruct(only.session(), only.input(), only.reconstruction(), scaled);
+        }
+        if (inference == null) {
+            inference = inferenceGraph();
+        }
+        return reconstruct(inference.session(), inference.input(), inference.output(), scaled);
+    }
+
+    private float[][] reconstruct(
+            Session session, Placeholder<TFloat32> input, Operand<TFloat32> output, float[][] scaled) {
         int n = config.inputLength();
         Beats beats = Beats.of("input", scaled, n);
         float[][] out = new float[beats.rows()][n];
@@ -98,10 +132,8 @@ public final class TrainedAutoencoder implements AutoCloseable {
             try (TFloat32 x = TFloat32.tensorOf(
                             Shape.of(size, n),
                             DataBuffers.of(beats.values(), true, false).slice((long) from * n, (long) size * n));
-                    Result result = session.runner()
-                            .feed(input, x)
-                            .fetch(reconstruction)
-                            .run()) {
+                    Result result =
+                            session.runner().feed(input, x).fetch(output).run()) {
                 ((TFloat32) result.get(0)).copyTo(DataBuffers.of(chunk, false, false));
             }
             for (int r = 0; r < size; r++) {
@@ -112,12 +144,13 @@ public final class TrainedAutoencoder implements AutoCloseable {
     }
 
     /**
-     * The trained weights, layer by layer: each kernel (row-major, [fanIn, units]) followed by its
-     * bias, as little-endian float32. Equal bytes mean equal models, so this serves as the input to
-     * a digest and for reproducibility checks.
+     * The trained weights, member by member and layer by layer: each kernel (row-major, [fanIn, units])
+     * followed by its bias, as little-endian float32. Equal bytes mean equal models, so this serves as the
+     * input to a digest and for reproducibility checks.
      */
     public byte[] weightsBytes() {
-        List<float[]> arrays = weights();
+        List<float[]> arrays = new ArrayList<>();
+        members.forEach(m -> arrays.addAll(weights(m)));
         int floats = arrays.stream().mapToInt(a -> a.length).sum();
         ByteBuffer bytes = ByteBuffer.allocate(floats * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (float[] a : arrays) {
@@ -128,23 +161,36 @@ public final class TrainedAutoencoder implements AutoCloseable {
         return bytes.array();
     }
 
-    /** Number of trainable weights (kernels and biases). */
+    /** Number of trainable weights (kernels and biases) of all members. */
     public long parameterCount() {
         long count = 0;
-        for (int i = 0; i < kernels.size(); i++) {
-            count += kernels.get(i).shape().size() + biases.get(i).shape().size();
+        for (Member m : members) {
+            for (int i = 0; i < m.kernels().size(); i++) {
+                count += m.kernels().get(i).shape().size()
+                        + m.biases().get(i).shape().size();
+            }
         }
         return count;
     }
 
     /**
-     * Writes an inference-only SavedModel: a fresh graph holding just the dropout-free forward pass
-     * and its weights. No optimiser state and no dropout ops come along.
+     * Weights updated over the training: each member's Adam steps times its trainable weights. A measure of
+     * the training's work that, unlike its wall time, does not depend on the machine or what else runs on
+     * it.
+     */
+    public long weightUpdates() {
+        return steps / members.size() * parameterCount();
+    }
+
+    /**
+     * Writes an inference-only SavedModel: a fresh graph holding just the dropout-free forward pass of
+     * every member, their mean when there are several, and the weights. No optimiser state and no dropout
+     * ops come along.
      *
      * <p>The weights are variables, saved in the model's checkpoint, rather than constants in the
      * graph: TensorFlow optimises a graph with constant weights differently, and its outputs then
-     * differed from {@link #reconstruct} in the last bit. As variables, the served graph is the
-     * training graph's dropout-free path op for op, and its reconstructions are identical.
+     * differed from {@link #reconstruct} in the last bit. As variables, the served graph of a single
+     * network is the training graph's dropout-free path op for op, and its reconstructions are identical.
      *
      * <p>Tag {@value #SERVE_TAG}, signature {@value #SIGNATURE_KEY}, input {@value #INPUT_NAME}
      * float[-1, inputLength], output {@value #OUTPUT_NAME} float[-1, inputLength].
@@ -161,51 +207,73 @@ public final class TrainedAutoencoder implements AutoCloseable {
             }
         }
         Files.createDirectories(dir);
-        try (Graph exportGraph = new Graph();
-                Session exportSession = new Session(exportGraph)) {
-            Ops tf = Ops.create(exportGraph);
-            Placeholder<TFloat32> in = tf.withName(INPUT_NAME)
-                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.inputLength())));
-            List<Variable<TFloat32>> exportKernels = new ArrayList<>();
-            List<Variable<TFloat32>> exportBiases = new ArrayList<>();
-            for (int i = 0; i < kernels.size(); i++) {
-                exportKernels.add(AutoencoderGraph.layerScope(tf, i)
-                        .withName("kernel")
-                        .variable(kernels.get(i).shape(), TFloat32.class));
-                exportBiases.add(AutoencoderGraph.layerScope(tf, i)
-                        .withName("bias")
-                        .variable(biases.get(i).shape(), TFloat32.class));
-            }
-            Operand<TFloat32> out =
-                    tf.withName(OUTPUT_NAME).identity(AutoencoderGraph.forward(tf, in, exportKernels, exportBiases));
-            assignTrainedWeights(tf, exportSession, exportKernels, exportBiases);
+        Inference served = inferenceGraph();
+        try {
             Signature signature = Signature.builder()
                     .key(SIGNATURE_KEY)
-                    .input(INPUT_NAME, in)
-                    .output(OUTPUT_NAME, out)
+                    .input(INPUT_NAME, served.input())
+                    .output(OUTPUT_NAME, served.output())
                     .build();
             SavedModelBundle.exporter(dir.toString())
                     .withTags(SERVE_TAG)
-                    .withSession(exportSession)
+                    .withSession(served.session())
                     .withSignature(signature)
                     .export();
+        } finally {
+            served.session().close();
+            served.graph().close();
         }
     }
 
     /**
-     * Copies the trained weights into the export session's variables. The assign ops and their
-     * inputs stay in the exported graph but nothing served ever runs them.
+     * The served graph, holding the trained weights: per member its layers under {@code dense_<layer>}
+     * (a single network) or {@code member_<m>/dense_<layer>}, and for an ensemble the members' mean.
      */
-    private void assignTrainedWeights(
-            Ops tf,
-            Session exportSession,
-            List<Variable<TFloat32>> exportKernels,
-            List<Variable<TFloat32>> exportBiases) {
-        List<Variable<TFloat32>> targets = AutoencoderGraph.interleave(exportKernels, exportBiases);
-        List<float[]> values = weights();
+    private Inference inferenceGraph() {
+        Graph graph = new Graph();
+        Session session = new Session(graph);
+        try {
+            Ops tf = Ops.create(graph);
+            Placeholder<TFloat32> in = tf.withName(INPUT_NAME)
+                    .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.inputLength())));
+            List<Operand<TFloat32>> outputs = new ArrayList<>();
+            List<Variable<TFloat32>> targets = new ArrayList<>();
+            List<float[]> values = new ArrayList<>();
+            for (int m = 0; m < members.size(); m++) {
+                Member member = members.get(m);
+                Ops scope = members.size() == 1 ? tf : tf.withSubScope("member_" + m);
+                List<Variable<TFloat32>> kernels = new ArrayList<>();
+                List<Variable<TFloat32>> biases = new ArrayList<>();
+                for (int i = 0; i < member.kernels().size(); i++) {
+                    // One scope per layer, so its kernel and bias share the name dense_<layer>/.
+                    Ops layer = AutoencoderGraph.layerScope(scope, i);
+                    kernels.add(layer.withName("kernel")
+                            .variable(member.kernels().get(i).shape(), TFloat32.class));
+                    biases.add(layer.withName("bias")
+                            .variable(member.biases().get(i).shape(), TFloat32.class));
+                }
+                outputs.add(AutoencoderGraph.forward(scope, in, kernels, biases));
+                targets.addAll(AutoencoderGraph.interleave(kernels, biases));
+                values.addAll(weights(member));
+            }
+            Operand<TFloat32> out = tf.withName(OUTPUT_NAME).identity(AutoencoderGraph.mean(tf, outputs));
+            assign(tf, session, targets, values);
+            return new Inference(graph, session, in, out);
+        } catch (RuntimeException | Error e) {
+            session.close();
+            graph.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Copies trained weights into another session's variables. The assign ops and their inputs stay in
+     * that graph but nothing served ever runs them.
+     */
+    private static void assign(Ops tf, Session session, List<Variable<TFloat32>> targets, List<float[]> values) {
         List<TFloat32> tensors = new ArrayList<>();
         try {
-            Session.Runner runner = exportSession.runner();
+            Session.Runner runner = session.runner();
             for (int i = 0; i < targets.size(); i++) {
                 Variable<TFloat32> target = targets.get(i);
                 Placeholder<TFloat32> value = tf.placeholder(TFloat32.class, Placeholder.shape(target.shape()));
@@ -219,21 +287,24 @@ public final class TrainedAutoencoder implements AutoCloseable {
         }
     }
 
-    /** Frees the training graph and session. */
+    /** Frees the training graphs and sessions. */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            session.close();
-            graph.close();
+            if (inference != null) {
+                inference.session().close();
+                inference.graph().close();
+            }
+            members.forEach(Member::close);
         }
     }
 
-    /** Kernel then bias for each layer, in order. */
-    private List<float[]> weights() {
+    /** A member's kernel then bias for each layer, in order. */
+    private List<float[]> weights(Member member) {
         ensureOpen();
-        Session.Runner runner = session.runner();
-        List<Variable<TFloat32>> all = AutoencoderGraph.interleave(kernels, biases);
+        Session.Runner runner = member.session().runner();
+        List<Variable<TFloat32>> all = AutoencoderGraph.interleave(member.kernels(), member.biases());
         all.forEach(runner::fetch);
         try (Result result = runner.run()) {
             List<float[]> arrays = new ArrayList<>(all.size());

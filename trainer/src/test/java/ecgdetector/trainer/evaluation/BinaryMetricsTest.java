@@ -29,28 +29,33 @@ class BinaryMetricsTest {
         assertThat(metrics.recall()).isCloseTo(0.6, within(1e-12));
         assertThat(metrics.f1()).isCloseTo(2.0 / 3, within(1e-12));
         assertThat(metrics.rocAuc()).isCloseTo(0.82, within(1e-12));
+        // Precision where each abnormal beat is first flagged: 1/1, 2/2, 3/4, 4/6 (0.375 ties a normal), 5/7.
+        assertThat(metrics.prAuc()).isCloseTo((1 + 1 + 3.0 / 4 + 4.0 / 6 + 5.0 / 7) / 5, within(1e-12));
         assertThat(metrics.summary())
                 .isEqualTo("threshold=0.375000 accuracy=0.7000 precision=0.7500 recall=0.6000"
-                        + " f1=0.6667 roc_auc=0.8200 (tp=3 fp=1 tn=4 fn=2)");
+                        + " f1=0.6667 roc_auc=0.8200 pr_auc=0.8262 (tp=3 fp=1 tn=4 fn=2)");
     }
 
     @Test
     void ofTakesTheRatiosFromTheConfusion() {
         ConfusionMatrix confusion = new ConfusionMatrix(3, 1, 4, 2);
-        assertThat(BinaryMetrics.of(0.375, confusion, 0.82))
-                .isEqualTo(new BinaryMetrics(0.375, confusion, 0.7, 0.75, 0.6, 2.0 / 3, 0.82));
+        assertThat(BinaryMetrics.of(0.375, confusion, 0.82, 0.9))
+                .isEqualTo(new BinaryMetrics(0.375, confusion, 0.7, 0.75, 0.6, 2.0 / 3, 0.82, 0.9));
     }
 
     @Test
     void rejectsImpossibleValues() {
         ConfusionMatrix confusion = new ConfusionMatrix(1, 1, 1, 1);
-        assertThatThrownBy(() -> new BinaryMetrics(0.1, confusion, 0.5, 0.5, 0.5, 0.5, 1.5))
+        assertThatThrownBy(() -> new BinaryMetrics(0.1, confusion, 0.5, 0.5, 0.5, 0.5, 1.5, 0.5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("rocAuc");
-        assertThatThrownBy(() -> new BinaryMetrics(Double.NaN, confusion, 0.5, 0.5, 0.5, 0.5, 0.5))
+        assertThatThrownBy(() -> new BinaryMetrics(0.1, confusion, 0.5, 0.5, 0.5, 0.5, 0.5, -0.1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prAuc");
+        assertThatThrownBy(() -> new BinaryMetrics(Double.NaN, confusion, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("threshold");
-        assertThatThrownBy(() -> new BinaryMetrics(0.1, null, 0.5, 0.5, 0.5, 0.5, 0.5))
+        assertThatThrownBy(() -> new BinaryMetrics(0.1, null, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5))
                 .isInstanceOf(NullPointerException.class);
     }
 }

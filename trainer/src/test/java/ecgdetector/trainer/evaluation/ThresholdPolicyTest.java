@@ -168,12 +168,86 @@ class ThresholdPolicyTest {
     }
 
     @Test
+    void minRecallIsTheHighestThresholdThatFlagsEnoughValidationAnomalies() {
+        // Anomalies 0.9 0.8 0.6 0.3, normals 0.7 0.5 0.2 0.1.
+        float[] scores = {0.9f, 0.8f, 0.7f, 0.6f, 0.5f, 0.3f, 0.2f, 0.1f};
+        boolean[] isAnomaly = {true, true, false, true, false, true, false, false};
+        // Half of four anomalies: the two highest; just below 0.8 is the midpoint to 0.7.
+        assertThat(new ThresholdPolicy.MinRecall(0.5).threshold(scores, isAnomaly))
+                .isEqualTo(((double) 0.8f + 0.7f) / 2);
+        // 0.51 of four is more than two: three, down to 0.6.
+        assertThat(new ThresholdPolicy.MinRecall(0.51).threshold(scores, isAnomaly))
+                .isEqualTo(((double) 0.6f + 0.5f) / 2);
+        // 0.75 of four is exactly three, not four through rounding noise.
+        assertThat(new ThresholdPolicy.MinRecall(0.75).threshold(scores, isAnomaly))
+                .isEqualTo(((double) 0.6f + 0.5f) / 2);
+        assertThat(new ThresholdPolicy.MinRecall(1).threshold(scores, isAnomaly))
+                .isEqualTo(((double) 0.3f + 0.2f) / 2);
+    }
+
+    @Test
+    void minRecallReachesEveryAnomalyEvenBelowTheLowestScore() {
+        float[] scores = {0.4f, 0.2f, 0.1f};
+        boolean[] isAnomaly = {false, false, true};
+        double threshold = new ThresholdPolicy.MinRecall(1).threshold(scores, isAnomaly);
+        assertThat(threshold).isLessThan(0.1f);
+        assertThat(ConfusionMatrix.of(scores, isAnomaly, threshold).recall()).isEqualTo(1.0);
+    }
+
+    @Test
+    void minRecallHoldsItsPromiseOnTheValidationBeats() {
+        Random random = new Random(3);
+        for (int round = 0; round < 200; round++) {
+            int n = 2 + random.nextInt(60);
+            float[] scores = new float[n];
+            boolean[] isAnomaly = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                isAnomaly[i] = i == 0 || random.nextBoolean();
+                scores[i] = random.nextInt(20) / 4f + (isAnomaly[i] ? 1 : 0);
+            }
+            double target = 0.5 + random.nextInt(51) / 100.0;
+            ThresholdPolicy.MinRecall policy = new ThresholdPolicy.MinRecall(target);
+            double threshold = policy.threshold(scores, isAnomaly);
+            assertThat(ConfusionMatrix.of(scores, isAnomaly, threshold).recall())
+                    .as("round %d", round)
+                    .isGreaterThanOrEqualTo(target - 1e-12);
+            // The next distinct score up would lose it: no higher threshold keeps the promise.
+            double higher = Double.POSITIVE_INFINITY;
+            for (float s : scores) {
+                if (s > threshold && s < higher) {
+                    higher = s;
+                }
+            }
+            if (higher != Double.POSITIVE_INFINITY) {
+                assertThat(ConfusionMatrix.of(scores, isAnomaly, higher).recall())
+                        .as("round %d", round)
+                        .isLessThan(target);
+            }
+        }
+    }
+
+    @Test
+    void minRecallFailsClearly() {
+        assertThatThrownBy(() -> ThresholdPolicy.parse("recall>=0.99").threshold(CalibrationData.of(TRAINING)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("recall>=0.99 needs labelled validation beats");
+        assertThatThrownBy(() -> new ThresholdPolicy.MinRecall(0.9).threshold(new float[] {1, 2}, new boolean[2]))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("needs validation anomalies");
+        assertThatThrownBy(() -> ThresholdPolicy.parse("recall>=1.5"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("(0, 1]");
+        assertThatThrownBy(() -> new ThresholdPolicy.MinRecall(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void parsesTheCanonicalForms() {
         assertThat(ThresholdPolicy.parse("mean+1std")).isEqualTo(new ThresholdPolicy.MeanPlusStd(1));
         assertThat(ThresholdPolicy.parse("mean+2.5std")).isEqualTo(new ThresholdPolicy.MeanPlusStd(2.5));
         assertThat(ThresholdPolicy.parse("p99")).isEqualTo(new ThresholdPolicy.Percentile(99));
         assertThat(ThresholdPolicy.parse("p99.5")).isEqualTo(new ThresholdPolicy.Percentile(99.5));
         assertThat(ThresholdPolicy.parse("best-f1")).isEqualTo(ThresholdPolicy.BEST_F1);
+        assertThat(ThresholdPolicy.parse("recall>=0.99")).isEqualTo(new ThresholdPolicy.MinRecall(0.99));
     }
 
     @Test
@@ -185,7 +259,19 @@ class ThresholdPolicyTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mean+1std", "mean+2.5std", "mean+0std", "p99", "p99.5", "p0", "p100", "best-f1"})
+    @ValueSource(
+            strings = {
+                "mean+1std",
+                "mean+2.5std",
+                "mean+0std",
+                "p99",
+                "p99.5",
+                "p0",
+                "p100",
+                "best-f1",
+                "recall>=0.99",
+                "recall>=1"
+            })
     void describeIsCanonicalAndRoundTrips(String canonical) {
         ThresholdPolicy policy = ThresholdPolicy.parse(canonical);
         assertThat(policy.describe()).isEqualTo(canonical);
@@ -223,6 +309,7 @@ class ThresholdPolicyTest {
                 .hasMessageContaining("unknown threshold policy '" + text + "'")
                 .hasMessageContaining("mean+<k>std")
                 .hasMessageContaining("p<percentile>")
+                .hasMessageContaining("recall>=<share>")
                 .hasMessageContaining("best-f1");
     }
 

@@ -85,7 +85,9 @@ class AutoencoderConfigTest {
                                 20,
                                 512,
                                 42,
-                                Loss.MSLE),
+                                Loss.MSLE,
+                                0,
+                                1),
                         "beta1 must be in [0, 1), got 1.0"),
                 invalid(
                         c -> new AutoencoderConfig(
@@ -100,7 +102,9 @@ class AutoencoderConfigTest {
                                 20,
                                 512,
                                 42,
-                                Loss.MSLE),
+                                Loss.MSLE,
+                                0,
+                                1),
                         "beta2 must be in [0, 1), got -1.0"),
                 invalid(
                         c -> new AutoencoderConfig(
@@ -115,11 +119,16 @@ class AutoencoderConfigTest {
                                 20,
                                 512,
                                 42,
-                                Loss.MSLE),
+                                Loss.MSLE,
+                                0,
+                                1),
                         "epsilon must be > 0, got 0.0"),
                 invalid(c -> c.withEpochs(0), "epochs must be > 0, got 0"),
                 invalid(c -> c.withBatchSize(-1), "batchSize must be > 0, got -1"),
-                invalid(c -> c.withLoss(null), "loss must not be null"));
+                invalid(c -> c.withLoss(null), "loss must not be null"),
+                invalid(c -> c.withNoise(-0.1), "noise must be >= 0, got -0.1"),
+                invalid(c -> c.withNoise(Double.POSITIVE_INFINITY), "noise must be >= 0, got Infinity"),
+                invalid(c -> c.withMembers(0), "members must be > 0, got 0"));
     }
 
     @ParameterizedTest

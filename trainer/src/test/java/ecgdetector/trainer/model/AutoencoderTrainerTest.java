@@ -189,6 +189,60 @@ class AutoencoderTrainerTest {
         }
     }
 
+    @Test
+    void anEnsembleIsItsMembersTrainedWithConsecutiveSeedsAndAveraged() {
+        float[][] train = SyntheticBeats.generate(96, 140, 13);
+        float[][] validation = SyntheticBeats.generate(16, 140, 14);
+        AutoencoderConfig cfg = SyntheticBeats.smallConfig(2).withSeed(5);
+
+        try (TrainedAutoencoder first = trainer.train(train, validation, cfg);
+                TrainedAutoencoder second = trainer.train(train, validation, cfg.withSeed(6));
+                TrainedAutoencoder ensemble = trainer.train(train, validation, cfg.withMembers(2))) {
+            byte[] one = first.weightsBytes();
+            byte[] two = second.weightsBytes();
+            byte[] both = new byte[one.length + two.length];
+            System.arraycopy(one, 0, both, 0, one.length);
+            System.arraycopy(two, 0, both, one.length, two.length);
+            assertThat(ensemble.weightsBytes()).isEqualTo(both);
+            assertThat(ensemble.parameterCount()).isEqualTo(2 * first.parameterCount());
+            // Both members take the same steps; their updates add up.
+            assertThat(ensemble.weightUpdates()).isEqualTo(2 * first.weightUpdates());
+
+            float[][] a = first.reconstruct(validation);
+            float[][] b = second.reconstruct(validation);
+            float[][] mean = ensemble.reconstruct(validation);
+            for (int r = 0; r < validation.length; r++) {
+                for (int c = 0; c < 140; c++) {
+                    assertThat(mean[r][c]).isCloseTo((a[r][c] + b[r][c]) / 2, within(1e-6f));
+                }
+            }
+            assertThat(ensemble.history()).hasSize(2);
+            assertThat(ensemble.history().get(1).loss())
+                    .isCloseTo(
+                            (first.history().get(1).loss()
+                                            + second.history().get(1).loss())
+                                    / 2,
+                            within(1e-12));
+        }
+    }
+
+    @Test
+    void denoisingTrainsOnNoisyBeatsReproduciblyAndIsScoredOnTheCleanOnes() {
+        float[][] train = SyntheticBeats.generate(96, 140, 15);
+        AutoencoderConfig cfg = SyntheticBeats.smallConfig(3);
+
+        try (TrainedAutoencoder clean = trainer.train(train, train, cfg);
+                TrainedAutoencoder noisy = trainer.train(train, train, cfg.withNoise(0.05));
+                TrainedAutoencoder again = trainer.train(train, train, cfg.withNoise(0.05))) {
+            assertThat(noisy.weightsBytes()).isNotEqualTo(clean.weightsBytes());
+            assertThat(again.weightsBytes()).isEqualTo(noisy.weightsBytes());
+            // Validation runs the clean beats through without noise, against the clean beats.
+            float[][] reconstruction = noisy.reconstruct(train);
+            assertThat(noisy.history().get(2).valLoss())
+                    .isCloseTo(expectedLoss(cfg.loss(), train, reconstruction), within(1e-6));
+        }
+    }
+
     /** Keras semantics in double precision: mean over each beat, then over all beats. */
     private static double expectedLoss(Loss loss, float[][] truth, float[][] prediction) {
         double total = 0;

@@ -74,6 +74,52 @@ class SavedModelExportTest {
     }
 
     @Test
+    void djlServesAnEnsembleExactlyAsTheTrainerComputesIt(@TempDir Path dir) throws Exception {
+        Path export = dir.resolve("ensemble");
+        try (TrainedAutoencoder ensemble = new AutoencoderTrainer()
+                .train(beats, new float[0][], SyntheticBeats.smallConfig(2).withMembers(3))) {
+            ensemble.exportSavedModel(export);
+            float[][] expected = ensemble.reconstruct(beats);
+            assertThat(served(export, beats)).isDeepEqualTo(expected);
+        }
+        // One graph, one call: three members' layers under their own names, averaged inside.
+        try (SavedModelBundle bundle = SavedModelBundle.load(export.toString(), "serve")) {
+            Set<String> opTypes = new HashSet<>();
+            Set<String> names = new HashSet<>();
+            for (Iterator<GraphOperation> ops = bundle.graph().operations(); ops.hasNext(); ) {
+                GraphOperation op = ops.next();
+                opTypes.add(op.type());
+                names.add(op.name());
+            }
+            assertThat(opTypes).contains("AddN", "Div");
+            assertThat(names).contains("member_0/dense_0/kernel", "member_2/dense_7/bias");
+        }
+    }
+
+    /** What DJL's TensorFlow engine returns for {@code input} from the SavedModel in {@code dir}. */
+    private static float[][] served(Path dir, float[][] input) throws Exception {
+        DjlTestEngine.tensorFlow();
+        Criteria<NDList, NDList> criteria = Criteria.builder()
+                .setTypes(NDList.class, NDList.class)
+                .optModelPath(dir)
+                .optEngine("TensorFlow")
+                .build();
+        try (ZooModel<NDList, NDList> served = criteria.loadModel();
+                Predictor<NDList, NDList> predictor = served.newPredictor();
+                NDManager manager = served.getNDManager().newSubManager()) {
+            float[] flat = predictor
+                    .predict(new NDList(manager.create(input)))
+                    .singletonOrThrow()
+                    .toFloatArray();
+            float[][] out = new float[input.length][];
+            for (int r = 0; r < input.length; r++) {
+                out[r] = Arrays.copyOfRange(flat, r * 140, (r + 1) * 140);
+            }
+            return out;
+        }
+    }
+
+    @Test
     void exportHoldsOnlyTheInferenceGraph(@TempDir Path dir) throws IOException {
         model.exportSavedModel(dir);
 
