@@ -344,6 +344,7 @@ final class BrokerCommand implements Callable<Integer> {
                 case HEARTBEATS_DLQ -> "unreadable records, with the reason";
                 case ALERTS -> "anomalous beats (read_committed)";
                 case SCORES -> "every beat's score";
+                case ALARMS -> "alarm transitions: episodes, silent feeds, unmonitored patients (read_committed)";
                 case MODELS -> "model releases (compacted)";
             };
         }

@@ -2,9 +2,11 @@ package ecgdetector.app;
 
 import ecgdetector.app.demo.Demo;
 import ecgdetector.app.demo.DemoSummary;
+import ecgdetector.view.web.WebSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IModelTransformer;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Spec;
             "the model (or reuses one trained from the same data and settings), publishes",
             "the release, starts the streamer, replays the held-out test beats as live",
             "monitors, shows alerts as they come, and ends with a summary held against the",
-            "trainer's offline evaluation.",
+            "trainer's offline evaluation. The ward view shows it live in a browser",
+            "(its address is printed; --keep-open keeps it up after the summary).",
             "",
             "Writes DIR/train/ (report, plots, release) and DIR/summary.json."
         })
@@ -60,6 +63,22 @@ final class DemoCommand implements Callable<Integer> {
             description = "How long to wait for the last windows to be scored (default ${DEFAULT-VALUE}).")
     long timeoutSeconds;
 
+    @Option(
+            names = "--view-port",
+            paramLabel = "PORT",
+            defaultValue = "" + WebSettings.DEFAULT_PORT,
+            description = "Port of the ward view on 127.0.0.1 (default ${DEFAULT-VALUE}; 0 = any free port).")
+    int viewPort;
+
+    @Option(names = "--no-view", description = "Do not start the ward view.")
+    boolean noView;
+
+    @Option(
+            names = "--keep-open",
+            description = "After the summary, keep the broker, the streamer and the ward view running until"
+                    + " Ctrl-C, to look at the ward.")
+    boolean keepOpen;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -81,9 +100,13 @@ final class DemoCommand implements Callable<Integer> {
                 Optional.ofNullable(kafka.bootstrapServers()),
                 kafka.clientProperties(),
                 source.retrain(),
-                Duration.ofSeconds(timeoutSeconds));
+                Duration.ofSeconds(timeoutSeconds),
+                noView ? OptionalInt.empty() : OptionalInt.of(viewPort),
+                keepOpen);
         DemoSummary summary = new Demo(settings, System.out).run();
-        System.out.println(summary.describe());
+        if (!keepOpen) {
+            System.out.println(summary.describe());
+        }
         // A demo whose live scores drift from the offline evaluation has found a bug: say so.
         return summary.parityMismatches() == 0 && summary.windowsScored() == summary.windowsSent() ? 0 : 2;
     }

@@ -15,12 +15,16 @@ import picocli.CommandLine.Command;
         description = "Real-time heartbeat anomaly detection on Apache Kafka.",
         subcommands = {
             DemoCommand.class,
+            AlarmsCommand.class,
             TrainCommand.class,
             SelectCommand.class,
             EvaluateCommand.class,
             StreamCommand.class,
+            KeysCommand.class,
             BrokerCommand.class,
-            ReplayCommand.class
+            ReplayCommand.class,
+            ViewCommand.class,
+            ClassDataRecordCommand.class
         })
 public final class Main implements Runnable {
 

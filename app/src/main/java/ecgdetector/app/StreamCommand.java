@@ -17,6 +17,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -75,17 +76,23 @@ public final class StreamCommand implements Callable<Integer> {
                     + StreamerConfig.DEFAULT_APPLICATION_ID + "; env ECG_APPLICATION_ID).")
     String applicationId;
 
-    @Option(
-            names = "--state-dir",
-            paramLabel = "DIR",
-            description = "Kafka Streams state folder: the batch buffer and the local model copy.")
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Kafka Streams state folder: the batch buffer.")
     Path stateDir;
+
+    /** The HMAC key flag of release format 1, kept only to say what replaced it. */
+    @Option(names = "--release-key-file", hidden = true, paramLabel = "FILE")
+    List<Path> removedReleaseKeyFiles;
 
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        if (removedReleaseKeyFiles != null) {
+            throw new ParameterException(
+                    spec.commandLine(),
+                    "--release-key-file is gone: " + StreamerConfig.removedSetting("ecg.release.key.files"));
+        }
         return StreamerApp.run(config());
     }
 

@@ -1,6 +1,7 @@
 package ecgdetector.app;
 
-import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseKeyFiles;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.release.ReleaseSigningKey;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.EcgTopic;
@@ -14,6 +15,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -53,13 +55,23 @@ final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--signing-key-file",
             paramLabel = "FILE",
-            description = "Sign the release with this key (HMAC-SHA256; the file holds the secret, e.g."
-                    + " openssl rand -base64 32); streamers given the same key serve only"
-                    + " releases it signed (env: ECG_RELEASE_SIGNING_KEY_FILE).")
+            description = "Private key (Ed25519, PEM: ./ecg keys) the published release is signed with;"
+                    + " streamers given its public key serve only what it signed (env:"
+                    + " ECG_RELEASE_SIGNING_KEY_FILE; default: the config folder's release.key, made with its"
+                    + " release.pub on first use).")
     Path signingKeyFile;
+
+    @Option(
+            names = "--allow-readable-signing-key",
+            description = "Sign even if the key file is readable by its group or other users (refused"
+                    + " otherwise: whoever reads it can sign releases).")
+    boolean allowReadableSigningKey;
 
     @Mixin
     KafkaOptions kafka;
+
+    /** Where the default key pair and ECG_RELEASE_SIGNING_KEY_FILE are looked up: the process environment. */
+    Map<String, String> environment = System.getenv();
 
     /** Where and how a release is published: the cluster's client settings and the models topic. */
     private record Publishing(Properties client, String bootstrapServers, String topic) {
@@ -72,43 +84,27 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingOptions options = options();
         PrintStream console = System.out;
-        // Read before anything slow, so a missing or weak key fails at once.
-        Optional<ReleaseSigningKey> signingKey = signingKey();
-        signingKey.ifPresent(k -> console.println("Will sign the release with key " + k));
         Optional<Publishing> publishing = publishing();
+        ReleaseSigningKey signingKey = null;
         if (publishing.isPresent()) {
+            // Before anything slow, so a missing or exposed key, or a cluster that refuses us, fails at once.
+            signingKey = signingKey(console);
             publishing.get().topicClient().checkReachable(java.time.Duration.ofSeconds(15));
-            console.println("Will publish to " + publishing.get().topic() + " on " + kafka.bootstrapServers());
+            console.println("Will publish to " + publishing.get().topic() + " on " + kafka.bootstrapServers()
+                    + ", signed with key " + signingKey.keyId());
         }
         TrainingResult result = new TrainingJob(console, KerasStyleProgress.toStandardOutput()).run(options);
-        ReleaseBundle release = result.release();
-        if (signingKey.isPresent()) {
-            release = sign(release, signingKey.get(), options.out().resolve("release"), console);
-        }
         TrainingReport report = result.report();
         if (publishing.isPresent()) {
-            report = publish(release, report, publishing.get(), options.out());
+            report = publish(
+                    ReleaseRecord.signed(result.release(), signingKey), report, publishing.get(), options.out());
         }
         console.println(summary(report, options.out()));
         return 0;
     }
 
-    private static ReleaseBundle sign(ReleaseBundle release, ReleaseSigningKey key, Path dir, PrintStream console)
-            throws java.io.IOException {
-        ReleaseBundle signed = release.signedWith(key);
-        signed.writeTo(dir);
-        console.println("Signed release "
-                + signed.version()
-                + " with key "
-                + key.keyId()
-                + " ("
-                + dir.resolve(ReleaseBundle.SIGNATURE_FILE)
-                + ")");
-        return signed;
-    }
-
     /** Publishes {@code release} and records where in report.json. */
-    private static TrainingReport publish(ReleaseBundle release, TrainingReport report, Publishing to, Path out)
+    private static TrainingReport publish(ReleaseRecord release, TrainingReport report, Publishing to, Path out)
             throws Exception {
         ReleaseTopic.Published published = to.topicClient().publish(release);
         TrainingReport withWhere = report.withPublished(new TrainingReport.Published(
@@ -121,14 +117,34 @@ final class TrainCommand implements Callable<Integer> {
         return withWhere;
     }
 
-    /** The key from --signing-key-file, else the file $ECG_RELEASE_SIGNING_KEY_FILE names. */
-    Optional<ReleaseSigningKey> signingKey() {
+    /**
+     * The key from --signing-key-file, else the file $ECG_RELEASE_SIGNING_KEY_FILE names, else the default pair in
+     * the config folder, made now if there is none (a key file that is named must exist).
+     */
+    ReleaseSigningKey signingKey(PrintStream console) throws java.io.IOException {
         Path file = signingKeyFile;
         if (file == null) {
-            String env = System.getenv("ECG_RELEASE_SIGNING_KEY_FILE");
+            String env = environment.get("ECG_RELEASE_SIGNING_KEY_FILE");
             file = env != null && !env.isBlank() ? Path.of(env) : null;
         }
-        return file == null ? Optional.empty() : Optional.of(ReleaseSigningKey.fromFile(file));
+        if (file != null) {
+            if (!Files.exists(file)) {
+                throw new IllegalArgumentException("release signing key file " + file + " does not exist; make a"
+                        + " pair with ./ecg keys --private-key " + file + " --public-key PUBLIC_FILE");
+            }
+            return ReleaseKeyFiles.readSigningKey(file, allowReadableSigningKey);
+        }
+        ReleaseKeyFiles.Pair pair = ReleaseKeyFiles.loadOrCreate(
+                ReleaseKeyFiles.defaultPrivateKey(environment),
+                ReleaseKeyFiles.defaultPublicKey(environment),
+                allowReadableSigningKey);
+        if (pair.created()) {
+            console.println(
+                    "Created a release signing key pair, key " + pair.key().keyId() + ": private "
+                            + pair.privateKey() + ", public " + pair.publicKey() + " (streamers on this machine use it;"
+                            + " give others a copy of the public key: --release-public-key)");
+        }
+        return pair.key();
     }
 
     /** Publishing is asked for by naming a cluster (--bootstrap-servers or its environment variable). */

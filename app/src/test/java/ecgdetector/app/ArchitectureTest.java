@@ -22,7 +22,7 @@ import java.util.List;
 class ArchitectureTest {
 
     /** The stream stages, in the order of the data path. */
-    static final List<String> STAGES = List.of("decode", "batch", "infer", "alert");
+    static final List<String> STAGES = List.of("decode", "batch", "infer", "alert", "alarm");
 
     @ArchTest
     static final ArchRule NO_PACKAGE_CYCLES =
@@ -45,6 +45,7 @@ class ArchitectureTest {
         assertThat(classes.contain("ecgdetector.broker.EmbeddedKafkaBroker")).isTrue();
         assertThat(classes.contain("ecgdetector.trainer.TrainingJob")).isTrue();
         assertThat(classes.contain("ecgdetector.streamer.StreamerTopology")).isTrue();
+        assertThat(classes.contain("ecgdetector.view.WardView")).isTrue();
         assertThat(classes.contain("ecgdetector.app.Main")).isTrue();
         assertThat(classes.contain(ArchitectureTest.class)).isFalse();
         for (String stage : STAGES) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import ecgdetector.broker.BrokerSetting;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
@@ -57,7 +58,9 @@ class DeploymentFilesTest {
         List<String> names = compose.path("services").properties().stream()
                 .map(Map.Entry::getKey)
                 .toList();
-        assertThat(names).containsExactlyInAnyOrder("kafka", "topics", "trainer", "streamer", "prometheus");
+        assertThat(names)
+                .containsExactlyInAnyOrder(
+                        "kafka", "topics", "keys", "trainer", "streamer", "view", "prometheus", "grafana");
     }
 
     @Test
@@ -133,11 +136,22 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void kafkaRunsWithTheBrokerSettingsTheStreamersFailoverNeeds() {
+        Map<String, String> kafka = environment("kafka");
+        for (BrokerSetting setting : BrokerSetting.values()) {
+            if (setting.scope() == BrokerSetting.Scope.ANY) {
+                assertThat(kafka).as(setting.key()).containsEntry(setting.imageEnvName(), setting.value());
+            }
+        }
+    }
+
+    @Test
     void theJobsRunCommandsThatExistWithVariablesTheCodeReads() {
         assertThat(Main.commandLine().getSubcommands())
                 .containsKeys(
                         service("trainer").path("command").get(0).asText(),
-                        service("streamer").path("command").get(0).asText());
+                        service("streamer").path("command").get(0).asText(),
+                        service("view").path("command").get(0).asText());
 
         Map<String, String> trainer = environment("trainer");
         assertThat(trainer.keySet()).containsExactlyInAnyOrder("ECG_BOOTSTRAP_SERVERS", DataSource.ENV);
@@ -152,6 +166,62 @@ class DeploymentFilesTest {
         assertThat(config.kafka()).containsEntry("bootstrap.servers", "kafka:9092");
     }
 
+    /**
+     * The keys job writes the pair once; the trainer signs with the private key from its volume; the streamer is
+     * given the public key alone, on a volume of its own, and never sees the private one.
+     */
+    @Test
+    void theTrainerSignsWithTheKeysJobsPrivateKeyAndTheStreamerHoldsOnlyThePublicKey() {
+        List<String> keys = iterable(service("keys").path("command"));
+        assertThat(Main.commandLine().getSubcommands()).containsKey(keys.get(0));
+        String privateKey = keys.get(keys.indexOf("--private-key") + 1);
+        String publicKey = keys.get(keys.indexOf("--public-key") + 1);
+        String signingVolume = volumeAt(service("keys"), parent(privateKey));
+        String publicVolume = volumeAt(service("keys"), parent(publicKey));
+        assertThat(signingVolume).isNotEqualTo(publicVolume);
+        assertThat(compose.path("volumes").has(signingVolume)
+                        && compose.path("volumes").has(publicVolume))
+                .isTrue();
+
+        List<String> trainer = iterable(service("trainer").path("command"));
+        assertThat(trainer.get(trainer.indexOf("--signing-key-file") + 1)).isEqualTo(privateKey);
+        assertThat(volumeAt(service("trainer"), parent(privateKey))).isEqualTo(signingVolume);
+
+        // The view runs a release's graph as the streamer does, so it trusts the same key, by the same variable.
+        for (String reader : List.of("streamer", "view")) {
+            assertThat(environment(reader))
+                    .containsEntry(StreamerConfig.Setting.RELEASE_PUBLIC_KEYS.envName(), publicKey);
+            assertThat(volumeAt(service(reader), parent(publicKey))).isEqualTo(publicVolume);
+            assertThat(iterable(service(reader).path("volumes")))
+                    .as("the %s mounts no private key", reader)
+                    .noneMatch(v -> v.startsWith(signingVolume + ":"))
+                    .allMatch(v -> v.endsWith(":ro"));
+        }
+        for (String service : List.of("trainer", "streamer", "view")) {
+            assertThat(service(service)
+                            .path("depends_on")
+                            .path("keys")
+                            .path("condition")
+                            .asText())
+                    .as("%s waits for the keys", service)
+                    .isEqualTo("service_completed_successfully");
+        }
+    }
+
+    /** The volume a service mounts at {@code folder}, by name. */
+    private static String volumeAt(JsonNode service, String folder) {
+        return iterable(service.path("volumes")).stream()
+                .map(v -> v.split(":"))
+                .filter(v -> v[1].equals(folder))
+                .map(v -> v[0])
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no volume at " + folder + " in " + service));
+    }
+
+    private static String parent(String file) {
+        return file.substring(0, file.lastIndexOf('/'));
+    }
+
     @Test
     void portsHealthCheckAndScrapeTargetAgreeWithTheStreamersHttpServer() throws Exception {
         int port = Integer.parseInt(environment("streamer").get(StreamerConfig.Setting.HTTP_PORT.envName()));
@@ -159,14 +229,61 @@ class DeploymentFilesTest {
         String health = String.join(
                 " ", iterable(service("streamer").path("healthcheck").path("test")));
         assertThat(health).contains("http://localhost:" + port + "/health/ready");
-
-        JsonNode prometheus = new ObjectMapper(new YAMLFactory())
-                .readTree(ROOT.resolve("deploy/prometheus.yml").toFile());
-        JsonNode job = prometheus.path("scrape_configs").get(0);
-        assertThat(job.path("metrics_path").asText()).isEqualTo("/metrics");
-        assertThat(job.path("static_configs").get(0).path("targets").get(0).asText())
+        assertThat(scrapeJob("ecg-streamer")
+                        .path("static_configs")
+                        .get(0)
+                        .path("targets")
+                        .get(0)
+                        .asText())
                 .isEqualTo("streamer:" + port);
-        assertThat(service("prometheus").path("volumes").get(0).asText()).startsWith("./deploy/prometheus.yml:");
+    }
+
+    @Test
+    void theWardViewIsServedScrapedAndHealthCheckedOnThePortItIsGiven() throws Exception {
+        List<String> command = iterable(service("view").path("command"));
+        ViewCommand view = new ViewCommand();
+        new picocli.CommandLine(view)
+                .parseArgs(command.subList(1, command.size()).toArray(String[]::new));
+        assertThat(view.host).as("inside its container").isEqualTo("0.0.0.0");
+        assertThat(service("view").path("ports").get(0).asText())
+                .as("published on the host's loopback only")
+                .isEqualTo("127.0.0.1:" + view.port + ":" + view.port);
+        assertThat(String.join(" ", iterable(service("view").path("healthcheck").path("test"))))
+                .contains("http://localhost:" + view.port + "/health");
+        assertThat(environment("view"))
+                .containsOnlyKeys("ECG_BOOTSTRAP_SERVERS", StreamerConfig.Setting.RELEASE_PUBLIC_KEYS.envName());
+        assertThat(scrapeJob("ecg-view")
+                        .path("static_configs")
+                        .get(0)
+                        .path("targets")
+                        .get(0)
+                        .asText())
+                .isEqualTo("view:" + view.port);
+    }
+
+    @Test
+    void prometheusGetsItsConfigAndTheAlertRulesFromDeploy() throws Exception {
+        assertThat(iterable(service("prometheus").path("volumes")))
+                .containsExactly("./deploy/prometheus:/etc/prometheus:ro");
+        JsonNode config = prometheusConfig();
+        assertThat(iterable(config.path("rule_files"))).containsExactly("rules.yml");
+        assertThat(ROOT.resolve("deploy/prometheus/rules.yml")).isRegularFile();
+        assertThat(service("prometheus").path("image").asText()).startsWith("prom/prometheus:v");
+    }
+
+    private static JsonNode prometheusConfig() throws Exception {
+        return new ObjectMapper(new YAMLFactory())
+                .readTree(ROOT.resolve("deploy/prometheus/prometheus.yml").toFile());
+    }
+
+    private static JsonNode scrapeJob(String name) throws Exception {
+        for (JsonNode job : prometheusConfig().path("scrape_configs")) {
+            if (job.path("job_name").asText().equals(name)) {
+                assertThat(job.path("metrics_path").asText()).isEqualTo("/metrics");
+                return job;
+            }
+        }
+        throw new AssertionError("no scrape job " + name + " in deploy/prometheus/prometheus.yml");
     }
 
     @Test

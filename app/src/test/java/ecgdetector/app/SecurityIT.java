@@ -8,8 +8,10 @@ import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.broker.testing.SaslKafkaBrokerExtension;
 import ecgdetector.model.release.ReleaseBundle;
-import ecgdetector.model.release.ReleaseSigningKey;
+import ecgdetector.model.release.ReleaseKeyFiles;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.model.testing.TestKeys;
 import ecgdetector.schemas.Json;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.TopicNames;
@@ -46,6 +48,7 @@ import org.apache.kafka.common.acl.AccessControlEntry;
 import org.apache.kafka.common.acl.AclBinding;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.acl.AclPermissionType;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
@@ -112,6 +115,8 @@ class SecurityIT {
                 "notebook",
                 "--epochs",
                 "5",
+                "--signing-key-file",
+                TestKeys.trainer().privateKey().toString(),
                 "--bootstrap-servers",
                 broker.bootstrapServers(),
                 "--kafka-config",
@@ -157,6 +162,8 @@ class SecurityIT {
                 syntheticCsv().toString(),
                 "--out",
                 tmp.resolve("out").toString(),
+                "--signing-key-file",
+                TestKeys.trainer().privateKey().toString(),
                 "--bootstrap-servers",
                 broker.bootstrapServers(),
                 "-X",
@@ -218,6 +225,8 @@ class SecurityIT {
                 syntheticCsv().toString(),
                 "--out",
                 tmp.resolve("out").toString(),
+                "--signing-key-file",
+                TestKeys.trainer().privateKey().toString(),
                 "--bootstrap-servers",
                 broker.bootstrapServers(),
                 "--kafka-config",
@@ -234,8 +243,9 @@ class SecurityIT {
                         "an ACL must allow WRITE and DESCRIBE on topic " + topics.models());
         assertThat(tmp.resolve("out/release")).as("refused before training").doesNotExist();
 
-        // A streamer whose principal may not join its consumer group: Kafka Streams fails, and the streamer stops
-        // saying why instead of replacing the failed thread for ever.
+        // A streamer whose principal may not join its consumer group stops at its start, saying why, although
+        // no release was published yet: its stream threads join only once a model serves, and would only then
+        // find out, while it looked like a streamer merely waiting for a model.
         String streamerUser = user("streamer");
         grantStreamer(streamerUser, "some-other-application");
         Map<String, String> settings = streamerProperties(streamerUser, "pw-" + streamerUser, Map.of());
@@ -250,9 +260,10 @@ class SecurityIT {
 
     @Test
     void anAttackerWhoMayWriteTheModelsTopicCannotTakeOverTheAlarms() throws Exception {
-        Path releaseKey = Files.writeString(tmp.resolve("release.key"), "k7Qm2Vx9Lp4Rt8Wz1Nc6Hb3Jd5Fg0Ys2Ae7Ui9Oq4=\n");
-        ReleaseSigningKey attackerKey = ReleaseSigningKey.of(
-                "the-attacker-s-own-key-0123456789abcdef".getBytes(StandardCharsets.UTF_8), "attacker");
+        // The trainer's key pair, made the way an operator makes it.
+        Path keys = tmp.resolve("keys");
+        assertThat(Main.commandLine().execute("keys", "--dir", keys.toString())).isZero();
+        Path privateKey = keys.resolve(ReleaseKeyFiles.PRIVATE_KEY_FILE);
         String streamerUser = user("streamer");
         String trainerUser = user("trainer");
         String attackerUser = user("attacker");
@@ -262,14 +273,17 @@ class SecurityIT {
         StreamerApp streamer = startStreamer(streamerProperties(
                 streamerUser,
                 "pw-" + streamerUser,
-                Map.of(StreamerConfig.Setting.RELEASE_KEY_FILES.key(), releaseKey.toString())));
+                Map.of(
+                        StreamerConfig.Setting.RELEASE_PUBLIC_KEYS.key(),
+                        keys.resolve(ReleaseKeyFiles.PUBLIC_KEY_FILE).toString())));
         Properties attacker = SaslKafkaBrokerExtension.clientProperties(broker, attackerUser, "pw-" + attackerUser);
         ReleaseTopic attackersTopic = new ReleaseTopic(attacker, topics.models());
 
-        // A valid release in every other respect, unsigned; then one signed with a key the streamer does not hold.
-        attackersTopic.publish(TestReleases.synthetic().release());
+        // A valid release in every other respect, unsigned; then one signed with a key the streamer does not trust.
+        attackersTopic.publish(ReleaseRecord.unsigned(TestReleases.synthetic().release()));
         awaitRejections(streamer, 1);
-        attackersTopic.publish(TestReleases.synthetic().release().signedWith(attackerKey));
+        attackersTopic.publish(ReleaseRecord.signed(
+                TestReleases.synthetic().release(), TestKeys.attacker().key()));
         awaitRejections(streamer, 2);
         assertThat(streamer.models().hasModel())
                 .as("no attacker release serves")
@@ -286,7 +300,7 @@ class SecurityIT {
                 "--epochs",
                 "5",
                 "--signing-key-file",
-                releaseKey.toString(),
+                privateKey.toString(),
                 "--bootstrap-servers",
                 broker.bootstrapServers(),
                 "--kafka-config",
@@ -295,28 +309,28 @@ class SecurityIT {
                 "--models-topic",
                 topics.models());
         assertThat(train.exit()).as(train.err()).isZero();
-        ReleaseBundle signed = ReleaseBundle.readFrom(tmp.resolve("out/release"));
-        assertThat(signed.signature()).isPresent();
+        ReleaseBundle trained = ReleaseBundle.readFrom(tmp.resolve("out/release"));
         KafkaTestUtils.waitForCondition(
                 () -> streamer.models()
                         .serving()
-                        .map(m -> m.version().equals(signed.version()))
+                        .map(m -> m.version().equals(trained.version()))
                         .orElse(false),
                 TIMEOUT,
-                () -> "the signed release " + signed.version() + " did not serve");
+                () -> "the signed release " + trained.version() + " did not serve");
 
-        // The trainer's signature copied onto the attacker's release, and a plain unsigned one again: the signed
-        // release keeps serving.
-        ReleaseBundle attackers = TestReleases.syntheticOtherVersion().release();
-        var withStolenSignature =
-                (com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().readTree(attackers.toBytes());
-        withStolenSignature.set(
-                "signature", Json.mapper().valueToTree(signed.signature().orElseThrow()));
-        attackersTopic.publish(ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(withStolenSignature)));
+        // The trainer's signature (Ed25519 is deterministic: the same record again) copied onto the attacker's
+        // release, and a plain unsigned one again: the signed release keeps serving.
+        ReleaseRecord genuine = ReleaseRecord.signed(trained, ReleaseKeyFiles.readSigningKey(privateKey, false));
+        ReleaseRecord attackers =
+                ReleaseRecord.unsigned(TestReleases.syntheticOtherVersion().release());
+        RecordHeaders stolen = new RecordHeaders(attackers.headers().toArray());
+        stolen.add(genuine.headers().lastHeader(ReleaseRecord.HEADER_SIGNATURE));
+        stolen.add(genuine.headers().lastHeader(ReleaseRecord.HEADER_KEY_ID));
+        attackersTopic.publish(new ReleaseRecord(attackers.key(), attackers.value(), stolen));
         awaitRejections(streamer, 3);
         attackersTopic.publish(attackers);
         awaitRejections(streamer, 4);
-        assertThat(streamer.models().serving()).map(m -> m.version()).contains(signed.version());
+        assertThat(streamer.models().serving()).map(m -> m.version()).contains(trained.version());
     }
 
     private static void awaitRejections(StreamerApp streamer, int n) {
@@ -344,7 +358,7 @@ class SecurityIT {
         for (String in : List.of(topics.heartbeats(), topics.models())) {
             acls.add(allow(ResourceType.TOPIC, in, PatternType.LITERAL, user, AclOperation.READ));
         }
-        for (String out : List.of(topics.alerts(), topics.heartbeatsDlq(), topics.scores())) {
+        for (String out : List.of(topics.alerts(), topics.heartbeatsDlq(), topics.scores(), topics.alarms())) {
             acls.add(allow(ResourceType.TOPIC, out, PatternType.LITERAL, user, AclOperation.WRITE));
         }
         acls.add(allow(ResourceType.GROUP, applicationId, PatternType.LITERAL, user, AclOperation.READ));
@@ -383,9 +397,13 @@ class SecurityIT {
         p.put(StreamerConfig.Setting.TOPIC_DLQ.key(), topics.heartbeatsDlq());
         p.put(StreamerConfig.Setting.TOPIC_ALERTS.key(), topics.alerts());
         p.put(StreamerConfig.Setting.TOPIC_SCORES.key(), topics.scores());
+        p.put(StreamerConfig.Setting.TOPIC_ALARMS.key(), topics.alarms());
         p.put(StreamerConfig.Setting.TOPIC_MODELS.key(), topics.models());
         p.put(StreamerConfig.Setting.HTTP_PORT.key(), "-1");
         p.put(StreamerConfig.Setting.BATCH_WAIT_MS.key(), "50");
+        p.put(
+                StreamerConfig.Setting.RELEASE_PUBLIC_KEYS.key(),
+                TestKeys.trainer().publicKey().toString());
         p.putAll(extra);
         return p;
     }

@@ -77,10 +77,10 @@ class StreamCommandTest {
                 "in",
                 "--no-scores",
                 "--check-topics",
-                "--release-key-file",
-                "/k/a.key,/k/b.key",
-                "--release-key-file",
-                "/k/c.key",
+                "--release-public-key",
+                "/k/a.pub,/k/b.pub",
+                "--release-public-key",
+                "/k/c.pub",
                 "-X",
                 "linger.ms=5");
 
@@ -95,20 +95,35 @@ class StreamCommandTest {
                         Map.entry("ecg.topic.heartbeats", "in"),
                         Map.entry("ecg.scores.enabled", "false"),
                         Map.entry("ecg.check.topics", "true"),
-                        Map.entry("ecg.release.key.files", "/k/a.key,/k/b.key,/k/c.key"),
+                        Map.entry("ecg.release.public.keys", "/k/a.pub,/k/b.pub,/k/c.pub"),
                         Map.entry("linger.ms", "5"));
         StreamerConfig config = StreamerConfig.fromMap(command.flags());
         assertThat(config.batchSize()).isEqualTo(512);
         assertThat(config.batchMaxWait()).isEqualTo(Duration.ofMillis(25));
         assertThat(config.scoresEnabled()).isFalse();
-        assertThat(config.releaseKeyFiles())
-                .containsExactly(Path.of("/k/a.key"), Path.of("/k/b.key"), Path.of("/k/c.key"));
+        assertThat(config.releasePublicKeys())
+                .containsExactly(Path.of("/k/a.pub"), Path.of("/k/b.pub"), Path.of("/k/c.pub"));
     }
 
     @Test
     void flagsNotGivenLeaveTheSettingToTheOtherSources() {
         assertThat(parse().flags()).isEmpty();
         assertThat(parse("--scores").flags()).containsOnly(Map.entry("ecg.scores.enabled", "true"));
+    }
+
+    @Test
+    void theHmacKeyFlagOfReleaseFormatOneSaysWhatReplacedIt() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+
+        int exit = cli.execute("stream", "--bootstrap-servers", "k:9092", "--release-key-file", "/k/old.key");
+
+        assertThat(exit).isNotZero();
+        assertThat(err.toString())
+                .contains("--release-key-file is gone")
+                .contains("./ecg keys")
+                .contains("ecg.release.public.keys");
     }
 
     @Test

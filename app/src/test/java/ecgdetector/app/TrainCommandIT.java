@@ -7,7 +7,9 @@ import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.model.testing.TestKeys;
 import ecgdetector.schemas.Json;
 import ecgdetector.trainer.data.EcgDataset;
 import ecgdetector.trainer.testing.TestReleases;
@@ -56,15 +58,18 @@ class TrainCommandIT {
                         "5",
                         "--bootstrap-servers",
                         broker.bootstrapServers(),
+                        "--signing-key-file",
+                        TestKeys.trainer().privateKey().toString(),
                         "--models-topic",
                         topic);
 
         assertThat(exit).isZero();
         ReleaseBundle written = ReleaseBundle.readFrom(out.resolve("release"));
-        byte[] published = new ReleaseTopic(broker.clientProperties(), topic)
-                .readLatestBytes("ecg-autoencoder")
+        ReleaseRecord published = new ReleaseTopic(broker.clientProperties(), topic)
+                .readLatest("ecg-autoencoder")
                 .orElseThrow();
-        assertThat(published).isEqualTo(written.toBytes());
+        assertThat(published.value()).isEqualTo(written.toBytes());
+        assertThat(TestKeys.trainer().verifier().verify(published).version()).isEqualTo(written.version());
         JsonNode report = Json.mapper().readTree(out.resolve("report.json").toFile());
         assertThat(report.get("epochs").asInt()).isEqualTo(5);
         assertThat(report.path("published").path("topic").asText()).isEqualTo(topic);

@@ -1,19 +1,30 @@
 package ecgdetector.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ecgdetector.model.release.ReleaseKeyFiles;
+import ecgdetector.model.release.ReleaseSigningKey;
 import ecgdetector.model.scoring.MinMaxScaler;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.trainer.Recipe;
 import ecgdetector.trainer.TrainingOptions;
 import ecgdetector.trainer.TrainingSetting;
 import ecgdetector.trainer.TrainingSettings;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** {@code ./ecg train}'s options, made from {@link TrainingSettings}; nothing is trained here. */
@@ -26,6 +37,42 @@ class TrainCommandTest {
         System.arraycopy(args, 0, all, 1, args.length);
         cli.parseArgs(all);
         return cli.getSubcommands().get("train").getCommand();
+    }
+
+    @Test
+    void onFirstUseTheTrainerMakesTheDefaultKeyPairSaysSoAndUsesItAfterwards(@TempDir Path home) throws Exception {
+        TrainCommand train = parsed();
+        train.environment = Map.of("XDG_CONFIG_HOME", home.toString());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        ReleaseSigningKey first = train.signingKey(new PrintStream(out, true, StandardCharsets.UTF_8));
+        ReleaseSigningKey again = train.signingKey(new PrintStream(OutputStream.nullOutputStream()));
+
+        Path folder = home.resolve("ecg-detector");
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("Created a release signing key pair, key " + first.keyId())
+                .contains(folder.resolve("release.key").toString())
+                .contains(folder.resolve("release.pub").toString());
+        assertThat(again.keyId()).isEqualTo(first.keyId());
+        assertThat(ReleaseKeyFiles.readPublicKey(folder.resolve("release.pub"))).isEqualTo(first.publicKey());
+    }
+
+    @Test
+    void aNamedKeyFileMustExistAndBeTheOwnersAlone(@TempDir Path dir) throws Exception {
+        TrainCommand missing =
+                parsed("--signing-key-file", dir.resolve("none.key").toString());
+        ReleaseKeyFiles.Pair pair = ReleaseKeyFiles.loadOrCreate(dir.resolve("k.key"), dir.resolve("k.pub"), false);
+        Files.setPosixFilePermissions(pair.privateKey(), PosixFilePermissions.fromString("rw-r-----"));
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+
+        assertThatThrownBy(() -> missing.signingKey(quiet)).hasMessageContaining("does not exist");
+        assertThatThrownBy(() -> parsed("--signing-key-file", pair.privateKey().toString())
+                        .signingKey(quiet))
+                .hasMessageContaining("readable by its group");
+        assertThat(parsed("--signing-key-file", pair.privateKey().toString(), "--allow-readable-signing-key")
+                        .signingKey(quiet)
+                        .keyId())
+                .isEqualTo(pair.key().keyId());
     }
 
     @Test

@@ -2,8 +2,12 @@ package ecgdetector.bench;
 
 import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.broker.TopicSetup;
+import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseKeyFiles;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
@@ -63,20 +67,49 @@ public final class Bench {
     public static final String PHASE_STREAMER = "streamer";
     public static final String PHASE_PER_RECORD = "per-record";
     public static final String PHASE_LATENCY = "latency";
+    /**
+     * The plain-client peer ({@link PlainClientPeer}) on the streamer's input, once at-least-once and once
+     * transactional: how far the Kafka Streams topology is from the simplest program that does the same job.
+     */
+    public static final String PHASE_PEER = "peer";
+    /** The phases (kinds) {@link #PHASE_PEER} runs. */
+    public static final String PEER_AT_LEAST_ONCE = BenchChild.MODE_PEER_AT_LEAST_ONCE;
+
+    public static final String PEER_TRANSACTIONAL = BenchChild.MODE_PEER_TRANSACTIONAL;
+    /**
+     * The streamer without its alarm stage ({@code ecg.alarms.enabled=false}), run beside each streamer phase on
+     * the same input: the alarm stage's throughput cost is one minus the streamer's rate over this one's.
+     */
+    public static final String PHASE_ALARMS = "alarms";
+    /** The first seconds after ready and after a hot swap, warm-up off and on, and the idle cost. */
+    public static final String PHASE_COLD_START = "cold-start";
     /** A pass-through run before the measured ones, not reported: warms up the broker. */
     static final String PHASE_WARMUP = "warmup";
     /** Steady load for a while, memory sampled over time; run on its own ({@code --soak}), not by default. */
     public static final String PHASE_SOAK = "soak";
+    /** Several instances, one of which crashes, freezes or restarts; minutes long, so run when asked for. */
+    public static final String PHASE_FAILOVER = "failover";
 
-    public static final List<String> ALL_PHASES =
-            List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER, PHASE_PER_RECORD, PHASE_LATENCY);
-    static final List<String> KNOWN_PHASES =
-            List.of(PHASE_INFERENCE, PHASE_PASS_THROUGH, PHASE_STREAMER, PHASE_PER_RECORD, PHASE_LATENCY, PHASE_SOAK);
+    public static final List<String> ALL_PHASES = List.of(
+            PHASE_INFERENCE,
+            PHASE_PASS_THROUGH,
+            PHASE_STREAMER,
+            PHASE_PEER,
+            PHASE_ALARMS,
+            PHASE_PER_RECORD,
+            PHASE_LATENCY,
+            PHASE_COLD_START);
+    /** The default ones, then those run only when asked for. */
+    static final List<String> KNOWN_PHASES = java.util.stream.Stream.concat(
+                    ALL_PHASES.stream(), java.util.stream.Stream.of(PHASE_SOAK, PHASE_FAILOVER))
+            .toList();
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     /** How long the outputs of a fixed-rate phase may take to come out after the last window was sent. */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    /** The cold-start phase's input rate, windows/s. */
+    private static final double COLD_START_RATE = 1000;
 
     private static final double MB = 1024 * 1024;
 
@@ -96,6 +129,7 @@ public final class Bench {
      * @param jfr              record the throughput phases' JVMs with Java Flight Recorder and summarise
      *                         the measured interval ({@link JfrSummary})
      * @param soak             the soak phase's load, length and sampling
+     * @param failover         the failover phase's instances, partitions, rate, faults and timing
      */
     public record Settings(
             Optional<String> data,
@@ -105,6 +139,7 @@ public final class Bench {
             boolean retrain,
             Optional<String> bootstrapServers,
             Properties kafka,
+            Map<String, String> brokerConfig,
             Set<String> phases,
             long windows,
             long warmupWindows,
@@ -126,7 +161,9 @@ public final class Bench {
             Map<String, String> appConfig,
             boolean jfr,
             Duration phaseTimeout,
-            Soak soak) {
+            Soak soak,
+            ColdStartTimes coldStart,
+            FailoverBench.Settings failover) {
 
         public Settings {
             if (windows < 1 || perRecordWindows < 1 || warmupWindows < 0) {
@@ -148,11 +185,13 @@ public final class Bench {
                 }
             }
             Objects.requireNonNull(soak, "soak");
+            Objects.requireNonNull(failover, "failover");
             if (latencyRates.stream().anyMatch(r -> !(r > 0))) {
                 throw new IllegalArgumentException("--latency-rates must be positive, got " + latencyRates);
             }
             phases = Set.copyOf(phases);
             appConfig = Map.copyOf(appConfig);
+            brokerConfig = Map.copyOf(brokerConfig);
             String scores = appConfig.get(Setting.SCORES_ENABLED.key());
             if (scores != null && !scores.trim().equalsIgnoreCase("true")) {
                 throw new IllegalArgumentException("the bench counts the streamer's output on the scores topic;" + " "
@@ -181,8 +220,14 @@ public final class Bench {
             m.put("latencySeconds", latencyTime.toMillis() / 1000.0);
             m.put("childJvmOptions", childJvmOptions);
             m.put("appConfig", appConfig);
+            if (!brokerConfig.isEmpty()) {
+                m.put("brokerConfig", brokerConfig);
+            }
             if (phases.contains(PHASE_SOAK)) {
                 m.put("soak", soak.describe());
+            }
+            if (phases.contains(PHASE_FAILOVER)) {
+                m.put("failover", failover.describe());
             }
             m.put("recipe", recipe.id());
             return m;
@@ -193,6 +238,35 @@ public final class Bench {
      * The soak phase: the streamer fed {@code ratePerSec} for {@code time}, its memory sampled every
      * {@code sampleInterval}; growth is judged after {@code warmup} (at most half the time).
      */
+    /**
+     * How long the cold-start phase's parts last.
+     *
+     * @param window how long after ready (and after a swap) counts as cold, and how long the steady part between
+     * @param idleSample how long idle CPU is sampled, before the streamer starts and with it idle
+     * @param idleSettle how long the streamer is left after its last window before its idle CPU is sampled
+     */
+    public record ColdStartTimes(Duration window, Duration idleSample, Duration idleSettle) {
+        public ColdStartTimes {
+            if (window.isNegative()
+                    || window.isZero()
+                    || idleSample.isNegative()
+                    || idleSample.isZero()
+                    || idleSettle.isNegative()) {
+                throw new IllegalArgumentException(
+                        "--cold-window-seconds and --idle-seconds must be positive; got " + window + ", " + idleSample);
+            }
+        }
+
+        /** Seconds, as the figures carry them. */
+        double windowSeconds() {
+            return window.toMillis() / 1000.0;
+        }
+
+        double idleSeconds() {
+            return idleSample.toMillis() / 1000.0;
+        }
+    }
+
     public record Soak(Duration time, double ratePerSec, Duration sampleInterval, Duration warmup) {
         public Soak {
             if (time.isNegative()
@@ -267,10 +341,12 @@ public final class Bench {
 
     /** The phases that run on Kafka, and where that Kafka was. */
     private record OnKafka(
+            List<BenchReport.ColdStart> coldStarts,
             String broker,
             List<BenchReport.Phase> phases,
             List<BenchReport.Latency> latencies,
-            BenchReport.Soak soak) {}
+            BenchReport.Soak soak,
+            BenchReport.Failover failover) {}
 
     private List<BenchReport.InferencePoint> inference(TrainingResult trained, EcgDataset dataset) throws Exception {
         List<BenchReport.InferencePoint> inference = new ArrayList<>();
@@ -292,20 +368,45 @@ public final class Bench {
     private OnKafka measureOnKafka(TrainingResult trained, List<String> lines, Path out, Path logs) throws Exception {
         Files.createDirectories(logs);
         try (LogRouting routing = LogRouting.toFile(logs.resolve("kafka.log"));
-                KafkaCluster cluster = KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
+                KafkaCluster cluster = KafkaCluster.start(
+                        settings.bootstrapServers(), settings.kafka(), settings.brokerConfig(), console)) {
             String broker = cluster.broker() != null
                     ? "embedded in the bench JVM (" + cluster.bootstrapServers() + ")"
                     : cluster.bootstrapServers();
             Properties client = cluster.client();
             String modelsTopic = "bench-" + runId + ".ecg.models";
-            ReleaseTopic.Published published = new ReleaseTopic(client, modelsTopic).publish(trained.release());
-            step("Published " + published.version() + " to " + published.topic());
-            PhaseRunner runner = new PhaseRunner(client, modelsTopic, lines, logs, out.resolve(".bench-state"));
+            // The bench's own key pair, made on its first run: the apps measured verify releases as in production.
+            ReleaseKeyFiles.Pair keys = ReleaseKeyFiles.loadOrCreate(
+                    out.resolve("keys").resolve(ReleaseKeyFiles.PRIVATE_KEY_FILE),
+                    out.resolve("keys").resolve(ReleaseKeyFiles.PUBLIC_KEY_FILE),
+                    false);
+            ReleaseTopic.Published published =
+                    new ReleaseTopic(client, modelsTopic).publish(ReleaseRecord.signed(trained.release(), keys.key()));
+            step("Published " + published.version() + " to " + published.topic() + ", signed with key "
+                    + keys.key().keyId());
+            // The plain-client peer loads the same release from a folder: it has no models topic to read.
+            Path peerRelease = out.resolve(".bench-state").resolve("peer-release");
+            ReleaseFolder.deleteRecursively(peerRelease);
+            trained.release().writeTo(peerRelease);
+            PhaseRunner runner = new PhaseRunner(
+                    client, modelsTopic, keys.publicKey(), peerRelease, lines, logs, out.resolve(".bench-state"));
             try {
                 List<BenchReport.Phase> phases = throughputPhases(runner);
                 List<BenchReport.Latency> latencies = latencyPhases(runner);
+                List<BenchReport.ColdStart> coldStarts = new ArrayList<>();
+                if (settings.phases().contains(PHASE_COLD_START)) {
+                    ReleaseTopic releases = new ReleaseTopic(client, modelsTopic);
+                    int swap = 0;
+                    for (boolean warmup : new boolean[] {false, true}) {
+                        ReleaseRecord next = ReleaseRecord.signed(
+                                reversioned(trained.release(), "swap" + ++swap, out.resolve(".bench-state")),
+                                keys.key());
+                        coldStarts.add(runner.coldStart(warmup, COLD_START_RATE, releases, next));
+                    }
+                }
                 BenchReport.Soak soak = settings.phases().contains(PHASE_SOAK) ? runner.soak(settings.soak()) : null;
-                return new OnKafka(broker, phases, latencies, soak);
+                BenchReport.Failover failover = settings.phases().contains(PHASE_FAILOVER) ? runner.failover() : null;
+                return new OnKafka(coldStarts, broker, phases, latencies, soak, failover);
             } finally {
                 runner.deleteTopics(List.of(modelsTopic));
                 ReleaseFolder.deleteRecursively(out.resolve(".bench-state"));
@@ -317,7 +418,11 @@ public final class Bench {
     private List<BenchReport.Phase> throughputPhases(PhaseRunner runner) throws Exception {
         List<BenchReport.Phase> phases = new ArrayList<>();
         boolean throughputPhases = settings.phases().stream()
-                .anyMatch(p -> p.equals(PHASE_PASS_THROUGH) || p.equals(PHASE_STREAMER) || p.equals(PHASE_PER_RECORD));
+                .anyMatch(p -> p.equals(PHASE_PASS_THROUGH)
+                        || p.equals(PHASE_STREAMER)
+                        || p.equals(PHASE_PEER)
+                        || p.equals(PHASE_ALARMS)
+                        || p.equals(PHASE_PER_RECORD));
         if (throughputPhases && settings.warmupWindows() > 0) {
             // The broker shares this JVM: its code is as cold as the apps' at first. Without this the
             // first phase (the pass-through) pays for the broker's JIT warm-up and the ceiling reads low.
@@ -329,6 +434,13 @@ public final class Bench {
             }
             if (settings.phases().contains(PHASE_STREAMER)) {
                 phases.add(runner.throughput(PHASE_STREAMER, r, settings.windows(), settings.batchSize()));
+            }
+            if (settings.phases().contains(PHASE_PEER)) {
+                phases.add(runner.throughput(PEER_AT_LEAST_ONCE, r, settings.windows(), settings.batchSize()));
+                phases.add(runner.throughput(PEER_TRANSACTIONAL, r, settings.windows(), settings.batchSize()));
+            }
+            if (settings.phases().contains(PHASE_ALARMS)) {
+                phases.add(runner.throughput(PHASE_ALARMS, r, settings.windows(), settings.batchSize()));
             }
             if (settings.phases().contains(PHASE_PER_RECORD)) {
                 phases.add(runner.throughput(PHASE_PER_RECORD, r, settings.perRecordWindows(), 1));
@@ -361,6 +473,9 @@ public final class Bench {
         step("Training the detector (" + options.recipe().id() + " recipe) into " + settings.trainDir());
         return job.run(options, dataset);
     }
+
+    /** Idle CPU in cores: the streamer's JVM and this one, each with the part of it its JIT compiler used. */
+    private record Idle(double child, double childCompiler, double own, double ownCompiler) {}
 
     /** The progress of a throughput phase's wait: when half the windows were out, and the highest RSS seen. */
     private record Drained(long halfAt, long maxRssKb) {}
@@ -395,16 +510,27 @@ public final class Bench {
     }
 
     /** Runs one application under test at a time and measures it. */
-    private final class PhaseRunner {
+    private final class PhaseRunner implements FailoverBench.Cluster {
         private final Properties client;
         private final String modelsTopic;
+        private final Path releasePublicKey;
+        private final Path peerRelease;
         private final List<String> lines;
         private final Path logs;
         private final Path stateRoot;
 
-        PhaseRunner(Properties client, String modelsTopic, List<String> lines, Path logs, Path stateRoot) {
+        PhaseRunner(
+                Properties client,
+                String modelsTopic,
+                Path releasePublicKey,
+                Path peerRelease,
+                List<String> lines,
+                Path logs,
+                Path stateRoot) {
             this.client = client;
             this.modelsTopic = modelsTopic;
+            this.releasePublicKey = releasePublicKey;
+            this.peerRelease = peerRelease;
             this.lines = lines;
             this.logs = logs;
             this.stateRoot = stateRoot;
@@ -415,6 +541,7 @@ public final class Bench {
             String appId = "bench-" + runId + "-" + name;
             TopicNames topics = createTopics(appId);
             boolean passThrough = kind.equals(PHASE_PASS_THROUGH) || kind.equals(PHASE_WARMUP);
+            boolean peer = kind.equals(PEER_AT_LEAST_ONCE) || kind.equals(PEER_TRANSACTIONAL);
             step(String.format(
                     Locale.ROOT,
                     "%s: writing %,d windows to %s (%d partitions), then starting %s",
@@ -422,18 +549,22 @@ public final class Bench {
                     windows,
                     topics.heartbeats(),
                     settings.partitions(),
-                    passThrough
-                            ? "a Kafka Streams app that copies them to " + topics.scores()
-                            : "the streamer (batch size " + batchSize + ")"));
+                    appUnderTest(kind, passThrough, peer, batchSize, topics)));
             try {
                 writeInput(topics, windows);
                 Map<String, String> config = appSettings(topics, appId, batchSize, settings.commitIntervalMs());
                 if (passThrough) {
                     config.put(BenchChild.OUTPUT_TOPIC_KEY, topics.scores());
                 }
+                if (kind.equals(PHASE_ALARMS)) {
+                    config.put(Setting.ALARMS_ENABLED.key(), "false");
+                }
+                if (peer) {
+                    config.put(BenchChild.RELEASE_DIR_KEY, peerRelease.toString());
+                }
                 Double loadAtStart = load();
                 Path jfrFile = settings.jfr() && !kind.equals(PHASE_WARMUP) ? logs.resolve(name + ".jfr") : null;
-                String mode = passThrough ? BenchChild.MODE_PASS_THROUGH : BenchChild.MODE_STREAMER;
+                String mode = passThrough ? BenchChild.MODE_PASS_THROUGH : peer ? kind : BenchChild.MODE_STREAMER;
                 AppRun run = runToItsLastOutput(name, mode, config, jfrFile, topics, windows);
                 if (jfrFile != null && Files.isRegularFile(jfrFile)) {
                     JfrSummary.Profile profile = JfrSummary.summarize(jfrFile, run.readyAt(), run.doneAt(), 25);
@@ -459,6 +590,20 @@ public final class Bench {
             } finally {
                 deleteTopics(topicsOf(topics, appId));
             }
+        }
+
+        /** What a throughput phase starts, for its first line. */
+        private static String appUnderTest(
+                String kind, boolean passThrough, boolean peer, int batchSize, TopicNames topics) {
+            if (passThrough) {
+                return "a Kafka Streams app that copies them to " + topics.scores();
+            }
+            if (peer) {
+                return "the plain-client peer (" + kind.substring("peer-".length()) + ", polls of up to " + batchSize
+                        + ")";
+            }
+            return "the streamer (batch size " + batchSize + ")"
+                    + (kind.equals(PHASE_ALARMS) ? " without its alarm stage" : "");
         }
 
         /** Writes the phase's input before its application starts, as fast as the cluster takes it. */
@@ -633,10 +778,12 @@ public final class Bench {
                     }
                     Map<String, Long> after = child.stats();
                     OptionalLong rss = child.rssKb();
+                    BenchReport.FeedSilent silent =
+                            FeedSilence.await(client, topics.alarms(), writer.lastSentAtMs(), silenceMs(config));
                     child.stop(STOP_TIMEOUT);
                     double[] ms = reader.latenciesProducedBetween(from, to);
-                    BenchReport.Latency l =
-                            latencyOf(rate, commitMs, ms, (to - from) / 1000.0, rss, before, after, loadAtStart);
+                    BenchReport.Latency l = latencyOf(
+                            rate, commitMs, ms, (to - from) / 1000.0, rss, before, after, loadAtStart, silent);
                     printLatency(name, l);
                     return l;
                 }
@@ -654,7 +801,8 @@ public final class Bench {
                 OptionalLong rss,
                 Map<String, Long> before,
                 Map<String, Long> after,
-                Double loadAtStart) {
+                Double loadAtStart,
+                BenchReport.FeedSilent silent) {
             return new BenchReport.Latency(
                     rate,
                     commitMs,
@@ -669,7 +817,14 @@ public final class Bench {
                     Percentiles.of(ms, 100),
                     kbToMb(rss),
                     ratio(delta(after, before, "batchedWindows"), delta(after, before, "batches")),
-                    loadAtStart);
+                    loadAtStart,
+                    silent);
+        }
+
+        /** The streamer's S as the phase configured it. */
+        private long silenceMs(Map<String, String> config) {
+            return Long.parseLong(
+                    config.getOrDefault(Setting.ALARM_SILENCE_MS.key(), Setting.ALARM_SILENCE_MS.defaultValue()));
         }
 
         private void printLatency(String name, BenchReport.Latency l) {
@@ -684,6 +839,18 @@ public final class Bench {
                     l.p99Ms(),
                     l.maxMs(),
                     l.meanBatchSize());
+            BenchReport.FeedSilent f = l.feedSilent();
+            console.printf(
+                    Locale.ROOT,
+                    "  %s: feed stopped -> FEED_SILENT for %d of %d patients: p50 %s, p95 %s, max %s ms (S = %d ms,"
+                            + " target S + 2000)%n",
+                    name,
+                    f.raised(),
+                    f.patients(),
+                    f.p50Ms(),
+                    f.p95Ms(),
+                    f.maxMs(),
+                    f.silenceMs());
         }
 
         BenchReport.Soak soak(Soak soak) throws Exception {
@@ -773,6 +940,174 @@ public final class Bench {
             }
         }
 
+        /**
+         * The cold-start phase: the broker's own idle, then {@code rate} windows/s from the streamer's ready: the
+         * first cold window, the next (steady), then a hot swap to {@code swapTo} and the cold window after it; then, once every window came out, the streamer idle with its model loaded.
+         */
+        BenchReport.ColdStart coldStart(boolean warmup, double rate, ReleaseTopic releases, ReleaseRecord swapTo)
+                throws Exception {
+            String name = "cold-start-warmup-" + (warmup ? "on" : "off");
+            ColdStartTimes times = settings.coldStart();
+            String appId = "bench-" + runId + "-" + name;
+            TopicNames topics = createTopics(appId);
+            step(String.format(
+                    Locale.ROOT,
+                    "%s: %.0f s broker idle, then %.0f windows/s: %.0f s after ready, %.0f s steady, a hot swap and"
+                            + " %.0f s after it; then %.0f s of the streamer idle",
+                    name,
+                    times.idleSeconds(),
+                    rate,
+                    times.windowSeconds(),
+                    times.windowSeconds(),
+                    times.windowSeconds(),
+                    times.idleSeconds()));
+            try {
+                Map<String, String> config =
+                        appSettings(topics, appId, settings.batchSize(), settings.commitIntervalMs());
+                config.put(Setting.RELEASE_WARMUP.key(), String.valueOf(warmup));
+                Double loadAtStart = load();
+                try (OutputReader reader = new OutputReader(
+                                client,
+                                List.of(topics.scores(), topics.alerts(), topics.heartbeatsDlq()),
+                                topics.scores());
+                        InputWriter writer =
+                                new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 0)) {
+                    double[] brokerBaseline = ownCoresAndCompiler(times.idleSample());
+                    try (ChildJvm child =
+                            ChildJvm.start(BenchChild.MODE_STREAMER, config, childOptions(null), logs, name)) {
+                        child.awaitReady(READY_TIMEOUT);
+                        long[] marks = feedAndSwap(rate, releases, swapTo, reader, topics, writer, child);
+                        // Idle after the traffic: model loaded (the swapped-in one), nothing arriving.
+                        TimeUnit.MILLISECONDS.sleep(times.idleSettle().toMillis());
+                        Idle idle = idle(child, times.idleSample());
+                        child.stop(STOP_TIMEOUT);
+                        BenchReport.ColdStart c =
+                                coldStartOf(warmup, rate, reader, marks, swapTo, idle, brokerBaseline, loadAtStart);
+                        printColdStart(name, c);
+                        return c;
+                    }
+                }
+            } finally {
+                deleteTopics(topicsOf(topics, appId));
+            }
+        }
+
+        private void printColdStart(String name, BenchReport.ColdStart c) {
+            console.printf(
+                    Locale.ROOT,
+                    "  %s: p99 %s ms in the first %.0f s, %s ms steady, %s ms after the swap; idle: streamer"
+                            + " %s%% of a core (JIT compiler %s%%), broker %s%% (JIT %s%%; %s%%, JIT %s%%, before the"
+                            + " streamer started)%n",
+                    name,
+                    c.firstP99Ms(),
+                    c.windowSeconds(),
+                    c.steadyP99Ms(),
+                    c.afterSwapP99Ms(),
+                    percent(c.idleStreamerCores()),
+                    percent(c.idleStreamerCompilerCores()),
+                    percent(c.idleBrokerCores()),
+                    percent(c.idleBrokerCompilerCores()),
+                    percent(c.brokerBaselineCores()),
+                    percent(c.brokerBaselineCompilerCores()));
+        }
+
+        /** Feeds {@code rate} from now; returns the marks: traffic start, end of first window, swap, end. */
+        private long[] feedAndSwap(
+                double rate,
+                ReleaseTopic releases,
+                ReleaseRecord swapTo,
+                OutputReader reader,
+                TopicNames topics,
+                InputWriter writer,
+                ChildJvm child)
+                throws Exception {
+            AtomicBoolean stop = new AtomicBoolean();
+            long start = System.currentTimeMillis();
+            Thread sender = startSender(writer, rate, stop);
+            Duration window = settings.coldStart().window();
+            sleepWithProgress(window, reader, topics.scores(), writer, child);
+            long firstEnd = System.currentTimeMillis();
+            sleepWithProgress(window, reader, topics.scores(), writer, child);
+            long swapAt = System.currentTimeMillis();
+            releases.publish(swapTo);
+            sleepWithProgress(window.plusSeconds(2), reader, topics.scores(), writer, child);
+            stop.set(true);
+            sender.join(30_000);
+            if (!awaitAllScored(reader, topics, writer)) {
+                throw new IllegalStateException("cold start: only " + reader.count(topics.scores()) + " of "
+                        + writer.sent() + " windows were scored within " + DRAIN_TIMEOUT.toSeconds() + " s");
+            }
+            return new long[] {start, firstEnd, swapAt, swapAt + window.toMillis()};
+        }
+
+        private BenchReport.ColdStart coldStartOf(
+                boolean warmup,
+                double rate,
+                OutputReader reader,
+                long[] marks,
+                ReleaseRecord swapTo,
+                Idle idle,
+                double[] brokerBaseline,
+                Double loadAtStart) {
+            double[] first = reader.latenciesProducedBetween(marks[0], marks[1]);
+            double[] steady = reader.latenciesProducedBetween(marks[1], marks[2]);
+            double[] afterSwap = reader.latenciesProducedBetween(marks[2], marks[3]);
+            return new BenchReport.ColdStart(
+                    warmup,
+                    rate,
+                    settings.coldStart().windowSeconds(),
+                    Percentiles.of(first, 50),
+                    Percentiles.of(first, 99),
+                    Percentiles.of(steady, 50),
+                    Percentiles.of(steady, 99),
+                    Percentiles.of(afterSwap, 50),
+                    Percentiles.of(afterSwap, 99),
+                    swapTo.key(),
+                    settings.coldStart().idleSeconds(),
+                    finite(idle.child()),
+                    finite(idle.childCompiler()),
+                    finite(idle.own()),
+                    finite(idle.ownCompiler()),
+                    finite(brokerBaseline[0]),
+                    finite(brokerBaseline[1]),
+                    loadAtStart);
+        }
+
+        /**
+         * The child's and this JVM's CPU over {@code sample}, in cores, and the part of each that was its JIT
+         * compiler's (NaN without {@code /proc}).
+         */
+        private Idle idle(ChildJvm child, Duration sample) throws InterruptedException {
+            long self = ProcessHandle.current().pid();
+            double child0 = child.cpuSeconds().orElse(Double.NaN);
+            double childJit0 = ProcessStats.compilerCpuSeconds(child.pid()).orElse(Double.NaN);
+            double ownJit0 = ProcessStats.compilerCpuSeconds(self).orElse(Double.NaN);
+            double own = ownCores(sample);
+            double seconds = sample.toMillis() / 1000.0;
+            return new Idle(
+                    (child.cpuSeconds().orElse(Double.NaN) - child0) / seconds,
+                    (ProcessStats.compilerCpuSeconds(child.pid()).orElse(Double.NaN) - childJit0) / seconds,
+                    own,
+                    (ProcessStats.compilerCpuSeconds(self).orElse(Double.NaN) - ownJit0) / seconds);
+        }
+
+        /** This JVM's CPU over {@code time} and the part of it that was its JIT compiler's, in cores. */
+        private double[] ownCoresAndCompiler(Duration time) throws InterruptedException {
+            long self = ProcessHandle.current().pid();
+            double jit0 = ProcessStats.compilerCpuSeconds(self).orElse(Double.NaN);
+            double cores = ownCores(time);
+            return new double[] {
+                cores, (ProcessStats.compilerCpuSeconds(self).orElse(Double.NaN) - jit0) / (time.toMillis() / 1000.0)
+            };
+        }
+
+        /** This JVM's CPU (the embedded broker, the reader, the writer) over {@code time}, in cores. */
+        private double ownCores(Duration time) throws InterruptedException {
+            double before = ProcessStats.ownCpuSeconds();
+            TimeUnit.MILLISECONDS.sleep(time.toMillis());
+            return (ProcessStats.ownCpuSeconds() - before) / (time.toMillis() / 1000.0);
+        }
+
         private Thread startSender(InputWriter writer, double rate, AtomicBoolean stop) {
             Thread sender = new Thread(() -> writer.sendAtRate(rate, stop::get), "bench-sender");
             sender.setDaemon(true);
@@ -834,7 +1169,11 @@ public final class Bench {
             m.put(Setting.TOPIC_DLQ.key(), topics.heartbeatsDlq());
             m.put(Setting.TOPIC_ALERTS.key(), topics.alerts());
             m.put(Setting.TOPIC_SCORES.key(), topics.scores());
+            m.put(Setting.TOPIC_ALARMS.key(), topics.alarms());
             m.put(Setting.TOPIC_MODELS.key(), modelsTopic);
+            m.put(
+                    Setting.RELEASE_PUBLIC_KEYS.key(),
+                    releasePublicKey.toAbsolutePath().toString());
             m.put(Setting.THREADS.key(), String.valueOf(settings.threads()));
             m.put(Setting.BATCH_SIZE.key(), String.valueOf(batchSize));
             m.put(Setting.BATCH_WAIT_MS.key(), String.valueOf(settings.batchWaitMs()));
@@ -856,11 +1195,46 @@ public final class Bench {
 
         /** Creates the phase's own topics, named after its application id, and waits until each has a leader. */
         private TopicNames createTopics(String appId) {
+            return createTopics(appId, settings.partitions());
+        }
+
+        @Override
+        public TopicNames createTopics(String appId, int partitions) {
             TopicNames topics = TopicNames.defaults().withPrefix(appId + ".");
             try (Admin admin = Admin.create(client)) {
-                TopicSetup.createAll(admin, topics, settings.partitions());
+                TopicSetup.createAll(admin, topics, partitions);
             }
             return topics;
+        }
+
+        @Override
+        public Map<String, String> appSettings(TopicNames topics, String appId) {
+            return appSettings(topics, appId, settings.batchSize(), settings.commitIntervalMs());
+        }
+
+        @Override
+        public void cleanUp(TopicNames topics, String appId) {
+            deleteTopics(topicsOf(topics, appId));
+            try {
+                ReleaseFolder.deleteRecursively(stateRoot.resolve(appId));
+            } catch (java.io.IOException e) {
+                console.println("  (could not delete the state of " + appId + ": " + e + ")");
+            }
+        }
+
+        BenchReport.Failover failover() throws Exception {
+            return new FailoverBench(
+                            settings.failover(),
+                            this,
+                            client,
+                            lines,
+                            settings.patients(),
+                            logs,
+                            stateRoot,
+                            childOptions(null),
+                            runId,
+                            console)
+                    .run();
         }
 
         /** The phase's topics and Kafka Streams' internal topics of its application id. */
@@ -900,13 +1274,16 @@ public final class Bench {
         Double ratio = medianOfRatios(phases, PHASE_STREAMER, PHASE_PASS_THROUGH);
         Double gain = medianOfRatios(phases, PHASE_STREAMER, PHASE_PER_RECORD);
         Double gain256 = ratio(inferenceAt(inference, 256), inferenceAt(inference, 1));
+        Double withAlarms = medianOfRatios(phases, PHASE_STREAMER, PHASE_ALARMS);
+        Double toPeerAtLeastOnce = medianOfRatios(phases, PHASE_STREAMER, PEER_AT_LEAST_ONCE);
+        Double toPeerTransactional = medianOfRatios(phases, PHASE_STREAMER, PEER_TRANSACTIONAL);
+        Double cpuPerWindow = medianOfCpuRatios(phases, PHASE_STREAMER, PHASE_PASS_THROUGH);
+        Double alarmCost = withAlarms == null ? null : 1 - withAlarms;
         // Memory: the last full-load streamer phase.
-        BenchReport.Phase last = null;
-        for (BenchReport.Phase p : phases) {
-            if (p.kind().equals(PHASE_STREAMER)) {
-                last = p;
-            }
-        }
+        BenchReport.Phase last = phases.stream()
+                .filter(p -> p.kind().equals(PHASE_STREAMER))
+                .reduce((a, b) -> b)
+                .orElse(null);
         Double heapMax = last == null ? null : bytesToMb(phaseHeap.get(last.name()));
         Double rss = last == null ? null : last.rssMb();
         return new BenchReport(
@@ -921,17 +1298,33 @@ public final class Bench {
                 ratio,
                 medianRate(phases, PHASE_PER_RECORD),
                 gain,
+                medianRate(phases, PEER_AT_LEAST_ONCE),
+                medianRate(phases, PEER_TRANSACTIONAL),
+                toPeerAtLeastOnce,
+                toPeerTransactional,
+                cpuPerWindow,
                 inference,
                 gain256,
                 measured.latencies(),
                 measured.soak(),
+                measured.coldStarts(),
+                measured.failover(),
                 rss,
                 last == null ? null : last.rssPeakMb(),
                 last == null ? null : last.heapUsedMb(),
                 last == null ? null : last.heapCommittedMb(),
                 heapMax,
                 phases,
-                targets(streamer, ratio, gain, gain256, measured.latencies(), rss, measured.soak()),
+                targets(
+                        streamer,
+                        new Cost(ratio, cpuPerWindow, toPeerTransactional),
+                        gain,
+                        gain256,
+                        alarmCost,
+                        measured.latencies(),
+                        rss,
+                        measured.soak(),
+                        measured.failover()),
                 profiles.isEmpty() ? null : profiles,
                 files);
     }
@@ -939,17 +1332,32 @@ public final class Bench {
     /** The issue's targets, each held against its figure. */
     private static List<BenchReport.Target> targets(
             Double streamer,
-            Double ratio,
+            Cost cost,
             Double gain,
             Double gain256,
+            Double alarmCost,
             List<BenchReport.Latency> latencies,
             Double rss,
-            BenchReport.Soak soak) {
+            BenchReport.Soak soak,
+            BenchReport.Failover failover) {
         List<BenchReport.Target> targets = new ArrayList<>();
         targets.add(target("streamer", ">= 50,000/s", streamer, streamer == null ? null : streamer >= 50_000));
-        targets.add(target("ratio", ">= 0.60", ratio, ratio == null ? null : ratio >= 0.6));
+        Double ratio = cost.ratio();
+        // Issue 15 raised the ratio's bar from 0.60 to 0.75 and added the two beside it.
+        targets.add(target("ratio", ">= 0.75", ratio, ratio == null ? null : ratio >= 0.75));
+        Double cpu = cost.cpuPerWindow();
+        targets.add(target("cpu-per-window", "<= 2x pass-through's", cpu, cpu == null ? null : cpu <= 2));
+        Double peer = cost.toPeerTransactional();
+        targets.add(target("peer", ">= 0.8 of transactional peer", peer, peer == null ? null : peer >= 0.8));
         targets.add(target("batching", ">= 5x", gain, gain == null ? null : gain >= 5));
         targets.add(target("inference", ">= 30x", gain256, gain256 == null ? null : gain256 >= 30));
+        if (alarmCost != null) {
+            targets.add(target(
+                    "alarms",
+                    "alarm stage costs <= 10% of the streamer's windows/s (1 - with / without, same run)",
+                    alarmCost,
+                    alarmCost <= 0.10));
+        }
         for (BenchReport.Latency l : latencies) {
             if (l.ratePerSec() <= 1000) {
                 targets.add(target(
@@ -967,7 +1375,42 @@ public final class Bench {
                     soak.rssGrowthMb(),
                     soak.grows() == null ? null : !soak.grows()));
         }
+        if (failover != null) {
+            failover.runs().forEach(r -> targets.add(failoverTarget(r)));
+        }
         return targets;
+    }
+
+    /**
+     * The issue's failover bounds: after a kill every window readable within 10 s of its production; a frozen
+     * instance's partitions scoring again within 15 s; a restarted instance scoring again within 10 s of its start.
+     */
+    private static BenchReport.Target failoverTarget(BenchReport.FailoverRun r) {
+        String key = BenchReport.failoverKey(r);
+        return switch (r.fault()) {
+            case FailoverBench.KILL ->
+                target(
+                        key,
+                        "worst delay <= 10 s",
+                        r.worstDelayMs() == null ? null : r.worstDelayMs() / 1000,
+                        r.worstDelayMs() == null ? null : r.worstDelayMs() <= 10_000 && exact(r));
+            case FailoverBench.FREEZE ->
+                target(
+                        key,
+                        "moved, scoring <= 15 s",
+                        r.readableAgainSeconds(),
+                        r.readableAgainSeconds() == null ? null : r.readableAgainSeconds() <= 15 && exact(r));
+            default ->
+                target(
+                        key,
+                        "scoring <= 10 s of start",
+                        r.readableAgainSeconds(),
+                        r.readableAgainSeconds() == null ? null : r.readableAgainSeconds() <= 10 && exact(r));
+        };
+    }
+
+    private static boolean exact(BenchReport.FailoverRun r) {
+        return r.missing() == 0 && r.duplicates() == 0;
     }
 
     private static BenchReport.Machine machine(String broker, Double loadStart) {
@@ -983,6 +1426,34 @@ public final class Bench {
                 broker,
                 loadStart,
                 load());
+    }
+
+    /**
+     * What a window costs against the pass-through and the transactional plain-client peer, each the median over
+     * the repetitions of one repetition's ratio.
+     *
+     * @param ratio               streamer windows/s over the pass-through's
+     * @param cpuPerWindow        the streamer's CPU per window over the pass-through's
+     * @param toPeerTransactional streamer windows/s over the transactional peer's
+     */
+    private record Cost(Double ratio, Double cpuPerWindow, Double toPeerTransactional) {}
+
+    /** The median over the repetitions of each one's ratio of two kinds of phase's CPU per window. */
+    private Double medianOfCpuRatios(List<BenchReport.Phase> phases, String numerator, String denominator) {
+        List<Double> ratios = new ArrayList<>();
+        for (int r = 1; r <= settings.repeat(); r++) {
+            ratios.add(ratio(cpuOf(phases, numerator, r), cpuOf(phases, denominator, r)));
+        }
+        return Percentiles.median(ratios);
+    }
+
+    private static Double cpuOf(List<BenchReport.Phase> phases, String kind, int repeat) {
+        return phases.stream()
+                .filter(p -> p.kind().equals(kind) && p.repeat() == repeat)
+                .map(BenchReport.Phase::appCpuMicrosPerWindow)
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     }
 
     /** The median over the repetitions of each one's ratio of two kinds of phase. */
@@ -1044,6 +1515,10 @@ public final class Bench {
         return out;
     }
 
+    private static String percent(Double cores) {
+        return cores == null ? "-" : String.format(Locale.ROOT, "%.2f", 100 * cores);
+    }
+
     private static String mb(Double x) {
         return x == null ? "-" : String.format(Locale.ROOT, "%.0f", x);
     }
@@ -1058,6 +1533,31 @@ public final class Bench {
 
     private static Double bytesToMb(Long bytes) {
         return bytes == null || bytes < 0 ? null : bytes / MB;
+    }
+
+    /**
+     * {@code release} as a new version created now (a new digest, so the streamer swaps to it): what a hot swap
+     * publishes; sealed from a copy of its SavedModel under {@code scratch}.
+     */
+    private static ReleaseBundle reversioned(ReleaseBundle release, String suffix, Path scratch) throws Exception {
+        ReleaseManifest m = release.manifest();
+        Path dir = scratch.resolve("release-" + suffix);
+        ReleaseFolder.deleteRecursively(dir);
+        release.writeTo(dir);
+        ReleaseManifest draft = new ReleaseManifest(
+                m.formatVersion(),
+                m.modelName(),
+                m.version() + "-" + suffix,
+                Instant.now().toString(),
+                m.inputLength(),
+                m.serving(),
+                m.scaler(),
+                m.scoring(),
+                m.thresholdPolicy(),
+                m.provenance(),
+                List.of(),
+                null);
+        return ReleaseBundle.seal(draft, dir.resolve(ReleaseBundle.SAVED_MODEL_DIR));
     }
 
     private static Double load() {

@@ -1,8 +1,13 @@
 package ecgdetector.bench;
 
+import ecgdetector.model.inference.ReleaseModel;
+import ecgdetector.model.release.ReleaseBundle;
 import ecgdetector.streamer.StreamerApp;
 import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.decode.HeartbeatDecoder;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,9 +18,12 @@ import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
@@ -24,13 +32,15 @@ import org.apache.kafka.streams.Topology;
 
 /**
  * The measured application, in a JVM of its own so that its memory is its own (the broker stays in the
- * bench's JVM): {@code BenchChild streamer|passthrough FILE}.
+ * bench's JVM): {@code BenchChild MODE FILE}.
  *
  * <ul>
  *   <li>{@code streamer}: {@link StreamerApp#start(StreamerConfig)}, the production streamer, unchanged;</li>
  *   <li>{@code passthrough}: a Kafka Streams application with the same {@link StreamerConfig#streamsProperties()}
  *       (exactly-once, threads, commit interval, poll interval) whose topology only copies each record of the
- *       heartbeats topic, as bytes, to {@value #OUTPUT_TOPIC_KEY}.</li>
+ *       heartbeats topic, as bytes, to {@value #OUTPUT_TOPIC_KEY};</li>
+ *   <li>{@code peer-at-least-once}, {@code peer-transactional}: the {@link PlainClientPeer}, with the release in
+ *       {@value #RELEASE_DIR_KEY}.</li>
  * </ul>
  * FILE holds the streamer's settings ({@code ecg.*} and Kafka properties, as for {@code ./ecg stream --config}).
  *
@@ -46,8 +56,15 @@ public final class BenchChild {
     /** Stats keys of Native Memory Tracking's committed bytes: {@code nmt.Total}, {@code nmt.JavaHeap}, ... */
     static final String NMT_PREFIX = "nmt.";
 
+    /** The folder the plain-client peer loads its release from ({@link ReleaseBundle#readFrom}). */
+    public static final String RELEASE_DIR_KEY = "bench.release.dir";
+
     static final String MODE_STREAMER = "streamer";
     static final String MODE_PASS_THROUGH = "passthrough";
+    static final String MODE_PEER_AT_LEAST_ONCE = "peer-at-least-once";
+    static final String MODE_PEER_TRANSACTIONAL = "peer-transactional";
+    private static final List<String> MODES =
+            List.of(MODE_STREAMER, MODE_PASS_THROUGH, MODE_PEER_AT_LEAST_ONCE, MODE_PEER_TRANSACTIONAL);
     private static final long READY_TIMEOUT_MS = 180_000;
 
     private BenchChild() {}
@@ -62,21 +79,28 @@ public final class BenchChild {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 || !(args[0].equals(MODE_STREAMER) || args[0].equals(MODE_PASS_THROUGH))) {
-            System.err.println("usage: BenchChild streamer|passthrough FILE");
+        if (args.length != 2 || !MODES.contains(args[0])) {
+            System.err.println("usage: BenchChild " + String.join("|", MODES) + " FILE");
             System.exit(2);
         }
         Map<String, String> settings = new LinkedHashMap<>(StreamerConfig.readProperties(Path.of(args[1])));
         String output = settings.remove(OUTPUT_TOPIC_KEY);
+        String releaseDir = settings.remove(RELEASE_DIR_KEY);
         StreamerConfig config = StreamerConfig.fromMap(settings);
 
         AutoCloseable app;
         BooleanSupplier ready;
         StreamerApp streamer = null;
+        PlainClientPeer peer = null;
         if (args[0].equals(MODE_STREAMER)) {
             streamer = StreamerApp.start(config);
             app = streamer;
             ready = streamer::isReady;
+        } else if (args[0].startsWith("peer-")) {
+            peer = peer(args[0], settings, config, releaseDir);
+            peer.start();
+            app = peer;
+            ready = peer::isReady;
         } else {
             if (output == null) {
                 throw new IllegalArgumentException(OUTPUT_TOPIC_KEY + " is required for the pass-through");
@@ -102,7 +126,7 @@ public final class BenchChild {
         String line;
         while ((line = in.readLine()) != null) {
             if (line.equals("stats")) {
-                say("STATS " + stats(streamer));
+                say("STATS " + stats(streamer, peer == null ? Map.of() : peer.stats()));
             } else if (line.equals("stop")) {
                 break;
             }
@@ -112,9 +136,44 @@ public final class BenchChild {
         System.exit(0);
     }
 
-    /** Heap, GC and, for the streamer, the batching and inference figures of its metrics. */
-    static String stats(StreamerApp streamer) {
-        Map<String, Object> s = new LinkedHashMap<>();
+    /**
+     * The plain-client peer of the streamer: the same release (loaded and warmed up on every batch shape, as the
+     * streamer does by default), decoder, topics and batch size; the Kafka clients get the cluster's connection
+     * settings only.
+     */
+    private static PlainClientPeer peer(
+            String mode, Map<String, String> settings, StreamerConfig config, String releaseDir) throws Exception {
+        if (releaseDir == null) {
+            throw new IllegalArgumentException(RELEASE_DIR_KEY + " is required for the plain-client peer");
+        }
+        ReleaseModel model = ReleaseModel.load(ReleaseBundle.readFrom(Path.of(releaseDir)));
+        if (config.releaseWarmup()) {
+            model.warmUp(config.batchSize());
+        }
+        Properties client = new Properties();
+        settings.forEach((k, v) -> {
+            if (AdminClientConfig.configNames().contains(k)) {
+                client.put(k, v);
+            }
+        });
+        return new PlainClientPeer(
+                client,
+                config.applicationId(),
+                config.topics(),
+                model,
+                new HeartbeatDecoder(config.windowLength(), config.maxAbsSample(), config.maxRecordBytes()),
+                config.batchSize(),
+                mode.equals(MODE_PEER_TRANSACTIONAL)
+                        ? PlainClientPeer.Guarantee.TRANSACTIONAL
+                        : PlainClientPeer.Guarantee.AT_LEAST_ONCE);
+    }
+
+    /**
+     * Heap, GC and, for the streamer, the batching and inference figures of its metrics ({@code loop}'s own for
+     * the plain-client peer).
+     */
+    static String stats(StreamerApp streamer, Map<String, Long> loop) {
+        Map<String, Object> s = new LinkedHashMap<>(loop);
         MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         s.put("heapUsed", heap.getUsed());
         s.put("heapCommitted", heap.getCommitted());
@@ -138,6 +197,17 @@ public final class BenchChild {
             if (inference != null) {
                 s.put("inferenceMs", (long) inference.totalTime(TimeUnit.MILLISECONDS));
             }
+            s.put("streamThreads", (long) streamer.health().streamThreads());
+            s.put("activeTasks", gauge(streamer, "ecg.tasks", "active"));
+            s.put("standbyTasks", gauge(streamer, "ecg.tasks", "standby"));
+            Counter restored = streamer.meters().find("ecg.restored.records").counter();
+            Timer restore = streamer.meters().find("ecg.restore").timer();
+            if (restored != null && restore != null) {
+                s.put("restoredRecords", (long) restored.count());
+                s.put("restores", restore.count());
+                s.put("restoreMs", (long) restore.totalTime(TimeUnit.MILLISECONDS));
+                s.put("restoreMaxMs", (long) restore.max(TimeUnit.MILLISECONDS));
+            }
         }
         // With -XX:NativeMemoryTracking=summary (the soak): what the JVM itself has committed, per category.
         NativeMemory.committedBytesOfThisJvm()
@@ -145,6 +215,11 @@ public final class BenchChild {
         StringBuilder out = new StringBuilder();
         s.forEach((k, v) -> out.append(k).append('=').append(v).append(' '));
         return out.toString().trim();
+    }
+
+    private static long gauge(StreamerApp streamer, String name, String type) {
+        Gauge g = streamer.meters().find(name).tag("type", type).gauge();
+        return g == null ? -1 : (long) g.value();
     }
 
     private static void say(String line) throws IOException {

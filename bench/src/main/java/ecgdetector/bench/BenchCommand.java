@@ -36,10 +36,17 @@ import picocli.CommandLine.Spec;
             "               configuration (exactly-once, partitions, threads, commit",
             "               interval) that only copies the input records to an output;",
             "  streamer     the streamer, batched: windows in, scores and alerts out;",
+            "  peer         the same job with plain Kafka clients (poll a batch, decode,",
+            "               one model call, produce the same JSON records, commit), once",
+            "               at-least-once and once transactional;",
             "  per-record   the streamer with batch size 1;",
             "  latency      produce time -> score readable (read_committed) at fixed rates;",
             "  soak         (--soak only) the streamer at a steady rate for minutes, its",
-            "               RSS, heap and native memory sampled over time.",
+            "               RSS, heap and native memory sampled over time;",
+            "  failover     (--phases failover only) several streamer instances fed at a",
+            "               fixed rate while one is SIGKILLed, or frozen past its session",
+            "               timeout, or (alone) killed and restarted: the worst wait of a",
+            "               window and how soon every partition scores again.",
             "Inputs are written before each app starts; each app runs in a child JVM",
             "with a fresh application id and fresh topics. Throughput = windows / (time",
             "from the app consuming to its last output readable by a read_committed",
@@ -71,8 +78,11 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
             names = "--phases",
             split = ",",
             paramLabel = "PHASE",
-            description = "Phases to run (default all but soak): inference, passthrough, streamer, per-record,"
-                    + " latency, soak.")
+            description =
+                    "Phases to run (default all but soak and failover): inference, passthrough, streamer, peer (the"
+                            + " plain-client peer, at-least-once and transactional), alarms (the streamer"
+                            + " without its alarm stage, for the stage's cost), per-record, latency,"
+                            + " cold-start, soak, failover.")
     List<String> phases;
 
     @Option(
@@ -213,6 +223,13 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
     Map<String, String> appConfig = new LinkedHashMap<>();
 
     @Option(
+            names = "--broker-config",
+            paramLabel = "KEY=VALUE",
+            description = "A setting of the embedded broker over its own (not with --bootstrap-servers), e.g."
+                    + " --broker-config group.min.session.timeout.ms=2000; repeatable.")
+    Map<String, String> brokerConfig = new LinkedHashMap<>();
+
+    @Option(
             names = "--soak",
             paramLabel = "MINUTES",
             description = "Soak: feed the streamer --soak-rate windows/s for MINUTES (fractions allowed) and sample"
@@ -240,6 +257,74 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
             description =
                     "Growth is judged after this much of the soak, at most half of it" + " (default ${DEFAULT-VALUE}).")
     double soakWarmupMinutes;
+
+    @Option(
+            names = "--cold-window-seconds",
+            paramLabel = "S",
+            defaultValue = "10",
+            description = "Cold start: seconds after ready (and after the hot swap) counted as cold, and of the steady"
+                    + " part between (default ${DEFAULT-VALUE}).")
+    double coldWindowSeconds;
+
+    @Option(
+            names = "--idle-seconds",
+            paramLabel = "S",
+            defaultValue = "10",
+            description = "Cold start: seconds of idle CPU sampled, of the broker alone and of the streamer with its"
+                    + " model loaded (default ${DEFAULT-VALUE}).")
+    double idleSeconds;
+
+    @Option(
+            names = "--failover-faults",
+            split = ",",
+            paramLabel = "FAULT",
+            defaultValue = "kill,freeze,restart",
+            description = "Faults of the failover phase, each on fresh topics (default ${DEFAULT-VALUE}).")
+    List<String> failoverFaults;
+
+    @Option(
+            names = "--failover-instances",
+            paramLabel = "N",
+            defaultValue = "3",
+            description = "Streamer instances sharing the partitions in the kill and freeze faults"
+                    + " (default ${DEFAULT-VALUE}).")
+    int failoverInstances;
+
+    @Option(
+            names = "--failover-partitions",
+            paramLabel = "N",
+            defaultValue = "6",
+            description = "Partitions of the failover phase's topics (default ${DEFAULT-VALUE}).")
+    int failoverPartitions;
+
+    @Option(
+            names = "--failover-rate",
+            paramLabel = "PER_S",
+            defaultValue = "400",
+            description = "Input rate throughout the failover phase, windows/s (default ${DEFAULT-VALUE}).")
+    double failoverRate;
+
+    @Option(
+            names = "--failover-warmup-seconds",
+            paramLabel = "S",
+            defaultValue = "30",
+            description = "Fed before each fault (default ${DEFAULT-VALUE}).")
+    double failoverWarmupSeconds;
+
+    @Option(
+            names = "--failover-observe-seconds",
+            paramLabel = "S",
+            defaultValue = "30",
+            description = "Fed after each fault, after the SIGCONT for a freeze (default ${DEFAULT-VALUE}).")
+    double failoverObserveSeconds;
+
+    @Option(
+            names = "--failover-freeze-seconds",
+            paramLabel = "S",
+            defaultValue = "20",
+            description = "How long the frozen instance stays frozen, longer than the session timeout"
+                    + " (default ${DEFAULT-VALUE}).")
+    double failoverFreezeSeconds;
 
     @Option(
             names = "--jfr",
@@ -282,6 +367,7 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
                 source.retrain(),
                 Optional.ofNullable(kafka.bootstrapServers()),
                 kafka.clientProperties(),
+                brokerConfig,
                 chosen,
                 windows,
                 warmupWindows,
@@ -303,7 +389,16 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
                 appConfig,
                 jfr,
                 Duration.ofSeconds(phaseTimeoutSeconds),
-                soak);
+                soak,
+                new Bench.ColdStartTimes(seconds(coldWindowSeconds), seconds(idleSeconds), seconds(5)),
+                new FailoverBench.Settings(
+                        failoverFaults,
+                        failoverInstances,
+                        failoverPartitions,
+                        failoverRate,
+                        seconds(failoverWarmupSeconds),
+                        seconds(failoverObserveSeconds),
+                        seconds(failoverFreezeSeconds)));
         BenchReport report = new Bench(settings, System.out).run();
         System.out.println(report.table());
         return 0;

@@ -15,8 +15,15 @@ import java.util.Map;
  * @param ratioToPassThrough       streamer / pass-through, per repetition, median over repetitions
  * @param perRecordWindowsPerSec   the streamer with batch size 1
  * @param batchingGain             streamer / per-record, per repetition, median over repetitions
+ * @param peerAtLeastOnceWindowsPerSec   the plain-client peer ({@link PlainClientPeer}), at-least-once
+ * @param peerTransactionalWindowsPerSec the plain-client peer, its outputs and offsets in one transaction per poll
+ * @param ratioToPeerAtLeastOnce   streamer / at-least-once peer, per repetition, median over repetitions
+ * @param ratioToPeerTransactional streamer / transactional peer, per repetition, median over repetitions
+ * @param cpuPerWindowToPassThrough the streamer's CPU per window over the pass-through's, per repetition, median
  * @param inferenceGain256         inference windows/s at batch 256 over batch 1
  * @param soak                     the soak phase ({@code --soak}): memory over time under a steady load
+ * @param failover                 the failover phase ({@code --phases failover}): how long patients' windows
+ *                                 wait when an instance crashes, freezes or restarts
  * @param rssMb                    resident memory of the streamer's JVM at the end of its full-load phase
  * @param rssPeakMb                its high-water mark (VmHWM) over the whole phase, start-up included
  */
@@ -32,10 +39,17 @@ public record BenchReport(
         Double ratioToPassThrough,
         Double perRecordWindowsPerSec,
         Double batchingGain,
+        Double peerAtLeastOnceWindowsPerSec,
+        Double peerTransactionalWindowsPerSec,
+        Double ratioToPeerAtLeastOnce,
+        Double ratioToPeerTransactional,
+        Double cpuPerWindowToPassThrough,
         List<InferencePoint> inference,
         Double inferenceGain256,
         List<Latency> latency,
         Soak soak,
+        List<ColdStart> coldStart,
+        Failover failover,
         Double rssMb,
         Double rssPeakMb,
         Double heapUsedMb,
@@ -46,7 +60,7 @@ public record BenchReport(
         Map<String, JfrSummary.Profile> profiles,
         Map<String, String> files) {
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 4;
 
     /**
      * @param loadAverageStart 1-minute load average before the first measurement: above the core count, the
@@ -84,6 +98,55 @@ public record BenchReport(
             Double maxMs,
             Double rssMb,
             Double meanBatchSize,
+            Double loadAverage,
+            FeedSilent feedSilent) {}
+
+    /**
+     * Once a latency phase's feed stopped: the time from each patient's last record sent to its FEED_SILENT
+     * ({@code NO_RECORDS}, by the wall clock), over the patients; the target is S + 2 s.
+     *
+     * @param silenceMs the streamer's S
+     * @param patients  patients whose feed stopped
+     * @param raised    of them, how many got their FEED_SILENT within S + {@link FeedSilence#GRACE}
+     */
+    public record FeedSilent(long silenceMs, int patients, int raised, Double p50Ms, Double p95Ms, Double maxMs) {}
+
+    /**
+     * The streamer's first seconds of traffic after it became ready, and after a hot swap, against its steady
+     * seconds in between; and what it and the broker cost while it idled with a model loaded and no input.
+     *
+     * @param warmup                 whether {@code ecg.release.warmup} was on
+     * @param firstP99Ms             p99 of the windows produced in the first {@code windowSeconds} after the
+     *                               streamer was ready (the input starts then)
+     * @param steadyP99Ms            p99 of the next {@code windowSeconds}, before the swap
+     * @param afterSwapP99Ms         p99 of the windows produced in the {@code windowSeconds} after a new release was
+     *                               published
+     * @param idleStreamerCores      the streamer JVM's CPU while idle (after the traffic, model loaded), in cores
+     * @param idleStreamerCompilerCores the part of it that was the JIT compiler's threads, still compiling what the
+     *                               traffic made hot: a cost of the minutes after a load, not of idling
+     * @param idleBrokerCores        the bench JVM's (broker, reader) CPU while the streamer idled, in cores
+     * @param idleBrokerCompilerCores the part of it that was the bench JVM's JIT compiler's
+     * @param brokerBaselineCores    the same before the streamer started: the broker's own idle
+     * @param brokerBaselineCompilerCores the part of it that was the bench JVM's JIT compiler's
+     */
+    public record ColdStart(
+            boolean warmup,
+            double ratePerSec,
+            double windowSeconds,
+            Double firstP50Ms,
+            Double firstP99Ms,
+            Double steadyP50Ms,
+            Double steadyP99Ms,
+            Double afterSwapP50Ms,
+            Double afterSwapP99Ms,
+            String swappedTo,
+            double idleSeconds,
+            Double idleStreamerCores,
+            Double idleStreamerCompilerCores,
+            Double idleBrokerCores,
+            Double idleBrokerCompilerCores,
+            Double brokerBaselineCores,
+            Double brokerBaselineCompilerCores,
             Double loadAverage) {}
 
     /**
@@ -121,6 +184,56 @@ public record BenchReport(
             Map<String, Double> nmtCommittedEndMb,
             Boolean grows,
             String verdict,
+            Double loadAverage) {}
+
+    /**
+     * Several instances of one application fed at a fixed rate while one of them fails, each fault on fresh
+     * topics and a fresh group.
+     *
+     * @param groupSettings the Kafka settings the instances ran with that decide the figures (session, heartbeat,
+     *                      standbys, transaction timeout, group protocol), as the streamer resolved them
+     */
+    public record Failover(
+            int instances,
+            int partitions,
+            double ratePerSec,
+            Map<String, String> groupSettings,
+            List<FailoverRun> runs) {}
+
+    /**
+     * One fault and what a downstream {@code read_committed} consumer saw of it.
+     *
+     * @param fault                   {@code kill} (SIGKILL of one of the instances), {@code freeze} (SIGSTOP past
+     *                                the session timeout, then SIGCONT) or {@code restart} (one instance alone,
+     *                                SIGKILLed and started again at once)
+     * @param baselineWorstDelayMs    the worst produce-to-readable delay before the fault
+     * @param worstDelayMs            the worst produce-to-readable delay of a window produced from just before the
+     *                                fault to the end
+     * @param p99DelayMs              the 99th percentile of those
+     * @param readableAgainSeconds    from the fault (for {@code restart}: from the new process's start) until
+     *                                every partition had a score readable of a window produced after the fault
+     * @param longestSilenceSeconds   the longest any partition went without a new readable score
+     * @param partitionsMovedSeconds  from the fault until the other instances held every partition (kill,
+     *                                freeze); null if they never did within the observation
+     * @param readySeconds            {@code restart}: from the new process's start until it was ready
+     * @param restoredRecords         changelog records restored into batch buffers after the fault, all instances
+     * @param restoreSeconds          the longest of those restores
+     */
+    public record FailoverRun(
+            String fault,
+            long sent,
+            long scored,
+            long duplicates,
+            long missing,
+            Double baselineWorstDelayMs,
+            Double worstDelayMs,
+            Double p99DelayMs,
+            Double readableAgainSeconds,
+            Double longestSilenceSeconds,
+            Double partitionsMovedSeconds,
+            Double readySeconds,
+            Long restoredRecords,
+            Double restoreSeconds,
             Double loadAverage) {}
 
     /** One sample of the soak: seconds since the load started, windows sent and scored so far, memory. */
@@ -186,6 +299,7 @@ public record BenchReport(
         appendInferenceRows(s);
         appendLatencyRows(s);
         appendSoakRows(s);
+        appendFailoverRows(s);
         appendMemoryRows(s);
         appendPhaseLines(s);
         files.forEach((what, where) ->
@@ -212,6 +326,16 @@ public record BenchReport(
         row(s, "pass-through ceiling", rate(passThroughWindowsPerSec), "", "");
         row(s, "streamer, batched, end to end", rate(streamerWindowsPerSec), goal("streamer"), met("streamer"));
         row(s, "  ratio to pass-through", num(ratioToPassThrough, "%.2f"), goal("ratio"), met("ratio"));
+        row(
+                s,
+                "  CPU per window / pass-through's",
+                times(cpuPerWindowToPassThrough),
+                goal("cpu-per-window"),
+                met("cpu-per-window"));
+        row(s, "plain-client peer, at-least-once", rate(peerAtLeastOnceWindowsPerSec), "", "");
+        row(s, "  streamer's ratio to it", num(ratioToPeerAtLeastOnce, "%.2f"), "", "");
+        row(s, "plain-client peer, transactional", rate(peerTransactionalWindowsPerSec), "", "");
+        row(s, "  streamer's ratio to it", num(ratioToPeerTransactional, "%.2f"), goal("peer"), met("peer"));
         row(s, "streamer, batch size 1", rate(perRecordWindowsPerSec), "", "");
         row(s, "  batching gain", times(batchingGain), goal("batching"), met("batching"));
     }
@@ -242,6 +366,22 @@ public record BenchReport(
                     num(l.p99Ms(), "%.0f"));
             String key = latencyKey(l);
             row(s, name, value, goal(key), met(key));
+            FeedSilent f = l.feedSilent();
+            if (f != null) {
+                boolean met = f.raised() == f.patients() && f.p95Ms() != null && f.p95Ms() <= f.silenceMs() + 2000;
+                row(
+                        s,
+                        "  feed stopped -> FEED_SILENT",
+                        String.format(
+                                Locale.ROOT,
+                                "p50 %s  p95 %s ms, %d/%d",
+                                num(f.p50Ms(), "%.0f"),
+                                num(f.p95Ms(), "%.0f"),
+                                f.raised(),
+                                f.patients()),
+                        "p95 <= " + (f.silenceMs() + 2000) + " ms",
+                        met ? "met" : "NOT MET");
+            }
         }
     }
 
@@ -263,6 +403,40 @@ public record BenchReport(
                     "",
                     "");
         }
+    }
+
+    /** Each fault of the failover phase, if it ran: the worst wait, and how soon every partition scored again. */
+    private void appendFailoverRows(StringBuilder s) {
+        if (failover == null) {
+            return;
+        }
+        for (FailoverRun r : failover.runs()) {
+            String name = String.format(
+                    Locale.ROOT,
+                    "failover: %s, %d x %d partitions @ %.0f/s",
+                    r.fault(),
+                    r.fault().equals("restart") ? 1 : failover.instances(),
+                    failover.partitions(),
+                    failover.ratePerSec());
+            String value = String.format(
+                    Locale.ROOT,
+                    "worst %s, again in %s",
+                    num(r.worstDelayMs() == null ? null : r.worstDelayMs() / 1000, "%.1f s"),
+                    num(r.readableAgainSeconds(), "%.1f s"));
+            String key = failoverKey(r);
+            row(s, name, value, goal(key), met(key));
+            row(
+                    s,
+                    "  exactly once",
+                    String.format(
+                            Locale.ROOT, "%,d sent, %,d missing, %,d twice", r.sent(), r.missing(), r.duplicates()),
+                    "",
+                    "");
+        }
+    }
+
+    static String failoverKey(FailoverRun r) {
+        return "failover-" + r.fault();
     }
 
     /** The streamer's memory at the end of its full-load phase. */

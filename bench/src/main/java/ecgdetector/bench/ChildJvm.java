@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +60,7 @@ final class ChildJvm implements AutoCloseable {
         Path log = dir.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(classDataOf(ManagementFactory.getRuntimeMXBean().getInputArguments(), jvmOptions));
         command.addAll(jvmOptions);
         command.addAll(List.of(
                 "-Dai.djl.offline=true",
@@ -75,6 +77,26 @@ final class ChildJvm implements AutoCloseable {
                 .keySet()
                 .removeIf(k -> k.startsWith("ECG_") && !k.equals("ECG_LOG_LEVEL") || k.startsWith("KAFKA_"));
         return new ChildJvm(name, builder.start(), log);
+    }
+
+    /**
+     * The class-data archive this JVM was started with (the launcher's, ./ecg's comments say how it is made) and
+     * the options that keep it quiet, for a child started with the same JVM and class path, so that the child
+     * starts as {@code ./ecg stream} would; none if this JVM has none or the child's own options name one.
+     */
+    static List<String> classDataOf(List<String> parentOptions, List<String> childOptions) {
+        if (childOptions.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=") || o.startsWith("-Xshare"))) {
+            return List.of();
+        }
+        List<String> options = new ArrayList<>();
+        for (String option : parentOptions) {
+            if (option.startsWith("-XX:SharedArchiveFile=")
+                    || option.startsWith("-Xlog:cds")
+                    || option.startsWith("-Xlog:class+path")) {
+                options.add(option);
+            }
+        }
+        return options.stream().anyMatch(o -> o.startsWith("-XX:SharedArchiveFile=")) ? options : List.of();
     }
 
     private void readReplies() {
@@ -125,6 +147,36 @@ final class ChildJvm implements AutoCloseable {
 
     OptionalDouble cpuSeconds() {
         return ProcessStats.cpuSeconds(process.pid());
+    }
+
+    /** SIGKILL: the JVM dies at once, nothing closed or committed, as in a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGSTOP: the JVM freezes, threads, heartbeats and all, as a stalled VM or a long pause would. */
+    void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen JVM goes on where it stopped, unaware of the time that passed. */
+    void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Asks the child to close cleanly (Kafka Streams commits and closes); kills it if it takes too long. */

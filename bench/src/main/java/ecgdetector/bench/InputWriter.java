@@ -29,6 +29,7 @@ final class InputWriter implements AutoCloseable {
     private final byte[][] keys;
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final long[] lastSentAtMs;
     private long sent;
 
     /**
@@ -49,6 +50,7 @@ final class InputWriter implements AutoCloseable {
         }
         PatientKeys patientKeys = PatientKeys.of(patients);
         this.keys = new byte[Math.max(1, patients)][];
+        this.lastSentAtMs = new long[keys.length];
         for (int i = 0; i < keys.length; i++) {
             String key = patientKeys.keyFor(i);
             keys[i] = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
@@ -60,6 +62,7 @@ final class InputWriter implements AutoCloseable {
         int line = (int) (sent % lines.length);
         int key = (int) (sent % keys.length);
         sent++;
+        lastSentAtMs[key] = System.currentTimeMillis();
         producer.send(new ProducerRecord<>(topic, keys[key], lines[line]), (meta, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
@@ -99,6 +102,17 @@ final class InputWriter implements AutoCloseable {
 
     long sent() {
         return sent;
+    }
+
+    /** When each keyed patient's last record was sent, epoch ms, by key: those sent to at all. */
+    Map<String, Long> lastSentAtMs() {
+        Map<String, Long> last = new java.util.HashMap<>();
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != null && lastSentAtMs[i] > 0) {
+                last.put(new String(keys[i], StandardCharsets.UTF_8), lastSentAtMs[i]);
+            }
+        }
+        return last;
     }
 
     long acknowledged() {

@@ -27,6 +27,9 @@ public final class ProcessStats {
         return statusField(pid, "VmHWM:");
     }
 
+    /** {@code USER_HZ}, the unit of {@code /proc}'s CPU times: 100 on every Linux the JVM runs on. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
+
     private static OptionalLong statusField(long pid, String field) {
         try {
             return parseStatusField(
@@ -76,6 +79,48 @@ public final class ProcessStats {
                 .flatMap(p -> p.info().totalCpuDuration())
                 .map(d -> OptionalDouble.of(d.toNanos() / 1e9))
                 .orElse(OptionalDouble.empty());
+    }
+
+    /**
+     * CPU time (user + system) the JIT compiler threads of JVM {@code pid} ({@code C1 CompilerThre},
+     * {@code C2 CompilerThre}, as {@code /proc/PID/task/TID/comm} cuts their names) have used so far, in seconds;
+     * empty without {@code /proc}. Right after a load the compiler is still catching up, which is not what an idle
+     * JVM costs for as long as it idles.
+     */
+    public static OptionalDouble compilerCpuSeconds(long pid) {
+        Path tasks = Path.of("/proc", String.valueOf(pid), "task");
+        if (!Files.isDirectory(tasks)) {
+            return OptionalDouble.empty();
+        }
+        long ticks = 0;
+        try (var threads = Files.list(tasks)) {
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                try {
+                    ticks += compilerTicks(Files.readString(t.resolve("stat"), StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // The thread ended meanwhile.
+                }
+            }
+        } catch (IOException e) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(ticks / (double) CLOCK_TICKS_PER_SECOND);
+    }
+
+    /** utime + stime of a {@code /proc/PID/task/TID/stat} line if its thread is a JIT compiler's, else 0. */
+    static long compilerTicks(String stat) {
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) {
+            return 0;
+        }
+        String name = stat.substring(open + 1, close);
+        if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) {
+            return 0;
+        }
+        // After ") ": state is field 3 of the line, utime field 14 and stime field 15.
+        String[] fields = stat.substring(close + 2).trim().split("\\s+");
+        return fields.length > 12 ? Long.parseLong(fields[11]) + Long.parseLong(fields[12]) : 0;
     }
 
     /** CPU time this JVM has used so far, in seconds. */

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A smoke run of the bench with tiny counts, the soak's few seconds included: every phase completes and
+ * A smoke run of the bench with tiny counts, the soak's few seconds and one kill of two instances included: every
+ * phase completes, the kill loses and duplicates nothing, and
  * bench.json holds every figure as a number. No timing is asserted: CI machines are shared and the counts are far too small to mean anything.
  */
 class BenchIT {
@@ -43,6 +44,7 @@ class BenchIT {
                 false,
                 Optional.empty(),
                 new Properties(),
+                Map.of(),
                 Set.copyOf(Bench.KNOWN_PHASES),
                 2000,
                 1000,
@@ -61,17 +63,39 @@ class BenchIT {
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(2),
                 List.of("-Xmx256m"),
-                Map.of(),
+                // The shortest silence S, so the latency phase's FEED_SILENT wait is short.
+                Map.of("ecg.alarm.silence.ms", "1000"),
                 false,
                 Duration.ofSeconds(180),
-                new Bench.Soak(Duration.ofSeconds(6), 300, Duration.ofSeconds(2), Duration.ofSeconds(2)));
+                new Bench.Soak(Duration.ofSeconds(6), 300, Duration.ofSeconds(2), Duration.ofSeconds(2)),
+                new Bench.ColdStartTimes(Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                new FailoverBench.Settings(
+                        List.of(FailoverBench.KILL),
+                        2,
+                        2,
+                        100,
+                        Duration.ofSeconds(2),
+                        Duration.ofSeconds(8),
+                        Duration.ofSeconds(8)));
 
         BenchReport report = new Bench(settings, QUIET).run();
 
         assertThat(report.phases())
                 .extracting(BenchReport.Phase::kind)
-                .containsExactly(Bench.PHASE_PASS_THROUGH, Bench.PHASE_STREAMER, Bench.PHASE_PER_RECORD);
-        assertThat(report.table()).contains("pass-through ceiling", "batching gain", "latency @ 500/s");
+                .containsExactly(
+                        Bench.PHASE_PASS_THROUGH,
+                        Bench.PHASE_STREAMER,
+                        Bench.PEER_AT_LEAST_ONCE,
+                        Bench.PEER_TRANSACTIONAL,
+                        Bench.PHASE_ALARMS,
+                        Bench.PHASE_PER_RECORD);
+        assertThat(report.phases())
+                .filteredOn(p -> p.kind().startsWith("peer-"))
+                .allSatisfy(p -> assertThat(p.meanBatchSize())
+                        .as("%s scored in batches", p.name())
+                        .isNotNull());
+        assertThat(report.table())
+                .contains("pass-through ceiling", "batching gain", "latency @ 500/s", "plain-client peer");
 
         JsonNode json = Json.mapper().readTree(out.resolve("bench.json").toFile());
         for (String field : List.of(
@@ -80,6 +104,11 @@ class BenchIT {
                 "ratioToPassThrough",
                 "perRecordWindowsPerSec",
                 "batchingGain",
+                "peerAtLeastOnceWindowsPerSec",
+                "peerTransactionalWindowsPerSec",
+                "ratioToPeerAtLeastOnce",
+                "ratioToPeerTransactional",
+                "cpuPerWindowToPassThrough",
                 "inferenceGain256",
                 "durationSeconds")) {
             assertThat(json.path(field).isNumber())
@@ -97,6 +126,38 @@ class BenchIT {
             assertThat(latency.path(field).isNumber())
                     .as("latency %s is a number: %s", field, latency.get(field))
                     .isTrue();
+        }
+        JsonNode silent = latency.path("feedSilent");
+        assertThat(silent.path("silenceMs").asLong()).isEqualTo(1000);
+        assertThat(silent.path("raised").asInt())
+                .as("every patient whose feed stopped got its FEED_SILENT: %s", silent)
+                .isEqualTo(silent.path("patients").asInt())
+                .isPositive();
+        assertThat(silent.path("p95Ms").isNumber()).isTrue();
+        assertThat(json.path("coldStart")).hasSize(2);
+        assertThat(json.path("coldStart").get(0).path("warmup").asBoolean(true)).isFalse();
+        assertThat(json.path("coldStart").get(1).path("warmup").asBoolean(false))
+                .isTrue();
+        for (JsonNode cold : json.path("coldStart")) {
+            for (String field : List.of("firstP99Ms", "steadyP99Ms", "afterSwapP99Ms")) {
+                assertThat(cold.path(field).isNumber())
+                        .as("coldStart %s is a number: %s", field, cold)
+                        .isTrue();
+            }
+            assertThat(cold.path("swappedTo").asText()).contains("-swap");
+            if (Files.isDirectory(Path.of("/proc/self"))) {
+                for (String field : List.of(
+                        "idleStreamerCores",
+                        "idleStreamerCompilerCores",
+                        "idleBrokerCores",
+                        "idleBrokerCompilerCores",
+                        "brokerBaselineCores",
+                        "brokerBaselineCompilerCores")) {
+                    assertThat(cold.path(field).isNumber())
+                            .as("coldStart %s is a number: %s", field, cold)
+                            .isTrue();
+                }
+            }
         }
         if (Files.isDirectory(Path.of("/proc/self"))) {
             for (String field : List.of("rssMb", "rssPeakMb", "heapUsedMb", "heapCommittedMb", "heapMaxMb")) {
@@ -134,6 +195,19 @@ class BenchIT {
             assertThat(soak.path("grows").isBoolean()).isTrue();
             assertThat(soak.path("nmtCommittedEndMb").path("Total").isNumber()).isTrue();
         }
+        JsonNode failover = json.path("failover").path("runs");
+        assertThat(failover).hasSize(1);
+        JsonNode kill = failover.get(0);
+        assertThat(kill.path("fault").asText()).isEqualTo(FailoverBench.KILL);
+        for (String field : List.of("sent", "scored", "worstDelayMs", "p99DelayMs", "readableAgainSeconds")) {
+            assertThat(kill.path(field).isNumber())
+                    .as("failover %s is a number: %s", field, kill.get(field))
+                    .isTrue();
+        }
+        assertThat(kill.path("missing").asLong())
+                .as("windows never scored after the kill")
+                .isZero();
+        assertThat(kill.path("duplicates").asLong()).as("windows scored twice").isZero();
         assertThat(json.path("targets")).isNotEmpty();
         assertThat(json.path("machine").path("cores").isNumber()).isTrue();
     }

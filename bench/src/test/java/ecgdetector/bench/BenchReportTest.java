@@ -23,10 +23,31 @@ class BenchReportTest {
                 streamer == null ? null : streamer / 60_000,
                 null,
                 null,
+                null,
+                null,
+                null,
+                null,
+                null,
                 List.of(new BenchReport.InferencePoint(1, 10_000, 0.1, 100)),
                 null,
                 List.of(new BenchReport.Latency(
-                        1000, 100, 20, 256, 10, 10_000, 1000, 40.0, 60.0, 80.0, 90.0, 400.0, 12.0, 0.5)),
+                        1000,
+                        100,
+                        20,
+                        256,
+                        10,
+                        10_000,
+                        1000,
+                        40.0,
+                        60.0,
+                        80.0,
+                        90.0,
+                        400.0,
+                        12.0,
+                        0.5,
+                        new BenchReport.FeedSilent(10_000, 100, 100, 10_300.0, 10_500.0, 10_600.0))),
+                null,
+                null,
                 null,
                 rss,
                 null,
@@ -50,7 +71,9 @@ class BenchReportTest {
                 .contains("streamer, batched, end to end      -")
                 .contains("not measured")
                 .contains("latency @ 1000/s, commit 100 ms    p50 40  p95 60  p99 80 ms")
-                .containsPattern("p99 <= 100 ms\\s+met");
+                .containsPattern("p99 <= 100 ms\\s+met")
+                .containsPattern(
+                        "feed stopped -> FEED_SILENT\\s+p50 10300  p95 10500 ms, 100/100 p95 <= 12000 ms\\s+met");
     }
 
     @Test

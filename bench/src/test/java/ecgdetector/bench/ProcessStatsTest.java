@@ -17,6 +17,15 @@ class ProcessStatsTest {
     }
 
     @Test
+    void countsTheCpuTicksOfTheJitCompilerThreadsOnly() {
+        String c2 = "4242 (C2 CompilerThre) S 1 1 1 0 -1 4194368 900 0 0 0 1234 56 0 0 20 0 1 0 100 0 0";
+        String stream = "4243 (bench-x-StreamThread) S 1 1 1 0 -1 4194368 900 0 0 0 77 3 0 0 20 0 1 0 100 0 0";
+
+        assertThat(ProcessStats.compilerTicks(c2)).isEqualTo(1290);
+        assertThat(ProcessStats.compilerTicks(stream)).isZero();
+    }
+
+    @Test
     void readsTheOneMinuteLoadAverage() {
         assertThat(ProcessStats.parseLoadAverage("0.42 0.50 0.61 1/234 5678\n")).hasValue(0.42);
         assertThat(ProcessStats.parseLoadAverage("")).isEmpty();

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real single-node Kafka broker (KRaft, broker and controller in one node) running inside this JVM and
- * listening on {@value #HOST} only.
+ * listening on {@value #HOST} only; or, given a {@link Membership}, one node of a cluster of several
+ * ({@link EmbeddedKafkaCluster} runs each in a JVM of its own). Either way it runs with the
+ * {@link BrokerSetting}s the streamer's failover depends on.
  *
  * <p>Lifecycle: {@link #start()} formats the data folder on first use and returns once the broker answers
  * clients; {@link #stop()} shuts it down but keeps its data and ports, so a later {@link #start()} brings
@@ -99,6 +101,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final Map<String, String> overrides;
     private final Duration startupTimeout;
     private final Sasl sasl;
+    private final Membership membership;
 
     private State state = State.NEW;
     private int port;
@@ -115,6 +118,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.overrides = Map.copyOf(builder.overrides);
         this.startupTimeout = builder.startupTimeout;
         this.sasl = builder.sasl;
+        this.membership = builder.membership;
     }
 
     public static Builder builder() {
@@ -296,8 +300,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         String listener = sasl == null ? "PLAINTEXT" : Sasl.LISTENER;
         props.put("process.roles", "broker,controller");
-        props.put("node.id", String.valueOf(NODE_ID));
-        props.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        props.put("node.id", String.valueOf(membership == null ? NODE_ID : membership.nodeId()));
+        props.put(
+                "controller.quorum.voters",
+                membership == null ? NODE_ID + "@" + HOST + ":" + controllerPort : membership.voters());
         props.put("listeners", listener + "://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
         props.put("advertised.listeners", listener + "://" + HOST + ":" + port);
         props.put("controller.listener.names", "CONTROLLER");
@@ -321,6 +327,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // half a second longer here, for nothing on a single node.
         props.put("offsets.topic.num.partitions", "5");
         props.put("transaction.state.log.num.partitions", "5");
+        for (BrokerSetting setting : BrokerSetting.values()) {
+            if (setting.scope() == BrokerSetting.Scope.ANY || membership != null) {
+                props.put(setting.key(), setting.value());
+            }
+        }
 
         // Consumers join at once instead of waiting for more members that never come.
         props.put("group.initial.rebalance.delay.ms", "0");
@@ -363,9 +374,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server = starting;
     }
 
-    /** Formats the log dir for a new one-node cluster and returns the new cluster id. */
+    /** Formats the log dir for a new cluster (of one node, or the membership's) and returns its cluster id. */
     private String format(Properties props) {
-        String newClusterId = Uuid.randomUuid().toString();
+        String newClusterId = membership == null ? Uuid.randomUuid().toString() : membership.clusterId();
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         int exitCode;
         Path configFile = null;
@@ -639,6 +650,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * This node's place in a cluster of several ({@link EmbeddedKafkaCluster}): its node id, every node's
+     * controller port (each node is a broker and a controller, and all of them vote), and the cluster id all of
+     * them are formatted with. The replication settings of {@link BrokerSetting.Scope#REPLICATED} apply.
+     */
+    public record Membership(int nodeId, java.util.SortedMap<Integer, Integer> controllerPorts, String clusterId) {
+        public Membership {
+            controllerPorts = java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(controllerPorts));
+            if (!controllerPorts.containsKey(nodeId)) {
+                throw new IllegalArgumentException("node " + nodeId + " is not among the voters " + controllerPorts);
+            }
+        }
+
+        /** {@code controller.quorum.voters}: {@code 1@127.0.0.1:PORT,2@...}. */
+        String voters() {
+            StringBuilder out = new StringBuilder();
+            controllerPorts.forEach((id, port) -> out.append(out.length() == 0 ? "" : ",")
+                    .append(id)
+                    .append('@')
+                    .append(HOST)
+                    .append(':')
+                    .append(port));
+            return out.toString();
+        }
+    }
+
     /** Settings for an {@link EmbeddedKafkaBroker}; every one has a usable default. */
     public static final class Builder {
         private int port;
@@ -647,8 +684,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         private final Map<String, String> overrides = new LinkedHashMap<>();
         private Duration startupTimeout = DEFAULT_STARTUP_TIMEOUT;
         private Sasl sasl;
+        private Membership membership;
 
         private Builder() {}
+
+        /**
+         * Makes this broker one node of a cluster of several (see {@link Membership}) instead of a cluster of its
+         * own; its port and controller port must then be given, as the other nodes know them.
+         */
+        public Builder membership(Membership membership) {
+            this.membership = Objects.requireNonNull(membership, "membership");
+            return this;
+        }
 
         /** The client port; 0 (the default) picks a free one at the first start. */
         public Builder port(int port) {
@@ -708,6 +755,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         public EmbeddedKafkaBroker build() {
             if (port != 0 && port == controllerPort) {
                 throw new IllegalArgumentException("port and controllerPort must differ, both are " + port);
+            }
+            if (membership != null
+                    && (port == 0 || membership.controllerPorts().get(membership.nodeId()) != controllerPort)) {
+                throw new IllegalArgumentException(
+                        "a cluster node needs its port, and its controller port as the" + " membership gives it");
             }
             return new EmbeddedKafkaBroker(this);
         }

@@ -23,6 +23,17 @@ public final class DeadLetterHeaders {
     public static final String TIMESTAMP = "ecg.dlq.timestamp";
     /** The version of the model that could not score the window (a {@link ScoringFailure} only). */
     public static final String MODEL_VERSION = "ecg.dlq.model.version";
+    /**
+     * On a dead letter in its reduced form only ({@link DeadLetter}): a sentence saying why it is not the input
+     * record whole. Its value is then the original value's first bytes.
+     */
+    public static final String REDUCED = "ecg.dlq.reduced";
+    /** On a reduced dead letter: the original value's size in bytes. */
+    public static final String ORIGINAL_SIZE = "ecg.dlq.original.size";
+    /** On a reduced dead letter: the original value's SHA-256, lower-case hex. */
+    public static final String ORIGINAL_SHA256 = "ecg.dlq.original.sha256";
+    /** On a reduced dead letter: how many of the input record's own headers it leaves out. */
+    public static final String ORIGINAL_HEADERS = "ecg.dlq.original.headers";
     /** Prefix of all of them; earlier {@code ecg.dlq.*} headers of a re-driven record are replaced. */
     public static final String PREFIX = "ecg.dlq.";
 

@@ -3,6 +3,7 @@ package ecgdetector.schemas;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The project's Kafka topics, each defined once: its default name, what its keys and values are, the JSON
@@ -11,19 +12,34 @@ import java.util.OptionalInt;
  * read this; {@link TopicNames} holds the names a deployment actually uses.
  */
 public enum EcgTopic {
+    /**
+     * Stored uncompressed, so the broker checks {@code max.message.bytes} against what a consumer will hold: a
+     * record its producer compressed (100 MB of one byte is a few KB in zstd) is decompressed and refused at
+     * produce time instead of reaching the streamer whole. The broker then recompresses nothing on the way out,
+     * so a producer that sends uncompressed costs it no CPU (docs/reliability.md has the figures).
+     */
     HEARTBEATS(
             "ecg.heartbeats",
             "patient/monitor id (optional)",
             "a CSV line of 140 samples (+ label), or a JSON window",
             "heartbeat.schema.json",
-            Map.of(),
+            Map.of(
+                    "compression.type",
+                    "uncompressed",
+                    "max.message.bytes",
+                    String.valueOf(EcgTopic.HEARTBEATS_MAX_MESSAGE_BYTES)),
             OptionalInt.empty()),
+    /**
+     * Takes any record the input topic took plus the dead-letter headers, so a dead letter is the input record
+     * whole; one that is larger anyway (a topic configured otherwise) is written reduced ({@link DeadLetter}).
+     */
     HEARTBEATS_DLQ(
             "ecg.heartbeats.dlq",
             "as the input",
-            "the input's bytes, unchanged; `ecg.dlq.*` headers say why and where from",
+            "the input's bytes, unchanged (too large: its first bytes, `ecg.dlq.reduced`); `ecg.dlq.*` headers say why"
+                    + " and where from",
             null,
-            Map.of(),
+            Map.of("max.message.bytes", String.valueOf(EcgTopic.DEAD_LETTERS_MAX_MESSAGE_BYTES)),
             OptionalInt.empty()),
     ALERTS(
             "ecg.alerts",
@@ -40,22 +56,58 @@ public enum EcgTopic {
             Map.of(),
             OptionalInt.empty()),
     /**
-     * Compacted, so it keeps the latest release per model; one partition, so releases form a single ordered
-     * history that every scorer reads in full; a release travels as one record of at most
-     * {@link #MODELS_MAX_MESSAGE_BYTES}.
+     * Alarm transitions are what people act on and audit afterwards: kept {@link #ALARMS_RETENTION_DAYS} days,
+     * never compacted (every transition of an episode matters, not only the last).
+     */
+    ALARMS(
+            "ecg.alarms",
+            "patient id (the input's key)",
+            "one event per alarm transition: physiological episodes and technical alarms",
+            "alarm.schema.json",
+            Map.of(
+                    "cleanup.policy",
+                    "delete",
+                    "retention.ms",
+                    String.valueOf(TimeUnit.DAYS.toMillis(EcgTopic.ALARMS_RETENTION_DAYS))),
+            OptionalInt.empty()),
+    /**
+     * Compacted, with one key per release ({@link ReleaseKey}: {@code modelName/version}), so it keeps every
+     * release and no later record can remove one; one partition, so releases form a single ordered history that
+     * every scorer reads in full; a release travels as one record of at most {@link #MODELS_MAX_MESSAGE_BYTES}.
+     * Stored uncompressed: the broker then decompresses what a producer sends and holds the result to
+     * {@code max.message.bytes}, so a record small on the wire and huge inside (a decompression bomb) is refused
+     * when it is produced, before any reader has to hold it in memory.
      */
     MODELS(
             "ecg.models",
-            "model name",
-            "a model release",
+            "modelName/version (one key per release)",
+            "a model release, signed (headers `ecg.release.*`)",
             "model-release.schema.json",
-            Map.of("cleanup.policy", "compact", "max.message.bytes", String.valueOf(EcgTopic.MODELS_MAX_MESSAGE_BYTES)),
+            Map.of(
+                    "cleanup.policy",
+                    "compact",
+                    "compression.type",
+                    "uncompressed",
+                    "max.message.bytes",
+                    String.valueOf(EcgTopic.MODELS_MAX_MESSAGE_BYTES)),
             OptionalInt.of(1));
 
     /** Partitions of the data topics unless a deployment chooses otherwise. */
     public static final int DEFAULT_PARTITIONS = 3;
+    /** How long {@code ecg.alarms} keeps its records. */
+    public static final int ALARMS_RETENTION_DAYS = 30;
     /** The largest release record the models topic takes (and the broker is configured for). */
     public static final int MODELS_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /**
+     * The largest heartbeat record the input topic takes: Kafka's own default, 16 times the streamer's default
+     * {@code ecg.record.max.bytes} (a window is 1-3 KB); what a consumer holds per record, since the topic stores
+     * records uncompressed.
+     */
+    public static final int HEARTBEATS_MAX_MESSAGE_BYTES = 1024 * 1024;
+    /** Room the dead-letter topic leaves for the {@code ecg.dlq.*} headers on top of the largest input record. */
+    public static final int DEAD_LETTER_HEADROOM_BYTES = 64 * 1024;
+    /** The largest record the dead-letter topic takes: any input record with its dead-letter headers. */
+    public static final int DEAD_LETTERS_MAX_MESSAGE_BYTES = HEARTBEATS_MAX_MESSAGE_BYTES + DEAD_LETTER_HEADROOM_BYTES;
 
     private final String defaultName;
     private final String key;

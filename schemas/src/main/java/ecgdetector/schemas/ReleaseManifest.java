@@ -1,5 +1,6 @@
 package ecgdetector.schemas;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +19,7 @@ import java.util.TreeMap;
  * @param inputLength     samples per beat the model takes
  * @param serving         how to call the SavedModel
  * @param scaler          the MinMax scaling fitted on the normal training beats
- * @param errorMetric     per-beat reconstruction error: the id of one of the model module's {@code ErrorMetric}s
- * @param threshold       a beat is anomalous iff its error is strictly greater than this
+ * @param scoring         how a beat's error is computed from its reconstruction, and the threshold it is held against
  * @param thresholdPolicy how the threshold was chosen, e.g. {@code mean+1std}
  * @param provenance      data, seed, recipe and metrics of the training run
  * @param files           every SavedModel file with its size and SHA-256
@@ -33,14 +33,18 @@ public record ReleaseManifest(
         int inputLength,
         Serving serving,
         Scaler scaler,
-        String errorMetric,
-        double threshold,
+        Scoring scoring,
         String thresholdPolicy,
         Provenance provenance,
         List<FileEntry> files,
         String digest) {
 
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * The format this code writes and reads. Format 2 (the {@link Scoring} object; one record per release on the
+     * models topic, signed with Ed25519 over its bytes) replaced format 1 (top-level {@code errorMetric} and
+     * {@code threshold}; one record per model, HMAC-signed), which is refused with the reason.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     public ReleaseManifest {
         files = files == null ? List.of() : List.copyOf(files);
@@ -55,12 +59,63 @@ public record ReleaseManifest(
                 inputLength,
                 serving,
                 scaler,
-                errorMetric,
-                threshold,
+                scoring,
                 thresholdPolicy,
                 provenance,
                 files,
                 newDigest);
+    }
+
+    /** The same manifest listing {@code newFiles}, without a digest (it would no longer match). */
+    public ReleaseManifest withFiles(List<FileEntry> newFiles) {
+        return new ReleaseManifest(
+                formatVersion,
+                modelName,
+                version,
+                createdAt,
+                inputLength,
+                serving,
+                scaler,
+                scoring,
+                thresholdPolicy,
+                provenance,
+                newFiles,
+                null);
+    }
+
+    /** The threshold a beat's error is held against: shorthand for {@code scoring().threshold()}. */
+    public double threshold() {
+        return scoring.threshold();
+    }
+
+    /**
+     * How a beat is scored: the error metric by id, any parameters it takes, and the threshold. A beat is anomalous
+     * iff its error is strictly greater than the threshold. A new metric brings its own parameters (per-position
+     * weights, say) without another format change; a reader refuses a metric, or a parameter, it does not know
+     * rather than score differently from the trainer.
+     *
+     * @param metric     the error metric's id, e.g. {@code msle}
+     * @param threshold  a beat is anomalous iff its error is strictly greater than this
+     * @param parameters the metric's parameters by name; none for {@code msle}, {@code mse} and {@code mae}, and then
+     *                   left out of the JSON
+     */
+    public record Scoring(
+            String metric,
+            double threshold,
+            @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Object> parameters) {
+        public Scoring {
+            parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(parameters));
+        }
+
+        /** A metric that takes no parameters. */
+        public static Scoring of(String metric, double threshold) {
+            return new Scoring(metric, threshold, Map.of());
+        }
+
+        /** The same rule with another threshold. */
+        public Scoring withThreshold(double newThreshold) {
+            return new Scoring(metric, newThreshold, parameters);
+        }
     }
 
     /** The SavedModel signature to call. */

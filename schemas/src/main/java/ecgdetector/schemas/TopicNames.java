@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * The names a deployment gives the project's topics ({@link EcgTopic}); {@link #defaults()} are the contract's
  * own. Tests that share one broker take a {@link #withPrefix(String) prefixed} copy so their records never mix.
  */
-public record TopicNames(String heartbeats, String heartbeatsDlq, String alerts, String scores, String models) {
+public record TopicNames(
+        String heartbeats, String heartbeatsDlq, String alerts, String scores, String alarms, String models) {
 
     private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
@@ -19,6 +20,7 @@ public record TopicNames(String heartbeats, String heartbeatsDlq, String alerts,
                 checkName(heartbeatsDlq, EcgTopic.HEARTBEATS_DLQ),
                 checkName(alerts, EcgTopic.ALERTS),
                 checkName(scores, EcgTopic.SCORES),
+                checkName(alarms, EcgTopic.ALARMS),
                 checkName(models, EcgTopic.MODELS));
         if (new HashSet<>(names).size() != names.size()) {
             throw new IllegalArgumentException("topic names must all differ, got " + names);
@@ -31,6 +33,7 @@ public record TopicNames(String heartbeats, String heartbeatsDlq, String alerts,
                 EcgTopic.HEARTBEATS_DLQ.defaultName(),
                 EcgTopic.ALERTS.defaultName(),
                 EcgTopic.SCORES.defaultName(),
+                EcgTopic.ALARMS.defaultName(),
                 EcgTopic.MODELS.defaultName());
     }
 
@@ -38,7 +41,12 @@ public record TopicNames(String heartbeats, String heartbeatsDlq, String alerts,
     public TopicNames withPrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         return new TopicNames(
-                prefix + heartbeats, prefix + heartbeatsDlq, prefix + alerts, prefix + scores, prefix + models);
+                prefix + heartbeats,
+                prefix + heartbeatsDlq,
+                prefix + alerts,
+                prefix + scores,
+                prefix + alarms,
+                prefix + models);
     }
 
     /** The name this deployment gives {@code topic}. */
@@ -48,13 +56,14 @@ public record TopicNames(String heartbeats, String heartbeatsDlq, String alerts,
             case HEARTBEATS_DLQ -> heartbeatsDlq;
             case ALERTS -> alerts;
             case SCORES -> scores;
+            case ALARMS -> alarms;
             case MODELS -> models;
         };
     }
 
     /** Every name, in {@link EcgTopic} order. */
     public List<String> names() {
-        return List.of(heartbeats, heartbeatsDlq, alerts, scores, models);
+        return List.of(heartbeats, heartbeatsDlq, alerts, scores, alarms, models);
     }
 
     private static String checkName(String name, EcgTopic topic) {

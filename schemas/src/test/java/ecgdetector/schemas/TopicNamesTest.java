@@ -11,7 +11,8 @@ class TopicNamesTest {
     @Test
     void defaultsAreTheContractsNamesInItsOrder() {
         assertThat(TopicNames.defaults().names())
-                .containsExactly("ecg.heartbeats", "ecg.heartbeats.dlq", "ecg.alerts", "ecg.scores", "ecg.models")
+                .containsExactly(
+                        "ecg.heartbeats", "ecg.heartbeats.dlq", "ecg.alerts", "ecg.scores", "ecg.alarms", "ecg.models")
                 .containsExactlyElementsOf(Arrays.stream(EcgTopic.values())
                         .map(EcgTopic::defaultName)
                         .toList());
@@ -30,11 +31,11 @@ class TopicNamesTest {
 
     @Test
     void rejectsIllegalOrRepeatedNames() {
-        assertThatThrownBy(() -> new TopicNames("a b", "dlq", "alerts", "scores", "models"))
+        assertThatThrownBy(() -> new TopicNames("a b", "dlq", "alerts", "scores", "alarms", "models"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ecg.heartbeats")
                 .hasMessageContaining("'a b'");
-        assertThatThrownBy(() -> new TopicNames("same", "dlq", "alerts", "scores", "same"))
+        assertThatThrownBy(() -> new TopicNames("same", "dlq", "alerts", "scores", "alarms", "same"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("differ");
     }
@@ -46,5 +47,15 @@ class TopicNamesTest {
         assertThat(EcgTopic.MODELS.configs())
                 .containsEntry("cleanup.policy", "compact")
                 .containsEntry("max.message.bytes", String.valueOf(8 * 1024 * 1024));
+    }
+
+    @Test
+    void theInputIsStoredUncompressedAndTheDeadLetterTopicTakesAnyInputRecordWithItsHeaders() {
+        assertThat(EcgTopic.HEARTBEATS.configs())
+                .containsEntry("compression.type", "uncompressed")
+                .containsEntry("max.message.bytes", String.valueOf(EcgTopic.HEARTBEATS_MAX_MESSAGE_BYTES));
+        int input = Integer.parseInt(EcgTopic.HEARTBEATS.configs().get("max.message.bytes"));
+        int dlq = Integer.parseInt(EcgTopic.HEARTBEATS_DLQ.configs().get("max.message.bytes"));
+        assertThat(dlq).isEqualTo(input + EcgTopic.DEAD_LETTER_HEADROOM_BYTES);
     }
 }

@@ -9,11 +9,13 @@ import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.DeadLetterHeaders;
+import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.testing.BadInputCorpus;
 import ecgdetector.streamer.testing.BadInputCorpus.Bad;
+import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.LogCapture;
 import ecgdetector.streamer.testing.Outputs;
 import ecgdetector.streamer.testing.RealRelease;
@@ -52,8 +54,8 @@ class BadInputCorpusIT {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final String CASE = "test.case";
-    /** Leaves room under the broker's limit for the record batch and the dead letter's headers. */
-    private static final int HUGE = EmbeddedKafkaBroker.MAX_MESSAGE_BYTES - 16 * 1024;
+    /** Leaves room under the input topic's limit for the record batch and the record's headers. */
+    private static final int HUGE = EcgTopic.HEARTBEATS_MAX_MESSAGE_BYTES - 16 * 1024;
 
     @Test
     void everyBadRecordIsDeadLetteredWithItsReasonAndEveryValidWindowAroundItIsScored(
@@ -63,7 +65,7 @@ class BadInputCorpusIT {
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(50);
         TopicNames topics = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("corpus") + ".");
         TopicSetup.createAll(broker, topics, 2);
-        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
+        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(FakeModels.signed(f.release()));
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state);
         settings.put("ecg.batch.size", "32");
         settings.put("ecg.batch.wait.ms", "100");
@@ -144,12 +146,15 @@ class BadInputCorpusIT {
             assertThat(appLog.messages(Level.ERROR))
                     .as("stream thread failures")
                     .isEmpty();
+            // Kafka Streams starts with its global thread alone and reaches RUNNING; the stream threads, added once
+            // the model serves, may take it through one more rebalance (none if they were added before RUNNING). A
+            // bad record that killed a thread would log an ERROR (above) and rebalance again.
             assertThat(appLog.messages(Level.INFO))
                     .filteredOn(l -> l.startsWith("Kafka Streams state"))
                     .as("no rebalance or restart after the start")
                     .endsWith("Kafka Streams state REBALANCING -> RUNNING")
                     .filteredOn(l -> l.endsWith("-> RUNNING"))
-                    .hasSize(1);
+                    .hasSizeBetween(1, 2);
         }
     }
 

@@ -9,6 +9,7 @@ import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.testing.ChildStreamer;
+import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.Outputs;
 import ecgdetector.streamer.testing.RealRelease;
 import java.nio.charset.StandardCharsets;
@@ -49,7 +50,7 @@ class BrokerRestartIT {
                 .build()
                 .start()) {
             TopicSetup.createAll(broker, topics, 2);
-            new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
+            new ReleaseTopic(broker.clientProperties(), topics.models()).publish(FakeModels.signed(f.release()));
             Map<String, String> settings =
                     StreamerIT.settings(broker, topics, "restart-streamer", dir.resolve("state"));
             settings.put("ecg.batch.size", "32");

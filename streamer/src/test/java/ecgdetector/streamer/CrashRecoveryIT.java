@@ -6,11 +6,14 @@ import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
+import ecgdetector.model.alarm.AlarmRule;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.Alarm;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.testing.ChildStreamer;
+import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.Outputs;
 import ecgdetector.streamer.testing.RealRelease;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Exactly once across crashes: the streamer runs in a JVM of its own and is killed with SIGKILL three times
  * while input keeps arriving, and restarted each time. The first kill comes while windows wait in half-full
  * batches (their input offsets already committed); the other two while a fresh chunk of input is being
- * scored. In the end every window is scored once and every expected alert appears once, by alert id.
+ * scored. In the end every window is scored once and every expected alert appears once, by alert id, and the
+ * alarms are exactly the alarm engine's on the same beats, none twice.
  */
 @ExtendWith(KafkaBrokerExtension.class)
 class CrashRecoveryIT {
@@ -54,13 +58,13 @@ class CrashRecoveryIT {
     private static final int CHUNK = 300;
 
     @Test
-    void aStreamerKilledThreeTimesMidStreamEmitsExactlyTheExpectedAlerts(EmbeddedKafkaBroker broker, @TempDir Path dir)
-            throws Exception {
+    void aStreamerKilledThreeTimesMidStreamEmitsExactlyTheExpectedAlertsAndAlarms(
+            EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         String prefix = KafkaTestUtils.uniqueTopic("crash") + ".";
         TopicNames topics = TopicNames.defaults().withPrefix(prefix);
         TopicSetup.createAll(broker, topics, PARTITIONS);
-        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
+        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(FakeModels.signed(f.release()));
         String applicationId = prefix + "streamer";
         Path logs = Path.of("target", "it-logs", prefix); // kept for diagnosis
 
@@ -130,6 +134,9 @@ class CrashRecoveryIT {
                         .as("anomalies on both sides of the first kill")
                         .isNotEmpty()
                         .hasSizeLessThan(alerts.size());
+                List<Alarm> episodes = Outputs.assertAlarmsExactlyOnce(
+                        broker.bootstrapServers(), topics, windowIndex, f, AlarmRule.DEFAULT);
+                assertThat(episodes).as("episode transitions across the kills").isNotEmpty();
                 assertThat(last.terminate(Duration.ofSeconds(60)))
                         .as("exit code after SIGTERM")
                         .isIn(0, 143);

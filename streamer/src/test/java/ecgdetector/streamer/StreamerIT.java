@@ -6,13 +6,16 @@ import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.model.testing.TestKeys;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.schemas.testing.JsonSchemas;
 import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.RealRelease;
 import ecgdetector.streamer.testing.TopologyHarness;
 import java.net.URI;
@@ -56,7 +59,7 @@ class StreamerIT {
         String prefix = KafkaTestUtils.uniqueTopic("it") + ".";
         TopicNames topics = TopicNames.defaults().withPrefix(prefix);
         TopicSetup.createAll(broker, topics, 2);
-        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
+        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(FakeModels.signed(f.release()));
 
         Map<String, String> settings = settings(broker, topics, prefix + "streamer", state);
         settings.put("ecg.threads", "2"); // two predictors scoring at once on the TensorFlow engine
@@ -172,7 +175,7 @@ class StreamerIT {
         String prefix = KafkaTestUtils.uniqueTopic("rebalance") + ".";
         TopicNames topics = TopicNames.defaults().withPrefix(prefix);
         TopicSetup.createAll(broker, topics, 2);
-        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(f.release());
+        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(FakeModels.signed(f.release()));
         String applicationId = prefix + "streamer";
 
         Map<String, String> a = settings(broker, topics, applicationId, stateA);
@@ -249,17 +252,25 @@ class StreamerIT {
 
     static Map<String, String> settings(
             EmbeddedKafkaBroker broker, TopicNames topics, String applicationId, Path state) {
+        return settings(broker.bootstrapServers(), topics, applicationId, state);
+    }
+
+    static Map<String, String> settings(String bootstrapServers, TopicNames topics, String applicationId, Path state) {
         Map<String, String> settings = new HashMap<>();
-        settings.put("bootstrap.servers", broker.bootstrapServers());
+        settings.put("bootstrap.servers", bootstrapServers);
         settings.put("application.id", applicationId);
         settings.put("state.dir", state.toString());
+        // Instances of one test that share the application id need names of their own, as on one host they would.
+        settings.put("ecg.instance.name", "it-" + state.getFileName());
         settings.put("ecg.topic.heartbeats", topics.heartbeats());
         settings.put("ecg.topic.dlq", topics.heartbeatsDlq());
         settings.put("ecg.topic.alerts", topics.alerts());
         settings.put("ecg.topic.scores", topics.scores());
+        settings.put("ecg.topic.alarms", topics.alarms());
         settings.put("ecg.topic.models", topics.models());
         settings.put("ecg.http.host", "127.0.0.1");
         settings.put("ecg.http.port", "0");
+        settings.put("ecg.release.public.keys", TestKeys.trainer().publicKey().toString());
         return settings;
     }
 
@@ -269,6 +280,18 @@ class StreamerIT {
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         return new KafkaProducer<>(props);
+    }
+
+    /** A release record as any producer can write it: key, value and headers, nothing of our publisher. */
+    static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, ReleaseRecord record)
+            throws Exception {
+        return producer.send(new ProducerRecord<>(
+                        topic,
+                        null,
+                        record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+                        record.value(),
+                        record.headers()))
+                .get();
     }
 
     static RecordMetadata send(KafkaProducer<byte[], byte[]> producer, String topic, String key, String value)

@@ -5,6 +5,7 @@ import static ecgdetector.streamer.testing.TopologyHarness.csv;
 import static ecgdetector.streamer.testing.TopologyHarness.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.ModelRef;
@@ -365,22 +366,24 @@ class StreamerTopologyTest {
     void rejectedReleasesKeepThePreviousModelServing() {
         try (TopologyHarness h = TopologyHarness.withBatch(1, 100)) {
             h.publish(FakeModels.release(V1, 1.0));
-            h.publishRaw(FakeModels.MODEL, FakeModels.tampered(FakeModels.release(V2, 0.1)));
+            h.publish(FakeModels.tampered(FakeModels.release(V2, 0.1)));
+            h.publish(ReleaseRecord.unsigned(FakeModels.release("unsigned", 0.1)));
             h.publish(FakeModels.nanRelease("nan-version"));
             h.publish(FakeModels.release(FakeModels.MODEL, "short", 0.1, 100, "weights"));
             h.publishRaw(FakeModels.MODEL, "not a release".getBytes(StandardCharsets.UTF_8));
-            h.publishRaw(FakeModels.MODEL, null);
+            h.publishRaw(FakeModels.MODEL + "/" + V1, null);
 
-            assertThat(h.metrics.releasesRejected()).isEqualTo(4.0);
+            assertThat(h.metrics.releasesRejected()).isEqualTo(5.0);
             assertThat(h.registry.serving()).map(m -> m.version()).contains(V1);
             h.sendCsv("p", FakeModels.constant(0.5f));
             assertThat(h.readScores())
                     .singleElement()
                     .satisfies(s -> assertThat(s.model().version()).isEqualTo(V1));
             assertThat(h.models.loaded).hasSize(1);
+            // Nothing of a release is kept locally: every start reads the models topic again.
             KeyValueStore<String, byte[]> releases = h.driver.getKeyValueStore(StreamerTopology.MODELS_STORE);
-            assertThat(new String(releases.get(FakeModels.MODEL), StandardCharsets.UTF_8))
-                    .contains(V1);
+            assertThat(releases.persistent()).isFalse();
+            assertThat(releases.approximateNumEntries()).isZero();
         }
     }
 

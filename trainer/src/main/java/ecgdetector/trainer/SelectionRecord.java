@@ -1,11 +1,7 @@
 package ecgdetector.trainer;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import ecgdetector.schemas.Json;
 import ecgdetector.trainer.evaluation.Spread;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -106,38 +102,19 @@ public record SelectionRecord(
         }
     }
 
+    private static final CommittedRecord<SelectionRecord> FILE = new CommittedRecord<>(
+            SelectionRecord.class, COMMITTED_RESOURCE, SelectionRecord::formatVersion, FORMAT_VERSION);
+
     /** The record the default recipe comes from. */
     public static SelectionRecord committed() {
-        try (InputStream in = SelectionRecord.class.getResourceAsStream(COMMITTED_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("the committed selection " + COMMITTED_RESOURCE + " is missing");
-            }
-            return read(in);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new IllegalStateException(
-                    "the committed selection " + COMMITTED_RESOURCE + " does not read: " + e.getMessage(), e);
-        }
+        return FILE.committed();
     }
 
     public static SelectionRecord read(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return read(in);
-        }
-    }
-
-    private static SelectionRecord read(InputStream in) throws IOException {
-        SelectionRecord record = Json.mapper()
-                .readerFor(SelectionRecord.class)
-                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .readValue(in);
-        if (record.formatVersion() != FORMAT_VERSION) {
-            throw new IllegalArgumentException("selection record format " + record.formatVersion()
-                    + ", this trainer reads format " + FORMAT_VERSION);
-        }
-        return record;
+        return FILE.read(file);
     }
 
     public void write(Path file) throws IOException {
-        Files.write(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+        FILE.write(this, file);
     }
 }

@@ -124,8 +124,9 @@ public final class TrainingJob {
 
     /**
      * The run already in {@code options.out()}, if it was trained from the same data with the same
-     * settings: its release and report, with the test beats split off again and scored by the release
-     * (the split is a pure function of the data and the seed). Empty if there is none, or it differs.
+     * settings: its release and report, with the test beats split off again and scored by the release (the split
+     * is a pure function of the data and the seed). Empty if there is none, or it
+     * differs.
      */
     public Optional<TrainingResult> reuse(TrainingOptions options, EcgDataset dataset) throws IOException {
         Path release = options.out().resolve(RELEASE);
@@ -144,8 +145,9 @@ public final class TrainingJob {
             return Optional.empty();
         }
         TrainingReport report = Json.mapper().readValue(reportFile.toFile(), TrainingReport.class);
-        Heartbeats test = StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed())
-                .heldOut();
+        StratifiedSplit.Parts trainTest =
+                StratifiedSplit.split(dataset.beats(), options.testFraction(), options.seed());
+        Heartbeats test = trainTest.heldOut();
         try (ReleaseModel model = ReleaseModel.load(bundle)) {
             return Optional.of(
                     new TrainingResult(report, bundle, test, errors(model.scoreAll(test.beats(), SCORING_BATCH))));
@@ -324,8 +326,7 @@ public final class TrainingJob {
                     scaler.length(),
                     ReleaseManifest.Serving.standard(),
                     scaler.params(),
-                    options.errorMetric().id(),
-                    threshold,
+                    ReleaseManifest.Scoring.of(options.errorMetric().id(), threshold),
                     options.threshold().describe(),
                     new ReleaseManifest.Provenance(
                             dataset.sha256(),
@@ -340,11 +341,9 @@ public final class TrainingJob {
         }
     }
 
-    /** Fingerprint of the weights alone: saved_model.pb differs byte-wise between identical runs. */
+    /** Fingerprint of the exported model: its one graph file, weights included, is the same for the same weights. */
     private static String weightsFingerprint(Path savedModel) throws IOException {
-        Path variables = savedModel.resolve("variables");
-        return ReleaseFolder.contentHash(Files.isDirectory(variables) ? variables : savedModel)
-                .substring(0, 8);
+        return ReleaseFolder.contentHash(savedModel).substring(0, 8);
     }
 
     /** Whether {@code bundle} was trained from this data with these settings, under this name. */

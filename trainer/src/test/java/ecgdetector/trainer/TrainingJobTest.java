@@ -121,7 +121,7 @@ class TrainingJobTest {
         TrainingResult result = TestReleases.synthetic();
 
         try (ReleaseModel model =
-                ReleaseModel.load(ReleaseBundle.fromBytes(result.release().toBytes()))) {
+                ReleaseModel.load(ReleaseBundle.parse(result.release().toBytes()))) {
             // Batch size does not matter either: one beat at a time here, 1024 in the job.
             for (int i = 0; i < result.test().size(); i += 7) {
                 BeatScore[] one = model.scoreAll(new float[][] {result.test().beats()[i]}, 1);

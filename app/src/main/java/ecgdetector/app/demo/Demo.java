@@ -5,8 +5,13 @@ import ecgdetector.app.kafka.KafkaCluster;
 import ecgdetector.app.replay.FeedReplayer;
 import ecgdetector.app.replay.PatientKeys;
 import ecgdetector.broker.TopicSetup;
+import ecgdetector.model.alarm.AlarmRule;
 import ecgdetector.model.kafka.TopicCheck;
+import ecgdetector.model.release.ReleaseKeyFiles;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.model.release.ReleaseVerifier;
+import ecgdetector.model.release.TrustedReleaseKeys;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.Heartbeat;
 import ecgdetector.schemas.HeartbeatJson;
@@ -18,6 +23,7 @@ import ecgdetector.trainer.Recipe;
 import ecgdetector.trainer.TrainingJob;
 import ecgdetector.trainer.TrainingOptions;
 import ecgdetector.trainer.TrainingResult;
+import ecgdetector.trainer.alarms.AlarmEvaluation;
 import ecgdetector.trainer.data.DataSource;
 import ecgdetector.trainer.data.EcgCsv;
 import ecgdetector.trainer.data.EcgDataset;
@@ -25,6 +31,8 @@ import ecgdetector.trainer.data.Heartbeats;
 import ecgdetector.trainer.evaluation.ConfusionMatrix;
 import ecgdetector.trainer.model.KerasStyleProgress;
 import ecgdetector.trainer.release.ReleaseFolder;
+import ecgdetector.view.ViewSettings;
+import ecgdetector.view.WardView;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -32,14 +40,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -56,6 +65,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Demo {
 
     private static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * The first seconds of the run, reported apart from the steady latency: the JVM compiles the stream's code
+     * and the clients set up their transactions then, so a window's latency is several times the steady one.
+     */
+    static final int COLD_SECONDS = 10;
 
     /**
      * @param data             path or URL of ecg.csv, as for {@code train}
@@ -66,6 +80,9 @@ public final class Demo {
      * @param kafka            client properties for an existing cluster (SASL, SSL, ...)
      * @param retrain          train even if a release from the same data and settings exists
      * @param timeout          how long to wait for every window to be scored after the replay
+     * @param viewPort         the ward view's port (0 = any free one); empty = no ward view
+     * @param keepOpen         after the summary, keep the broker, the streamer and the view running until the
+     *                         process is stopped (Ctrl-C), to look at the ward
      */
     public record Settings(
             Optional<String> data,
@@ -76,7 +93,15 @@ public final class Demo {
             Optional<String> bootstrapServers,
             Properties kafka,
             boolean retrain,
-            Duration timeout) {}
+            Duration timeout,
+            OptionalInt viewPort,
+            boolean keepOpen) {}
+
+    /** The alarm scenarios the summary shows: seeded, so every run shows the same figures for a release. */
+    private static final long ALARM_SEED = 13;
+
+    private static final int ALARM_PATIENT_HOURS = 20;
+    private static final int ALARM_TRIALS = 500;
 
     private final Settings settings;
     private final PrintStream console;
@@ -92,6 +117,7 @@ public final class Demo {
         Path dataFile = DataSource.standard(console::println).resolve(settings.data());
         Model model = trainOrReuse(EcgCsv.read(dataFile));
         TrainingResult trained = model.trained();
+        ReleaseKeyFiles.Pair keys = keys();
 
         // Not under /tmp: Kafka Streams warns that an OS may clear it under a running application.
         Path stateDir =
@@ -99,26 +125,31 @@ public final class Demo {
         try (KafkaCluster cluster = KafkaCluster.start(settings.bootstrapServers(), settings.kafka(), console)) {
             Properties client = cluster.client();
             TopicNames topics = TopicNames.defaults();
-            createTopicsAndPublish(client, topics, trained);
+            createTopicsAndPublish(client, topics, trained, keys);
 
             String applicationId = "ecg-demo-" + runId;
             startAtTheEnd(client, applicationId, topics.heartbeats());
-            try (StreamerApp streamer = StreamerApp.start(streamerConfig(client, applicationId, stateDir));
+            try (StreamerApp streamer =
+                            StreamerApp.start(streamerConfig(client, applicationId, stateDir, keys.publicKey()));
                     LiveOutputs outputs = new LiveOutputs(
                             client,
                             topics.scores(),
                             topics.alerts(),
                             topics.heartbeatsDlq(),
+                            topics.alarms(),
                             runId + "-test-",
                             replaySource(),
-                            console)) {
+                            console);
+                    WardView view = startView(client, keys)) {
                 awaitReady(streamer);
                 announceReplay(streamer, trained);
                 long replayStart = System.currentTimeMillis();
                 FeedReplayer.Result replay = replay(client, topics.heartbeats(), trained.test(), outputs);
                 requireDelivered(replay);
                 awaitScored(outputs, replay.progress().acknowledged());
-                return summarize(model, replay, outputs, replayStart, cluster.bootstrapServers());
+                DemoSummary summary = summarize(model, replay, outputs, replayStart, cluster.bootstrapServers());
+                keepOpenIfAsked(summary, view);
+                return summary;
             }
         } finally {
             ReleaseFolder.deleteRecursively(stateDir);
@@ -140,12 +171,40 @@ public final class Demo {
         return reused.isPresent() ? new Model(reused.get(), true) : new Model(job.run(options, dataset), false);
     }
 
-    private void createTopicsAndPublish(Properties client, TopicNames topics, TrainingResult trained) throws Exception {
+    private void createTopicsAndPublish(
+            Properties client, TopicNames topics, TrainingResult trained, ReleaseKeyFiles.Pair keys) throws Exception {
         try (Admin admin = Admin.create(client)) {
             TopicSetup.createAll(admin, topics, EcgTopic.DEFAULT_PARTITIONS);
         }
-        ReleaseTopic.Published published = new ReleaseTopic(client, topics.models()).publish(trained.release());
+        ReleaseTopic.Published published =
+                new ReleaseTopic(client, topics.models()).publish(ReleaseRecord.signed(trained.release(), keys.key()));
         step("Published " + published.version() + " to " + published.topic());
+    }
+
+    /** The ward view on the demo's cluster, or null without one. */
+    private WardView startView(Properties client, ReleaseKeyFiles.Pair keys) throws IOException {
+        if (settings.viewPort().isEmpty()) {
+            return null;
+        }
+        ReleaseVerifier releases = ReleaseVerifier.signedBy(
+                TrustedReleaseKeys.of(List.of(keys.key().publicKey())), ReleaseVerifier.DEFAULT_MAX_BYTES);
+        WardView view =
+                WardView.start(ViewSettings.local(client, settings.viewPort().getAsInt(), releases));
+        step("Ward view: " + view.url() + " (open it in a browser)");
+        return view;
+    }
+
+    /** With --keep-open: the summary first, then everything stays up until the process is stopped. */
+    private void keepOpenIfAsked(DemoSummary summary, WardView view) throws InterruptedException {
+        if (!settings.keepOpen()) {
+            return;
+        }
+        console.println(summary.describe());
+        step((view == null ? "Broker and streamer" : "Ward view at " + view.url() + ", broker and streamer")
+                + " keep running; Ctrl-C stops");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "ecg-demo-shutdown"));
+        stopped.await();
     }
 
     private void announceReplay(StreamerApp streamer, TrainingResult trained) {
@@ -170,6 +229,20 @@ public final class Demo {
     }
 
     /**
+     * The demo's own release key pair, under its output folder ({@code DIR/keys}): made on the first run, used by
+     * every later one, never the user's default pair.
+     */
+    private ReleaseKeyFiles.Pair keys() throws java.io.IOException {
+        Path dir = settings.out().resolve("keys");
+        ReleaseKeyFiles.Pair pair = ReleaseKeyFiles.loadOrCreate(
+                dir.resolve(ReleaseKeyFiles.PRIVATE_KEY_FILE), dir.resolve(ReleaseKeyFiles.PUBLIC_KEY_FILE), false);
+        if (pair.created()) {
+            step("Created the demo's release signing key " + pair.key().keyId() + " in " + dir);
+        }
+        return pair;
+    }
+
+    /**
      * Commits the input topic's current end as the new application's starting point: on a cluster that
      * already holds heartbeats (earlier demos, real monitors) the demo scores only what it sends.
      */
@@ -188,7 +261,7 @@ public final class Demo {
         }
     }
 
-    private StreamerConfig streamerConfig(Properties client, String applicationId, Path stateDir) {
+    private StreamerConfig streamerConfig(Properties client, String applicationId, Path stateDir, Path publicKey) {
         Map<String, String> map = new LinkedHashMap<>();
         client.forEach((k, v) -> map.put(String.valueOf(k), String.valueOf(v)));
         // A new application each run, started at the input's end (see startAtTheEnd).
@@ -197,6 +270,7 @@ public final class Demo {
         map.put(StreamerConfig.Setting.HTTP_HOST.key(), "127.0.0.1");
         map.put(StreamerConfig.Setting.HTTP_PORT.key(), "0");
         map.put(StreamerConfig.Setting.BATCH_WAIT_MS.key(), "20");
+        map.put(StreamerConfig.Setting.RELEASE_PUBLIC_KEYS.key(), publicKey.toString());
         return StreamerConfig.fromMap(map);
     }
 
@@ -231,11 +305,12 @@ public final class Demo {
                     lines,
                     progress -> console.printf(
                             Locale.ROOT,
-                            "  ... sent %d/%d, scored %d, alerts %d, dead letters %d%n",
+                            "  ... sent %d/%d, scored %d, alerts %d, alarm transitions %d, dead letters %d%n",
                             progress.sent(),
                             test.size(),
                             scoredOfThisRun(outputs),
                             outputs.alerts(),
+                            outputs.alarms(),
                             outputs.deadLettered()));
         }
     }
@@ -275,6 +350,9 @@ public final class Demo {
                 replay.progress().acknowledged(),
                 live.scored(),
                 outputs.alerts(),
+                outputs.alarms(),
+                outputs.raisedByType(),
+                new AlarmEvaluation(trained, ALARM_SEED, ALARM_PATIENT_HOURS, ALARM_TRIALS).runRule(AlarmRule.DEFAULT),
                 outputs.deadLettered(),
                 live.confusion().accuracy(),
                 live.confusion().precision(),
@@ -285,8 +363,11 @@ public final class Demo {
                 live.mismatches(),
                 live.maxDifference(),
                 live.scored() / seconds,
-                percentile(live.sortedLatencies(), 50),
-                percentile(live.sortedLatencies(), 99),
+                percentile(live.steadyLatencies(), 50),
+                percentile(live.steadyLatencies(), 99),
+                percentile(live.coldLatencies(), 50),
+                percentile(live.coldLatencies(), 99),
+                COLD_SECONDS,
                 settings.patients(),
                 settings.ratePerSecond(),
                 bootstrap,
@@ -302,13 +383,36 @@ public final class Demo {
      * The live result held against the offline one, beat by beat.
      *
      * @param mismatches      test beats not scored live, or scored differently from offline
-     * @param sortedLatencies the scored beats' latencies, ascending
+     * @param steadyLatencies the latencies of the beats produced after the first {@link #COLD_SECONDS} of the
+     *                        run (all of them if none was), ascending
+     * @param coldLatencies   those of the beats produced in the first {@link #COLD_SECONDS}, ascending
      */
     private record Comparison(
-            ConfusionMatrix confusion, long mismatches, double maxDifference, double[] sortedLatencies) {
-        int scored() {
-            return sortedLatencies.length;
-        }
+            ConfusionMatrix confusion,
+            long mismatches,
+            double maxDifference,
+            int scored,
+            double[] steadyLatencies,
+            double[] coldLatencies) {}
+
+    /** The latencies of {@code scored} sorted, split at {@link #COLD_SECONDS} after the first was produced. */
+    private static double[][] coldAndSteady(List<LiveOutputs.LiveScore> scored) {
+        long first = scored.stream()
+                .mapToLong(LiveOutputs.LiveScore::producedAtMs)
+                .min()
+                .orElse(0);
+        long split = first + COLD_SECONDS * 1000L;
+        double[] cold = scored.stream()
+                .filter(s -> s.producedAtMs() < split)
+                .mapToDouble(LiveOutputs.LiveScore::latencyMs)
+                .sorted()
+                .toArray();
+        double[] steady = scored.stream()
+                .filter(s -> s.producedAtMs() >= split)
+                .mapToDouble(LiveOutputs.LiveScore::latencyMs)
+                .sorted()
+                .toArray();
+        return steady.length == 0 ? new double[][] {cold, cold} : new double[][] {cold, steady};
     }
 
     private Comparison compare(TrainingResult trained, LiveOutputs outputs) {
@@ -319,8 +423,7 @@ public final class Demo {
         int fn = 0;
         long mismatches = 0;
         double maxDifference = 0;
-        double[] latencies = new double[test.size()];
-        int scored = 0;
+        List<LiveOutputs.LiveScore> scored = new ArrayList<>();
         Map<String, LiveOutputs.LiveScore> byBeat = new java.util.HashMap<>();
         outputs.scores().values().forEach(s -> byBeat.put(s.beatId(), s));
         for (int i = 0; i < test.size(); i++) {
@@ -329,7 +432,7 @@ public final class Demo {
                 mismatches++;
                 continue;
             }
-            latencies[scored++] = live.latencyMs();
+            scored.add(live);
             // Bit for bit: the streamer scores through the same code as the trainer's evaluation.
             if (Float.compare(live.score(), trained.testScores()[i]) != 0) {
                 mismatches++;
@@ -344,9 +447,14 @@ public final class Demo {
                 tn += anomaly ? 0 : 1;
             }
         }
-        double[] sorted = Arrays.copyOf(latencies, scored);
-        Arrays.sort(sorted);
-        return new Comparison(new ConfusionMatrix(tp, fp, tn, fn), mismatches, maxDifference, sorted);
+        double[][] coldAndSteady = coldAndSteady(scored);
+        return new Comparison(
+                new ConfusionMatrix(tp, fp, tn, fn),
+                mismatches,
+                maxDifference,
+                scored.size(),
+                coldAndSteady[1],
+                coldAndSteady[0]);
     }
 
     private Map<String, String> files() {

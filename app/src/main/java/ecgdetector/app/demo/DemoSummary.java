@@ -8,8 +8,15 @@ import java.util.Map;
  * are of the live alerts against the labels the replayed beats carried, anomaly being the positive
  * class, exactly as the trainer's offline figures are.
  *
+ * @param alarmTransitions alarm transitions on {@code ecg.alarms} during the run, each alarm id once
+ * @param alarmsRaised     RAISED alarms by type: what a pager would have rung for, beside the per-beat alerts
+ * @param alarmScenarios   the default alarm rule on seeded scenario feeds of the same test beats ({@code ./ecg
+ *                         alarms} has the whole curve)
  * @param parityMismatches windows whose live score is not bit-for-bit the trainer's offline score
- * @param latencyP50Ms     from a window's produce time to its score being readable (read_committed)
+ * @param latencyP50Ms     from a window's produce time to its score being readable (read_committed), over the
+ *                         windows produced after the first {@code coldSeconds} of the run (all of them in a
+ *                         shorter run): the steady latency
+ * @param coldLatencyP99Ms the same over the windows produced in the first {@code coldSeconds}
  */
 public record DemoSummary(
         String modelName,
@@ -18,6 +25,9 @@ public record DemoSummary(
         long windowsSent,
         long windowsScored,
         long alerts,
+        long alarmTransitions,
+        Map<String, Long> alarmsRaised,
+        ecgdetector.trainer.alarms.AlarmEvaluation.Figures alarmScenarios,
         long deadLettered,
         double accuracy,
         double precision,
@@ -30,6 +40,9 @@ public record DemoSummary(
         double throughputWindowsPerSec,
         double latencyP50Ms,
         double latencyP99Ms,
+        double coldLatencyP50Ms,
+        double coldLatencyP99Ms,
+        int coldSeconds,
         int patients,
         double rateWindowsPerSec,
         String bootstrapServers,
@@ -52,6 +65,7 @@ public record DemoSummary(
                 deadLettered,
                 patients,
                 rateWindowsPerSec));
+        s.append(describeAlarms());
         s.append(String.format(
                 Locale.ROOT,
                 "  live alerts vs labels: accuracy %.4f  precision %.4f  recall %.4f"
@@ -69,12 +83,42 @@ public record DemoSummary(
                 maxScoreDifference));
         s.append(String.format(
                 Locale.ROOT,
-                "  throughput %.0f windows/s, latency produce -> score readable: p50 %.1f ms, p99 %.1f ms%n",
+                "  throughput %.0f windows/s, latency produce -> score readable: p50 %.1f ms, p99 %.1f ms"
+                        + " (steady; the first %d s: p50 %.1f ms, p99 %.1f ms)%n",
                 throughputWindowsPerSec,
                 latencyP50Ms,
-                latencyP99Ms));
+                latencyP99Ms,
+                coldSeconds,
+                coldLatencyP50Ms,
+                coldLatencyP99Ms));
         files.forEach((what, where) ->
                 s.append("  ").append(what).append(": ").append(where).append(System.lineSeparator()));
+        return s.toString();
+    }
+
+    /** The run's alarms beside its alerts, and the default rule on the scenario feeds. */
+    private String describeAlarms() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(
+                Locale.ROOT,
+                "  alarms: %d transitions, raised by type %s (beside %d per-beat alerts on the same feed)%n",
+                alarmTransitions,
+                alarmsRaised,
+                alerts));
+        var rule = alarmScenarios.defaultRule();
+        s.append(String.format(
+                Locale.ROOT,
+                "  alarm rule %s on scenario feeds of the test beats (seed %d): %.2f false alarms per normal"
+                        + " patient-hour (per-beat alerts: %.0f); sensitivity runs of 3: %.3f, of 5: %.3f;"
+                        + " RAISED after median %.0f ms, p95 %.0f ms%n",
+                rule.rule(),
+                alarmScenarios.seed(),
+                rule.falseAlarmsPerPatientHour(),
+                alarmScenarios.perBeatAlertsPerPatientHour(),
+                rule.sensitivity(3),
+                rule.sensitivity(5),
+                rule.medianMsToRaised(),
+                rule.p95MsToRaised()));
         return s.toString();
     }
 }

@@ -18,24 +18,30 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 
 /**
  * Reads what the streamer writes, as a downstream consumer would: {@code read_committed}, so only
- * what a committed transaction made visible counts. Keeps every score by window, prints each alert
- * as it arrives, and measures how long a window took from its produce time to being readable.
+ * what a committed transaction made visible counts. Keeps every score by window, counts the per-beat alerts,
+ * prints each alarm transition as it arrives (alarms are what people act on; a line per anomalous beat would
+ * drown them), and measures how long a window took from its produce time to being readable.
  */
 final class LiveOutputs implements AutoCloseable {
 
     /** One window's live score, with when it became readable. */
-    record LiveScore(String beatId, float score, boolean anomaly, long latencyMs) {}
+    record LiveScore(String beatId, float score, boolean anomaly, long latencyMs, long producedAtMs) {}
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String scoresTopic;
     private final String alertsTopic;
     private final String dlqTopic;
+    private final String alarmsTopic;
     private final PrintStream console;
     private final Map<String, LiveScore> scores = new ConcurrentHashMap<>();
     private final String beatIdPrefix;
     private final String replaySource;
     /** By alert id: another streamer on the same cluster may alert on the same window too. */
     private final Map<String, Boolean> alerts = new ConcurrentHashMap<>();
+    /** Alarm transitions by alarm id, and the RAISED ones by type. */
+    private final Map<String, Boolean> alarms = new ConcurrentHashMap<>();
+
+    private final Map<String, AtomicLong> raisedByType = new ConcurrentHashMap<>();
 
     private final AtomicLong deadLettered = new AtomicLong();
     private final AtomicLong lastScoredAtMs = new AtomicLong();
@@ -49,6 +55,7 @@ final class LiveOutputs implements AutoCloseable {
             String scoresTopic,
             String alertsTopic,
             String dlqTopic,
+            String alarmsTopic,
             String beatIdPrefix,
             String replaySource,
             PrintStream console) {
@@ -57,10 +64,14 @@ final class LiveOutputs implements AutoCloseable {
         this.scoresTopic = scoresTopic;
         this.alertsTopic = alertsTopic;
         this.dlqTopic = dlqTopic;
+        this.alarmsTopic = alarmsTopic;
         this.console = console;
         // Start at the current end: on a shared cluster older runs' records are not this run's.
         this.consumer = ReadCommittedConsumer.assign(
-                client, List.of(scoresTopic, alertsTopic, dlqTopic), ReadCommittedConsumer.Start.END, new Properties());
+                client,
+                List.of(scoresTopic, alertsTopic, dlqTopic, alarmsTopic),
+                ReadCommittedConsumer.Start.END,
+                new Properties());
         this.thread = new Thread(this::poll, "demo-outputs");
         thread.setDaemon(true);
         thread.start();
@@ -75,6 +86,8 @@ final class LiveOutputs implements AutoCloseable {
                         onScore(record, now);
                     } else if (record.topic().equals(alertsTopic)) {
                         onAlert(record);
+                    } else if (record.topic().equals(alarmsTopic)) {
+                        onAlarm(record);
                     } else if (record.topic().equals(dlqTopic) && fromThisRun(record)) {
                         deadLettered.incrementAndGet();
                     }
@@ -104,30 +117,50 @@ final class LiveOutputs implements AutoCloseable {
                 score.path("beatId").asText(null),
                 score.get("score").floatValue(),
                 score.get("anomaly").asBoolean(),
-                now - record.timestamp());
+                now - record.timestamp(),
+                record.timestamp());
         scores.put(score.get("windowId").asText(), live);
         lastScoredAtMs.set(now);
     }
 
     private void onAlert(ConsumerRecord<byte[], byte[]> record) throws IOException {
         JsonNode alert = Json.mapper().readTree(record.value());
-        if (!alert.path("beatId").asText("").startsWith(beatIdPrefix)
-                || alerts.putIfAbsent(alert.path("alertId").asText(), Boolean.TRUE) != null) {
+        if (alert.path("beatId").asText("").startsWith(beatIdPrefix)) {
+            alerts.putIfAbsent(alert.path("alertId").asText(), Boolean.TRUE);
+        }
+    }
+
+    /** One line per alarm transition, once per alarm id (the consumer deduplicates as any consumer may). */
+    private void onAlarm(ConsumerRecord<byte[], byte[]> record) throws IOException {
+        JsonNode alarm = Json.mapper().readTree(record.value());
+        if (alarms.putIfAbsent(alarm.path("alarmId").asText(), Boolean.TRUE) != null) {
             return;
         }
-        JsonNode label = alert.get("label");
-        String truth = label == null || label.isNull()
-                ? ""
-                : label.asDouble() == 1.0 ? "  (labelled normal)" : "  (labelled abnormal)";
+        String state = alarm.path("state").asText();
+        String type = alarm.path("type").asText();
+        if (state.equals("RAISED")) {
+            raisedByType.computeIfAbsent(type, t -> new AtomicLong()).incrementAndGet();
+        }
+        String episode = alarm.hasNonNull("anomalousBeats")
+                ? String.format(
+                        Locale.ROOT,
+                        ", %d anomalous beats, peak %.1fx threshold",
+                        alarm.path("anomalousBeats").asInt(),
+                        alarm.path("peakRatio").asDouble())
+                : "";
+        String gap = alarm.hasNonNull("gapMs")
+                ? String.format(Locale.ROOT, ", gap %.1f s", alarm.path("gapMs").asLong() / 1000.0)
+                : "";
         console.printf(
                 Locale.ROOT,
-                "  ALERT %-8s %-13s beat %-10s score %.5f = %.1fx threshold%s%n",
-                alert.path("severity").asText(),
-                alert.path("patientId").asText("-"),
-                alert.path("beatId").asText("-"),
-                alert.path("score").asDouble(),
-                alert.path("ratio").asDouble(),
-                truth);
+                "  ALARM %-9s %-6s %-15s %-13s %s%s%s%n",
+                state,
+                alarm.path("priority").asText(),
+                type,
+                alarm.path("patientId").asText("-"),
+                alarm.path("cause").asText(),
+                episode,
+                gap);
     }
 
     Map<String, LiveScore> scores() {
@@ -136,6 +169,18 @@ final class LiveOutputs implements AutoCloseable {
 
     long alerts() {
         return alerts.size();
+    }
+
+    /** Alarm transitions read, each alarm id once. */
+    long alarms() {
+        return alarms.size();
+    }
+
+    /** RAISED alarms read, by type. */
+    Map<String, Long> raisedByType() {
+        Map<String, Long> raised = new java.util.TreeMap<>();
+        raisedByType.forEach((type, n) -> raised.put(type, n.get()));
+        return raised;
     }
 
     long deadLettered() {

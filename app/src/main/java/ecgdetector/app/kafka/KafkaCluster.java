@@ -2,6 +2,7 @@ package ecgdetector.app.kafka;
 
 import ecgdetector.broker.EmbeddedKafkaBroker;
 import java.io.PrintStream;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -15,6 +16,15 @@ import java.util.Properties;
 public record KafkaCluster(EmbeddedKafkaBroker broker, Properties client) implements AutoCloseable {
 
     public static KafkaCluster start(Optional<String> bootstrapServers, Properties kafka, PrintStream console) {
+        return start(bootstrapServers, kafka, Map.of(), console);
+    }
+
+    /** @param brokerSettings settings of the embedded broker over its own, when it is started */
+    public static KafkaCluster start(
+            Optional<String> bootstrapServers,
+            Properties kafka,
+            Map<String, String> brokerSettings,
+            PrintStream console) {
         Properties client = new Properties();
         client.putAll(kafka);
         if (bootstrapServers.isPresent()) {
@@ -22,8 +32,11 @@ public record KafkaCluster(EmbeddedKafkaBroker broker, Properties client) implem
             return new KafkaCluster(null, client);
         }
         console.println("==> Starting an embedded Kafka broker (KRaft) on 127.0.0.1, in this JVM");
-        EmbeddedKafkaBroker broker =
-                EmbeddedKafkaBroker.builder().port(0).build().start();
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder()
+                .port(0)
+                .brokerProperties(brokerSettings)
+                .build()
+                .start();
         client.putAll(broker.clientProperties());
         return new KafkaCluster(broker, client);
     }

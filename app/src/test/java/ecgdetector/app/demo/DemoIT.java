@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -50,7 +51,10 @@ class DemoIT {
                 bootstrap,
                 new Properties(),
                 false,
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60),
+                // The ward view runs beside the demo, as it does for people, on any free port.
+                OptionalInt.of(0),
+                false);
     }
 
     @Test
@@ -84,7 +88,10 @@ class DemoIT {
             "parityMismatches",
             "throughputWindowsPerSec",
             "latencyP50Ms",
-            "latencyP99Ms"
+            "latencyP99Ms",
+            "coldLatencyP50Ms",
+            "coldLatencyP99Ms",
+            "coldSeconds"
         }) {
             assertThat(json.has(field)).as("summary.json has %s", field).isTrue();
         }

@@ -2,7 +2,10 @@ package ecgdetector.app.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.broker.BrokerSetting;
 import ecgdetector.schemas.EcgTopic;
+import ecgdetector.streamer.StreamerTopology;
+import ecgdetector.streamer.config.KafkaDefault;
 import ecgdetector.streamer.config.StreamerConfig.Setting;
 import ecgdetector.trainer.Recipe;
 import ecgdetector.trainer.SelectionRecord;
@@ -41,7 +44,17 @@ class GeneratedDocsTest {
         return Stream.of(
                 new Section("README.md", "topics", GeneratedDocsTest::topicsTable),
                 new Section("streamer/README.md", "streamer-settings", GeneratedDocsTest::streamerSettingsTable),
+                new Section("streamer/README.md", "streamer-kafka-defaults", GeneratedDocsTest::kafkaDefaultsTable),
                 new Section("docs/training.md", "train-options", GeneratedDocsTest::trainOptionsTable),
+                new Section("docs/reliability.md", "broker-settings", GeneratedDocsTest::brokerSettingsTable),
+                new Section("docs/reliability.md", "buffer-changelog", GeneratedDocsTest::bufferChangelogTable),
+                new Section(
+                        "docs/alarms.md",
+                        "alarm-transitions",
+                        () -> ecgdetector.model.alarm.AlarmRules.transitionsMarkdown(
+                                ecgdetector.model.alarm.AlarmRule.DEFAULT)),
+                new Section(
+                        "docs/alarms.md", "alarm-priorities", ecgdetector.model.alarm.AlarmRules::prioritiesMarkdown),
                 new Section(
                         "docs/model-selection.md",
                         "selection-grid",
@@ -204,6 +217,55 @@ class GeneratedDocsTest {
                     .append(setting.description())
                     .append(" |\n");
         }
+        return out.toString();
+    }
+
+    /** streamer/README.md's table of the Kafka properties the streamer sets unless given, from {@link KafkaDefault}. */
+    static String kafkaDefaultsTable() {
+        StringBuilder out = new StringBuilder("| key | env | default | why |\n|---|---|---|---|\n");
+        for (KafkaDefault d : KafkaDefault.values()) {
+            out.append("| `")
+                    .append(d.key())
+                    .append("` | `")
+                    .append(d.envName())
+                    .append("` | ")
+                    .append(d.valueText())
+                    .append(" | ")
+                    .append(d.why())
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** docs/reliability.md's table of the broker settings the failover figures need, from {@link BrokerSetting}. */
+    static String brokerSettingsTable() {
+        StringBuilder out =
+                new StringBuilder("| setting | value | Kafka's default | where | why |\n|---|---|---|---|---|\n");
+        for (BrokerSetting s : BrokerSetting.values()) {
+            out.append("| `")
+                    .append(s.key())
+                    .append("` | `")
+                    .append(s.value())
+                    .append("` | `")
+                    .append(s.kafkaDefault())
+                    .append("` | ")
+                    .append(s.scope() == BrokerSetting.Scope.ANY ? "any cluster" : "3+ brokers")
+                    .append(" | ")
+                    .append(s.why())
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** docs/reliability.md's table of the batch buffer's changelog configs, from {@link StreamerTopology}. */
+    static String bufferChangelogTable() {
+        StringBuilder out = new StringBuilder("| topic config | value |\n|---|---|\n");
+        new java.util.TreeMap<>(StreamerTopology.BUFFER_CHANGELOG_CONFIGS)
+                .forEach((key, value) -> out.append("| `")
+                        .append(key)
+                        .append("` | `")
+                        .append(value)
+                        .append("` |\n"));
         return out.toString();
     }
 

@@ -4,18 +4,30 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.app.Main;
 import ecgdetector.app.demo.Demo;
 import ecgdetector.app.demo.DemoSummary;
 import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaTestUtils;
+import ecgdetector.model.alarm.AlarmEngine;
+import ecgdetector.model.alarm.AlarmRule;
+import ecgdetector.model.alarm.BeatQuality;
+import ecgdetector.model.alarm.PatientAlarms;
+import ecgdetector.model.alarm.ScoredBeat;
 import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.model.scoring.MinMaxScaler;
+import ecgdetector.model.testing.TestKeys;
+import ecgdetector.schemas.Alarm;
+import ecgdetector.schemas.AlarmType;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.DeadLetterHeaders;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.Heartbeat;
 import ecgdetector.schemas.HeartbeatJson;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.ModelRef;
 import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.Severity;
@@ -34,6 +46,11 @@ import ecgdetector.trainer.testing.TestReleases;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +64,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
@@ -54,6 +72,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -309,6 +328,118 @@ abstract class EndToEndScenarios {
         }
     }
 
+    /**
+     * A scenario feed of test beats (a normal patient, one with a run of five abnormal beats, one whose beats
+     * stop for two hours of event time, one with a flat lead) through {@code ./ecg stream}, a JVM of its own as
+     * an operator runs it: the committed alarms are
+     * exactly the alarm engine's, run offline on the same beats with the trainer's offline scores, by id. The
+     * silence and unscored bounds are an hour, so only event time decides, never the test's own pace.
+     */
+    @Test
+    void aScenarioFeedGivesExactlyTheExpectedAlarmIds(@TempDir Path tmp) throws Exception {
+        TrainingResult trained = TestReleases.synthetic();
+        ReleaseBundle release = trained.release();
+        double threshold = release.manifest().threshold();
+        Heartbeats test = trained.test();
+        List<Integer> normal = new ArrayList<>();
+        List<Integer> abnormal = new ArrayList<>();
+        for (int i = 0; i < test.size(); i++) {
+            double ratio = trained.testScores()[i] / threshold;
+            if (test.normal()[i] && ratio <= 1.0) {
+                normal.add(i);
+            } else if (!test.normal()[i] && ratio > AlarmRule.DEFAULT_RATIO) {
+                abnormal.add(i);
+            }
+        }
+        assertThat(normal).hasSizeGreaterThan(10);
+        assertThat(abnormal).hasSizeGreaterThan(5);
+        float[] flat = new float[test.beats()[0].length];
+        Arrays.fill(flat, 0.25f);
+
+        record Beat(String patient, long time, float[] samples, double ratio) {}
+        List<Beat> feed = new ArrayList<>();
+        for (int k = 0; k < 30; k++) {
+            int i = normal.get(k % normal.size());
+            feed.add(new Beat(
+                    "normal", EVENT_TIME_BASE + 1000L * k, test.beats()[i], trained.testScores()[i] / threshold));
+        }
+        for (int k = 0; k < 27; k++) {
+            boolean inRun = k >= 10 && k < 15;
+            int i = inRun ? abnormal.get(k - 10) : normal.get(k % normal.size());
+            feed.add(new Beat(
+                    "episode", EVENT_TIME_BASE + 1000L * k, test.beats()[i], trained.testScores()[i] / threshold));
+        }
+        for (int k = 0; k < 10; k++) {
+            int i = normal.get(k % normal.size());
+            long time =
+                    EVENT_TIME_BASE + 1000L * k + (k >= 5 ? Duration.ofHours(2).toMillis() : 0);
+            feed.add(new Beat("gap", time, test.beats()[i], trained.testScores()[i] / threshold));
+        }
+        for (int k = 0; k < 12; k++) {
+            boolean lead = k >= 3 && k < 7;
+            int i = normal.get(k % normal.size());
+            feed.add(new Beat(
+                    "flat",
+                    EVENT_TIME_BASE + 1000L * k,
+                    lead ? flat : test.beats()[i],
+                    trained.testScores()[i] / threshold));
+        }
+        long hour = Duration.ofHours(1).toMillis();
+        Map<String, String> alarmSettings = Map.of(
+                StreamerConfig.Setting.ALARM_SILENCE_MS.key(), String.valueOf(hour),
+                StreamerConfig.Setting.ALARM_UNSCORED_MS.key(), String.valueOf(hour));
+        try (Pipeline pipeline = startCommandPipeline("alarms", tmp, release, alarmSettings)) {
+            List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+            for (int k = 0; k < feed.size(); k++) {
+                Beat b = feed.get(k);
+                records.add(pipeline.jsonWindow(b.patient(), beatId("alarm", k), b.time(), b.samples(), true));
+            }
+            List<RecordMetadata> sent = pipeline.send(records);
+
+            AlarmEngine engine = new AlarmEngine(AlarmRule.DEFAULT.withSilence(hour));
+            MinMaxScaler scaler = MinMaxScaler.of(release.manifest().scaler());
+            ModelRef model = new ModelRef(release.modelName(), release.version());
+            Map<String, PatientAlarms> patients = new HashMap<>();
+            List<Alarm> expected = new ArrayList<>();
+            List<Integer> order =
+                    new ArrayList<>(IntStream.range(0, feed.size()).boxed().toList());
+            order.sort((a, b) -> sent.get(a).partition() != sent.get(b).partition()
+                    ? Integer.compare(sent.get(a).partition(), sent.get(b).partition())
+                    : Long.compare(sent.get(a).offset(), sent.get(b).offset()));
+            for (int k : order) {
+                Beat b = feed.get(k);
+                RecordMetadata m = sent.get(k);
+                engine.beat(
+                        patients.computeIfAbsent(b.patient(), p -> engine.newPatient()),
+                        new ScoredBeat(
+                                b.patient(),
+                                m.topic(),
+                                m.partition(),
+                                m.offset(),
+                                b.time(),
+                                b.ratio(),
+                                BeatQuality.check(b.samples(), scaler),
+                                model,
+                                0),
+                        expected);
+            }
+            assertThat(expected)
+                    .extracting(Alarm::type)
+                    .contains(AlarmType.ANOMALOUS_BEATS, AlarmType.FEED_SILENT, AlarmType.SIGNAL_QUALITY);
+
+            pipeline.scores(feed.size());
+            List<Read<Alarm>> alarms = parse(
+                    pipeline.readBack(pipeline.topics.alarms(), expected.size(), IsolationLevel.READ_COMMITTED),
+                    Alarm.class);
+            assertThat(alarms)
+                    .extracting(a -> a.value().alarmId())
+                    .as("alarm ids")
+                    .containsExactlyInAnyOrderElementsOf(
+                            expected.stream().map(Alarm::alarmId).toList());
+            alarms.forEach(a -> assertThat(a.key()).isEqualTo(a.value().patientId()));
+        }
+    }
+
     @Test
     void aReleasePublishedMidStreamTakesOverWithoutLosingAWindowAndAlertsNameIt(@TempDir Path tmp) throws Exception {
         TrainingResult first = TestReleases.synthetic();
@@ -359,7 +490,8 @@ abstract class EndToEndScenarios {
                     .hasSize(before.size())
                     .allSatisfy(s -> assertThat(s.value().model().version()).isEqualTo(v1.version()));
 
-            new ReleaseTopic(clientProperties(), pipeline.topics.models()).publish(v2);
+            new ReleaseTopic(clientProperties(), pipeline.topics.models())
+                    .publish(ReleaseRecord.signed(v2, TestKeys.trainer().key()));
             List<ProducerRecord<byte[], byte[]>> duringSwap = new ArrayList<>();
             for (int[] ij : inBoth) {
                 String id = beatId("both", ij[0]);
@@ -616,7 +748,9 @@ abstract class EndToEndScenarios {
                     Optional.of(cluster.bootstrapServers()),
                     cluster.clientProperties(),
                     false,
-                    TIMEOUT);
+                    TIMEOUT,
+                    OptionalInt.empty(),
+                    false);
             summary = new Demo(settings, QUIET).run();
 
             assertThat(summary.bootstrapServers()).isEqualTo(cluster.bootstrapServers());
@@ -688,12 +822,102 @@ abstract class EndToEndScenarios {
 
     /** Starts the streamer on topics of its own, serving {@code release}. */
     Pipeline startPipeline(String name, Path workDir, ReleaseBundle release) throws Exception {
+        return startPipeline(name, workDir, release, Map.of());
+    }
+
+    Pipeline startPipeline(String name, Path workDir, ReleaseBundle release, Map<String, String> extra)
+            throws Exception {
+        PipelineSettings p = pipelineSettings(name, workDir, release, extra);
+        StreamerApp streamer = StreamerApp.start(StreamerConfig.fromMap(p.settings()));
+        try {
+            return new Pipeline(p.prefix(), p.topics(), streamer, null, producer());
+        } catch (RuntimeException e) {
+            streamer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * As {@link #startPipeline}, but the streamer is {@code ./ecg stream} in a JVM of its own (the command line's
+     * main class on this test's class path, as the ops ITs start it), its settings in a {@code --config} file;
+     * returns once it is ready, so the scenario's waits do not include a JVM's start.
+     */
+    Pipeline startCommandPipeline(String name, Path workDir, ReleaseBundle release, Map<String, String> extra)
+            throws Exception {
+        PipelineSettings p = pipelineSettings(name, workDir, release, extra);
+        int port;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Properties config = new Properties();
+        config.putAll(p.settings());
+        config.put(StreamerConfig.Setting.HTTP_PORT.key(), String.valueOf(port));
+        Path configFile = workDir.resolve("streamer.properties");
+        try (OutputStream out = Files.newOutputStream(configFile)) {
+            config.store(out, "the e2e scenario's streamer");
+        }
+        Path log = workDir.resolve("streamer.log");
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx384m",
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Main.class.getName(),
+                        "stream",
+                        "--config",
+                        configFile.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
+        // The environment would override the file: the child sees only the settings given here.
+        builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") || k.startsWith("KAFKA_"));
+        Process child = builder.start();
+        try {
+            awaitReady(child, port, log);
+            return new Pipeline(p.prefix(), p.topics(), null, child, producer());
+        } catch (Exception | AssertionError e) {
+            child.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** Polls the child's /health/ready until it answers 200, or the child exits, within a JVM start's deadline. */
+    private static void awaitReady(Process child, int port, Path log) throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                .timeout(Duration.ofSeconds(5))
+                .build();
+        long deadline = System.nanoTime() + TIMEOUT.multipliedBy(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!child.isAlive()) {
+                fail("./ecg stream exited with " + child.exitValue() + ":\n" + Files.readString(log));
+            }
+            try {
+                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // Not listening yet.
+            }
+            Thread.sleep(200);
+        }
+        fail("./ecg stream was not ready within " + TIMEOUT.multipliedBy(2) + ":\n" + Files.readString(log));
+    }
+
+    /** A scenario's own topics (created, the release published on its models topic) and its streamer's settings. */
+    private record PipelineSettings(String prefix, TopicNames topics, Map<String, String> settings) {}
+
+    private PipelineSettings pipelineSettings(
+            String name, Path workDir, ReleaseBundle release, Map<String, String> extra) throws Exception {
         String prefix = KafkaTestUtils.uniqueTopic("e2e-" + name) + ".";
         TopicNames topics = TopicNames.defaults().withPrefix(prefix);
         try (Admin admin = Admin.create(clientProperties())) {
             TopicSetup.createAll(admin, topics, PARTITIONS);
         }
-        new ReleaseTopic(clientProperties(), topics.models()).publish(release);
+        new ReleaseTopic(clientProperties(), topics.models())
+                .publish(ReleaseRecord.signed(release, TestKeys.trainer().key()));
 
         Map<String, String> settings = new LinkedHashMap<>();
         clientProperties().forEach((k, v) -> settings.put(String.valueOf(k), String.valueOf(v)));
@@ -705,30 +929,37 @@ abstract class EndToEndScenarios {
         settings.put(StreamerConfig.Setting.TOPIC_DLQ.key(), topics.heartbeatsDlq());
         settings.put(StreamerConfig.Setting.TOPIC_ALERTS.key(), topics.alerts());
         settings.put(StreamerConfig.Setting.TOPIC_SCORES.key(), topics.scores());
+        settings.put(StreamerConfig.Setting.TOPIC_ALARMS.key(), topics.alarms());
         settings.put(StreamerConfig.Setting.TOPIC_MODELS.key(), topics.models());
         settings.put(StreamerConfig.Setting.BATCH_WAIT_MS.key(), "50");
+        settings.put(
+                StreamerConfig.Setting.RELEASE_PUBLIC_KEYS.key(),
+                TestKeys.trainer().publicKey().toString());
         settings.put(StreamerConfig.Setting.HTTP_HOST.key(), "127.0.0.1");
         settings.put(StreamerConfig.Setting.HTTP_PORT.key(), "0");
-        StreamerApp streamer = StreamerApp.start(StreamerConfig.fromMap(settings));
-        try {
-            return new Pipeline(prefix, topics, streamer, producer());
-        } catch (RuntimeException e) {
-            streamer.close();
-            throw e;
-        }
+        settings.putAll(extra);
+        return new PipelineSettings(prefix, topics, settings);
     }
 
     final class Pipeline implements AutoCloseable {
         final String prefix;
         final TopicNames topics;
+        /** The streamer when it runs in this JVM; null when it is {@code ./ecg stream} in its own. */
         final StreamerApp streamer;
+
+        private final Process child;
         private final KafkaProducer<byte[], byte[]> producer;
 
         private Pipeline(
-                String prefix, TopicNames topics, StreamerApp streamer, KafkaProducer<byte[], byte[]> producer) {
+                String prefix,
+                TopicNames topics,
+                StreamerApp streamer,
+                Process child,
+                KafkaProducer<byte[], byte[]> producer) {
             this.prefix = prefix;
             this.topics = topics;
             this.streamer = streamer;
+            this.child = child;
             this.producer = producer;
         }
 
@@ -787,9 +1018,11 @@ abstract class EndToEndScenarios {
             List<Read<JsonNode>> models = models();
             assertThat(models).hasSize(1);
             Read<JsonNode> m = models.get(0);
-            assertThat(m.key()).isEqualTo(release.modelName());
-            assertThat(header(m.record().headers(), ReleaseTopic.HEADER_VERSION))
+            assertThat(m.key()).isEqualTo(release.key().toString());
+            assertThat(header(m.record().headers(), ReleaseRecord.HEADER_VERSION))
                     .isEqualTo(release.version());
+            assertThat(header(m.record().headers(), ReleaseRecord.HEADER_KEY_ID))
+                    .isEqualTo(TestKeys.trainer().key().keyId());
             assertThat(m.value().path("manifest").path("digest").asText())
                     .isEqualTo(release.manifest().digest());
         }
@@ -862,6 +1095,8 @@ abstract class EndToEndScenarios {
                 return Contract.ALERT;
             } else if (topic.equals(topics.models())) {
                 return Contract.MODEL_RELEASE;
+            } else if (topic.equals(topics.alarms())) {
+                return Contract.ALARM;
             }
             return null;
         }
@@ -871,8 +1106,25 @@ abstract class EndToEndScenarios {
             try {
                 producer.close(Duration.ofSeconds(10));
             } finally {
-                streamer.close();
+                if (streamer != null) {
+                    streamer.close();
+                } else {
+                    stop(child);
+                }
             }
+        }
+    }
+
+    /** SIGTERM, as a supervisor stops it, and SIGKILL if it has not stopped within the deadline. */
+    private static void stop(Process child) {
+        child.destroy();
+        try {
+            if (!child.waitFor(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                child.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -8,6 +8,7 @@ import ai.djl.translate.TranslatorContext;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
+import java.util.stream.IntStream;
 
 /**
  * The pre- and post-processing around one engine call on a batch of raw beats: scale them with the
@@ -50,6 +51,20 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
             return (beats + LARGEST_POWER_OF_TWO_ROWS - 1) / LARGEST_POWER_OF_TWO_ROWS * LARGEST_POWER_OF_TWO_ROWS;
         }
         return Integer.highestOneBit(beats - 1) << 1;
+    }
+
+    /**
+     * Every tensor row count a batch of 1 to {@code largestBatch} beats is padded to ({@link #paddedRows}), smallest
+     * first: the shapes a model must have run once before it serves, so no batch pays a first-call cost.
+     */
+    public static int[] paddedShapes(int largestBatch) {
+        if (largestBatch < 1) {
+            throw new IllegalArgumentException("a batch holds at least one beat, got " + largestBatch);
+        }
+        return IntStream.rangeClosed(1, largestBatch)
+                .map(AutoencoderTranslator::paddedRows)
+                .distinct()
+                .toArray();
     }
 
     @Override

@@ -15,20 +15,27 @@ import ecgdetector.schemas.ReleaseManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
  * A release loaded into DJL's TensorFlow engine and proven to run: the one way the project turns raw beats
- * into scores, the trainer's evaluation and the streamer's alike. Loading runs a canary batch (the bundle itself
- * is verified when it is read, see {@link ReleaseBundle}); a release that fails is refused with
- * {@link InvalidReleaseException}, so whoever serves it can keep the previous one.
+ * into scores, the trainer's evaluation and the streamer's alike. Loading first checks the SavedModel as data
+ * ({@link SavedModelCheck}: one graph file of {@link InferenceOps allowed ops} only), then has TensorFlow load a
+ * private copy of exactly the bytes checked, then runs a canary batch (the bundle itself is verified when it is
+ * read, see {@link ReleaseBundle}); a release that fails is refused with {@link InvalidReleaseException}, so
+ * whoever serves it can keep the previous one.
  *
  * <p>DJL's predictors are not thread-safe: {@link #score} uses the calling thread's own, and
  * {@link #newPredictor()} gives one to a caller that manages its own.
  */
 public final class ReleaseModel implements ScoringModel {
+
+    /** Runs of each shape when warming up. */
+    private static final int WARM_UP_RUNS = 2;
 
     private final ReleaseManifest manifest;
     private final ZooModel<float[][], BeatScore[]> model;
@@ -40,24 +47,44 @@ public final class ReleaseModel implements ScoringModel {
         this.predictors = new ThreadPredictors<>(model::newPredictor);
     }
 
+    /** Loads a release whose graph uses only the ops of the trainer's dense autoencoders. */
     public static ReleaseModel load(ReleaseBundle bundle) throws InvalidReleaseException {
+        return load(bundle, InferenceOps.DENSE_AUTOENCODER);
+    }
+
+    /** What the streamer loads releases with: {@link #load(ReleaseBundle)}, and the graph check alone. */
+    public static ScoringModel.Loader loader() {
+        return new ScoringModel.Loader() {
+            @Override
+            public ScoringModel load(ReleaseBundle release) throws InvalidReleaseException {
+                return ReleaseModel.load(release);
+            }
+
+            @Override
+            public void check(ReleaseBundle release) throws InvalidReleaseException {
+                new SavedModelCheck(InferenceOps.DENSE_AUTOENCODER).check(release.modelFiles());
+            }
+        };
+    }
+
+    /**
+     * Loads a release whose graph uses only {@code allowed} ops.
+     *
+     * @throws InvalidReleaseException if the graph holds anything else, or does not load, or fails its canary
+     */
+    public static ReleaseModel load(ReleaseBundle bundle, InferenceOps allowed) throws InvalidReleaseException {
         ReleaseManifest manifest = bundle.manifest();
+        byte[] graph = new SavedModelCheck(allowed).check(bundle.modelFiles());
         MinMaxScaler scaler = MinMaxScaler.of(manifest.scaler());
-        ErrorMetric metric = ErrorMetric.fromId(manifest.errorMetric());
+        ErrorMetric metric = ErrorMetric.fromId(manifest.scoring().metric());
         TensorFlowRuntime.engine();
         Path dir = null;
         ZooModel<float[][], BeatScore[]> model = null;
         try {
-            // TF reads a SavedModel from a folder only; it is fully in memory once loaded.
-            dir = Files.createTempDirectory("ecg-release-");
-            for (var file : bundle.modelFiles().entrySet()) {
-                Path target = dir.resolve(file.getKey()).normalize();
-                if (!target.startsWith(dir)) {
-                    throw new InvalidReleaseException("release file path escapes the model folder: " + file.getKey());
-                }
-                Files.createDirectories(target.getParent());
-                Files.write(target, file.getValue());
-            }
+            // TF reads a SavedModel from a folder only; it is fully in memory once loaded. The folder is this
+            // process's alone, and holds exactly the bytes just checked.
+            dir = privateFolder();
+            Files.write(dir.resolve(SavedModelCheck.FILE), graph, StandardOpenOption.CREATE_NEW);
             model = Criteria.builder()
                     .setTypes(float[][].class, BeatScore[].class)
                     .optModelPath(dir)
@@ -115,6 +142,33 @@ public final class ReleaseModel implements ScoringModel {
         }
     }
 
+    /**
+     * Scores a batch of the scaler's midpoints of every padded shape up to {@code largestBatch}, twice each (the
+     * second run of a shape is where its kernels are cached), on a predictor of its own that is closed after.
+     */
+    @Override
+    public int warmUp(int largestBatch) {
+        float[] min = manifest.scaler().min();
+        float[] max = manifest.scaler().max();
+        float[] mid = new float[min.length];
+        for (int i = 0; i < min.length; i++) {
+            mid[i] = (min[i] + max[i]) / 2;
+        }
+        int[] shapes = AutoencoderTranslator.paddedShapes(largestBatch);
+        try (Predictor<float[][], BeatScore[]> predictor = newPredictor()) {
+            for (int rows : shapes) {
+                float[][] batch = new float[rows][];
+                Arrays.fill(batch, mid);
+                for (int run = 0; run < WARM_UP_RUNS; run++) {
+                    predictor.predict(batch);
+                }
+            }
+        } catch (TranslateException e) {
+            throw new IllegalStateException("warming up release " + manifest.version() + " failed", e);
+        }
+        return shapes.length;
+    }
+
     @Override
     public BeatScore[] score(float[][] rawWindows) {
         try {
@@ -154,6 +208,16 @@ public final class ReleaseModel implements ScoringModel {
     public void close() {
         predictors.close();
         model.close();
+    }
+
+    /** A new folder only this user may enter (0700 where the file system has POSIX permissions). */
+    private static Path privateFolder() throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return Files.createTempDirectory(
+                    "ecg-release-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        return Files.createTempDirectory("ecg-release-");
     }
 
     private static void deleteQuietly(Path dir) {

@@ -1,11 +1,15 @@
 package ecgdetector.model.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.schemas.Json;
+import ecgdetector.schemas.ReleaseKey;
 import ecgdetector.schemas.ReleaseManifest;
-import ecgdetector.schemas.ReleaseSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,46 +17,57 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * One versioned model release: the manifest (scaler, threshold, error metric, provenance) and the
- * inference-only SavedModel's files. It has two forms with the same content:
+ * One versioned model release: the manifest (scaler, scoring rule, provenance) and the inference-only SavedModel's
+ * files. It has two forms with the same content:
  * <ul>
  *   <li>a folder: {@code manifest.json} and {@code saved_model/...}, as the trainer writes it;</li>
- *   <li>one JSON document, {@code {"manifest": ..., "files": {path: base64}}}, the value of an
- *       {@code ecg.models} record (schema {@code schemas/json/model-release.schema.json}).</li>
+ *   <li>one JSON document, {@code {"manifest": ..., "files": {path: base64}}}, the value of an {@code ecg.models}
+ *       record (schema {@code schemas/json/model-release.schema.json}), as {@link ReleaseRecord} sends it.</li>
  * </ul>
- * Every way in ({@link #seal}, {@link #fromBytes}, {@link #readFrom}) verifies the manifest and the digest, once,
- * so a bundle object that exists is one whose bytes are what its manifest says: whoever holds one (the model
- * loader, the streamer's registry) need not check it again.
- *
- * <p>A release may carry a {@link ReleaseSignature} over its digest ({@link #signedWith}): in the wire form as
- * {@code signature} beside the manifest, in the folder form as {@code signature.json}. Whether it must, and
- * with which keys, is the reader's decision ({@link TrustedReleaseKeys}), checked as the record is read
- * ({@link #fromBytes(byte[], TrustedReleaseKeys)}): this class is where a release record is verified.
+ * Every way in ({@link #seal}, {@link #parse}, {@link #readFrom}) verifies the manifest and the digest, once, so a
+ * bundle object that exists is one whose bytes are what its manifest says: whoever holds one (the model loader, the
+ * streamer's registry) need not check it again. Whether a record's bytes may be read at all (their size, format and
+ * signature) is {@link ReleaseVerifier}'s to decide, before {@link #parse}.
  */
 public final class ReleaseBundle {
 
     public static final String MANIFEST_FILE = "manifest.json";
     public static final String SAVED_MODEL_DIR = "saved_model";
-    public static final String SIGNATURE_FILE = "signature.json";
     private static final int MAX_INPUT_LENGTH = 10_000;
+    /** The wire form nests four levels deep (the scaler's arrays, provenance's recipe); a few more are allowed. */
+    private static final int MAX_NESTING = 12;
+
+    /** The wire form as it is bound: nothing else is accepted, and no tree of it is ever built. */
+    private record WireForm(ReleaseManifest manifest, Map<String, String> files) {}
+
+    private static final ObjectReader WIRE_READER = wireReader();
 
     private final ReleaseManifest manifest;
     private final SortedMap<String, byte[]> modelFiles;
-    private final ReleaseSignature signature;
 
-    private ReleaseBundle(ReleaseManifest manifest, SortedMap<String, byte[]> modelFiles, ReleaseSignature signature) {
+    private ReleaseBundle(ReleaseManifest manifest, SortedMap<String, byte[]> modelFiles) {
         this.manifest = manifest;
         this.modelFiles = Collections.unmodifiableSortedMap(modelFiles);
-        this.signature = signature;
+    }
+
+    private static ObjectReader wireReader() {
+        ObjectMapper mapper = Json.mapper().copy();
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING)
+                        .maxStringLength(ecgdetector.schemas.EcgTopic.MODELS_MAX_MESSAGE_BYTES)
+                        .build());
+        return mapper.readerFor(WireForm.class)
+                .with(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .with(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     /**
@@ -72,21 +87,8 @@ public final class ReleaseBundle {
         List<ReleaseManifest.FileEntry> entries = new ArrayList<>();
         files.forEach(
                 (path, bytes) -> entries.add(new ReleaseManifest.FileEntry(path, bytes.length, Sha256.hex(bytes))));
-        ReleaseManifest withFiles = new ReleaseManifest(
-                draft.formatVersion(),
-                draft.modelName(),
-                draft.version(),
-                draft.createdAt(),
-                draft.inputLength(),
-                draft.serving(),
-                draft.scaler(),
-                draft.errorMetric(),
-                draft.threshold(),
-                draft.thresholdPolicy(),
-                draft.provenance(),
-                entries,
-                null);
-        ReleaseBundle bundle = new ReleaseBundle(withFiles.withDigest(digestOf(withFiles)), files, null);
+        ReleaseManifest withFiles = draft.withFiles(entries).withDigest(null);
+        ReleaseBundle bundle = new ReleaseBundle(withFiles.withDigest(digestOf(withFiles)), files);
         try {
             bundle.verify();
         } catch (InvalidReleaseException e) {
@@ -107,14 +109,9 @@ public final class ReleaseBundle {
         return manifest.version();
     }
 
-    /** The signature the release carries, if any; checked as it is read by a reader holding keys. */
-    public Optional<ReleaseSignature> signature() {
-        return Optional.ofNullable(signature);
-    }
-
-    /** This release signed with {@code key}, replacing any signature it had. */
-    public ReleaseBundle signedWith(ReleaseSigningKey key) {
-        return new ReleaseBundle(manifest, new TreeMap<>(modelFiles), key.sign(manifest.digest()));
+    /** Its record key on the models topic, {@code modelName/version}. */
+    public ReleaseKey key() {
+        return new ReleaseKey(manifest.modelName(), manifest.version());
     }
 
     /** SavedModel files by relative path. */
@@ -122,15 +119,12 @@ public final class ReleaseBundle {
         return modelFiles;
     }
 
-    /** The wire form: one JSON document, as published to the models topic. */
+    /** The wire form: one JSON document, the value of its record on the models topic. Same release, same bytes. */
     public byte[] toBytes() {
         ObjectNode root = Json.mapper().createObjectNode();
         root.set("manifest", Json.mapper().valueToTree(manifest));
         ObjectNode files = root.putObject("files");
         modelFiles.forEach((path, bytes) -> files.put(path, Base64.getEncoder().encodeToString(bytes)));
-        if (signature != null) {
-            root.set("signature", Json.mapper().valueToTree(signature));
-        }
         try {
             return Json.mapper().writeValueAsBytes(root);
         } catch (IOException e) {
@@ -138,65 +132,47 @@ public final class ReleaseBundle {
         }
     }
 
-    /** Reads and verifies the wire form; a signature, if any, is not looked at. */
-    public static ReleaseBundle fromBytes(byte[] bytes) throws InvalidReleaseException {
-        return fromBytes(bytes, TrustedReleaseKeys.none());
-    }
-
     /**
-     * Reads a release record and verifies all of it: well-formed, every file what the manifest says (the
-     * digest), and, if {@code trusted} holds keys, signed with one of them. Anything a crafted record can make the
-     * reader throw is a rejection of that record, never an exception that stops the reader (the streamer's global
-     * thread reads every release).
+     * Reads the wire form and verifies its content: well-formed, every file what the manifest says (the digest).
+     * Bound straight to the release's types with limits on nesting and size and no unknown or repeated field, so no
+     * document, however crafted, becomes a large tree in memory. Whether the bytes may be read at all (size, format,
+     * signature) is decided before, by {@link ReleaseVerifier}. Anything a crafted document can make the reader
+     * throw is a rejection, never an exception that stops the reader (the streamer's global thread reads releases).
      *
      * @throws InvalidReleaseException saying what is wrong
      */
-    public static ReleaseBundle fromBytes(byte[] bytes, TrustedReleaseKeys trusted) throws InvalidReleaseException {
-        ReleaseBundle bundle;
-        try {
-            bundle = read(bytes);
-        } catch (RuntimeException e) {
-            throw new InvalidReleaseException("unreadable release: " + e, e);
-        }
-        trusted.verify(bundle);
-        return bundle;
-    }
-
-    private static ReleaseBundle read(byte[] bytes) throws InvalidReleaseException {
+    public static ReleaseBundle parse(byte[] bytes) throws InvalidReleaseException {
         if (bytes == null || bytes.length == 0) {
             throw new InvalidReleaseException("empty release record");
         }
-        JsonNode root;
-        ReleaseManifest manifest;
-        ReleaseSignature signature = null;
+        WireForm wire;
         try {
-            root = Json.mapper().readTree(bytes);
-            if (root == null
-                    || !root.isObject()
-                    || !root.path("manifest").isObject()
-                    || !root.path("files").isObject()) {
-                throw new InvalidReleaseException("release is not a JSON object with 'manifest' and 'files'");
-            }
-            manifest = Json.mapper().treeToValue(root.get("manifest"), ReleaseManifest.class);
-            if (root.hasNonNull("signature")) {
-                signature = readSignature(root.get("signature"));
-            }
+            wire = WIRE_READER.readValue(bytes);
         } catch (IOException e) {
-            throw new InvalidReleaseException("release is not readable JSON: " + e.getMessage(), e);
+            throw new InvalidReleaseException(
+                    "release is not readable JSON of release format " + ReleaseManifest.FORMAT_VERSION + ": "
+                            + firstLine(e.getMessage()),
+                    e);
+        } catch (RuntimeException e) {
+            throw new InvalidReleaseException("unreadable release: " + e, e);
+        }
+        if (wire == null || wire.manifest() == null || wire.files() == null) {
+            throw new InvalidReleaseException("release is not a JSON object with 'manifest' and 'files'");
         }
         SortedMap<String, byte[]> files = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.get("files").fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            if (!e.getValue().isTextual()) {
-                throw new InvalidReleaseException("file " + e.getKey() + " is not a base64 string");
+        for (Map.Entry<String, String> e : wire.files().entrySet()) {
+            if (e.getValue() == null) {
+                throw new InvalidReleaseException(
+                        "file " + ecgdetector.model.input.UntrustedText.of(e.getKey()) + " is not a base64 string");
             }
             try {
-                files.put(e.getKey(), Base64.getDecoder().decode(e.getValue().asText()));
+                files.put(e.getKey(), Base64.getDecoder().decode(e.getValue()));
             } catch (IllegalArgumentException bad) {
-                throw new InvalidReleaseException("file " + e.getKey() + " is not valid base64", bad);
+                throw new InvalidReleaseException(
+                        "file " + ecgdetector.model.input.UntrustedText.of(e.getKey()) + " is not valid base64", bad);
             }
         }
-        return verified(new ReleaseBundle(manifest, files, signature));
+        return verified(new ReleaseBundle(wire.manifest(), files));
     }
 
     /**
@@ -212,15 +188,6 @@ public final class ReleaseBundle {
         return bundle;
     }
 
-    private static ReleaseSignature readSignature(JsonNode node) throws InvalidReleaseException {
-        try {
-            return Json.mapper().treeToValue(node, ReleaseSignature.class);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidReleaseException(
-                    "release signature is not an object with algorithm, keyId and value: " + e.getMessage(), e);
-        }
-    }
-
     /** Writes the folder form; the folder must not hold an older release. */
     public void writeTo(Path dir) throws IOException {
         Files.createDirectories(dir);
@@ -233,15 +200,6 @@ public final class ReleaseBundle {
         Files.write(
                 dir.resolve(MANIFEST_FILE),
                 Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest));
-        Path signatureFile = dir.resolve(SIGNATURE_FILE);
-        if (signature != null) {
-            Files.write(
-                    signatureFile,
-                    Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(signature));
-        } else {
-            // A signature left from another release would not match this one.
-            Files.deleteIfExists(signatureFile);
-        }
     }
 
     /** Reads and verifies the folder form. */
@@ -271,16 +229,7 @@ public final class ReleaseBundle {
             }
             files.put(entry.path(), Files.readAllBytes(file));
         }
-        ReleaseSignature signature = null;
-        Path signatureFile = dir.resolve(SIGNATURE_FILE);
-        if (Files.isRegularFile(signatureFile)) {
-            try {
-                signature = readSignature(Json.mapper().readTree(signatureFile.toFile()));
-            } catch (IOException e) {
-                throw new InvalidReleaseException(signatureFile + " is not readable JSON: " + e.getMessage(), e);
-            }
-        }
-        return verified(new ReleaseBundle(manifest, files, signature));
+        return verified(new ReleaseBundle(manifest, files));
     }
 
     /**
@@ -293,10 +242,8 @@ public final class ReleaseBundle {
             throw new InvalidReleaseException("unknown release format " + m.formatVersion() + " (this reader knows "
                     + ReleaseManifest.FORMAT_VERSION + ")");
         }
-        require(
-                m.modelName() != null && m.modelName().matches("[A-Za-z0-9._-]{1,100}"),
-                "model name missing or invalid");
-        require(m.version() != null && !m.version().isBlank(), "version missing");
+        require(ecgdetector.schemas.ModelName.isValid(m.modelName()), "model name missing or invalid");
+        require(ReleaseKey.isValidVersion(m.version()), "version missing or not " + ReleaseKey.VERSION_RULE);
         require(
                 m.inputLength() > 0 && m.inputLength() <= MAX_INPUT_LENGTH,
                 "input length " + m.inputLength() + " out of range");
@@ -305,12 +252,17 @@ public final class ReleaseBundle {
         require(
                 m.scaler().min().length == m.inputLength() && m.scaler().max().length == m.inputLength(),
                 "scaler has " + m.scaler().min().length + " positions, input length is " + m.inputLength());
+        require(m.scoring() != null && m.scoring().metric() != null, "scoring rule missing");
         try {
             ecgdetector.model.scoring.MinMaxScaler.of(m.scaler());
-            ErrorMetric.fromId(String.valueOf(m.errorMetric()));
+            ErrorMetric.fromId(m.scoring().metric());
         } catch (IllegalArgumentException e) {
             throw new InvalidReleaseException(e.getMessage(), e);
         }
+        require(
+                m.scoring().parameters().isEmpty(),
+                "metric " + m.scoring().metric() + " takes no parameters, the release gives "
+                        + m.scoring().parameters().keySet() + ": a release for a newer streamer?");
         require(
                 Double.isFinite(m.threshold()) && m.threshold() >= 0,
                 "threshold " + m.threshold() + " is not a finite non-negative number");
@@ -345,6 +297,14 @@ public final class ReleaseBundle {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int end = message.indexOf('\n');
+        return ecgdetector.model.input.UntrustedText.of(end < 0 ? message : message.substring(0, end));
     }
 
     private static void require(boolean condition, String problem) throws InvalidReleaseException {

@@ -1,162 +1,141 @@
 package ecgdetector.model.release;
 
-import ecgdetector.schemas.ReleaseSignature;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.InvalidKeyException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Arrays;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * A secret shared by the trainer, which signs releases with it, and the streamer, which serves only releases
- * it verifies. The signature is HMAC-SHA256 over {@value #CONTEXT} followed by the release's digest: the
- * digest covers the manifest and, through each file's SHA-256, every model file, so the MAC covers the
- * whole release.
- *
- * <p>The key file holds the secret as text (for example {@code openssl rand -base64 32 > release.key});
- * surrounding whitespace, such as the final newline, is not part of it. Its id is derived from the secret,
- * so the same file gives the same id everywhere and no id can be configured wrongly; it reveals nothing
- * about the secret. Keys come from files, never from command-line values, which other users can read in
- * the process list.
+ * The private key a trainer signs releases with (Ed25519, the JDK's own EdDSA), and its public half. Only the
+ * trainer holds it; streamers hold {@link ReleasePublicKey}s. The signature covers the release record's value
+ * exactly as it travels, so a reader checks it before it reads anything of the value.
  */
 public final class ReleaseSigningKey {
 
-    private static final Logger log = LoggerFactory.getLogger(ReleaseSigningKey.class);
+    /** Length of an Ed25519 signature, in bytes. */
+    public static final int SIGNATURE_BYTES = 64;
 
-    /** Shorter secrets are refused: an HMAC is only as strong as a key an attacker cannot guess. */
-    public static final int MIN_SECRET_BYTES = 32;
-    /** Domain separation: this key's MAC over a digest means "this release may serve", nothing else. */
-    static final String CONTEXT = "ecg-detector release v1\n";
+    private static final int SEED_BYTES = 32;
 
-    private static final String MAC_ALGORITHM = "HmacSHA256";
+    private final PrivateKey key;
+    private final ReleasePublicKey publicKey;
 
-    private final byte[] secret;
-    private final String keyId;
-    private final String source;
+    private ReleaseSigningKey(PrivateKey key, ReleasePublicKey publicKey) {
+        this.key = key;
+        this.publicKey = publicKey;
+    }
 
-    private ReleaseSigningKey(byte[] secret, String source) {
-        if (secret.length < MIN_SECRET_BYTES) {
-            throw new IllegalArgumentException("release signing key " + source + " has " + secret.length
-                    + " bytes, at least " + MIN_SECRET_BYTES + " are needed (e.g. openssl rand -base64 32)");
+    /** A new key pair from the system's strong random source. */
+    public static ReleaseSigningKey generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(ReleasePublicKey.ALGORITHM);
+            KeyPair pair = generator.generateKeyPair();
+            return new ReleaseSigningKey(pair.getPrivate(), ReleasePublicKey.of(pair.getPublic()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM since 15 has Ed25519", e);
         }
-        this.secret = secret.clone();
-        this.source = source;
-        this.keyId = "hmac-"
-                + HexFormat.of()
-                        .formatHex(mac("ecg-detector key id".getBytes(StandardCharsets.UTF_8)))
-                        .substring(0, 16);
     }
 
     /**
-     * Reads a key file.
+     * The key in its PKCS#8 (DER) encoding, as a PEM {@code PRIVATE KEY} holds it (what {@code openssl genpkey
+     * -algorithm ed25519} writes, too).
      *
-     * @throws IllegalArgumentException if the file cannot be read or holds too short a secret
+     * @throws IllegalArgumentException if it is not an Ed25519 private key
      */
-    public static ReleaseSigningKey fromFile(Path file) {
-        exposure(file).ifPresent(log::warn);
-        byte[] bytes;
+    public static ReleaseSigningKey fromEncoded(byte[] pkcs8) {
+        PrivateKey key;
         try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read release signing key file " + file + ": " + e, e);
+            key = KeyFactory.getInstance(ReleasePublicKey.ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an Ed25519 private key: " + e.getMessage(), e);
         }
-        String text = new String(bytes, StandardCharsets.UTF_8).strip();
-        Arrays.fill(bytes, (byte) 0);
-        return new ReleaseSigningKey(text.getBytes(StandardCharsets.UTF_8), file.toString());
+        return new ReleaseSigningKey(key, publicKeyOf(key));
     }
 
     /**
-     * A warning if others than the file's owner may read it (as ssh warns of a private key): anyone who can
-     * read the key can sign releases that every streamer trusting it will serve. Empty where the file system
-     * has no POSIX permissions.
+     * The public half of {@code key}. The JDK has no call for it, but its key pair generator derives the public key
+     * from 32 random bytes, the private key itself: fed exactly those bytes, it gives back this key's pair. The pair
+     * is proven by a signature before it is used.
      */
-    static Optional<String> exposure(Path file) {
-        Set<PosixFilePermission> permissions;
+    private static ReleasePublicKey publicKeyOf(PrivateKey key) {
+        if (!(key instanceof EdECPrivateKey ed) || ed.getBytes().isEmpty()) {
+            throw new IllegalArgumentException("not an Ed25519 private key");
+        }
+        byte[] seed = ed.getBytes().get();
         try {
-            permissions = Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException | IOException e) {
-            return Optional.empty();
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(ReleasePublicKey.ALGORITHM);
+            generator.initialize(NamedParameterSpec.ED25519, new Replay(seed));
+            KeyPair pair = generator.generateKeyPair();
+            ReleasePublicKey publicKey = ReleasePublicKey.of(pair.getPublic());
+            byte[] probe = "ecg-detector key pair check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            if (!publicKey.verifies(probe, sign(key, probe))) {
+                throw new IllegalStateException("could not derive the public key of an Ed25519 private key");
+            }
+            return publicKey;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JVM since 15 has Ed25519", e);
+        } finally {
+            Arrays.fill(seed, (byte) 0);
         }
-        List<String> readers = new ArrayList<>();
-        if (permissions.contains(PosixFilePermission.GROUP_READ)) {
-            readers.add("its group");
-        }
-        if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-            readers.add("every user");
-        }
-        return readers.isEmpty()
-                ? Optional.empty()
-                : Optional.of("Release signing key file " + file
-                        + " is readable by " + String.join(" and ", readers) + " ("
-                        + PosixFilePermissions.toString(permissions)
-                        + "): whoever reads it can sign releases the streamers serve; chmod 600 it");
     }
 
-    /** A key from secret bytes held in memory (tests, and callers with their own secret store). */
-    public static ReleaseSigningKey of(byte[] secret, String source) {
-        return new ReleaseSigningKey(secret, source);
+    public ReleasePublicKey publicKey() {
+        return publicKey;
     }
 
-    /** {@code hmac-} and 16 hex digits, the same for the same secret everywhere. */
     public String keyId() {
-        return keyId;
+        return publicKey.keyId();
     }
 
-    /** The signature of the release whose digest this is. */
-    public ReleaseSignature sign(String digest) {
-        return new ReleaseSignature(
-                ReleaseSignature.HMAC_SHA256, keyId, Base64.getEncoder().encodeToString(mac(signedBytes(digest))));
+    /** PKCS#8, DER: the content of the private key file. */
+    byte[] encoded() {
+        return key.getEncoded();
     }
 
-    /**
-     * Whether {@code signature} is this key's over {@code digest}. The comparison takes the same time
-     * wherever the first wrong byte is, so timing reveals nothing about the right MAC.
-     */
-    public boolean verifies(ReleaseSignature signature, String digest) {
-        if (!ReleaseSignature.HMAC_SHA256.equals(signature.algorithm()) || !keyId.equals(signature.keyId())) {
-            return false;
-        }
-        byte[] given;
+    /** The Ed25519 signature of exactly {@code message}. */
+    public byte[] sign(byte[] message) {
         try {
-            given = Base64.getDecoder().decode(signature.value());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        return MessageDigest.isEqual(mac(signedBytes(digest)), given);
-    }
-
-    private static byte[] signedBytes(String digest) {
-        return (CONTEXT + digest).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private byte[] mac(byte[] message) {
-        try {
-            Mac mac = Mac.getInstance(MAC_ALGORITHM);
-            mac.init(new SecretKeySpec(secret, MAC_ALGORITHM));
-            return mac.doFinal(message);
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("every JVM has " + MAC_ALGORITHM, e);
+            return sign(key, message);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("signing with Ed25519 failed", e);
         }
     }
 
-    /** Names the key by id and file, never by its secret. */
+    private static byte[] sign(PrivateKey key, byte[] message) throws GeneralSecurityException {
+        Signature signer = Signature.getInstance(ReleasePublicKey.ALGORITHM);
+        signer.initSign(key);
+        signer.update(message);
+        return signer.sign();
+    }
+
+    /** Names the key by its id, never by its content. */
     @Override
     public String toString() {
-        return keyId + " (" + source + ")";
+        return keyId();
+    }
+
+    /** A "random" source that gives out one given seed: the private key the pair is derived from. */
+    private static final class Replay extends SecureRandom {
+        private final byte[] seed;
+
+        Replay(byte[] seed) {
+            this.seed = seed.clone();
+        }
+
+        @Override
+        public void nextBytes(byte[] bytes) {
+            if (bytes.length != SEED_BYTES) {
+                throw new IllegalStateException("expected a request for the 32-byte seed, got " + bytes.length);
+            }
+            System.arraycopy(seed, 0, bytes, 0, SEED_BYTES);
+            Arrays.fill(seed, (byte) 0);
+        }
     }
 }

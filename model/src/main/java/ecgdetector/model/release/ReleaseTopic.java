@@ -2,6 +2,7 @@ package ecgdetector.model.release;
 
 import ecgdetector.model.kafka.KafkaRefusal;
 import ecgdetector.schemas.EcgTopic;
+import ecgdetector.schemas.ReleaseKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,23 +34,20 @@ import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The compacted models topic: one record per release, keyed by model name, so compaction keeps the latest
- * release of every model and a reader that starts from the beginning ends on it.
+ * The compacted models topic, for those who write releases and those who read them back whole: one record per
+ * release ({@link ReleaseRecord}), keyed {@code modelName/version}, so compaction keeps every release and a later
+ * record can never remove an earlier one.
  *
  * <p>Client properties are passed through untouched (SASL, SSL, ...); only serializers and the settings
  * this class depends on are set here.
  */
 public final class ReleaseTopic {
-
-    public static final String HEADER_VERSION = "ecg.release.version";
-    public static final String HEADER_DIGEST = "ecg.release.digest";
 
     private static final Logger log = LoggerFactory.getLogger(ReleaseTopic.class);
 
@@ -133,9 +131,9 @@ public final class ReleaseTopic {
         return "WRITE and DESCRIBE on topic " + topic + " (and CREATE, if the topic does not exist yet)";
     }
 
-    /** Creates the topic if missing and writes the release; returns once the broker has it. */
-    public Published publish(ReleaseBundle release) throws ExecutionException, InterruptedException {
-        byte[] value = release.toBytes();
+    /** Creates the topic if missing and writes the release record; returns once the broker has it. */
+    public Published publish(ReleaseRecord release) throws ExecutionException, InterruptedException {
+        byte[] value = release.value();
         // The contract's limit, or room for twice this release if it is larger: for the record's framing and
         // for releases that grow a little.
         int messageBytes = Math.max(EcgTopic.MODELS_MAX_MESSAGE_BYTES, 2 * value.length);
@@ -148,17 +146,12 @@ public final class ReleaseTopic {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(messageBytes));
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip");
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
-                topic,
-                null,
-                release.modelName().getBytes(StandardCharsets.UTF_8),
-                value,
-                List.of(
-                        new RecordHeader(HEADER_VERSION, release.version().getBytes(StandardCharsets.UTF_8)),
-                        new RecordHeader(
-                                HEADER_DIGEST, release.manifest().digest().getBytes(StandardCharsets.UTF_8))));
+                topic, null, release.key().getBytes(StandardCharsets.UTF_8), value, release.headers());
+        String version =
+                ReleaseKey.parse(release.key()).map(ReleaseKey::version).orElse(release.key());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
             RecordMetadata meta = producer.send(record).get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            return new Published(meta.topic(), meta.partition(), meta.offset(), release.version());
+            return new Published(meta.topic(), meta.partition(), meta.offset(), version);
         } catch (ExecutionException e) {
             throw refusedOr(e, props);
         } catch (java.util.concurrent.TimeoutException e) {
@@ -167,18 +160,17 @@ public final class ReleaseTopic {
     }
 
     /**
-     * The newest record of {@code modelName} on the topic, as raw bytes (so a caller can compare them byte
-     * for byte); empty if the model has never been published.
+     * The newest record (by offset) of a release of {@code modelName} on the topic, as it is there (so a caller can
+     * compare it byte for byte, or verify it); empty if the model has never been published.
      */
-    public Optional<byte[]> readLatestBytes(String modelName) {
+    public Optional<ReleaseRecord> readLatest(String modelName) {
         Properties props = copy();
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        byte[] key = modelName.getBytes(StandardCharsets.UTF_8);
-        byte[] latest = null;
+        ReleaseRecord latest = null;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(topic, TIMEOUT)
@@ -193,19 +185,16 @@ public final class ReleaseTopic {
                             "reading " + topic + " did not reach its end within " + TIMEOUT);
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.key() != null && java.util.Arrays.equals(r.key(), key)) {
-                        latest = r.value();
+                    String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                    if (ReleaseKey.parse(key)
+                            .filter(k -> k.modelName().equals(modelName))
+                            .isPresent()) {
+                        latest = new ReleaseRecord(key, r.value(), r.headers());
                     }
                 }
             }
         }
         return Optional.ofNullable(latest);
-    }
-
-    /** The newest release of {@code modelName}, verified. */
-    public Optional<ReleaseBundle> readLatest(String modelName) throws InvalidReleaseException {
-        Optional<byte[]> bytes = readLatestBytes(modelName);
-        return bytes.isPresent() ? Optional.of(ReleaseBundle.fromBytes(bytes.get())) : Optional.empty();
     }
 
     private void ensureTopic(int messageBytes, int releaseBytes) throws ExecutionException, InterruptedException {
@@ -252,7 +241,10 @@ public final class ReleaseTopic {
         return e;
     }
 
-    /** An existing topic must be compacted and take the release, or publishing would silently misbehave. */
+    /**
+     * An existing topic must be compacted and take the release, or publishing would silently misbehave; one stored
+     * compressed works, but readers are not protected against decompression bombs on it: said at WARN.
+     */
     private void checkExisting(Admin admin, int releaseBytes) throws ExecutionException, InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         Config config;
@@ -269,11 +261,12 @@ public final class ReleaseTopic {
                     releaseBytes);
             return;
         }
-        String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
-        if (!policy.contains(TopicConfig.CLEANUP_POLICY_COMPACT)) {
-            throw new IllegalStateException("topic " + topic + " exists with cleanup.policy=" + policy
+        if (!ModelsTopicConfig.compacted(config)) {
+            throw new IllegalStateException("topic " + topic + " exists with cleanup.policy="
+                    + config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()
                     + "; model releases need a compacted topic (cleanup.policy=compact)");
         }
+        ModelsTopicConfig.problems(topic, config).forEach(log::warn);
         int max = Integer.parseInt(
                 config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
         if (max < releaseBytes + 64 * 1024) {

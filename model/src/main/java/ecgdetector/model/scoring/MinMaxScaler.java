@@ -94,6 +94,11 @@ public final class MinMaxScaler {
         return range[position];
     }
 
+    /** One sample scaled as {@link #transform} scales it at {@code position}. */
+    public double scale(float sample, int position) {
+        return (sample - min[position]) / range[position];
+    }
+
     /** Scales {@code beat} into {@code out} starting at {@code offset}: no allocation, for batch assembly. */
     public void transform(float[] beat, float[] out, int offset) {
         if (beat.length != min.length) {

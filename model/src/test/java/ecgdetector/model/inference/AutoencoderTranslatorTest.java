@@ -1,6 +1,7 @@
 package ecgdetector.model.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,5 +39,14 @@ class AutoencoderTranslatorTest {
             shapes.add(rows);
         }
         assertThat(shapes).hasSize(11);
+    }
+
+    @Test
+    void theShapesToWarmAreEveryPaddedRowCountUpToTheLargestBatchSmallestFirst() {
+        assertThat(AutoencoderTranslator.paddedShapes(1)).containsExactly(1);
+        assertThat(AutoencoderTranslator.paddedShapes(256)).containsExactly(1, 2, 4, 8, 16, 32, 64, 128, 256);
+        assertThat(AutoencoderTranslator.paddedShapes(300)).endsWith(256, 512);
+        assertThat(AutoencoderTranslator.paddedShapes(2500)).endsWith(512, 1024, 2048, 3072);
+        assertThatThrownBy(() -> AutoencoderTranslator.paddedShapes(0)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -29,8 +29,7 @@ class ReleaseBundleTest {
                 length,
                 ReleaseManifest.Serving.standard(),
                 new ReleaseManifest.Scaler("per-position", min, max),
-                "msle",
-                0.0123,
+                ReleaseManifest.Scoring.of("msle", 0.0123),
                 "mean+1std",
                 new ReleaseManifest.Provenance(
                         "72ce7b040ca0c6ed36c3368e570c6ac4ddf20100476e47373c63b2395e012df1",
@@ -80,7 +79,7 @@ class ReleaseBundleTest {
         ReleaseBundle bundle = sealed();
         byte[] bytes = bundle.toBytes();
 
-        ReleaseBundle back = ReleaseBundle.fromBytes(bytes);
+        ReleaseBundle back = ReleaseBundle.parse(bytes);
 
         assertThat(back.toBytes()).isEqualTo(bytes);
         assertThat(back.manifest()).isEqualTo(bundle.manifest());
@@ -97,12 +96,12 @@ class ReleaseBundleTest {
     void theManifestSchemaNamesEveryErrorMetricAndNoOther() throws Exception {
         ObjectNode manifest = Json.mapper().valueToTree(sealed().manifest());
         for (ecgdetector.model.scoring.ErrorMetric metric : ecgdetector.model.scoring.ErrorMetric.values()) {
-            manifest.put("errorMetric", metric.id());
+            ((ObjectNode) manifest.get("scoring")).put("metric", metric.id());
             assertThat(JsonSchemas.violations(JsonSchemas.Contract.RELEASE_MANIFEST, manifest))
                     .as(metric.id())
                     .isEmpty();
         }
-        manifest.put("errorMetric", "rmse");
+        ((ObjectNode) manifest.get("scoring")).put("metric", "rmse");
         assertThat(JsonSchemas.violations(JsonSchemas.Contract.RELEASE_MANIFEST, manifest))
                 .isNotEmpty();
     }
@@ -121,9 +120,9 @@ class ReleaseBundleTest {
     @Test
     void aChangedThresholdBreaksTheDigest() throws Exception {
         ObjectNode root = (ObjectNode) Json.mapper().readTree(sealed().toBytes());
-        ((ObjectNode) root.get("manifest")).put("threshold", 99.0);
+        ((ObjectNode) root.get("manifest").get("scoring")).put("threshold", 99.0);
 
-        assertThatThrownBy(() -> ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root)))
+        assertThatThrownBy(() -> ReleaseBundle.parse(Json.mapper().writeValueAsBytes(root)))
                 .isInstanceOf(InvalidReleaseException.class)
                 .hasMessageContaining("digest mismatch");
     }
@@ -133,7 +132,7 @@ class ReleaseBundleTest {
         ObjectNode root = (ObjectNode) Json.mapper().readTree(sealed().toBytes());
         ((ObjectNode) root.get("files")).put("variables/variables.index", "AAAA");
 
-        assertThatThrownBy(() -> ReleaseBundle.fromBytes(Json.mapper().writeValueAsBytes(root)))
+        assertThatThrownBy(() -> ReleaseBundle.parse(Json.mapper().writeValueAsBytes(root)))
                 .isInstanceOf(InvalidReleaseException.class)
                 .hasMessageContaining("variables/variables.index");
     }
@@ -143,12 +142,73 @@ class ReleaseBundleTest {
         byte[] bytes = sealed().toBytes();
         byte[] truncated = java.util.Arrays.copyOf(bytes, bytes.length / 2);
 
-        assertThatThrownBy(() -> ReleaseBundle.fromBytes(new byte[0])).hasMessageContaining("empty");
-        assertThatThrownBy(() -> ReleaseBundle.fromBytes(truncated)).hasMessageContaining("not readable JSON");
-        assertThatThrownBy(() -> ReleaseBundle.fromBytes("[1,2]".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> ReleaseBundle.parse(new byte[0])).hasMessageContaining("empty");
+        assertThatThrownBy(() -> ReleaseBundle.parse(truncated)).hasMessageContaining("not readable JSON");
+        assertThatThrownBy(() -> ReleaseBundle.parse("[1,2]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("not readable JSON");
+        assertThatThrownBy(() -> ReleaseBundle.parse("{}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("'manifest' and 'files'");
-        assertThatThrownBy(() -> ReleaseBundle.fromBytes(new byte[] {(byte) 0xff, 0x00, 0x13}))
+        assertThatThrownBy(() -> ReleaseBundle.parse(new byte[] {(byte) 0xff, 0x00, 0x13}))
                 .isInstanceOf(InvalidReleaseException.class);
+    }
+
+    @Test
+    void theReaderBuildsNoTreeAndTakesNothingItDoesNotKnow() throws Exception {
+        // A node-heavy document is refused at its first token, not held in memory as millions of nodes.
+        byte[] nodeHeavy = ("[" + "{},".repeat(300_000) + "{}]").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ReleaseBundle.parse(nodeHeavy))
+                .isInstanceOf(InvalidReleaseException.class)
+                .hasMessageContaining("not readable JSON");
+        // The recipe takes any JSON: the one place nesting is not stopped by the types.
+        byte[] deep = ("{\"manifest\":{\"provenance\":{\"recipe\":{\"a\":" + "[".repeat(50) + "]".repeat(50) + "}}}}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> ReleaseBundle.parse(deep)).hasMessageContaining("nesting depth");
+
+        ObjectNode extra = (ObjectNode) Json.mapper().readTree(sealed().toBytes());
+        extra.put("signature", "a format 1 member");
+        assertThatThrownBy(() -> ReleaseBundle.parse(Json.mapper().writeValueAsBytes(extra)))
+                .hasMessageContaining("signature");
+
+        String json = new String(sealed().toBytes(), StandardCharsets.UTF_8);
+        String twice = json.replace(
+                "\"files\":{\"saved_model.pb\"", "\"files\":{\"saved_model.pb\":\"AA==\",\"saved_model.pb\"");
+        assertThat(twice).isNotEqualTo(json);
+        assertThatThrownBy(() -> ReleaseBundle.parse(twice.getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("Duplicate field");
+    }
+
+    @Test
+    void aMetricOrParameterTheReaderDoesNotKnowIsRefused() throws Exception {
+        Path model = Files.createDirectories(tmp.resolve("m3"));
+        Files.writeString(model.resolve("saved_model.pb"), "x");
+        ReleaseManifest base = draft(3, new float[3], new float[] {1, 1, 1});
+
+        assertThatThrownBy(() -> ReleaseBundle.seal(
+                        withScoring(base, new ReleaseManifest.Scoring("msle-v9", 0.1, Map.of())), model))
+                .hasMessageContaining("unknown error metric 'msle-v9'");
+        assertThatThrownBy(() -> ReleaseBundle.seal(
+                        withScoring(base, new ReleaseManifest.Scoring("msle", 0.1, Map.of("weights", 1))), model))
+                .hasMessageContaining("takes no parameters")
+                .hasMessageContaining("weights");
+        assertThat(Json.mapper().writeValueAsString(ReleaseManifest.Scoring.of("msle", 0.5)))
+                .as("today's rule, and nothing else")
+                .isEqualTo("{\"metric\":\"msle\",\"threshold\":0.5}");
+    }
+
+    private static ReleaseManifest withScoring(ReleaseManifest m, ReleaseManifest.Scoring scoring) {
+        return new ReleaseManifest(
+                m.formatVersion(),
+                m.modelName(),
+                m.version(),
+                m.createdAt(),
+                m.inputLength(),
+                m.serving(),
+                m.scaler(),
+                scoring,
+                m.thresholdPolicy(),
+                m.provenance(),
+                null,
+                null);
     }
 
     @Test

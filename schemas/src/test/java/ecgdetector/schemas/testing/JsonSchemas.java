@@ -27,7 +27,8 @@ public final class JsonSchemas {
         MODEL_RELEASE("model-release.schema.json"),
         HEARTBEAT("heartbeat.schema.json"),
         ALERT("alert.schema.json"),
-        SCORE("score.schema.json");
+        SCORE("score.schema.json"),
+        ALARM("alarm.schema.json");
 
         private final String file;
 

@@ -1,5 +1,7 @@
 package ecgdetector.streamer.config;
 
+import ecgdetector.model.alarm.AlarmRule;
+import ecgdetector.model.release.ReleaseVerifier;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.ModelName;
 import ecgdetector.schemas.TopicNames;
@@ -23,6 +25,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -33,6 +37,7 @@ import org.apache.kafka.common.config.ConfigDef.Validator;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
 
 /**
  * Every setting of the streamer, typed and validated: the one configuration object the streamer reads.
@@ -61,17 +66,17 @@ import org.apache.kafka.streams.StreamsConfig;
  * Every property that is not an {@code ecg.} setting is handed to Kafka Streams untouched, so anything a
  * Kafka client understands works, SASL and SSL included (for example {@code security.protocol},
  * {@code sasl.mechanism}, {@code sasl.jaas.config}, {@code ssl.truststore.location}); prefixed forms such as
- * {@code producer.linger.ms} reach only that client. On top of them the streamer sets, unless given:
- * {@code application.id=ecg-streamer}, {@code processing.guarantee=exactly_once_v2},
- * {@code num.stream.threads} from {@code ecg.threads}, a {@code poll.ms} short enough for the batch
- * wait, and {@code producer.max.request.size=16777216} so that any input record can be copied to the
- * dead-letter topic. {@code bootstrap.servers} is required.
+ * {@code producer.linger.ms} reach only that client. On top of them the streamer sets those of
+ * {@link KafkaDefault} that are not given (exactly-once, the commit interval, the group and state settings
+ * of a scaled-out deployment, ...), and {@code num.stream.threads} from {@code ecg.threads}.
+ * {@code bootstrap.servers} is required.
  */
 public record StreamerConfig(
         TopicNames topics,
         boolean scoresEnabled,
         String modelName,
         int threads,
+        String instanceName,
         int batchSize,
         Duration batchMaxWait,
         int windowLength,
@@ -81,8 +86,16 @@ public record StreamerConfig(
         int httpPort,
         Duration shutdownTimeout,
         boolean checkTopics,
-        List<Path> releaseKeyFiles,
+        List<Path> releasePublicKeys,
+        boolean releaseAllowUnsigned,
+        int releaseMaxBytes,
+        Duration releaseLoadTimeout,
         boolean releaseAllowOlder,
+        Alarms alarms,
+        int bufferMemoryWindows,
+        int modelFailureLimit,
+        Duration progressTimeout,
+        boolean releaseWarmup,
         Map<String, String> kafka) {
 
     public static final String PREFIX = "ecg.";
@@ -96,14 +109,39 @@ public record StreamerConfig(
      */
     public static final long DEFAULT_COMMIT_INTERVAL_MS = 50;
     /** Kafka Streams' own {@code poll.ms} default; lowered when the batch wait is shorter. */
-    private static final long STREAMS_DEFAULT_POLL_MS = 100;
+    static final long STREAMS_DEFAULT_POLL_MS = 100;
+    /**
+     * {@code ecg.release.load.timeout.ms} unless given. Measured here (2 cores, load average 14 from other builds,
+     * 2026-12-01): a real release loaded and passed its canary in 0.9-4.4 s in a fresh streamer JVM, TensorFlow's
+     * start (0.5-2.7 s of it) included, and in 0.12 s once the engine ran (the "loaded in" of the serving log
+     * line). 30 s is about 7 times the slowest of those, so a good release is not refused on a busy machine, and
+     * a graph that never returns holds the global thread no longer.
+     */
+    public static final long DEFAULT_LOAD_TIMEOUT_MS = 30_000;
     /** The producer's {@code max.request.size} unless given: 16 MiB, within its 32 MiB buffer. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 
+    /**
+     * Settings of earlier versions that are gone, with what replaces them: given anyway (file, environment), they
+     * stop the streamer with that line rather than be ignored.
+     */
+    static final Map<String, String> REMOVED = Map.of(
+            "ecg.release.key.files",
+            "HMAC release keys were replaced by Ed25519 key pairs in release format 2; run ./ecg keys, sign with the"
+                    + " trainer's --signing-key-file and give streamers the public key with ecg.release.public.keys"
+                    + " (--release-public-key): README, Security");
+
     private static final Set<String> IGNORED_KAFKA_ENV =
             Set.of("KAFKA_HOME", "KAFKA_DEBUG", "KAFKA_VERSION", "KAFKA_MODE", "KAFKA_CONF_DIR", "KAFKA_CLUSTER_ID");
+    /**
+     * Every setting Kafka's own clients and Kafka Streams declare as a password ({@code ConfigDef.Type.PASSWORD}):
+     * {@code ssl.key.password}, {@code sasl.jaas.config}, {@code sasl.oauthbearer.assertion.private.key.passphrase},
+     * ... as Kafka defines them, so a setting added in a later Kafka is masked without a change here.
+     */
+    private static final Set<String> KAFKA_PASSWORDS = kafkaPasswords();
+    /** For what no definition knows (a plugin's own settings): names that look like a secret. */
     private static final List<String> SECRET_MARKERS =
-            List.of("password", "secret", "jaas", "token", "credential", "key.pem", "keystore.key");
+            List.of("password", "passphrase", "secret", "jaas", "token", "credential", "key.pem", "keystore.key");
 
     /**
      * The streamer's own settings, each declared once: key, type, default, allowed values, importance, the flag
@@ -148,6 +186,15 @@ public record StreamerConfig(
                 "--scores-topic",
                 "TOPIC",
                 "output topic of every window's score"),
+        TOPIC_ALARMS(
+                "ecg.topic.alarms",
+                Type.STRING,
+                EcgTopic.ALARMS.defaultName(),
+                null,
+                Importance.MEDIUM,
+                "--alarms-topic",
+                "TOPIC",
+                "output topic of alarm transitions (episodes and technical alarms)"),
         TOPIC_MODELS(
                 "ecg.topic.models",
                 Type.STRING,
@@ -166,6 +213,15 @@ public record StreamerConfig(
                 "--scores",
                 null,
                 "write every window's score to the scores topic"),
+        ALARMS_ENABLED(
+                "ecg.alarms.enabled",
+                Type.BOOLEAN,
+                true,
+                null,
+                Importance.HIGH,
+                "--alarms",
+                null,
+                "keep each patient's alarm state and write alarm transitions to the alarms topic"),
         MODEL_NAME(
                 "ecg.model.name",
                 Type.STRING,
@@ -190,6 +246,23 @@ public record StreamerConfig(
                 "--threads",
                 "N",
                 "stream threads; each runs its own DJL predictor"),
+        INSTANCE_NAME(
+                "ecg.instance.name",
+                Type.STRING,
+                "",
+                LambdaValidator.with(
+                        (key, value) -> {
+                            String name = (String) value;
+                            if (!name.isEmpty() && !InstanceName.isValid(name)) {
+                                throw new ConfigException(key, value, InstanceName.RULE);
+                            }
+                        },
+                        () -> InstanceName.RULE),
+                Importance.HIGH,
+                "--instance-name",
+                "NAME",
+                "this instance's name, stable across its restarts and its own among the instances of the application"
+                        + " (none: the host name): its static group membership and its state folder"),
         BATCH_SIZE(
                 "ecg.batch.size",
                 Type.INT,
@@ -242,6 +315,86 @@ public record StreamerConfig(
                 "--max-record-bytes",
                 "N",
                 "larger input records are dead-lettered unread, as OVERSIZED"),
+        ALARM_BEATS(
+                "ecg.alarm.beats",
+                Type.INT,
+                AlarmRule.DEFAULT_BEATS,
+                between(1, AlarmRule.MAX_WINDOW),
+                Importance.HIGH,
+                "--alarm-beats",
+                "N",
+                "N: an episode is raised when N of a patient's last M beats score above the alarm ratio"),
+        ALARM_WINDOW(
+                "ecg.alarm.window",
+                Type.INT,
+                AlarmRule.DEFAULT_WINDOW,
+                between(1, AlarmRule.MAX_WINDOW),
+                Importance.HIGH,
+                "--alarm-window",
+                "M",
+                "M: how many of a patient's last beats the episode rule looks at; at least N"),
+        ALARM_RATIO(
+                "ecg.alarm.ratio",
+                Type.DOUBLE,
+                AlarmRule.DEFAULT_RATIO,
+                LambdaValidator.with(
+                        (key, value) -> {
+                            double x = (Double) value;
+                            if (!(x > 0) || !Double.isFinite(x)) {
+                                throw new ConfigException(key, value, "must be finite and above 0");
+                            }
+                        },
+                        () -> "above 0, finite"),
+                Importance.HIGH,
+                "--alarm-ratio",
+                "X",
+                "a beat counts towards an episode when its score is above X times the release's threshold"),
+        ALARM_CLEAR_BEATS(
+                "ecg.alarm.clear.beats",
+                Type.INT,
+                AlarmRule.DEFAULT_CLEAR_BEATS,
+                between(1, 10_000),
+                Importance.MEDIUM,
+                "--alarm-clear-beats",
+                "K",
+                "K: an open episode clears after K consecutive beats at or below the alarm ratio"),
+        ALARM_QUIET_MS(
+                "ecg.alarm.quiet.ms",
+                Type.LONG,
+                AlarmRule.DEFAULT_QUIET_MS,
+                between(1, Duration.ofDays(1).toMillis()),
+                Importance.MEDIUM,
+                "--alarm-quiet-ms",
+                "MS",
+                "... or at a beat this long (event time) after the episode's last beat above the ratio"),
+        ALARM_SILENCE_MS(
+                "ecg.alarm.silence.ms",
+                Type.LONG,
+                AlarmRule.DEFAULT_SILENCE_MS,
+                between(1_000, Duration.ofDays(1).toMillis()),
+                Importance.HIGH,
+                "--silence-ms",
+                "MS",
+                "S: FEED_SILENT when a patient sends nothing for S (wall clock), or two beats' event times are S"
+                        + " apart"),
+        ALARM_RETENTION_MS(
+                "ecg.alarm.retention.ms",
+                Type.LONG,
+                Duration.ofDays(1).toMillis(),
+                between(60_000, Duration.ofDays(365).toMillis()),
+                Importance.MEDIUM,
+                "--alarm-retention-ms",
+                "MS",
+                "a patient who sent nothing this long is forgotten after a last event, so state stays bounded"),
+        ALARM_UNSCORED_MS(
+                "ecg.alarm.unscored.ms",
+                Type.LONG,
+                10_000L,
+                between(1_000, Duration.ofDays(1).toMillis()),
+                Importance.MEDIUM,
+                "--unscored-ms",
+                "MS",
+                "NOT_MONITORED for a task's patients once it has held windows no model scores for this long"),
         HTTP_HOST(
                 "ecg.http.host",
                 Type.STRING,
@@ -278,16 +431,47 @@ public record StreamerConfig(
                 "--check-topics",
                 null,
                 "check at startup that every topic exists, and fail fast if not"),
-        RELEASE_KEY_FILES(
-                "ecg.release.key.files",
+        RELEASE_PUBLIC_KEYS(
+                "ecg.release.public.keys",
                 Type.LIST,
                 "",
                 null,
                 Importance.HIGH,
-                "--release-key-file",
+                "--release-public-key",
                 "FILE",
-                "files of the keys (HMAC-SHA256, the trainer's --signing-key-file) a release must be signed with"
-                        + " to serve, any of them will do; none: releases need no signature"),
+                "public key files (PEM, Ed25519: ./ecg keys writes one) of the keys a release must be signed with to"
+                        + " serve, any of them will do; none: the default key pair's public key ("
+                        + "~/.config/ecg-detector/release.pub, or under $XDG_CONFIG_HOME), if it exists"),
+        RELEASE_ALLOW_UNSIGNED(
+                "ecg.release.allow.unsigned",
+                Type.BOOLEAN,
+                false,
+                null,
+                Importance.HIGH,
+                "--allow-unsigned-releases",
+                null,
+                "serve unsigned releases, and do not check signatures: whoever may write to the models topic then"
+                        + " decides the alarms (WARN at every start, ecg_release_signatures_required 0); not with"
+                        + " public keys"),
+        RELEASE_MAX_BYTES(
+                "ecg.release.max.bytes",
+                Type.INT,
+                ReleaseVerifier.DEFAULT_MAX_BYTES,
+                between(1024, EcgTopic.MODELS_MAX_MESSAGE_BYTES),
+                Importance.LOW,
+                "--max-release-bytes",
+                "N",
+                "larger release records are rejected unread, before their signature is checked"),
+        RELEASE_LOAD_TIMEOUT_MS(
+                "ecg.release.load.timeout.ms",
+                Type.LONG,
+                DEFAULT_LOAD_TIMEOUT_MS,
+                between(100, Duration.ofMinutes(10).toMillis()),
+                Importance.LOW,
+                null,
+                null,
+                "longest a release may take to load and pass its canary batch, in ms; past it, it is rejected and"
+                        + " the previous model keeps serving"),
         RELEASE_ALLOW_OLDER(
                 "ecg.release.allow.older",
                 Type.BOOLEAN,
@@ -296,8 +480,49 @@ public record StreamerConfig(
                 Importance.MEDIUM,
                 null,
                 null,
-                "with release keys: serve a signed release created before the one serving (a deliberate"
-                        + " rollback); false refuses it as a possible replay");
+                "serve a signed release created before the one serving (a deliberate rollback); false refuses it as"
+                        + " a possible replay"),
+        BUFFER_MEMORY_WINDOWS(
+                "ecg.buffer.memory.windows",
+                Type.INT,
+                16_384,
+                between(1, 10_000_000),
+                Importance.LOW,
+                null,
+                null,
+                "waiting windows queued in memory over all tasks of the instance (about 0.8 KB each); a longer"
+                        + " backlog waits in the store only, and each task may still read its next batch"),
+        MODEL_FAILURE_LIMIT(
+                "ecg.model.failure.limit",
+                Type.INT,
+                100,
+                between(1, 1_000_000),
+                Importance.MEDIUM,
+                null,
+                null,
+                "windows in a row a model version may fail to score (dead-lettered) before it is marked failed:"
+                        + " windows then wait, and readiness is false, until a new release serves"),
+        PROGRESS_TIMEOUT_MS(
+                "ecg.progress.timeout.ms",
+                Type.LONG,
+                30_000L,
+                between(1_000, Duration.ofDays(1).toMillis()),
+                Importance.MEDIUM,
+                null,
+                null,
+                "longest a task with input waiting may go without committed progress (on top of the batch wait)"
+                        + " before readiness is false"),
+        RELEASE_WARMUP(
+                "ecg.release.warmup",
+                Type.BOOLEAN,
+                true,
+                null,
+                Importance.LOW,
+                null,
+                null,
+                "run each release on every padded batch shape up to ecg.batch.size before it serves (within the load"
+                        + " time limit, off the stream threads); false lets the first batches after a start or a swap"
+                        + " pay TensorFlow's first-call cost (about ten times slower)");
 
         private static final ConfigDef DEFINITION = define();
 
@@ -348,7 +573,7 @@ public record StreamerConfig(
 
         /** {@code ecg.batch.size} -> {@code ECG_BATCH_SIZE}. */
         public String envName() {
-            return key.toUpperCase(Locale.ROOT).replace('.', '_');
+            return StreamerConfig.envName(key);
         }
 
         public Type type() {
@@ -491,9 +716,29 @@ public record StreamerConfig(
         }
     }
 
+    /**
+     * The alarm stage's settings.
+     *
+     * @param enabled   whether the streamer keeps alarm state and writes the alarms topic
+     * @param rule      the episode rule and the silence time
+     * @param retention how long a patient may send nothing before it is forgotten
+     * @param unscored  how long a task may hold windows no model scores before its patients are not monitored
+     */
+    public record Alarms(boolean enabled, AlarmRule rule, Duration retention, Duration unscored) {
+        public Alarms {
+            Objects.requireNonNull(rule, "rule");
+        }
+    }
+
     public StreamerConfig {
         Objects.requireNonNull(topics, "topics");
-        releaseKeyFiles = List.copyOf(releaseKeyFiles);
+        Objects.requireNonNull(alarms, "alarms");
+        releasePublicKeys = List.copyOf(releasePublicKeys);
+        if (releaseAllowUnsigned && !releasePublicKeys.isEmpty()) {
+            throw new IllegalArgumentException("ecg.release.allow.unsigned=true and ecg.release.public.keys "
+                    + releasePublicKeys + " contradict each other: give public keys to serve only signed releases,"
+                    + " or allow unsigned releases, not both");
+        }
         kafka = Collections.unmodifiableMap(new TreeMap<>(kafka));
         String servers = kafka.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
         if (servers == null || servers.isBlank()) {
@@ -506,6 +751,14 @@ public record StreamerConfig(
             // itself (the dead-letter topic); anything else must stop the task, never skip it.
             throw new IllegalArgumentException(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG
                     + " cannot be set: an exception while scoring must fail the task, not skip its windows");
+        }
+        String production = kafka.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG);
+        if (production != null && !production.trim().equals(DefaultProductionExceptionHandler.class.getName())) {
+            // A handler that continues drops the record it could not write, an alert among them, and commits the
+            // input that led to it: a verdict lost with nothing to show for it. Kafka's default fails the task.
+            throw new IllegalArgumentException(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG
+                    + " cannot be set (got " + production.trim() + "): an output that cannot be written must fail the"
+                    + " task, never be dropped");
         }
     }
 
@@ -537,6 +790,9 @@ public record StreamerConfig(
             Objects.requireNonNull(value, () -> "no value for " + key);
             if (key.startsWith(PREFIX)) {
                 Setting setting = Setting.ofKey(key);
+                if (REMOVED.containsKey(key)) {
+                    throw new IllegalArgumentException(key + " is no longer a setting: " + REMOVED.get(key));
+                }
                 if (setting == null) {
                     throw new IllegalArgumentException("unknown setting '" + key + "'; known: "
                             + Arrays.stream(Setting.values()).map(Setting::key).collect(Collectors.joining(", ")));
@@ -552,6 +808,9 @@ public record StreamerConfig(
                 v.bool(Setting.SCORES_ENABLED),
                 v.string(Setting.MODEL_NAME),
                 threads(v, ecg, kafka),
+                v.string(Setting.INSTANCE_NAME).isEmpty()
+                        ? InstanceName.ofThisHost(System.getenv())
+                        : v.string(Setting.INSTANCE_NAME),
                 v.integer(Setting.BATCH_SIZE),
                 Duration.ofMillis(v.longValue(Setting.BATCH_WAIT_MS)),
                 v.integer(Setting.WINDOW_LENGTH),
@@ -561,9 +820,38 @@ public record StreamerConfig(
                 v.integer(Setting.HTTP_PORT),
                 Duration.ofMillis(v.longValue(Setting.SHUTDOWN_TIMEOUT_MS)),
                 v.bool(Setting.CHECK_TOPICS),
-                v.paths(Setting.RELEASE_KEY_FILES),
+                v.paths(Setting.RELEASE_PUBLIC_KEYS),
+                v.bool(Setting.RELEASE_ALLOW_UNSIGNED),
+                v.integer(Setting.RELEASE_MAX_BYTES),
+                Duration.ofMillis(v.longValue(Setting.RELEASE_LOAD_TIMEOUT_MS)),
                 v.bool(Setting.RELEASE_ALLOW_OLDER),
+                alarms(v),
+                v.integer(Setting.BUFFER_MEMORY_WINDOWS),
+                v.integer(Setting.MODEL_FAILURE_LIMIT),
+                Duration.ofMillis(v.longValue(Setting.PROGRESS_TIMEOUT_MS)),
+                v.bool(Setting.RELEASE_WARMUP),
                 kafka);
+    }
+
+    private static Alarms alarms(Values v) {
+        int beats = v.integer(Setting.ALARM_BEATS);
+        int window = v.integer(Setting.ALARM_WINDOW);
+        if (beats > window) {
+            throw new IllegalArgumentException(Setting.ALARM_BEATS.key() + " (" + beats + ") must not exceed "
+                    + Setting.ALARM_WINDOW.key() + " (" + window + "): N of the last M beats");
+        }
+        AlarmRule rule = new AlarmRule(
+                beats,
+                window,
+                v.decimal(Setting.ALARM_RATIO),
+                v.integer(Setting.ALARM_CLEAR_BEATS),
+                v.longValue(Setting.ALARM_QUIET_MS),
+                v.longValue(Setting.ALARM_SILENCE_MS));
+        return new Alarms(
+                v.bool(Setting.ALARMS_ENABLED),
+                rule,
+                Duration.ofMillis(v.longValue(Setting.ALARM_RETENTION_MS)),
+                Duration.ofMillis(v.longValue(Setting.ALARM_UNSCORED_MS)));
     }
 
     private static TopicNames topics(Values v) {
@@ -573,6 +861,7 @@ public record StreamerConfig(
                     v.string(Setting.TOPIC_DLQ),
                     v.string(Setting.TOPIC_ALERTS),
                     v.string(Setting.TOPIC_SCORES),
+                    v.string(Setting.TOPIC_ALARMS),
                     v.string(Setting.TOPIC_MODELS));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ecg.topic.*: " + e.getMessage(), e);
@@ -607,6 +896,9 @@ public record StreamerConfig(
                             out.put(s.key(), e.getValue());
                         }
                     }
+                    REMOVED.keySet().stream()
+                            .filter(key -> envName(key).equals(name))
+                            .forEach(key -> out.put(key, e.getValue()));
                 }
             } else if (name.startsWith("KAFKA_")
                     && name.length() > "KAFKA_".length()
@@ -655,27 +947,32 @@ public record StreamerConfig(
     /** The Kafka Streams configuration: the pass-through Kafka properties plus the streamer's defaults. */
     public Properties streamsProperties() {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, String.valueOf(DEFAULT_COMMIT_INTERVAL_MS));
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, SmallRocksDb.class.getName());
-        props.put(
-                StreamsConfig.POLL_MS_CONFIG,
-                String.valueOf(
-                        Math.min(STREAMS_DEFAULT_POLL_MS, punctuationInterval().toMillis())));
-        if (!kafka.containsKey(ProducerConfig.MAX_REQUEST_SIZE_CONFIG)
-                && !kafka.containsKey(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG))) {
-            // A dead letter is the input record itself plus a few headers: the producer must not refuse what
-            // the broker accepted as input (its 1 MiB default would, and the task would fail on it forever).
-            props.put(
-                    StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                    String.valueOf(DEFAULT_MAX_REQUEST_BYTES));
+        for (KafkaDefault d : KafkaDefault.values()) {
+            d.valueFor(this, kafka).ifPresent(value -> props.put(d.key(), value));
         }
         props.putAll(kafka);
+        // Given empty, a property is unset: the client's own default applies (group.instance.id= turns static
+        // membership off, say).
+        kafka.forEach((key, value) -> {
+            if (value.isBlank()) {
+                props.remove(key);
+            }
+        });
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, String.valueOf(threads));
         return props;
+    }
+
+    /**
+     * Whether the group runs Kafka's classic rebalance protocol (the default), not the streams protocol of
+     * KIP-1071 ({@code group.protocol=streams}), under which Kafka 4.3 refuses static membership and takes
+     * session timeouts and standby replicas from the group's configuration on the broker instead.
+     */
+    public boolean classicProtocol() {
+        return !"streams"
+                .equalsIgnoreCase(kafka.getOrDefault(StreamsConfig.GROUP_PROTOCOL_CONFIG, "classic")
+                        .trim());
     }
 
     /** Whether the Kafka properties ask for something weaker than exactly-once. */
@@ -695,11 +992,15 @@ public record StreamerConfig(
                 .append(topics.alerts())
                 .append(", scores ")
                 .append(scoresEnabled ? topics.scores() : "(off)")
+                .append(", alarms ")
+                .append(alarms.enabled() ? topics.alarms() : "(off)")
                 .append(", models ")
                 .append(topics.models())
                 .append("; model ")
                 .append(modelName)
-                .append("; threads ")
+                .append("; instance ")
+                .append(instanceName)
+                .append(", threads ")
                 .append(threads)
                 .append("; batch ")
                 .append(batchSize)
@@ -709,10 +1010,21 @@ public record StreamerConfig(
                 .append(windowLength)
                 .append(" samples, |x| <= ")
                 .append(maxAbsSample)
+                .append(alarms.enabled() ? "; alarms " + alarms.rule().shortName() + ", silence " : "")
+                .append(alarms.enabled() ? alarms.rule().silenceMs() + " ms" : "")
                 .append("; http ")
                 .append(httpPort < 0 ? "off" : httpHost + ":" + httpPort)
                 .append("; releases ")
-                .append(releaseKeyFiles.isEmpty() ? "unsigned accepted" : "signed only, keys from " + releaseKeyFiles)
+                .append(
+                        releaseAllowUnsigned
+                                ? "unsigned accepted"
+                                : "signed only, public keys "
+                                        + (releasePublicKeys.isEmpty() ? "(the default)" : releasePublicKeys))
+                .append(", at most ")
+                .append(releaseMaxBytes)
+                .append(" bytes, loaded within ")
+                .append(releaseLoadTimeout.toMillis())
+                .append(" ms")
                 .append("; kafka ")
                 .append(maskedKafka());
         return out.toString();
@@ -725,9 +1037,40 @@ public record StreamerConfig(
         return out;
     }
 
+    /**
+     * Whether a Kafka property's value is a secret: Kafka declares it a password, under any prefix
+     * ({@code producer.}, {@code listener.name.x.}, ...), or its name looks like a secret's.
+     */
     static boolean isSecret(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return SECRET_MARKERS.stream().anyMatch(k::contains);
+        return KAFKA_PASSWORDS.stream().anyMatch(p -> k.equals(p) || k.endsWith("." + p))
+                || SECRET_MARKERS.stream().anyMatch(k::contains);
+    }
+
+    private static Set<String> kafkaPasswords() {
+        Set<String> passwords = new java.util.TreeSet<>();
+        for (ConfigDef def : List.of(
+                StreamsConfig.configDef(),
+                ProducerConfig.configDef(),
+                ConsumerConfig.configDef(),
+                AdminClientConfig.configDef())) {
+            def.configKeys().forEach((name, key) -> {
+                if (key.type == Type.PASSWORD) {
+                    passwords.add(name);
+                }
+            });
+        }
+        return Collections.unmodifiableSet(passwords);
+    }
+
+    /** What replaced a setting that is gone, for its flag's error message. */
+    public static String removedSetting(String key) {
+        return REMOVED.getOrDefault(key, "no longer a setting");
+    }
+
+    /** {@code ecg.batch.size} -> {@code ECG_BATCH_SIZE}. */
+    static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
     /** Typed reads of the parsed {@code ecg.*} settings, falling back to the defaults. */

@@ -1,43 +1,63 @@
 package ecgdetector.streamer.release;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import ecgdetector.model.inference.ScoringModel;
+import ecgdetector.model.input.UntrustedText;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
-import ecgdetector.model.release.TrustedReleaseKeys;
-import ecgdetector.schemas.Json;
+import ecgdetector.model.release.ReleaseRecord;
+import ecgdetector.model.release.ReleaseVerifier;
+import ecgdetector.schemas.ReleaseKey;
 import ecgdetector.schemas.ReleaseManifest;
 import ecgdetector.streamer.ops.StreamerMetrics;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model currently serving, swapped atomically when a new release is verified, and the one place that
- * decides whether a release may serve: its record must verify ({@link ReleaseBundle#fromBytes(byte[],
- * TrustedReleaseKeys)}: readable, matching its digest, and signed with a trusted key if the streamer was given
- * keys), and the release must be of the served model name, take the configured window length, load, and give
- * finite output on a canary batch. A release that fails any check is rejected with a WARN line and a metric, and
- * the previous model keeps serving.
+ * The model currently serving, swapped atomically when a new release is verified, and the one place that decides
+ * whether a release may serve: its record must verify ({@link ReleaseVerifier}: under the size cap, of release
+ * format 2, signed by a trusted key unless unsigned releases are allowed, and only then read), and the release must
+ * be of the served model name, not older than the serving one (when signatures are required, unless rollback is
+ * allowed), take the configured window length, pass the loader's checks as it is offered (for TensorFlow, its graph
+ * against the allowed ops), and load and give finite output on a canary batch ({@link LoadWatchdog} bounds the
+ * time). A release that fails any check is rejected with a WARN line and a metric, and the previous model keeps
+ * serving.
  *
  * <p>Offers come from one thread (Kafka Streams' global thread); the stream tasks that score hold leases
  * ({@link #renew}), so an old model is closed once the last task scoring with it moved on.
+ *
+ * <p>At startup the whole models topic is read again ({@link #replayStarted()} to {@link #replayEnded()}): the
+ * releases on it are verified as they come, but only the one that would be serving at the end is loaded, so a topic
+ * with many releases costs one TensorFlow load, not one per release.
  */
 public final class ModelRegistry implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ModelRegistry.class);
+    /**
+     * Verified and checked releases kept while the topic is read at startup, newest last, as fallbacks should the
+     * newest fail to load: up to this many bytes of them (a hundred of today's releases).
+     */
+    private static final long REPLAY_CANDIDATE_BYTES = 16L * 1024 * 1024;
 
     private final String modelName;
     private final int windowLength;
     private final ScoringModel.Loader loader;
     private final StreamerMetrics metrics;
-    private final TrustedReleaseKeys trustedKeys;
+    private final ReleaseVerifier verifier;
     private final boolean allowOlder;
     private final AtomicReference<ModelLease> current = new AtomicReference<>();
+    private final List<Consumer<ReleaseManifest>> servingListeners = new CopyOnWriteArrayList<>();
+    private final Deque<Candidate> replayCandidates = new ArrayDeque<>();
+    private boolean replaying;
+    private long replayBytes;
     private volatile boolean closed;
 
     /** What became of an offered release. */
@@ -48,46 +68,35 @@ public final class ModelRegistry implements AutoCloseable {
         /** The release was refused; the previous model (if any) keeps serving. */
         record Rejected(String version, String reason) implements Outcome {}
 
-        /** The release is the one already serving (same digest); nothing changed. */
+        /** The release is the one already serving, or about to (same digest); nothing changed. */
         record Unchanged(ReleaseManifest manifest) implements Outcome {}
+
+        /** Verified while the topic is read at startup; it serves at the end of the read unless a newer one does. */
+        record Pending(ReleaseManifest manifest) implements Outcome {}
     }
 
-    /** A registry that does not require releases to be signed. */
-    public ModelRegistry(String modelName, int windowLength, ScoringModel.Loader loader, StreamerMetrics metrics) {
-        this(modelName, windowLength, loader, metrics, TrustedReleaseKeys.none());
-    }
+    /** A verified release, where it came from, and how long verifying it took. */
+    private record Candidate(ReleaseBundle bundle, String origin, long verifyNanos) {}
 
     /**
-     * @param trustedKeys if any, a release must be signed by one of them, or it is rejected before it is
-     *                    loaded: its model files never reach TensorFlow
+     * @param verifier   what a release record must be: see {@link ReleaseVerifier}
+     * @param allowOlder with signatures required, whether a signed release created before the serving one may
+     *                   replace it; if not, it is refused: a writer to the models topic could otherwise bring back an
+     *                   old release someone once signed (a lower bar for alarms, say) just by re-publishing it
      */
     public ModelRegistry(
             String modelName,
             int windowLength,
             ScoringModel.Loader loader,
             StreamerMetrics metrics,
-            TrustedReleaseKeys trustedKeys) {
-        this(modelName, windowLength, loader, metrics, trustedKeys, false);
-    }
-
-    /**
-     * @param allowOlder with trusted keys, whether a signed release created before the serving one may replace
-     *                   it; if not, it is refused: a writer to the models topic could otherwise bring back an old
-     *                   release someone once signed (a lower bar for alarms, say) just by re-publishing it
-     */
-    public ModelRegistry(
-            String modelName,
-            int windowLength,
-            ScoringModel.Loader loader,
-            StreamerMetrics metrics,
-            TrustedReleaseKeys trustedKeys,
+            ReleaseVerifier verifier,
             boolean allowOlder) {
-        this.allowOlder = allowOlder;
         this.modelName = modelName;
         this.windowLength = windowLength;
         this.loader = loader;
         this.metrics = metrics;
-        this.trustedKeys = trustedKeys;
+        this.verifier = verifier;
+        this.allowOlder = allowOlder;
     }
 
     public String modelName() {
@@ -95,56 +104,121 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     /**
-     * Verifies and loads a release in its wire form (an {@code ecg.models} record value) and swaps it in.
-     *
-     * @param origin where the bytes came from, for the log ({@code ecg.models/0/12})
+     * Calls {@code listener} with the manifest of each release that starts serving (the first one, and each swap),
+     * on the thread that swapped it in. A listener must be quick and must not throw.
      */
-    public synchronized Outcome offer(byte[] releaseBytes, String origin) {
+    public void onServing(Consumer<ReleaseManifest> listener) {
+        servingListeners.add(listener);
+    }
+
+    /**
+     * Verifies a release record and, unless the models topic is being read at startup, loads it and swaps it in.
+     *
+     * @param origin where the record came from, for the log ({@code ecg.models/0/12})
+     */
+    public synchronized Outcome offer(ReleaseRecord record, String origin) {
         if (closed) {
             throw new IllegalStateException("model registry is closed");
         }
         long start = System.nanoTime();
         ReleaseBundle bundle;
         try {
-            bundle = ReleaseBundle.fromBytes(releaseBytes, trustedKeys);
+            bundle = verifier.verify(record);
         } catch (InvalidReleaseException e) {
-            return reject(declaredVersion(releaseBytes), origin, e.getMessage());
+            return reject(claimedVersion(record.key()), origin, e.getMessage());
         }
         ReleaseManifest m = bundle.manifest();
-        ModelLease serving = current.get();
-        if (serving != null && m.digest().equals(serving.model().manifest().digest())) {
+        ReleaseManifest reference = replaying && !replayCandidates.isEmpty()
+                ? replayCandidates.peekLast().bundle().manifest()
+                : serving().orElse(null);
+        if (reference != null && m.digest().equals(reference.digest())) {
             metrics.releaseUnchanged();
             log.debug("Release {} {} from {} is already serving", m.modelName(), m.version(), origin);
             return new Outcome.Unchanged(m);
         }
-        Optional<String> refusal =
-                whyNotServable(m, serving == null ? null : serving.model().manifest());
+        Optional<String> refusal = whyNotServable(m, reference);
         if (refusal.isPresent()) {
             return reject(m.version(), origin, refusal.get());
         }
-        ScoringModel model;
         try {
-            model = loader.load(bundle);
+            loader.check(bundle);
         } catch (InvalidReleaseException e) {
             return reject(m.version(), origin, e.getMessage());
-        } catch (RuntimeException | LinkageError e) {
-            return reject(m.version(), origin, "loading failed: " + e);
         }
-        swapIn(model, origin, System.nanoTime() - start);
+        Candidate candidate = new Candidate(bundle, origin, System.nanoTime() - start);
+        if (replaying) {
+            replayCandidates.addLast(candidate);
+            replayBytes += sizeOf(bundle);
+            while (replayBytes > REPLAY_CANDIDATE_BYTES && replayCandidates.size() > 1) {
+                Candidate oldest = replayCandidates.removeFirst();
+                replayBytes -= sizeOf(oldest.bundle());
+                superseded(oldest);
+            }
+            return new Outcome.Pending(m);
+        }
+        return load(candidate);
+    }
+
+    /** The models topic is being read from its start: verify what comes, load only at {@link #replayEnded()}. */
+    public synchronized void replayStarted() {
+        replaying = true;
+    }
+
+    /**
+     * The startup read reached the end of the topic: load the newest verified release; if it fails, the one before
+     * it, and so on, as a live streamer would keep serving the previous release when a new one fails.
+     */
+    public synchronized void replayEnded() {
+        replaying = false;
+        replayBytes = 0;
+        while (!replayCandidates.isEmpty()) {
+            Candidate newest = replayCandidates.removeLast();
+            if (load(newest) instanceof Outcome.Accepted) {
+                replayCandidates.forEach(this::superseded);
+                replayCandidates.clear();
+            }
+        }
+    }
+
+    private Outcome load(Candidate candidate) {
+        ReleaseManifest m = candidate.bundle().manifest();
+        long start = System.nanoTime();
+        ScoringModel model;
+        try {
+            model = loader.load(candidate.bundle());
+        } catch (InvalidReleaseException e) {
+            return reject(m.version(), candidate.origin(), e.getMessage());
+        } catch (RuntimeException | LinkageError e) {
+            return reject(m.version(), candidate.origin(), "loading failed: " + e);
+        }
+        swapIn(model, candidate.origin(), candidate.verifyNanos() + System.nanoTime() - start);
         return new Outcome.Accepted(m);
+    }
+
+    private static long sizeOf(ReleaseBundle bundle) {
+        return bundle.modelFiles().values().stream().mapToLong(b -> b.length).sum();
+    }
+
+    private void superseded(Candidate candidate) {
+        metrics.releaseSuperseded();
+        log.info(
+                "Release {} {} from {} verified; not loaded, a newer release follows on the topic",
+                candidate.bundle().modelName(),
+                candidate.bundle().version(),
+                candidate.origin());
     }
 
     /**
      * Why a verified release may not serve on this streamer, if it may not: another model name, older than the
-     * serving one (with keys, unless that is allowed), or another window length.
+     * serving one (with signatures required, unless that is allowed), or another window length.
      *
-     * @param serving the serving release's manifest, or null
+     * @param serving the manifest of the release serving (or about to), or null
      */
     private Optional<String> whyNotServable(ReleaseManifest m, ReleaseManifest serving) {
         if (!modelName.equals(m.modelName())) {
             return Optional.of("release is of model '" + m.modelName() + "', this streamer serves '" + modelName + "'");
         }
-        if (trustedKeys.required() && !allowOlder && serving != null) {
+        if (verifier.signaturesRequired() && !allowOlder && serving != null) {
             Optional<String> older = olderThanServing(m, serving);
             if (older.isPresent()) {
                 return older;
@@ -174,7 +248,7 @@ public final class ModelRegistry implements AutoCloseable {
                     m.modelName(),
                     m.version(),
                     m.threshold(),
-                    m.errorMetric(),
+                    m.scoring().metric(),
                     m.digest(),
                     origin,
                     loadNanos / 1_000_000);
@@ -186,11 +260,18 @@ public final class ModelRegistry implements AutoCloseable {
                     previous.model().manifest().version(),
                     m.version(),
                     m.threshold(),
-                    m.errorMetric(),
+                    m.scoring().metric(),
                     m.digest(),
                     origin,
                     loadNanos / 1_000_000);
             previous.release();
+        }
+        for (Consumer<ReleaseManifest> listener : servingListeners) {
+            try {
+                listener.accept(m);
+            } catch (RuntimeException e) {
+                log.error("A listener of the serving model failed", e);
+            }
         }
     }
 
@@ -202,8 +283,8 @@ public final class ModelRegistry implements AutoCloseable {
             offeredAt = Instant.parse(offered.createdAt());
             servingAt = Instant.parse(serving.createdAt());
         } catch (DateTimeParseException | NullPointerException e) {
-            return Optional.of("its creation time '" + offered.createdAt() + "' cannot be compared with the serving "
-                    + "release's '" + serving.createdAt() + "'");
+            return Optional.of("its creation time '" + UntrustedText.of(offered.createdAt())
+                    + "' cannot be compared with the serving release's '" + serving.createdAt() + "'");
         }
         if (offeredAt.isAfter(servingAt)) {
             return Optional.empty();
@@ -213,19 +294,15 @@ public final class ModelRegistry implements AutoCloseable {
                 + "release; to roll back on purpose, set ecg.release.allow.older=true");
     }
 
-    /** The version a release that failed to verify claims to be, for the log; "unknown" if unreadable. */
-    private static String declaredVersion(byte[] releaseBytes) {
-        try {
-            JsonNode version =
-                    Json.mapper().readTree(releaseBytes).path("manifest").path("version");
-            return version.isTextual() ? version.asText() + " (unverified)" : "unknown";
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
+    /** The version a record that failed to verify claims by its key, escaped for the log; "unknown" without one. */
+    private static String claimedVersion(String key) {
+        return ReleaseKey.parse(key)
+                .map(k -> k.version() + " (unverified)")
+                .orElseGet(() -> key == null ? "unknown" : "unknown (record key '" + UntrustedText.of(key) + "')");
     }
 
+    /** Logs first, then counts: whoever sees the count finds the line. */
     private Outcome reject(String version, String origin, String reason) {
-        metrics.releaseRejected();
         ModelLease serving = current.get();
         log.warn(
                 "Rejected model release {} version {} from {}: {}; {}",
@@ -233,9 +310,14 @@ public final class ModelRegistry implements AutoCloseable {
                 version,
                 origin,
                 reason,
-                serving == null
-                        ? "no model serves yet, windows keep waiting"
-                        : "version " + serving.model().manifest().version() + " keeps serving");
+                serving != null
+                        ? "version " + serving.model().manifest().version() + " keeps serving"
+                        : replaying && !replayCandidates.isEmpty()
+                                ? "version "
+                                        + replayCandidates.peekLast().bundle().version()
+                                        + " is to serve once the models topic is read to its end"
+                                : "no model serves yet, windows keep waiting");
+        metrics.releaseRejected();
         return new Outcome.Rejected(version, reason);
     }
 
@@ -254,18 +336,6 @@ public final class ModelRegistry implements AutoCloseable {
         return acquire();
     }
 
-    /**
-     * {@code held}, or null once it is not the current model's (then released): an idle task lets a swapped-out
-     * model go, so it can be closed.
-     */
-    public ModelLease releaseIfStale(ModelLease held) {
-        if (held == null || isCurrent(held)) {
-            return held;
-        }
-        held.release();
-        return null;
-    }
-
     private ModelLease acquire() {
         while (true) {
             ModelLease lease = current.get();
@@ -280,7 +350,7 @@ public final class ModelRegistry implements AutoCloseable {
         return current.get() == lease;
     }
 
-    /** Whether a model is loaded. */
+    /** Whether a valid model is loaded and serves. */
     public boolean hasModel() {
         return current.get() != null;
     }
@@ -295,6 +365,7 @@ public final class ModelRegistry implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        replayCandidates.clear();
         ModelLease lease = current.getAndSet(null);
         if (lease != null) {
             lease.release();

@@ -6,6 +6,8 @@ import ecgdetector.schemas.HeartbeatWindow;
 import ecgdetector.schemas.WindowSource;
 import ecgdetector.streamer.window.BufferedWindow;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;
 
 class BufferedWindowSerdeTest {
@@ -38,5 +40,29 @@ class BufferedWindowSerdeTest {
         assertThat(full.key()).isEqualTo(key);
         assertThat(full.window().patientId()).isEqualTo("p-1");
         assertThat(full.window().label()).isEqualTo(0.0);
+    }
+
+    @Test
+    void theTopicsIdAndIncarnationAreKeptAndTheFirstFormatIsStillRead() {
+        float[] samples = new float[140];
+        samples[3] = 1.5f;
+        Uuid id = Uuid.randomUuid();
+        BufferedWindow w = new BufferedWindow(
+                        new WindowSource("t", 1, 7), 11, 22, null, new HeartbeatWindow(null, null, 33, samples, null))
+                .inEpoch(3, id);
+        BufferedWindow back = BufferedWindowSerde.fromBytes(BufferedWindowSerde.toBytes(w));
+        assertThat(back.topicId()).isEqualTo(id);
+        assertThat(back.epoch()).isEqualTo(3);
+        assertThat(back.window().samples()).containsExactly(samples);
+
+        // The first format: no incarnation, no topic id, as written before they existed.
+        byte[] withoutId = BufferedWindowSerde.toBytes(w.inEpoch(0, null));
+        byte[] first = Arrays.copyOf(withoutId, withoutId.length - 4);
+        first[0] = 1;
+        BufferedWindow old = BufferedWindowSerde.fromBytes(first);
+        assertThat(old.source()).isEqualTo(w.source());
+        assertThat(old.epoch()).isZero();
+        assertThat(old.topicId()).isNull();
+        assertThat(old.window().samples()).containsExactly(samples);
     }
 }

@@ -8,6 +8,7 @@ import ecgdetector.schemas.WindowSource;
 import ecgdetector.streamer.window.BufferedWindow;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -33,9 +34,14 @@ class WindowBufferTest {
         store.init(context.getStateStoreContext(), store);
     }
 
+    /** A buffer as a task of an instance with room for {@code inMemory} queued windows opens it at time 0. */
+    private WindowBuffer buffer(int inMemory) {
+        return new WindowBuffer(store, new QueueBudget(inMemory), 1, 0);
+    }
+
     @Test
     void batchesAreTheOldestWindowsAndRemovingThemLeavesTheStoreInStep() {
-        WindowBuffer buffer = new WindowBuffer(store, 1_000);
+        WindowBuffer buffer = buffer(1_000);
         assertThat(buffer.isEmpty()).isTrue();
         assertThat(buffer.oldestBufferedAt()).isEqualTo(Long.MAX_VALUE);
         // Offsets across byte boundaries: the store's byte order must stay numeric order.
@@ -64,15 +70,17 @@ class WindowBufferTest {
 
     @Test
     void aBufferRebuiltFromItsStoreCarriesOnWithTheSameWindowsInTheSameOrder() {
-        WindowBuffer before = new WindowBuffer(store, 1_000);
+        WindowBuffer before = buffer(1_000);
         for (long offset = 0; offset < 600; offset++) {
             before.append(window(offset));
         }
         before.remove(before.oldest(256));
 
-        WindowBuffer restored = new WindowBuffer(store, 1_000);
+        WindowBuffer restored = new WindowBuffer(store, new QueueBudget(1_000), 1, 77_000);
         assertThat(restored.size()).isEqualTo(344);
-        assertThat(restored.oldestBufferedAt()).isEqualTo(1_000 + 256);
+        assertThat(restored.oldestBufferedAt())
+                .as("a restored window waits on the restoring instance's clock")
+                .isEqualTo(77_000);
         List<BufferedWindow> batch = restored.oldest(256);
         assertThat(offsetsOf(batch)).isEqualTo(offsetsOf(before.oldest(256)));
         assertThat(batch.get(0).window().samples())
@@ -88,51 +96,58 @@ class WindowBufferTest {
     }
 
     @Test
-    void aBacklogPastTheQueueWaitsInTheStoreAndComesBackInOrder() {
-        WindowBuffer buffer = new WindowBuffer(store, 4);
+    void aBacklogPastTheBudgetWaitsInTheStoreAndComesBackInOrder() {
+        QueueBudget budget = new QueueBudget(4);
+        WindowBuffer buffer = new WindowBuffer(store, budget, 1, 0);
         for (long offset = 0; offset < 10; offset++) {
             buffer.append(window(offset));
         }
         assertThat(buffer.size()).isEqualTo(10);
+        assertThat(budget.inUse()).isEqualTo(4);
         List<BufferedWindow> first = buffer.oldest(6);
         assertThat(offsetsOf(first))
-                .as("a batch larger than the queue is read on from the store")
-                .containsExactly(0L, 1L, 2L, 3L);
+                .as("a batch larger than the budget is read on from the store")
+                .containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
         buffer.remove(first);
+        assertThat(budget.inUse()).as("refilled within the budget").isEqualTo(4);
         buffer.append(window(10));
-        assertThat(buffer.oldestBufferedAt()).isEqualTo(1_000 + 4);
+        assertThat(buffer.oldestBufferedAt()).isEqualTo(1_000 + 6);
         List<BufferedWindow> second = buffer.oldest(3);
-        assertThat(offsetsOf(second)).containsExactly(4L, 5L, 6L);
+        assertThat(offsetsOf(second)).containsExactly(6L, 7L, 8L);
         assertThat(second.get(2).window().samples())
-                .containsExactly(window(6).window().samples());
+                .containsExactly(window(8).window().samples());
         buffer.remove(second);
 
-        WindowBuffer restored = new WindowBuffer(store, 2);
-        assertThat(restored.size()).isEqualTo(4);
+        WindowBuffer restored = new WindowBuffer(store, new QueueBudget(1), 1, 5_000);
+        assertThat(restored.size()).isEqualTo(2);
+        assertThat(restored.oldest(2))
+                .as("restored windows read on from the store also wait on this instance's clock")
+                .extracting(BufferedWindow::bufferedAt)
+                .containsOnly(5_000L);
         List<Long> drained = new ArrayList<>();
         while (!restored.isEmpty()) {
             List<BufferedWindow> batch = restored.oldest(3);
             drained.addAll(offsetsOf(batch));
             restored.remove(batch);
         }
-        assertThat(drained).containsExactly(7L, 8L, 9L, 10L);
+        assertThat(drained).containsExactly(9L, 10L);
         assertThat(stored()).isEmpty();
     }
 
     @Test
     void aReplayedRecordIsNotAddedTwice() {
-        WindowBuffer before = new WindowBuffer(store, 1);
+        WindowBuffer before = buffer(1);
         before.append(window(5));
         before.append(window(6));
         before.append(window(7));
         before.remove(before.oldest(1));
 
         // At-least-once after a crash: the store kept 6 and 7 (5 was scored), the input is replayed from 5.
-        WindowBuffer restored = new WindowBuffer(store, 1);
-        assertThat(restored.append(window(5))).isFalse();
-        assertThat(restored.append(window(6))).isFalse();
-        assertThat(restored.append(window(7))).isFalse();
-        assertThat(restored.append(window(8))).isTrue();
+        WindowBuffer restored = buffer(1);
+        assertThat(restored.append(window(5))).isEqualTo(WindowBuffer.Append.REPLAYED);
+        assertThat(restored.append(window(6))).isEqualTo(WindowBuffer.Append.REPLAYED);
+        assertThat(restored.append(window(7))).isEqualTo(WindowBuffer.Append.REPLAYED);
+        assertThat(restored.append(window(8))).isEqualTo(WindowBuffer.Append.ADDED);
 
         assertThat(restored.size()).isEqualTo(3);
         List<Long> drained = new ArrayList<>();
@@ -146,7 +161,7 @@ class WindowBufferTest {
 
     @Test
     void removingWindowsThatAreNotTheOldestIsRefusedAndChangesNothing() {
-        WindowBuffer buffer = new WindowBuffer(store, 1_000);
+        WindowBuffer buffer = buffer(1_000);
         for (long offset = 0; offset < 4; offset++) {
             buffer.append(window(offset));
         }
@@ -159,13 +174,79 @@ class WindowBufferTest {
         assertThat(stored()).containsExactly(0L, 1L, 2L, 3L);
     }
 
+    @Test
+    void theBudgetIsSharedByEveryTaskAndATaskWithNothingQueuedStillGetsItsBatch() {
+        QueueBudget budget = new QueueBudget(10);
+        KeyValueStore<Bytes, BufferedWindow> other = Stores.keyValueStoreBuilder(
+                        Stores.inMemoryKeyValueStore("other"), Serdes.Bytes(), new BufferedWindowSerde())
+                .withLoggingDisabled()
+                .build();
+        other.init(new MockProcessorContext<Void, Void>().getStateStoreContext(), other);
+        WindowBuffer hog = new WindowBuffer(store, budget, 4, 0);
+        WindowBuffer late = new WindowBuffer(other, budget, 4, 0);
+        for (long offset = 0; offset < 50; offset++) {
+            hog.append(window(offset));
+        }
+        assertThat(budget.inUse()).as("the first task took the whole budget").isEqualTo(10);
+        for (long offset = 0; offset < 5; offset++) {
+            late.append(window(offset));
+        }
+        assertThat(budget.inUse()).isEqualTo(10);
+
+        List<BufferedWindow> batch = late.oldest(4);
+        assertThat(offsetsOf(batch)).as("read from the store anyway").containsExactly(0L, 1L, 2L, 3L);
+        assertThat(budget.inUse()).isEqualTo(14);
+        late.remove(batch);
+        assertThat(budget.inUse())
+                .as("given back, and nothing more taken while the budget is spent")
+                .isEqualTo(10);
+
+        List<Long> drained = new ArrayList<>();
+        while (!hog.isEmpty()) {
+            List<BufferedWindow> next = hog.oldest(4);
+            drained.addAll(offsetsOf(next));
+            hog.remove(next);
+            assertThat(budget.inUse()).isLessThanOrEqualTo(14);
+        }
+        assertThat(drained).hasSize(50).isSorted();
+        late.release();
+        assertThat(budget.inUse()).isZero();
+    }
+
+    @Test
+    void offsetsOfARecreatedTopicAreANewIncarnationAfterTheOldOnesNotReplays() {
+        Uuid old = Uuid.randomUuid();
+        Uuid recreated = Uuid.randomUuid();
+        WindowBuffer buffer = buffer(1_000);
+        for (long offset = 100; offset < 103; offset++) {
+            assertThat(buffer.append(window(offset).inEpoch(0, old))).isEqualTo(WindowBuffer.Append.ADDED);
+        }
+        assertThat(buffer.append(window(101).inEpoch(0, old))).isEqualTo(WindowBuffer.Append.REPLAYED);
+        assertThat(buffer.append(window(0).inEpoch(0, recreated)))
+                .isEqualTo(WindowBuffer.Append.ADDED_TO_RECREATED_TOPIC);
+        assertThat(buffer.append(window(1).inEpoch(0, recreated))).isEqualTo(WindowBuffer.Append.ADDED);
+        assertThat(buffer.append(window(101).inEpoch(0, null)))
+                .as("no id known: the latest incarnation")
+                .isEqualTo(WindowBuffer.Append.ADDED);
+
+        WindowBuffer restored = buffer(1_000);
+        assertThat(restored.topicId(0)).isEqualTo(recreated);
+        assertThat(restored.append(window(1).inEpoch(0, recreated))).isEqualTo(WindowBuffer.Append.REPLAYED);
+        List<BufferedWindow> all = restored.oldest(100);
+        assertThat(offsetsOf(all)).as("the old topic's windows first").containsExactly(100L, 101L, 102L, 0L, 1L, 101L);
+        assertThat(all).extracting(BufferedWindow::epoch).containsExactly(0, 0, 0, 1, 1, 1);
+        restored.remove(all);
+        assertThat(stored()).isEmpty();
+    }
+
     private List<Long> stored() {
         List<Long> offsets = new ArrayList<>();
         try (KeyValueIterator<Bytes, BufferedWindow> it = store.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, BufferedWindow> next = it.next();
                 assertThat(next.key)
-                        .isEqualTo(WindowBuffer.key(0, next.value.source().offset()));
+                        .isEqualTo(WindowBuffer.key(
+                                0, next.value.epoch(), next.value.source().offset()));
                 offsets.add(next.value.source().offset());
             }
         }

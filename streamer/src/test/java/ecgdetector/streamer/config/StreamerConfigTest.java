@@ -43,6 +43,81 @@ class StreamerConfigTest {
     }
 
     @Test
+    void aScaledOutInstanceHasStaticMembershipShortSessionsAStandbyAndAStateFolderOfItsOwn() {
+        StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:9092", "ecg.instance.name", "pod-1"));
+        Properties p = c.streamsProperties();
+        assertThat(c.instanceName()).isEqualTo("pod-1");
+        assertThat(c.classicProtocol()).isTrue();
+        assertThat(p.getProperty("group.instance.id")).isEqualTo("pod-1");
+        assertThat(p.getProperty("session.timeout.ms")).isEqualTo("6000");
+        assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("1500");
+        assertThat(p.getProperty("num.standby.replicas")).isEqualTo("1");
+        assertThat(p.getProperty("producer.transaction.timeout.ms")).isEqualTo("5000");
+        assertThat(p.getProperty("state.cleanup.delay.ms")).isEqualTo("60000");
+        assertThat(Path.of(p.getProperty("state.dir")))
+                .isEqualTo(InstanceName.defaultStateFolder("pod-1", System.getenv(), System.getProperty("user.home")))
+                .endsWithRaw(Path.of("ecg-detector", "state", "pod-1"));
+        assertThat(Path.of(p.getProperty("state.dir")).startsWith(Path.of(System.getProperty("java.io.tmpdir"))))
+                .as("not under the system temp folder")
+                .isFalse();
+    }
+
+    @Test
+    void theStateFolderIsPerInstanceUnderTheUsersDataFolder() {
+        assertThat(InstanceName.defaultStateFolder("a", Map.of("XDG_DATA_HOME", "/data"), "/home/u"))
+                .isEqualTo(Path.of("/data/ecg-detector/state/a"));
+        assertThat(InstanceName.defaultStateFolder("a", Map.of(), "/home/u"))
+                .isEqualTo(Path.of("/home/u/.local/share/ecg-detector/state/a"));
+        assertThat(InstanceName.defaultStateFolder("b", Map.of("XDG_DATA_HOME", "relative"), "/home/u"))
+                .as("a relative XDG_DATA_HOME is ignored, as the XDG spec says")
+                .isEqualTo(Path.of("/home/u/.local/share/ecg-detector/state/b"));
+        Properties given = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "state.dir", "/srv/state"))
+                .streamsProperties();
+        assertThat(given.getProperty("state.dir")).isEqualTo("/srv/state");
+    }
+
+    @Test
+    void withoutANameAnInstanceIsNamedAfterItsHost() {
+        assertThat(InstanceName.ofThisHost(Map.of("HOSTNAME", "Ecg-Streamer-7f9c")))
+                .isEqualTo("ecg-streamer-7f9c");
+        assertThat(InstanceName.ofThisHost(Map.of("HOSTNAME", "host with spaces")))
+                .isEqualTo("host-with-spaces");
+        assertThat(InstanceName.isValid(InstanceName.ofThisHost(Map.of()))).isTrue();
+        assertThat(StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1")).instanceName())
+                .isEqualTo(InstanceName.ofThisHost(System.getenv()));
+    }
+
+    @Test
+    void theStreamsProtocolGetsNoStaticMembershipAndNoClientSideGroupSettings() {
+        StreamerConfig c = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "group.protocol", "streams"));
+        Properties p = c.streamsProperties();
+        assertThat(c.classicProtocol()).isFalse();
+        assertThat(p)
+                .doesNotContainKeys(
+                        "group.instance.id", "session.timeout.ms", "heartbeat.interval.ms", "num.standby.replicas");
+        assertThat(p.getProperty("producer.transaction.timeout.ms")).isEqualTo("5000");
+    }
+
+    @Test
+    void aKafkaPropertyGivenEmptyIsLeftOutSoTheClientsDefaultApplies() {
+        Properties p = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "group.instance.id", " "))
+                .streamsProperties();
+        assertThat(p).doesNotContainKey("group.instance.id");
+    }
+
+    @Test
+    void aGroupSettingGivenUnderAClientPrefixIsLeftAsGiven() {
+        Properties p = StreamerConfig.fromMap(Map.of(
+                        "bootstrap.servers", "h:1",
+                        "main.consumer.session.timeout.ms", "10000",
+                        "transaction.timeout.ms", "20000"))
+                .streamsProperties();
+        assertThat(p.getProperty("main.consumer.session.timeout.ms")).isEqualTo("10000");
+        assertThat(p.getProperty("transaction.timeout.ms")).isEqualTo("20000");
+        assertThat(p).doesNotContainKeys("session.timeout.ms", "producer.transaction.timeout.ms");
+    }
+
+    @Test
     void aGivenMaxRequestSizeIsNotOverriddenByTheDeadLetterDefault() {
         Properties plain = StreamerConfig.fromMap(Map.of("bootstrap.servers", "k:9092", "max.request.size", "1000"))
                 .streamsProperties();
@@ -118,17 +193,70 @@ class StreamerConfigTest {
     }
 
     @Test
-    void releaseKeyFilesComeAsACommaSeparatedListAndDefaultToNone() {
-        assertThat(StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1")).releaseKeyFiles())
+    void releasePublicKeysComeAsACommaSeparatedListAndDefaultToNone() {
+        assertThat(StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1")).releasePublicKeys())
                 .isEmpty();
         StreamerConfig c = StreamerConfig.load(
                 Map.of("bootstrap.servers", "h:1"),
-                Map.of("ECG_RELEASE_KEY_FILES", "/run/secrets/new.key, /run/secrets/old.key,"),
+                Map.of("ECG_RELEASE_PUBLIC_KEYS", "/run/keys/new.pub, /run/keys/old.pub,"),
                 Map.of());
-        assertThat(c.releaseKeyFiles())
-                .containsExactly(
-                        java.nio.file.Path.of("/run/secrets/new.key"), java.nio.file.Path.of("/run/secrets/old.key"));
-        assertThat(c.describe()).contains("signed only").contains("/run/secrets/new.key");
+        assertThat(c.releasePublicKeys()).containsExactly(Path.of("/run/keys/new.pub"), Path.of("/run/keys/old.pub"));
+        assertThat(c.describe()).contains("signed only").contains("/run/keys/new.pub");
+    }
+
+    @Test
+    void theHmacKeySettingIsGoneAndSaysWhatReplacedItWhereverItIsGiven() {
+        assertThatThrownBy(() -> StreamerConfig.load(
+                        Map.of("bootstrap.servers", "h:1"), Map.of("ECG_RELEASE_KEY_FILES", "/k/old.key"), Map.of()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ecg.release.key.files is no longer a setting")
+                .hasMessageContaining("./ecg keys")
+                .hasMessageContaining("ecg.release.public.keys");
+        assertThatThrownBy(() -> with(Map.of("ecg.release.key.files", "/k/old.key")))
+                .hasMessageContaining("HMAC release keys were replaced by Ed25519 key pairs");
+    }
+
+    @Test
+    void unsignedReleasesAreAllowedOnlyOnPurposeAndNeverBesidePublicKeys() {
+        assertThat(with(Map.of()).releaseAllowUnsigned()).isFalse();
+        assertThat(with(Map.of("ecg.release.allow.unsigned", "true")).describe())
+                .contains("unsigned accepted");
+        assertThatThrownBy(
+                        () -> with(Map.of("ecg.release.allow.unsigned", "true", "ecg.release.public.keys", "/k.pub")))
+                .hasMessageContaining("contradict each other");
+    }
+
+    @Test
+    void aProductionExceptionHandlerThatMightContinueIsRefused() {
+        assertThatThrownBy(() -> with(
+                        Map.of("production.exception.handler", "com.example.LogAndContinueProductionExceptionHandler")))
+                .hasMessageContaining("production.exception.handler cannot be set")
+                .hasMessageContaining("must fail the task, never be dropped");
+        assertThat(with(Map.of(
+                                "production.exception.handler",
+                                "org.apache.kafka.streams.errors.DefaultProductionExceptionHandler"))
+                        .kafka())
+                .containsKey("production.exception.handler");
+    }
+
+    @Test
+    void everyPasswordKafkaDeclaresIsMaskedUnderAnyPrefix() {
+        StreamerConfig c = with(Map.of(
+                "sasl.oauthbearer.assertion.private.key.passphrase", "p1",
+                "producer.ssl.key.password", "p2",
+                "listener.name.internal.scram-sha-256.sasl.jaas.config", "p3",
+                "ssl.truststore.password", "p4",
+                "my.plugin.secret", "p5",
+                "ssl.truststore.location", "/ts.jks"));
+
+        assertThat(c.maskedKafka())
+                .containsEntry("sasl.oauthbearer.assertion.private.key.passphrase", "****")
+                .containsEntry("producer.ssl.key.password", "****")
+                .containsEntry("listener.name.internal.scram-sha-256.sasl.jaas.config", "****")
+                .containsEntry("ssl.truststore.password", "****")
+                .containsEntry("my.plugin.secret", "****")
+                .containsEntry("ssl.truststore.location", "/ts.jks");
+        assertThat(c.describe()).doesNotContain("p1", "p2", "p3", "p4", "p5");
     }
 
     @Test
@@ -204,10 +332,21 @@ class StreamerConfigTest {
         m.put(Setting.TOPIC_DLQ, List.of("dlq.a", "dlq.b"));
         m.put(Setting.TOPIC_ALERTS, List.of("alerts.a", "alerts.b"));
         m.put(Setting.TOPIC_SCORES, List.of("scores.a", "scores.b"));
+        m.put(Setting.TOPIC_ALARMS, List.of("alarms.a", "alarms.b"));
         m.put(Setting.TOPIC_MODELS, List.of("models.a", "models.b"));
+        m.put(Setting.ALARMS_ENABLED, List.of("false", "true"));
+        m.put(Setting.ALARM_BEATS, List.of("2", "1"));
+        m.put(Setting.ALARM_WINDOW, List.of("16", "3"));
+        m.put(Setting.ALARM_RATIO, List.of("2.5", "0.8"));
+        m.put(Setting.ALARM_CLEAR_BEATS, List.of("10000", "1"));
+        m.put(Setting.ALARM_QUIET_MS, List.of("1", "86400000"));
+        m.put(Setting.ALARM_SILENCE_MS, List.of("1000", "86400000"));
+        m.put(Setting.ALARM_RETENTION_MS, List.of("60000", "31536000000"));
+        m.put(Setting.ALARM_UNSCORED_MS, List.of("1000", "86400000"));
         m.put(Setting.SCORES_ENABLED, List.of("false", "true"));
         m.put(Setting.MODEL_NAME, List.of("other-model", "model.v2"));
         m.put(Setting.THREADS, List.of("64", "2"));
+        m.put(Setting.INSTANCE_NAME, List.of("pod-0", "host.b"));
         m.put(Setting.BATCH_SIZE, List.of("100000", "1"));
         m.put(Setting.BATCH_WAIT_MS, List.of("0", "3600000"));
         m.put(Setting.WINDOW_LENGTH, List.of("10000", "1"));
@@ -217,22 +356,43 @@ class StreamerConfigTest {
         m.put(Setting.HTTP_PORT, List.of("-1", "0"));
         m.put(Setting.SHUTDOWN_TIMEOUT_MS, List.of("0", "1"));
         m.put(Setting.CHECK_TOPICS, List.of("off", "yes"));
-        m.put(Setting.RELEASE_KEY_FILES, List.of("/k/a.key, /k/b.key,", "/k/c.key"));
+        m.put(Setting.RELEASE_PUBLIC_KEYS, List.of("/k/a.pub, /k/b.pub,", "/k/c.pub"));
+        m.put(Setting.RELEASE_ALLOW_UNSIGNED, List.of("true", "false"));
+        m.put(Setting.RELEASE_MAX_BYTES, List.of("1024", "8388608"));
+        m.put(Setting.RELEASE_LOAD_TIMEOUT_MS, List.of("100", "600000"));
         m.put(Setting.RELEASE_ALLOW_OLDER, List.of("1", "no"));
+        m.put(Setting.BUFFER_MEMORY_WINDOWS, List.of("1", "4096"));
+        m.put(Setting.MODEL_FAILURE_LIMIT, List.of("1", "20"));
+        m.put(Setting.PROGRESS_TIMEOUT_MS, List.of("1000", "60000"));
+        m.put(Setting.RELEASE_WARMUP, List.of("false", "yes"));
         return m;
     }
 
     /** A value just outside what each setting with a range or rule allows. */
-    private static final Map<Setting, String> OUT_OF_RANGE = Map.of(
-            Setting.MODEL_NAME, "a b",
-            Setting.THREADS, "65",
-            Setting.BATCH_SIZE, "0",
-            Setting.BATCH_WAIT_MS, "3600001",
-            Setting.WINDOW_LENGTH, "10001",
-            Setting.SAMPLE_MAX_ABS, "Infinity",
-            Setting.RECORD_MAX_BYTES, "15",
-            Setting.HTTP_PORT, "65536",
-            Setting.SHUTDOWN_TIMEOUT_MS, "-1");
+    private static final Map<Setting, String> OUT_OF_RANGE = Map.ofEntries(
+            Map.entry(Setting.MODEL_NAME, "a b"),
+            Map.entry(Setting.INSTANCE_NAME, ".hidden"),
+            Map.entry(Setting.THREADS, "65"),
+            Map.entry(Setting.BATCH_SIZE, "0"),
+            Map.entry(Setting.BATCH_WAIT_MS, "3600001"),
+            Map.entry(Setting.WINDOW_LENGTH, "10001"),
+            Map.entry(Setting.SAMPLE_MAX_ABS, "Infinity"),
+            Map.entry(Setting.RECORD_MAX_BYTES, "15"),
+            Map.entry(Setting.HTTP_PORT, "65536"),
+            Map.entry(Setting.SHUTDOWN_TIMEOUT_MS, "-1"),
+            Map.entry(Setting.RELEASE_MAX_BYTES, "8388609"),
+            Map.entry(Setting.RELEASE_LOAD_TIMEOUT_MS, "99"),
+            Map.entry(Setting.ALARM_BEATS, "17"),
+            Map.entry(Setting.ALARM_WINDOW, "0"),
+            Map.entry(Setting.ALARM_RATIO, "0"),
+            Map.entry(Setting.ALARM_CLEAR_BEATS, "0"),
+            Map.entry(Setting.ALARM_QUIET_MS, "0"),
+            Map.entry(Setting.ALARM_SILENCE_MS, "999"),
+            Map.entry(Setting.ALARM_RETENTION_MS, "59999"),
+            Map.entry(Setting.ALARM_UNSCORED_MS, "999"),
+            Map.entry(Setting.BUFFER_MEMORY_WINDOWS, "0"),
+            Map.entry(Setting.MODEL_FAILURE_LIMIT, "0"),
+            Map.entry(Setting.PROGRESS_TIMEOUT_MS, "999"));
 
     private static StreamerConfig with(Map<String, String> settings) {
         Map<String, String> all = new HashMap<>(settings);
@@ -262,8 +422,26 @@ class StreamerConfigTest {
         assertThat(defaults.httpPort()).isEqualTo(8080);
         assertThat(defaults.shutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.checkTopics()).isTrue();
-        assertThat(defaults.releaseKeyFiles()).isEmpty();
+        assertThat(defaults.releasePublicKeys()).isEmpty();
+        assertThat(defaults.releaseAllowUnsigned()).isFalse();
+        assertThat(defaults.releaseMaxBytes()).isEqualTo(1024 * 1024);
+        assertThat(defaults.releaseLoadTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(defaults.releaseAllowOlder()).isFalse();
+        assertThat(defaults.releaseWarmup()).isTrue();
+        assertThat(defaults.bufferMemoryWindows()).isEqualTo(16_384);
+        assertThat(defaults.modelFailureLimit()).isEqualTo(100);
+        assertThat(defaults.progressTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(defaults.alarms().enabled()).isTrue();
+        assertThat(defaults.alarms().rule()).isEqualTo(ecgdetector.model.alarm.AlarmRule.DEFAULT);
+        assertThat(defaults.alarms().retention()).isEqualTo(Duration.ofDays(1));
+        assertThat(defaults.alarms().unscored()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anAlarmRuleOfMoreBeatsThanItsWindowIsRefused() {
+        assertThatThrownBy(() -> with(Map.of("ecg.alarm.beats", "5", "ecg.alarm.window", "4")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("ecg.alarm.beats (5) must not exceed ecg.alarm.window (4): N of the last M beats");
     }
 
     @Test
@@ -331,7 +509,7 @@ class StreamerConfigTest {
         Map<String, Object> parsed = def.parse(Map.of("ecg.batch.size", "512"));
         assertThat(parsed).containsEntry("ecg.batch.size", 512).containsEntry("ecg.batch.wait.ms", 10L);
         assertThat(Setting.SAMPLE_MAX_ABS.defaultText()).isEqualTo("10000");
-        assertThat(Setting.RELEASE_KEY_FILES.defaultText()).isEqualTo("none");
+        assertThat(Setting.RELEASE_PUBLIC_KEYS.defaultText()).isEqualTo("none");
         assertThat(Setting.BATCH_WAIT_MS.defaultText()).isEqualTo("10");
     }
 }

@@ -2,6 +2,7 @@ package ecgdetector.streamer.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.model.testing.TestKeys;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.testing.FakeModels;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +15,13 @@ import org.junit.jupiter.api.Test;
 class ModelLeaseTest {
 
     private final FakeModels models = new FakeModels();
-    private final ModelRegistry registry = new ModelRegistry(FakeModels.MODEL, 140, models, StreamerMetrics.noop());
+    private final ModelRegistry registry = new ModelRegistry(
+            FakeModels.MODEL,
+            140,
+            models,
+            StreamerMetrics.noop(),
+            TestKeys.trainer().verifier(),
+            false);
     private final float[][] batch = {FakeModels.constant(1f), FakeModels.constant(2f)};
 
     @Test
@@ -25,7 +32,7 @@ class ModelLeaseTest {
 
     @Test
     void theOldModelIsClosedOnlyAfterEveryHolderMovedOn() throws Exception {
-        registry.offer(FakeModels.release("v1", 1.0).toBytes(), "test");
+        registry.offer(FakeModels.signed(FakeModels.release("v1", 1.0)), "test");
         ExecutorService other = Executors.newSingleThreadExecutor();
         try {
             ModelLease mine = registry.renew(null);
@@ -33,17 +40,14 @@ class ModelLeaseTest {
             mine.model().score(batch);
             assertThat(models.loaded.get(0).openPredictors).as("one per thread").hasValue(2);
 
-            registry.offer(FakeModels.release("v2", 1.0).toBytes(), "test");
+            registry.offer(FakeModels.signed(FakeModels.release("v2", 1.0)), "test");
             FakeModels.FakeModel v1 = models.loaded.get(0);
             mine = scored(registry.renew(mine));
             assertThat(mine.model().manifest().version()).isEqualTo("v2");
             assertThat(v1.closed).as("the other task still holds v1").isFalse();
 
-            ModelLease stale = theirs;
-            assertThat(other.submit(() -> registry.releaseIfStale(stale)).get())
-                    .as("an idle task lets go at its next punctuation")
-                    .isNull();
-            assertThat(v1.closed).isTrue();
+            other.submit(theirs::release).get();
+            assertThat(v1.closed).as("the other task's batch on v1 is done").isTrue();
             assertThat(v1.openPredictors).hasValue(0);
 
             mine.release();
@@ -60,7 +64,7 @@ class ModelLeaseTest {
 
     @Test
     void concurrentSwapsNeverScoreWithAClosedModel() throws Exception {
-        registry.offer(FakeModels.release("v0", 1.0).toBytes(), "test");
+        registry.offer(FakeModels.signed(FakeModels.release("v0", 1.0)), "test");
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             Future<?>[] workers = new Future<?>[3];
@@ -75,7 +79,7 @@ class ModelLeaseTest {
                 });
             }
             for (int v = 1; v <= 50; v++) {
-                registry.offer(FakeModels.release("v" + v, 1.0).toBytes(), "test");
+                registry.offer(FakeModels.signed(FakeModels.release("v" + v, 1.0)), "test");
             }
             for (Future<?> f : workers) {
                 f.get(60, TimeUnit.SECONDS);

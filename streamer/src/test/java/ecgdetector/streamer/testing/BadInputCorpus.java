@@ -45,7 +45,7 @@ public final class BadInputCorpus {
 
     /**
      * The corpus built around {@code goodCsvLineWithLabel} (140 samples and a label); {@code hugeBytes} is the
-     * size of the largest record, one just under the broker's limit, or 0 to leave it out.
+     * size of the largest record, one just under the input topic's limit, or 0 to leave it out.
      */
     public static List<Bad> around(String goodCsvLineWithLabel, int hugeBytes) {
         BadInputCorpus c = new BadInputCorpus(goodCsvLineWithLabel);
@@ -185,16 +185,16 @@ public final class BadInputCorpus {
         add("null value", null, null, EMPTY);
         add("only whitespace", " \t\r\n ", EMPTY);
         add("too large: 200 KB of CSV", "0.5,".repeat(50_000), OVERSIZED);
-        byte[] bigBinary = new byte[1024 * 1024];
+        byte[] bigBinary = new byte[512 * 1024];
         new Random(4).nextBytes(bigBinary);
-        add("too large: 1 MiB of binary", null, bigBinary, OVERSIZED);
+        add("too large: 512 KiB of binary", null, bigBinary, OVERSIZED);
         if (hugeBytes > 0) {
             byte[] huge = new byte[hugeBytes];
             Arrays.fill(huge, (byte) '7');
             for (int i = 1; i < hugeBytes; i += 2) {
                 huge[i] = ',';
             }
-            add("too large: just under the broker's limit", null, huge, OVERSIZED);
+            add("too large: just under the input topic's limit", null, huge, OVERSIZED);
         }
     }
 

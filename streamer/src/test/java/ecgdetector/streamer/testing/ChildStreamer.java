@@ -18,11 +18,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The streamer in a JVM of its own ({@link StreamerApp#main} on this test's class path), so a test can kill
- * it the hard way ({@link Process#destroyForcibly()}, SIGKILL: no shutdown hook, no clean close) or stop it
- * the operator's way ({@link Process#destroy()}, SIGTERM).
+ * it the hard way ({@link Process#destroyForcibly()}, SIGKILL: no shutdown hook, no clean close), freeze it
+ * ({@link #freeze()}, SIGSTOP, and {@link #thaw()}, SIGCONT, as a stalled VM or a long pause would) or stop it
+ * the operator's way ({@link Process#destroy()}, SIGTERM). Several of them with one application id and names of
+ * their own ({@code ecg.instance.name}) are instances of one scaled-out deployment.
  */
 public final class ChildStreamer implements AutoCloseable {
 
@@ -43,6 +47,29 @@ public final class ChildStreamer implements AutoCloseable {
      * output go to {@code dir} as {@code NAME.properties} and {@code NAME.log}.
      */
     public static ChildStreamer start(Map<String, String> settings, Path dir, String name) throws IOException {
+        return start(settings, dir, name, productionHeap());
+    }
+
+    /**
+     * The heap the launcher gives every command (its {@code default_heap}, as {@code -Xmx384m}): the fault tests run
+     * the streamer with exactly what production does.
+     */
+    public static String productionHeap() {
+        Path launcher = Path.of("").toAbsolutePath().getParent().resolve("ecg");
+        try {
+            Matcher m = Pattern.compile("(?m)^default_heap=\"(-Xmx\\w+)\"$").matcher(Files.readString(launcher));
+            if (!m.find()) {
+                throw new IllegalStateException("no default_heap=\"-Xmx...\" line in " + launcher);
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** As {@link #start(Map, Path, String)}, with the JVM's {@code -Xmx} option given. */
+    public static ChildStreamer start(Map<String, String> settings, Path dir, String name, String heap)
+            throws IOException {
         Files.createDirectories(dir);
         int port = freePort();
         Properties props = new Properties();
@@ -56,7 +83,8 @@ public final class ChildStreamer implements AutoCloseable {
         Path log = dir.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
+                heap,
+                "-XX:+ExitOnOutOfMemoryError",
                 "-Dai.djl.offline=true",
                 "-cp",
                 System.getProperty("java.class.path"),
@@ -116,6 +144,36 @@ public final class ChildStreamer implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGSTOP: every thread of the JVM stops, heartbeats included, until {@link #thaw()}. */
+    public void freeze() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT: a frozen JVM goes on where it stopped. */
+    public void thaw() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid()))
+                .redirectErrorStream(true)
+                .start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IOException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The partitions this instance scores now (its active tasks), from its metrics; -1 while it does not answer. */
+    public int activeTasks() throws InterruptedException {
+        double tasks = metric("ecg_tasks{type=\"active\"}");
+        return Double.isNaN(tasks) ? -1 : (int) tasks;
+    }
+
     /** SIGTERM, then waits for the exit code. */
     public int terminate(Duration timeout) throws InterruptedException {
         process.destroy();
@@ -142,7 +200,10 @@ public final class ChildStreamer implements AutoCloseable {
     public void close() {
         if (process.isAlive()) {
             try {
+                thaw();
                 kill();
+            } catch (IOException e) {
+                process.destroyForcibly();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

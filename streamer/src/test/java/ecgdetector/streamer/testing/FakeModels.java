@@ -1,10 +1,14 @@
 package ecgdetector.streamer.testing;
 
+import ecgdetector.model.inference.AutoencoderTranslator;
 import ecgdetector.model.inference.ScoringModel;
 import ecgdetector.model.inference.ThreadPredictors;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseRecord;
 import ecgdetector.model.scoring.BeatScore;
+import ecgdetector.model.testing.TestKeys;
+import ecgdetector.model.testing.TestManifests;
 import ecgdetector.schemas.ReleaseManifest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,6 +50,20 @@ public final class FakeModels implements ScoringModel.Loader {
         FakeModel model = new FakeModel(bundle.manifest(), content);
         loaded.add(model);
         return model;
+    }
+
+    /** A "SavedModel" whose content names a file op stands for a graph the real check refuses, op by name. */
+    @Override
+    public void check(ReleaseBundle bundle) throws InvalidReleaseException {
+        String content = new String(bundle.modelFiles().values().iterator().next(), StandardCharsets.UTF_8);
+        if (content.contains("ReadFile")) {
+            throw new InvalidReleaseException("graph holds ops a release may not use: ReadFile (node read)");
+        }
+    }
+
+    /** A release whose graph the check refuses, as one that reads a file would be. */
+    public static ReleaseBundle readsFile(String version) {
+        return release(MODEL, version, 1.0, LENGTH, "ReadFile");
     }
 
     /** The fake score of a window: the mean of |x|, as a float. */
@@ -90,6 +107,16 @@ public final class FakeModels implements ScoringModel.Loader {
         return release(MODEL, version, threshold, LENGTH, failure.name() + " above " + limit);
     }
 
+    /**
+     * A release that loads and passes its canary but whose every inference call then throws an {@link Error}, as
+     * a failing native library does: not an exception the scoring step handles, so the stream thread dies.
+     */
+    public static ReleaseBundle crashing(String version) {
+        return release(MODEL, version, 1.0, LENGTH, CRASH);
+    }
+
+    private static final String CRASH = "CRASH";
+
     /** 2025-01-01 plus as many seconds as the version's digits say: "v2" is created after "v1". */
     static String createdAt(String version) {
         String digits = version.replaceAll("[^0-9]", "");
@@ -102,24 +129,12 @@ public final class FakeModels implements ScoringModel.Loader {
         try {
             Path dir = Files.createTempDirectory("fake-saved-model");
             Files.writeString(dir.resolve("saved_model.pb"), modelFileContent);
-            float[] min = new float[inputLength];
-            float[] max = new float[inputLength];
-            Arrays.fill(min, -5f);
-            Arrays.fill(max, 5f);
-            ReleaseManifest draft = new ReleaseManifest(
-                    ReleaseManifest.FORMAT_VERSION,
+            ReleaseManifest draft = TestManifests.draft(
                     modelName,
                     version,
                     createdAt(version),
-                    inputLength,
-                    ReleaseManifest.Serving.standard(),
-                    new ReleaseManifest.Scaler("global", min, max),
-                    "mae",
-                    threshold,
-                    "fixed",
-                    new ReleaseManifest.Provenance("0".repeat(64), "synthetic", 10, 1L, Map.of(), Map.of(), "test"),
-                    List.of(),
-                    null);
+                    TestManifests.globalScaler(inputLength, -5f, 5f),
+                    ReleaseManifest.Scoring.of("mae", threshold));
             ReleaseBundle bundle = ReleaseBundle.seal(draft, dir);
             try (var files = Files.walk(dir)) {
                 files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -130,13 +145,19 @@ public final class FakeModels implements ScoringModel.Loader {
         }
     }
 
-    /** The wire form with one byte of the model file changed: its digest no longer matches. */
-    public static byte[] tampered(ReleaseBundle bundle) {
-        String json = new String(bundle.toBytes(), StandardCharsets.UTF_8);
-        String version = bundle.version();
-        // Change the declared version: the manifest's digest no longer covers its content.
-        return json.replace("\"version\":\"" + version + "\"", "\"version\":\"" + version + "-tampered\"")
-                .getBytes(StandardCharsets.UTF_8);
+    /** The release signed with the trusted test key, as the trainer publishes it. */
+    public static ReleaseRecord signed(ReleaseBundle bundle) {
+        return ReleaseRecord.signed(bundle, TestKeys.trainer().key());
+    }
+
+    /** The signed record with its threshold changed after signing: the signature no longer matches. */
+    public static ReleaseRecord tampered(ReleaseBundle bundle) {
+        ReleaseRecord record = signed(bundle);
+        String json = new String(record.value(), StandardCharsets.UTF_8);
+        String changed = json.replace(
+                "\"threshold\":" + bundle.manifest().threshold(),
+                "\"threshold\":" + bundle.manifest().threshold() * 10);
+        return new ReleaseRecord(record.key(), changed.getBytes(StandardCharsets.UTF_8), record.headers());
     }
 
     /**
@@ -147,15 +168,19 @@ public final class FakeModels implements ScoringModel.Loader {
         private final ReleaseManifest manifest;
         private final RuntimeFailure failure;
         private final float failureLimit;
+        private final boolean crashes;
         private final ThreadPredictors<FakePredictor> predictors = new ThreadPredictors<>(FakePredictor::new);
         public volatile boolean closed;
         public final AtomicInteger openPredictors = new AtomicInteger();
+        /** The padded batch shapes {@link #warmUp} ran, in order; the stream's batches are not counted here. */
+        public final List<Integer> warmedShapes = new CopyOnWriteArrayList<>();
 
         FakeModel(ReleaseManifest manifest, String content) {
             this.manifest = manifest;
             String[] parts = content.split(" above ");
             this.failure = parts.length == 2 ? RuntimeFailure.valueOf(parts[0]) : null;
             this.failureLimit = parts.length == 2 ? Float.parseFloat(parts[1]) : Float.POSITIVE_INFINITY;
+            this.crashes = content.equals(CRASH);
         }
 
         @Override
@@ -168,12 +193,34 @@ public final class FakeModels implements ScoringModel.Loader {
             if (closed) {
                 throw new IllegalStateException("scoring with a closed model " + manifest.version());
             }
+            if (crashes) {
+                throw new UnsatisfiedLinkError("fake: the native inference library failed on " + manifest.version());
+            }
             try {
                 return predictors.get().predict(rawWindows);
             } catch (RuntimeException e) {
                 predictors.discard();
                 throw e;
             }
+        }
+
+        /** Scores a batch of each padded shape, as the real model does, on no thread's predictor. */
+        @Override
+        public int warmUp(int largestBatch) {
+            if (closed) {
+                throw new IllegalStateException("warming a closed model " + manifest.version());
+            }
+            int[] shapes = AutoencoderTranslator.paddedShapes(largestBatch);
+            for (int rows : shapes) {
+                float[][] batch = new float[rows][LENGTH];
+                for (float[] window : batch) {
+                    if (!Float.isFinite(FakeModels.score(window))) {
+                        throw new IllegalStateException("warm-up gave a non-finite error");
+                    }
+                }
+                warmedShapes.add(rows);
+            }
+            return shapes.length;
         }
 
         @Override

@@ -3,10 +3,22 @@ package ecgdetector.streamer.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.broker.testing.KafkaTestUtils;
+import ecgdetector.model.alarm.AlarmEngine;
+import ecgdetector.model.alarm.AlarmRule;
+import ecgdetector.model.alarm.BeatQuality;
+import ecgdetector.model.alarm.PatientAlarms;
+import ecgdetector.model.alarm.ScoredBeat;
+import ecgdetector.model.scoring.MinMaxScaler;
+import ecgdetector.schemas.Alarm;
+import ecgdetector.schemas.AlarmType;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Score;
 import ecgdetector.schemas.TopicNames;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,6 +54,82 @@ public final class Outputs {
         return read(bootstrapServers, topics.alerts()).stream()
                 .map(r -> TopologyHarness.read(r.value(), Alert.class))
                 .toList();
+    }
+
+    public static List<Alarm> alarms(String bootstrapServers, TopicNames topics) {
+        return read(bootstrapServers, topics.alarms()).stream()
+                .map(r -> TopologyHarness.read(r.value(), Alarm.class))
+                .toList();
+    }
+
+    /**
+     * The committed alarms hold no id twice, and their physiological and signal-quality transitions are exactly
+     * what the alarm engine gives offline on the committed scores in each partition's order (those depend on the
+     * beats alone; silence also depends on the wall clock, so only its uniqueness is checked). Returns the
+     * physiological ones.
+     */
+    public static List<Alarm> assertAlarmsExactlyOnce(
+            String bootstrapServers,
+            TopicNames topics,
+            Map<String, Integer> windowIndex,
+            RealRelease.Fixture f,
+            AlarmRule rule) {
+        List<Alarm> alarms = alarms(bootstrapServers, topics);
+        assertThat(alarms).extracting(Alarm::alarmId).as("alarm ids").doesNotHaveDuplicates();
+        List<String> expected = offlineAlarmIds(scores(bootstrapServers, topics), windowIndex, f, rule);
+        List<Alarm> beatAlarms = alarms.stream()
+                .filter(a -> a.type() == AlarmType.ANOMALOUS_BEATS || a.type() == AlarmType.SIGNAL_QUALITY)
+                .toList();
+        assertThat(beatAlarms)
+                .extracting(Alarm::alarmId)
+                .as("episode and signal-quality alarm ids")
+                .containsExactlyInAnyOrderElementsOf(expected);
+        return beatAlarms.stream()
+                .filter(a -> a.type() == AlarmType.ANOMALOUS_BEATS)
+                .toList();
+    }
+
+    private static List<String> offlineAlarmIds(
+            List<Score> scores, Map<String, Integer> windowIndex, RealRelease.Fixture f, AlarmRule rule) {
+        AlarmEngine engine = new AlarmEngine(rule);
+        MinMaxScaler scaler = MinMaxScaler.of(f.release().manifest().scaler());
+        double threshold = f.release().manifest().threshold();
+        Map<String, PatientAlarms> patients = new HashMap<>();
+        List<Alarm> out = new ArrayList<>();
+        List<Score> ordered = new ArrayList<>(scores);
+        ordered.sort(Comparator.comparingInt((Score s) -> s.source().partition())
+                .thenComparingLong(s -> s.source().offset()));
+        for (Score s : ordered) {
+            PatientAlarms p = patients.computeIfAbsent(s.patientId(), k -> engine.newPatient());
+            float[] samples = samples(f.lines().get(windowIndex.get(s.windowId())), scaler.length());
+            engine.beat(
+                    p,
+                    new ScoredBeat(
+                            s.patientId(),
+                            s.source().topic(),
+                            s.source().partition(),
+                            s.source().offset(),
+                            Instant.parse(s.eventTime()).toEpochMilli(),
+                            s.score() / threshold,
+                            BeatQuality.check(samples, scaler),
+                            s.model(),
+                            0),
+                    out);
+        }
+        return out.stream()
+                .filter(a -> a.type() == AlarmType.ANOMALOUS_BEATS || a.type() == AlarmType.SIGNAL_QUALITY)
+                .map(Alarm::alarmId)
+                .toList();
+    }
+
+    /** The samples of a CSV line (the label, if any, dropped). */
+    private static float[] samples(String line, int length) {
+        String[] fields = line.split(",");
+        float[] samples = new float[length];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = Float.parseFloat(fields[i].trim());
+        }
+        return samples;
     }
 
     public static List<ConsumerRecord<byte[], byte[]>> read(String bootstrapServers, String topic) {

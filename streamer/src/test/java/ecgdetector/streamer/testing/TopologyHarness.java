@@ -2,6 +2,9 @@ package ecgdetector.streamer.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import ecgdetector.model.release.ReleaseBundle;
+import ecgdetector.model.release.ReleaseRecord;
+import ecgdetector.model.testing.TestKeys;
+import ecgdetector.schemas.Alarm;
 import ecgdetector.schemas.Alert;
 import ecgdetector.schemas.Decoded;
 import ecgdetector.schemas.Json;
@@ -11,6 +14,7 @@ import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerTopology;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.HeartbeatDecoder;
+import ecgdetector.streamer.ops.ScoringCoverage;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
 import java.io.IOException;
@@ -42,28 +46,49 @@ public final class TopologyHarness implements AutoCloseable {
     public final FakeModels models = new FakeModels();
     public final StreamerMetrics metrics = StreamerMetrics.noop();
     public final ModelRegistry registry;
+    /** What the tasks share: the model failures, the in-memory budget, the task reports. */
+    public final StreamerTopology.Instance instance;
+
     public final TopologyTestDriver driver;
     public final TestInputTopic<byte[], byte[]> heartbeats;
     public final TestInputTopic<String, byte[]> releases;
     public final TestOutputTopic<byte[], byte[]> alerts;
     public final TestOutputTopic<byte[], byte[]> scores;
     public final TestOutputTopic<byte[], byte[]> dlq;
+    public final TestOutputTopic<byte[], byte[]> alarms;
+    /** What the alarm stage is told of a stalled task (every task of the driver): since when, or SCORING. */
+    public volatile long stalledSince = ScoringCoverage.SCORING;
+
     private final Path stateDir;
 
     public TopologyHarness(Map<String, String> settings) {
-        try {
-            stateDir = Files.createTempDirectory("ecg-ttd");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        this(settings, newStateDir());
+    }
+
+    /** A harness on {@code stateDir}: a second one on the same folder finds the persistent stores' contents. */
+    public TopologyHarness(Map<String, String> settings, Path stateDir) {
+        this(settings, stateDir, START);
+    }
+
+    /** A harness whose wall clock starts at {@code wallClock}. */
+    public TopologyHarness(Map<String, String> settings, Path stateDir, Instant wallClock) {
+        this.stateDir = stateDir;
         Map<String, String> all = new HashMap<>();
         all.put("bootstrap.servers", "ttd:9092");
         all.put("state.dir", stateDir.toString());
         all.putAll(settings);
         config = StreamerConfig.fromMap(all);
-        registry = new ModelRegistry(config.modelName(), config.windowLength(), models, metrics);
-        driver = new TopologyTestDriver(
-                StreamerTopology.build(config, registry, metrics), config.streamsProperties(), START);
+        registry = new ModelRegistry(
+                config.modelName(),
+                config.windowLength(),
+                models,
+                metrics,
+                TestKeys.trainer().verifier(),
+                config.releaseAllowOlder());
+        instance =
+                StreamerTopology.Instance.standalone(config, registry, metrics).withStalled(task -> stalledSince);
+        driver =
+                new TopologyTestDriver(StreamerTopology.build(config, instance), config.streamsProperties(), wallClock);
         TopicNames t = config.topics();
         heartbeats = driver.createInputTopic(
                 t.heartbeats(), new ByteArraySerializer(), new ByteArraySerializer(), START, Duration.ofMillis(10));
@@ -71,6 +96,15 @@ public final class TopologyHarness implements AutoCloseable {
         alerts = driver.createOutputTopic(t.alerts(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         scores = driver.createOutputTopic(t.scores(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         dlq = driver.createOutputTopic(t.heartbeatsDlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        alarms = driver.createOutputTopic(t.alarms(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+
+    public static Path newStateDir() {
+        try {
+            return Files.createTempDirectory("ecg-ttd");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static TopologyHarness withBatch(int size, long waitMs) {
@@ -78,10 +112,16 @@ public final class TopologyHarness implements AutoCloseable {
                 Map.of("ecg.batch.size", String.valueOf(size), "ecg.batch.wait.ms", String.valueOf(waitMs)));
     }
 
+    /** The release signed with the trusted test key, as the trainer publishes it. */
     public void publish(ReleaseBundle release) {
-        releases.pipeInput(release.modelName(), release.toBytes());
+        publish(FakeModels.signed(release));
     }
 
+    public void publish(ReleaseRecord record) {
+        releases.pipeInput(new TestRecord<>(record.key(), record.value(), record.headers()));
+    }
+
+    /** A record that is no release, as anyone who may write to the topic could send it. */
     public void publishRaw(String key, byte[] value) {
         releases.pipeInput(key, value);
     }
@@ -114,6 +154,47 @@ public final class TopologyHarness implements AutoCloseable {
         return alerts.readValuesToList().stream().map(v -> read(v, Alert.class)).toList();
     }
 
+    public List<Alarm> readAlarms() {
+        return alarms.readValuesToList().stream().map(v -> read(v, Alarm.class)).toList();
+    }
+
+    /**
+     * A JSON window for {@code patient} whose fake score is {@code score} and that passes every quality check:
+     * {@code score * (1 + sin/2)} over the window, so the mean of |x| is the score, the beat varies, and its
+     * maximum is not a plateau. Its event time is {@code eventTime} (epoch ms).
+     */
+    public void sendBeat(String patient, double score, long eventTime) {
+        send(patient, beatJson(score, eventTime, null));
+    }
+
+    /** {@link #sendBeat} with the record's own timestamp set too (for stream time). */
+    public void sendBeat(String patient, double score, long eventTime, long recordTimestamp) {
+        heartbeats.pipeInput(
+                patient.getBytes(StandardCharsets.UTF_8),
+                beatJson(score, eventTime, null).getBytes(StandardCharsets.UTF_8),
+                recordTimestamp);
+    }
+
+    /** A JSON window of these samples at {@code eventTime}. */
+    public void sendSamples(String patient, float[] samples, long eventTime, long recordTimestamp) {
+        String json = "{\"timestamp\":" + eventTime + ",\"samples\":" + java.util.Arrays.toString(samples) + "}";
+        heartbeats.pipeInput(
+                patient.getBytes(StandardCharsets.UTF_8), json.getBytes(StandardCharsets.UTF_8), recordTimestamp);
+    }
+
+    public static float[] beatSamples(double score) {
+        float[] w = new float[FakeModels.LENGTH];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (score * (1 + 0.5 * Math.sin(2 * Math.PI * i / w.length)));
+        }
+        return w;
+    }
+
+    private static String beatJson(double score, long eventTime, String beatId) {
+        return "{" + (beatId == null ? "" : "\"beatId\":\"" + beatId + "\",") + "\"timestamp\":" + eventTime
+                + ",\"samples\":" + java.util.Arrays.toString(beatSamples(score)) + "}";
+    }
+
     public List<Score> readScores() {
         return scores.readValuesToList().stream().map(v -> read(v, Score.class)).toList();
     }
@@ -143,18 +224,38 @@ public final class TopologyHarness implements AutoCloseable {
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
+    private boolean keepState;
+
+    /** Closes the driver but leaves the state folder, for another harness to start on. */
+    public void closeKeepingState() {
+        keepState = true;
+        close();
+    }
+
+    private boolean closed;
+
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             driver.close();
         } finally {
             registry.close();
-            try (var files = Files.walk(stateDir)) {
-                files.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
-            } catch (IOException ignored) {
-                // temp folder
+            if (!keepState) {
+                delete(stateDir);
             }
+        }
+    }
+
+    public static void delete(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temp folder
         }
     }
 }

@@ -110,147 +110,35 @@ public record AutoencoderConfig(
     }
 
     public AutoencoderConfig withEpochs(int newEpochs) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                dropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                newEpochs,
-                batchSize,
-                seed,
-                loss,
-                noise,
-                members);
+        return with(c -> c.epochs = newEpochs);
     }
 
     public AutoencoderConfig withBatchSize(int newBatchSize) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                dropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                newBatchSize,
-                seed,
-                loss,
-                noise,
-                members);
+        return with(c -> c.batchSize = newBatchSize);
     }
 
     public AutoencoderConfig withLearningRate(double newLearningRate) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                dropout,
-                newLearningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                batchSize,
-                seed,
-                loss,
-                noise,
-                members);
+        return with(c -> c.learningRate = newLearningRate);
     }
 
     public AutoencoderConfig withDropout(double newDropout) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                newDropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                batchSize,
-                seed,
-                loss,
-                noise,
-                members);
+        return with(c -> c.dropout = newDropout);
     }
 
     public AutoencoderConfig withSeed(long newSeed) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                dropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                batchSize,
-                newSeed,
-                loss,
-                noise,
-                members);
+        return with(c -> c.seed = newSeed);
     }
 
     public AutoencoderConfig withLoss(Loss newLoss) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                dropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                batchSize,
-                seed,
-                newLoss,
-                noise,
-                members);
+        return with(c -> c.loss = newLoss);
     }
 
     public AutoencoderConfig withNoise(double newNoise) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                dropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                batchSize,
-                seed,
-                loss,
-                newNoise,
-                members);
+        return with(c -> c.noise = newNoise);
     }
 
     public AutoencoderConfig withMembers(int newMembers) {
-        return new AutoencoderConfig(
-                inputLength,
-                encoderUnits,
-                decoderUnits,
-                dropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                batchSize,
-                seed,
-                loss,
-                noise,
-                newMembers);
+        return with(c -> c.members = newMembers);
     }
 
     /** The configuration of ensemble member {@code index}: one autoencoder, seeded {@code seed + index}. */
@@ -263,21 +151,71 @@ public record AutoencoderConfig(
 
     public AutoencoderConfig withLayers(
             int newInputLength, List<Integer> newEncoderUnits, List<Integer> newDecoderUnits) {
-        return new AutoencoderConfig(
-                newInputLength,
-                newEncoderUnits,
-                newDecoderUnits,
-                dropout,
-                learningRate,
-                beta1,
-                beta2,
-                epsilon,
-                epochs,
-                batchSize,
-                seed,
-                loss,
-                noise,
-                members);
+        return with(c -> {
+            c.inputLength = newInputLength;
+            c.encoderUnits = newEncoderUnits;
+            c.decoderUnits = newDecoderUnits;
+        });
+    }
+
+    /** A copy with some components changed, validated as any new configuration is. */
+    private AutoencoderConfig with(java.util.function.Consumer<Components> change) {
+        Components c = new Components(this);
+        change.accept(c);
+        return c.build();
+    }
+
+    /** The components of a configuration being changed, so each wither names only what it changes. */
+    private static final class Components {
+        int inputLength;
+        List<Integer> encoderUnits;
+        List<Integer> decoderUnits;
+        double dropout;
+        double learningRate;
+        double beta1;
+        double beta2;
+        double epsilon;
+        int epochs;
+        int batchSize;
+        long seed;
+        Loss loss;
+        double noise;
+        int members;
+
+        Components(AutoencoderConfig from) {
+            inputLength = from.inputLength;
+            encoderUnits = from.encoderUnits;
+            decoderUnits = from.decoderUnits;
+            dropout = from.dropout;
+            learningRate = from.learningRate;
+            beta1 = from.beta1;
+            beta2 = from.beta2;
+            epsilon = from.epsilon;
+            epochs = from.epochs;
+            batchSize = from.batchSize;
+            seed = from.seed;
+            loss = from.loss;
+            noise = from.noise;
+            members = from.members;
+        }
+
+        AutoencoderConfig build() {
+            return new AutoencoderConfig(
+                    inputLength,
+                    encoderUnits,
+                    decoderUnits,
+                    dropout,
+                    learningRate,
+                    beta1,
+                    beta2,
+                    epsilon,
+                    epochs,
+                    batchSize,
+                    seed,
+                    loss,
+                    noise,
+                    members);
+        }
     }
 
     /** Widths of every dense layer in order, output layer included. */

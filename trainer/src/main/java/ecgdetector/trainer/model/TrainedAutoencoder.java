@@ -1,5 +1,6 @@
 package ecgdetector.trainer.model;
 
+import ecgdetector.model.inference.InferenceSavedModel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,9 +12,7 @@ import java.util.stream.Stream;
 import org.tensorflow.Graph;
 import org.tensorflow.Operand;
 import org.tensorflow.Result;
-import org.tensorflow.SavedModelBundle;
 import org.tensorflow.Session;
-import org.tensorflow.Signature;
 import org.tensorflow.ndarray.Shape;
 import org.tensorflow.ndarray.buffer.DataBuffers;
 import org.tensorflow.op.Ops;
@@ -103,8 +102,9 @@ public final class TrainedAutoencoder implements AutoCloseable {
     }
 
     /**
-     * Runs the network without dropout, exactly as the exported model will: a single network's
-     * training graph through its dropout-free path, an ensemble through the served graph itself.
+     * Runs the network without dropout, as the exported model will: a single network's training graph through
+     * its dropout-free path (the same to the last bit or two: see {@link #exportSavedModel}), an ensemble through
+     * the served graph itself.
      *
      * @param scaled beats, each {@code config().inputLength()} long
      * @return one reconstruction per beat
@@ -183,14 +183,16 @@ public final class TrainedAutoencoder implements AutoCloseable {
     }
 
     /**
-     * Writes an inference-only SavedModel: a fresh graph holding just the dropout-free forward pass of
-     * every member, their mean when there are several, and the weights. No optimiser state and no dropout
-     * ops come along.
+     * Writes an inference-only SavedModel that is data, not code: a fresh graph holding just the dropout-free
+     * forward pass of every member, their mean when there are several, with the trained weights as constants, and
+     * nothing else. No variables, no saver or restore ops (they read and write files), no init ops, no function
+     * library, no assets: loading it runs nothing, and a streamer can check every op in it against a short list
+     * before TensorFlow sees it.
      *
-     * <p>The weights are variables, saved in the model's checkpoint, rather than constants in the
-     * graph: TensorFlow optimises a graph with constant weights differently, and its outputs then
-     * differed from {@link #reconstruct} in the last bit. As variables, the served graph of a single
-     * network is the training graph's dropout-free path op for op, and its reconstructions are identical.
+     * <p>TensorFlow optimises a graph with constant weights differently from the training graph (whose weights
+     * are variables), so its reconstructions may differ from a single network's {@link #reconstruct} in the last
+     * bit. Nothing depends on that: the trainer scores, and chooses the threshold, through the exported release,
+     * exactly as the streamer will.
      *
      * <p>Tag {@value #SERVE_TAG}, signature {@value #SIGNATURE_KEY}, input {@value #INPUT_NAME}
      * float[-1, inputLength], output {@value #OUTPUT_NAME} float[-1, inputLength].
@@ -206,19 +208,17 @@ public final class TrainedAutoencoder implements AutoCloseable {
                 }
             }
         }
-        Files.createDirectories(dir);
         Inference served = inferenceGraph();
         try {
-            Signature signature = Signature.builder()
-                    .key(SIGNATURE_KEY)
-                    .input(INPUT_NAME, served.input())
-                    .output(OUTPUT_NAME, served.output())
-                    .build();
-            SavedModelBundle.exporter(dir.toString())
-                    .withTags(SERVE_TAG)
-                    .withSession(served.session())
-                    .withSignature(signature)
-                    .export();
+            InferenceSavedModel.write(
+                    dir,
+                    served.graph(),
+                    SERVE_TAG,
+                    SIGNATURE_KEY,
+                    INPUT_NAME,
+                    served.input(),
+                    OUTPUT_NAME,
+                    served.output());
         } finally {
             served.session().close();
             served.graph().close();
@@ -226,64 +226,39 @@ public final class TrainedAutoencoder implements AutoCloseable {
     }
 
     /**
-     * The served graph, holding the trained weights: per member its layers under {@code dense_<layer>}
-     * (a single network) or {@code member_<m>/dense_<layer>}, and for an ensemble the members' mean.
+     * The served graph, holding the trained weights as constants: per member its layers under {@code
+     * dense_<layer>} (a single network) or {@code member_<m>/dense_<layer>}, and for an ensemble the members' mean.
      */
     private Inference inferenceGraph() {
         Graph graph = new Graph();
-        Session session = new Session(graph);
         try {
             Ops tf = Ops.create(graph);
             Placeholder<TFloat32> in = tf.withName(INPUT_NAME)
                     .placeholder(TFloat32.class, Placeholder.shape(Shape.of(-1, config.inputLength())));
             List<Operand<TFloat32>> outputs = new ArrayList<>();
-            List<Variable<TFloat32>> targets = new ArrayList<>();
-            List<float[]> values = new ArrayList<>();
             for (int m = 0; m < members.size(); m++) {
                 Member member = members.get(m);
                 Ops scope = members.size() == 1 ? tf : tf.withSubScope("member_" + m);
-                List<Variable<TFloat32>> kernels = new ArrayList<>();
-                List<Variable<TFloat32>> biases = new ArrayList<>();
+                List<float[]> values = weights(member);
+                List<Operand<TFloat32>> kernels = new ArrayList<>();
+                List<Operand<TFloat32>> biases = new ArrayList<>();
                 for (int i = 0; i < member.kernels().size(); i++) {
                     // One scope per layer, so its kernel and bias share the name dense_<layer>/.
                     Ops layer = AutoencoderGraph.layerScope(scope, i);
                     kernels.add(layer.withName("kernel")
-                            .variable(member.kernels().get(i).shape(), TFloat32.class));
+                            .constant(member.kernels().get(i).shape(), DataBuffers.of(values.get(2 * i), true, false)));
                     biases.add(layer.withName("bias")
-                            .variable(member.biases().get(i).shape(), TFloat32.class));
+                            .constant(
+                                    member.biases().get(i).shape(),
+                                    DataBuffers.of(values.get(2 * i + 1), true, false)));
                 }
                 outputs.add(AutoencoderGraph.forward(scope, in, kernels, biases));
-                targets.addAll(AutoencoderGraph.interleave(kernels, biases));
-                values.addAll(weights(member));
             }
             Operand<TFloat32> out = tf.withName(OUTPUT_NAME).identity(AutoencoderGraph.mean(tf, outputs));
-            assign(tf, session, targets, values);
-            return new Inference(graph, session, in, out);
+            return new Inference(graph, new Session(graph), in, out);
         } catch (RuntimeException | Error e) {
-            session.close();
             graph.close();
             throw e;
-        }
-    }
-
-    /**
-     * Copies trained weights into another session's variables. The assign ops and their inputs stay in
-     * that graph but nothing served ever runs them.
-     */
-    private static void assign(Ops tf, Session session, List<Variable<TFloat32>> targets, List<float[]> values) {
-        List<TFloat32> tensors = new ArrayList<>();
-        try {
-            Session.Runner runner = session.runner();
-            for (int i = 0; i < targets.size(); i++) {
-                Variable<TFloat32> target = targets.get(i);
-                Placeholder<TFloat32> value = tf.placeholder(TFloat32.class, Placeholder.shape(target.shape()));
-                TFloat32 tensor = TFloat32.tensorOf(target.shape(), DataBuffers.of(values.get(i), true, false));
-                tensors.add(tensor);
-                runner.feed(value, tensor).addTarget(tf.assign(target, value));
-            }
-            runner.run().close();
-        } finally {
-            tensors.forEach(TFloat32::close);
         }
     }
 

@@ -44,10 +44,13 @@ final class FoldRun {
 
         /** The held-out fold's figures under one metric and one threshold policy. */
         BinaryMetrics evaluate(ErrorMetric metric, ThresholdPolicy policy) {
+            return BinaryMetrics.evaluate(scores.get(metric).heldOut(), heldOutIsAnomaly, threshold(metric, policy));
+        }
+
+        /** The threshold the fold's own training run would have released under one metric and policy. */
+        double threshold(ErrorMetric metric, ThresholdPolicy policy) {
             Scores s = scores.get(metric);
-            double threshold =
-                    policy.threshold(CalibrationData.of(s.trainNormal(), s.validation(), validationIsAnomaly));
-            return BinaryMetrics.evaluate(s.heldOut(), heldOutIsAnomaly, threshold);
+            return policy.threshold(CalibrationData.of(s.trainNormal(), s.validation(), validationIsAnomaly));
         }
     }
 

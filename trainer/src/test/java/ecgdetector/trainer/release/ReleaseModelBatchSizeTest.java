@@ -31,4 +31,23 @@ class ReleaseModelBatchSizeTest {
             }
         }
     }
+
+    @Test
+    void warmingUpRunsEveryPaddedShapeAndChangesNoScore() throws Exception {
+        float[][] beats = TestReleases.syntheticDataset(3).beats().beats();
+        try (ReleaseModel cold = ReleaseModel.load(TestReleases.synthetic().release());
+                ReleaseModel warmed = ReleaseModel.load(TestReleases.synthetic().release())) {
+            BeatScore[] coldScores = cold.scoreAll(beats, 256);
+
+            assertThat(warmed.warmUp(256)).isEqualTo(9);
+            assertThat(warmed.warmUp(1025)).isEqualTo(12);
+
+            BeatScore[] warmScores = warmed.scoreAll(beats, 256);
+            for (int i = 0; i < beats.length; i++) {
+                assertThat(Float.floatToRawIntBits(warmScores[i].error()))
+                        .as("beat %d", i)
+                        .isEqualTo(Float.floatToRawIntBits(coldScores[i].error()));
+            }
+        }
+    }
 }

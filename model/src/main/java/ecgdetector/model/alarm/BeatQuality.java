@@ -1,0 +1,96 @@
+package ecgdetector.model.alarm;
+
+import ecgdetector.model.scoring.MinMaxScaler;
+import ecgdetector.schemas.AlarmCause;
+
+/**
+ * Whether a beat is a signal the model may judge at all. A flat line, a saturated amplifier or a beat in other
+ * units is a technical problem, not an arrhythmia: such a beat raises {@code SIGNAL_QUALITY} and never counts
+ * towards a physiological episode. ECG5000's beats are normalised per beat (mean 0, standard deviation 1) and
+ * abnormal beats often leave the scaler's range in a few samples, so each check asks for far more than that:
+ * a tenth of the variance a normalised beat has, a plateau of many samples, or most samples far outside the
+ * range. docs/alarms.md has the rates on the test part's beats and on synthetic bad beats.
+ */
+public final class BeatQuality {
+
+    /** Records the quality rule looks at: a patient's last beats and dead letters. */
+    public static final int WINDOW = 4;
+    /** Bad records among the last {@link #WINDOW} that raise {@code SIGNAL_QUALITY}. */
+    public static final int BAD_RECORDS = 3;
+    /** Consecutive good beats that clear it. */
+    public static final int GOOD_BEATS = 4;
+
+    /** A beat whose standard deviation is below this is flat (a normalised beat's is 1). */
+    public static final double FLAT_STD = 0.1;
+    /** A beat with this many samples at its maximum, or at its minimum, is clipped. */
+    public static final int CLIPPED_SAMPLES = 8;
+    /** Samples within this share of the beat's range of its maximum (minimum) are at it. */
+    public static final double AT_EXTREME = 1e-3;
+    /** A sample is far out when its scaled value is more than this many fitted ranges outside [0, 1]. */
+    public static final double FAR_OUT_RANGES = 1.0;
+    /** A beat with more than this share of its samples far out is out of range. */
+    public static final double OUT_OF_RANGE_SHARE = 0.5;
+
+    private BeatQuality() {}
+
+    /**
+     * The problem with {@code samples} (raw, unscaled), or null if it is a signal the model may judge.
+     *
+     * @param scaler the serving release's scaler: the range its normal training beats covered
+     */
+    public static AlarmCause check(float[] samples, MinMaxScaler scaler) {
+        int n = samples.length;
+        double sum = 0;
+        double sumSq = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        float min = Float.POSITIVE_INFINITY;
+        for (float v : samples) {
+            sum += v;
+            sumSq += (double) v * v;
+            max = Math.max(max, v);
+            min = Math.min(min, v);
+        }
+        double mean = sum / n;
+        double variance = Math.max(0, sumSq / n - mean * mean);
+        if (variance < FLAT_STD * FLAT_STD) {
+            return AlarmCause.FLAT;
+        }
+        if (clipped(samples, min, max)) {
+            return AlarmCause.CLIPPED;
+        }
+        return outOfRange(samples, scaler) ? AlarmCause.OUT_OF_RANGE : null;
+    }
+
+    private static boolean clipped(float[] samples, float min, float max) {
+        double tolerance = AT_EXTREME * ((double) max - min);
+        int atMax = 0;
+        int atMin = 0;
+        for (float v : samples) {
+            if (v >= max - tolerance) {
+                atMax++;
+            }
+            if (v <= min + tolerance) {
+                atMin++;
+            }
+        }
+        return atMax >= CLIPPED_SAMPLES || atMin >= CLIPPED_SAMPLES;
+    }
+
+    private static boolean outOfRange(float[] samples, MinMaxScaler scaler) {
+        if (samples.length != scaler.length()) {
+            return false;
+        }
+        int limit = (int) (OUT_OF_RANGE_SHARE * samples.length);
+        int farOut = 0;
+        for (int i = 0; i < samples.length; i++) {
+            double scaled = scaler.scale(samples[i], i);
+            if (scaled < -FAR_OUT_RANGES || scaled > 1 + FAR_OUT_RANGES) {
+                farOut++;
+                if (farOut > limit) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
