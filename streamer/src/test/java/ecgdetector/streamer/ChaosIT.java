@@ -72,6 +72,7 @@ class ChaosIT {
                 faults.settle("two instances", 0);
 
                 long at = System.currentTimeMillis();
+                long firstFaultAt = at;
                 ChildStreamer c = instances.start("c");
                 c.awaitReady(TIMEOUT);
                 awaitScoring(c);
@@ -110,8 +111,10 @@ class ChaosIT {
                 long allWindows = feed.windowIndex().size();
                 log.info("Chaos: {} windows at {}/s; the longest wait per fault, ms: {}", allWindows, RATE, worst);
                 Outputs.assertExactlyOnce(broker.bootstrapServers(), topics, feed.windowIndex(), f);
-                assertThat(watch.worstDelayMs(0, Long.MAX_VALUE))
-                        .as("the longest any window waited for its score, ms (per fault: %s)", worst)
+                // The cold start of the first two JVMs is logged, not bounded: on a loaded machine it alone can
+                // pass the bound, which is about the faults.
+                assertThat(watch.worstDelayMs(firstFaultAt - Faults.BEFORE_FAULT_MS, Long.MAX_VALUE))
+                        .as("the longest any window sent from the first fault on waited, ms (per fault: %s)", worst)
                         .isLessThan(WORST_WAIT_BOUND.toMillis());
                 for (ChildStreamer survivor : List.of(a, b)) {
                     assertThat(survivor.output()).doesNotContain("shutting down so that it restarts");

@@ -73,6 +73,7 @@ class ClusterChaosIT {
 
                 int victim = busiestLeader(cluster, topics.heartbeats());
                 long killedAt = System.currentTimeMillis();
+                long coldStart = watch.worstDelayMs(0, killedAt - BEFORE_FAULT_MS);
                 cluster.kill(victim);
                 watch.awaitScored(List.copyOf(feed.windowIndex().keySet()), TIMEOUT);
                 long worstAfterKill = watch.worstDelayMs(killedAt - BEFORE_FAULT_MS, Long.MAX_VALUE);
@@ -85,18 +86,22 @@ class ClusterChaosIT {
                 feed.stop();
                 watch.awaitScored(feed.windowIndex().keySet(), TIMEOUT);
                 log.info(
-                        "Cluster chaos: {} windows at {}/s; broker {} SIGKILLed: longest wait {} ms; restarted:"
-                                + " longest wait {} ms",
+                        "Cluster chaos: {} windows at {}/s; cold start: longest wait {} ms; broker {} SIGKILLed:"
+                                + " longest wait {} ms; restarted: longest wait {} ms",
                         feed.windowIndex().size(),
                         RATE,
+                        coldStart,
                         victim,
                         worstAfterKill,
                         worstAfterRestart);
                 Outputs.assertExactlyOnce(cluster.bootstrapServers(), topics, feed.windowIndex(), f);
-                assertThat(watch.worstDelayMs(0, Long.MAX_VALUE))
+                // Windows sent while six JVMs were still starting wait for the cold start, which on a loaded
+                // machine alone can pass the bound; the bound is about the broker's loss and return.
+                assertThat(Math.max(worstAfterKill, worstAfterRestart))
                         .as(
-                                "the longest any window waited, ms (after the kill %s, after the restart %s)",
-                                worstAfterKill, worstAfterRestart)
+                                "the longest any window sent from just before the kill waited, ms (after the kill %s,"
+                                        + " after the restart %s; during the cold start %s)",
+                                worstAfterKill, worstAfterRestart, coldStart)
                         .isLessThan(WORST_WAIT_BOUND.toMillis());
                 for (ChildStreamer instance : instances) {
                     assertThat(instance.isAlive())
