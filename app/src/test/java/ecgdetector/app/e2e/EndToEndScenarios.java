@@ -418,7 +418,7 @@ abstract class EndToEndScenarios {
                                 m.offset(),
                                 b.time(),
                                 b.ratio(),
-                                BeatQuality.check(b.samples(), scaler),
+                                BeatQuality.of(scaler).check(b.samples()),
                                 model,
                                 0),
                         expected);

@@ -31,24 +31,49 @@ public final class BeatQuality {
     /** A beat with more than this share of its samples far out is out of range. */
     public static final double OUT_OF_RANGE_SHARE = 0.5;
 
-    private BeatQuality() {}
+    private final float[] farBelow;
+    private final float[] farAbove;
+
+    private BeatQuality(MinMaxScaler scaler) {
+        farBelow = new float[scaler.length()];
+        farAbove = new float[scaler.length()];
+        for (int i = 0; i < farBelow.length; i++) {
+            farBelow[i] = (float) scaler.unscale(-FAR_OUT_RANGES, i);
+            farAbove[i] = (float) scaler.unscale(1 + FAR_OUT_RANGES, i);
+        }
+    }
 
     /**
-     * The problem with {@code samples} (raw, unscaled), or null if it is a signal the model may judge.
-     *
-     * @param scaler the serving release's scaler: the range its normal training beats covered
+     * The check for beats a release with {@code scaler} is to judge: the range its normal training beats covered,
+     * turned into the signal's units once, so that a beat is checked without scaling it (it runs on every beat).
      */
-    public static AlarmCause check(float[] samples, MinMaxScaler scaler) {
+    public static BeatQuality of(MinMaxScaler scaler) {
+        return new BeatQuality(scaler);
+    }
+
+    /** The problem with {@code samples} (raw, unscaled), or null if it is a signal the model may judge. */
+    public AlarmCause check(float[] samples) {
         int n = samples.length;
+        // A beat of another length than the scaler's cannot be out of its range; it is judged on its shape.
+        boolean ranged = n == farBelow.length;
         double sum = 0;
         double sumSq = 0;
         float max = Float.NEGATIVE_INFINITY;
         float min = Float.POSITIVE_INFINITY;
-        for (float v : samples) {
+        int farOut = 0;
+        for (int i = 0; i < n; i++) {
+            float v = samples[i];
             sum += v;
             sumSq += (double) v * v;
-            max = Math.max(max, v);
-            min = Math.min(min, v);
+            if (v > max) {
+                max = v;
+            }
+            if (v < min) {
+                min = v;
+            }
+            if (ranged && (v < farBelow[i] || v > farAbove[i])) {
+                farOut++;
+            }
         }
         double mean = sum / n;
         double variance = Math.max(0, sumSq / n - mean * mean);
@@ -58,7 +83,7 @@ public final class BeatQuality {
         if (clipped(samples, min, max)) {
             return AlarmCause.CLIPPED;
         }
-        return outOfRange(samples, scaler) ? AlarmCause.OUT_OF_RANGE : null;
+        return farOut > (int) (OUT_OF_RANGE_SHARE * n) ? AlarmCause.OUT_OF_RANGE : null;
     }
 
     private static boolean clipped(float[] samples, float min, float max) {
@@ -74,23 +99,5 @@ public final class BeatQuality {
             }
         }
         return atMax >= CLIPPED_SAMPLES || atMin >= CLIPPED_SAMPLES;
-    }
-
-    private static boolean outOfRange(float[] samples, MinMaxScaler scaler) {
-        if (samples.length != scaler.length()) {
-            return false;
-        }
-        int limit = (int) (OUT_OF_RANGE_SHARE * samples.length);
-        int farOut = 0;
-        for (int i = 0; i < samples.length; i++) {
-            double scaled = scaler.scale(samples[i], i);
-            if (scaled < -FAR_OUT_RANGES || scaled > 1 + FAR_OUT_RANGES) {
-                farOut++;
-                if (farOut > limit) {
-                    return true;
-                }
-            }
-        }
-        return false;
     }
 }

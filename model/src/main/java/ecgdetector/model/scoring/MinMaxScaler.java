@@ -99,6 +99,11 @@ public final class MinMaxScaler {
         return (sample - min[position]) / range[position];
     }
 
+    /** The raw sample that {@link #scale} maps to {@code scaled} at {@code position}: its inverse. */
+    public double unscale(double scaled, int position) {
+        return min[position] + scaled * range[position];
+    }
+
     /** Scales {@code beat} into {@code out} starting at {@code offset}: no allocation, for batch assembly. */
     public void transform(float[] beat, float[] out, int offset) {
         if (beat.length != min.length) {

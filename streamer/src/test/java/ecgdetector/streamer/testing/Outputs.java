@@ -111,7 +111,7 @@ public final class Outputs {
                             s.source().offset(),
                             Instant.parse(s.eventTime()).toEpochMilli(),
                             s.score() / threshold,
-                            BeatQuality.check(samples, scaler),
+                            BeatQuality.of(scaler).check(samples),
                             s.model(),
                             0),
                     out);

@@ -75,6 +75,7 @@ public final class AlarmEvaluation {
     private final double[] abnormalRatios;
     private final AlarmCause[] normalQuality;
     private final AlarmCause[] abnormalQuality;
+    private final BeatQuality quality;
     private final ModelRef model;
 
     /** On the held-out test part: the evaluation of rules chosen elsewhere. */
@@ -93,7 +94,7 @@ public final class AlarmEvaluation {
         this.patientHours = patientHours;
         this.trials = trials;
         double threshold = trained.release().manifest().threshold();
-        MinMaxScaler scaler = MinMaxScaler.of(trained.release().manifest().scaler());
+        quality = BeatQuality.of(MinMaxScaler.of(trained.release().manifest().scaler()));
         List<Integer> n = new ArrayList<>();
         List<Integer> a = new ArrayList<>();
         for (int i = 0; i < beats.size(); i++) {
@@ -105,7 +106,7 @@ public final class AlarmEvaluation {
         for (int k = 0; k < n.size(); k++) {
             normal[k] = beats.beats()[n.get(k)];
             normalRatios[k] = scores[n.get(k)] / threshold;
-            normalQuality[k] = BeatQuality.check(normal[k], scaler);
+            normalQuality[k] = quality.check(normal[k]);
         }
         abnormal = new float[a.size()][];
         abnormalRatios = new double[a.size()];
@@ -113,7 +114,7 @@ public final class AlarmEvaluation {
         for (int k = 0; k < a.size(); k++) {
             abnormal[k] = beats.beats()[a.get(k)];
             abnormalRatios[k] = scores[a.get(k)] / threshold;
-            abnormalQuality[k] = BeatQuality.check(abnormal[k], scaler);
+            abnormalQuality[k] = quality.check(abnormal[k]);
         }
         model = new ModelRef(
                 trained.release().manifest().modelName(),
@@ -139,7 +140,6 @@ public final class AlarmEvaluation {
     }
 
     private Figures figures(AlarmRule rule, List<RuleFigures> curve) {
-        MinMaxScaler scaler = MinMaxScaler.of(trained.release().manifest().scaler());
         return new Figures(
                 seed,
                 model.name() + " " + model.version(),
@@ -155,7 +155,7 @@ public final class AlarmEvaluation {
                 curve,
                 shareFlagged(normalQuality),
                 shareFlagged(abnormalQuality),
-                syntheticBadFlagged(scaler));
+                syntheticBadFlagged());
     }
 
     /** A normal patient's beats: their times (ms) and, into {@code beats}, which normal beat each is. */
@@ -275,7 +275,7 @@ public final class AlarmEvaluation {
         return new ScoredBeat("p" + patient, "scenario", 0, index, time, ratio, quality, model, time);
     }
 
-    private double syntheticBadFlagged(MinMaxScaler scaler) {
+    private double syntheticBadFlagged() {
         Random random = new Random(seed);
         int flagged = 0;
         int n = 0;
@@ -284,7 +284,7 @@ public final class AlarmEvaluation {
             float[][] bad = {flat(source, random), clipped(source), outOfRange(source, random)};
             for (float[] b : bad) {
                 n++;
-                if (BeatQuality.check(b, scaler) != null) {
+                if (quality.check(b) != null) {
                     flagged++;
                 }
             }
