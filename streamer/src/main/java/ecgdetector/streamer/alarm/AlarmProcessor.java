@@ -9,7 +9,6 @@ import ecgdetector.model.alarm.Tick;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.scoring.MinMaxScaler;
 import ecgdetector.schemas.Alarm;
-import ecgdetector.schemas.AlarmCause;
 import ecgdetector.schemas.AlarmState;
 import ecgdetector.schemas.AlarmType;
 import ecgdetector.schemas.ModelRef;
@@ -24,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
@@ -68,12 +68,13 @@ public final class AlarmProcessor implements Processor<byte[], Object, byte[], A
     private KeyValueStore<Bytes, PatientAlarms> store;
     private final PatientIndex index = new PatientIndex();
     private final List<Alarm> out = new ArrayList<>();
+    private final Map<Bytes, PatientAlarms> inBatch = new HashMap<>();
     private final Map<AlarmType, Long> openHere = new EnumMap<>(AlarmType.class);
     private long lastInputWall;
     private boolean judgingSilence = true;
     private boolean notMonitoredRaised;
     private ReleaseManifest manifest;
-    private MinMaxScaler scaler;
+    private BeatQuality quality;
     private ModelRef model;
 
     /**
@@ -163,6 +164,11 @@ public final class AlarmProcessor implements Processor<byte[], Object, byte[], A
         }
     }
 
+    /**
+     * The batch's beats in order. A patient has several beats in a batch (a task's batch holds a few seconds of
+     * its patients), so each is read from the store once and written back once, after its last beat: what the
+     * store and its changelog see is the same, and nothing reads the store between (the batch is one record).
+     */
     private void scored(ScoredBatch batch, long now) {
         useModel(batch.model());
         double threshold = manifest.threshold();
@@ -175,8 +181,11 @@ public final class AlarmProcessor implements Processor<byte[], Object, byte[], A
             }
             BeatScore score = batch.scores()[i];
             Bytes key = Bytes.wrap(w.key());
-            PatientAlarms p = load(key);
-            AlarmCause quality = BeatQuality.check(w.window().samples(), scaler);
+            PatientAlarms p = inBatch.get(key);
+            if (p == null) {
+                p = load(key);
+                inBatch.put(key, p);
+            }
             engine.beat(
                     p,
                     new ScoredBeat(
@@ -186,13 +195,14 @@ public final class AlarmProcessor implements Processor<byte[], Object, byte[], A
                             w.source().offset(),
                             w.window().eventTime(),
                             ratio(score.error(), threshold),
-                            quality,
+                            quality.check(w.window().samples()),
                             model,
                             now),
                     out);
-            save(key, p, now);
             emit(w.key(), w.recordTimestamp(), now, true);
         }
+        inBatch.forEach((key, p) -> save(key, p, now));
+        inBatch.clear();
         if (unkeyed > 0) {
             metrics.unkeyedWindow(unkeyed);
         }
@@ -201,7 +211,7 @@ public final class AlarmProcessor implements Processor<byte[], Object, byte[], A
     private void useModel(ReleaseManifest m) {
         if (m != manifest) {
             manifest = m;
-            scaler = MinMaxScaler.of(m.scaler());
+            quality = BeatQuality.of(MinMaxScaler.of(m.scaler()));
             model = new ModelRef(m.modelName(), m.version());
         }
     }
