@@ -83,7 +83,7 @@ public final class Bench {
     public static final String PHASE_ALARMS = "alarms";
     /** The first seconds after ready and after a hot swap, warm-up off and on, and the idle cost. */
     public static final String PHASE_COLD_START = "cold-start";
-    /** A pass-through run before the measured ones, not reported: warms up the broker. */
+    /** A streamer run before the measured ones, not reported: warms up the broker. */
     static final String PHASE_WARMUP = "warmup";
     /** Steady load for a while, memory sampled over time; run on its own ({@code --soak}), not by default. */
     public static final String PHASE_SOAK = "soak";
@@ -118,7 +118,7 @@ public final class Bench {
      * @param out              bench.json, the children's logs and (with {@code jfr}) recordings go here
      * @param trainDir         where the release is trained, or reused from when it matches
      * @param windows          windows per throughput phase (pass-through and batched streamer)
-     * @param warmupWindows    windows of an unreported pass-through run first, to warm the broker up (0: none)
+     * @param warmupWindows    windows of an unreported streamer run first, to warm the broker up (0: none)
      * @param perRecordWindows windows of the batch-size-1 phase
      * @param patients         record keys the windows are spread over
      * @param repeat           how many times the three throughput phases run, in turn
@@ -414,7 +414,7 @@ public final class Bench {
         }
     }
 
-    /** The unreported warm-up, then pass-through, streamer and per-record in turn, {@code repeat} times. */
+    /** The unreported warm-up, then pass-through, streamer, alarms, peers and per-record in turn, {@code repeat} times. */
     private List<BenchReport.Phase> throughputPhases(PhaseRunner runner) throws Exception {
         List<BenchReport.Phase> phases = new ArrayList<>();
         boolean throughputPhases = settings.phases().stream()
@@ -424,23 +424,32 @@ public final class Bench {
                         || p.equals(PHASE_ALARMS)
                         || p.equals(PHASE_PER_RECORD));
         if (throughputPhases && settings.warmupWindows() > 0) {
-            // The broker shares this JVM: its code is as cold as the apps' at first. Without this the
-            // first phase (the pass-through) pays for the broker's JIT warm-up and the ceiling reads low.
+            // The broker shares this JVM: its code is as cold as the apps' at first. Without this the first phase
+            // pays for the broker's JIT warm-up and reads low. A streamer, not a pass-through, warms every path the
+            // phases use (changelogs, more partitions per transaction): after 50,000 windows of a pass-through the
+            // broker still used twice the CPU in the first streamer phase as in the last, which ran 1.8x faster.
             runner.throughput(PHASE_WARMUP, 0, settings.warmupWindows(), settings.batchSize());
         }
         for (int r = 1; r <= settings.repeat(); r++) {
             if (settings.phases().contains(PHASE_PASS_THROUGH)) {
                 phases.add(runner.throughput(PHASE_PASS_THROUGH, r, settings.windows(), settings.batchSize()));
             }
+            // The streamer and the streamer without its alarm stage run next to each other, in turn first: each
+            // phase of a run tends to be faster than the one before it (the broker in this JVM is still warming
+            // up), and a fixed order would credit that to whichever ran second.
+            boolean alarmsFirst = r % 2 == 0 && settings.phases().contains(PHASE_ALARMS);
+            if (alarmsFirst) {
+                phases.add(runner.throughput(PHASE_ALARMS, r, settings.windows(), settings.batchSize()));
+            }
             if (settings.phases().contains(PHASE_STREAMER)) {
                 phases.add(runner.throughput(PHASE_STREAMER, r, settings.windows(), settings.batchSize()));
+            }
+            if (settings.phases().contains(PHASE_ALARMS) && !alarmsFirst) {
+                phases.add(runner.throughput(PHASE_ALARMS, r, settings.windows(), settings.batchSize()));
             }
             if (settings.phases().contains(PHASE_PEER)) {
                 phases.add(runner.throughput(PEER_AT_LEAST_ONCE, r, settings.windows(), settings.batchSize()));
                 phases.add(runner.throughput(PEER_TRANSACTIONAL, r, settings.windows(), settings.batchSize()));
-            }
-            if (settings.phases().contains(PHASE_ALARMS)) {
-                phases.add(runner.throughput(PHASE_ALARMS, r, settings.windows(), settings.batchSize()));
             }
             if (settings.phases().contains(PHASE_PER_RECORD)) {
                 phases.add(runner.throughput(PHASE_PER_RECORD, r, settings.perRecordWindows(), 1));
@@ -540,7 +549,7 @@ public final class Bench {
             String name = kind + (settings.repeat() > 1 && repeat > 0 ? "-" + repeat : "");
             String appId = "bench-" + runId + "-" + name;
             TopicNames topics = createTopics(appId);
-            boolean passThrough = kind.equals(PHASE_PASS_THROUGH) || kind.equals(PHASE_WARMUP);
+            boolean passThrough = kind.equals(PHASE_PASS_THROUGH);
             boolean peer = kind.equals(PEER_AT_LEAST_ONCE) || kind.equals(PEER_TRANSACTIONAL);
             step(String.format(
                     Locale.ROOT,
@@ -731,6 +740,7 @@ public final class Bench {
                     ratio(stats.get("batchedWindows"), stats.get("batches")),
                     stats.containsKey("inferenceMs") ? stats.get("inferenceMs") / (seconds * 1000) : null,
                     passThrough ? null : run.alerts(),
+                    stats.get("alarms"),
                     loadAtStart,
                     jfrFile == null ? null : jfrFile.toString());
         }
@@ -1274,11 +1284,9 @@ public final class Bench {
         Double ratio = medianOfRatios(phases, PHASE_STREAMER, PHASE_PASS_THROUGH);
         Double gain = medianOfRatios(phases, PHASE_STREAMER, PHASE_PER_RECORD);
         Double gain256 = ratio(inferenceAt(inference, 256), inferenceAt(inference, 1));
-        Double withAlarms = medianOfRatios(phases, PHASE_STREAMER, PHASE_ALARMS);
         Double toPeerAtLeastOnce = medianOfRatios(phases, PHASE_STREAMER, PEER_AT_LEAST_ONCE);
         Double toPeerTransactional = medianOfRatios(phases, PHASE_STREAMER, PEER_TRANSACTIONAL);
         Double cpuPerWindow = medianOfCpuRatios(phases, PHASE_STREAMER, PHASE_PASS_THROUGH);
-        Double alarmCost = withAlarms == null ? null : 1 - withAlarms;
         // Memory: the last full-load streamer phase.
         BenchReport.Phase last = phases.stream()
                 .filter(p -> p.kind().equals(PHASE_STREAMER))
@@ -1303,6 +1311,8 @@ public final class Bench {
                 toPeerAtLeastOnce,
                 toPeerTransactional,
                 cpuPerWindow,
+                alarmStageCost(phases),
+                medianOfCpuRatios(phases, PHASE_STREAMER, PHASE_ALARMS),
                 inference,
                 gain256,
                 measured.latencies(),
@@ -1320,7 +1330,7 @@ public final class Bench {
                         new Cost(ratio, cpuPerWindow, toPeerTransactional),
                         gain,
                         gain256,
-                        alarmCost,
+                        alarmStageCost(phases),
                         measured.latencies(),
                         rss,
                         measured.soak(),
@@ -1352,11 +1362,7 @@ public final class Bench {
         targets.add(target("batching", ">= 5x", gain, gain == null ? null : gain >= 5));
         targets.add(target("inference", ">= 30x", gain256, gain256 == null ? null : gain256 >= 30));
         if (alarmCost != null) {
-            targets.add(target(
-                    "alarms",
-                    "alarm stage costs <= 10% of the streamer's windows/s (1 - with / without, same run)",
-                    alarmCost,
-                    alarmCost <= 0.10));
+            targets.add(target("alarms", "<= 10%", alarmCost, alarmCost <= 0.10));
         }
         for (BenchReport.Latency l : latencies) {
             if (l.ratePerSec() <= 1000) {
@@ -1437,6 +1443,12 @@ public final class Bench {
      * @param toPeerTransactional streamer windows/s over the transactional peer's
      */
     private record Cost(Double ratio, Double cpuPerWindow, Double toPeerTransactional) {}
+
+    /** 1 - the streamer's windows/s over those of the streamer without its alarm stage, median over repetitions. */
+    private Double alarmStageCost(List<BenchReport.Phase> phases) {
+        Double withOverWithout = medianOfRatios(phases, PHASE_STREAMER, PHASE_ALARMS);
+        return withOverWithout == null ? null : 1 - withOverWithout;
+    }
 
     /** The median over the repetitions of each one's ratio of two kinds of phase's CPU per window. */
     private Double medianOfCpuRatios(List<BenchReport.Phase> phases, String numerator, String denominator) {

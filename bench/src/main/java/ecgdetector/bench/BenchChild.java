@@ -197,6 +197,11 @@ public final class BenchChild {
             if (inference != null) {
                 s.put("inferenceMs", (long) inference.totalTime(TimeUnit.MILLISECONDS));
             }
+            if (!streamer.meters().find("ecg.alarms").counters().isEmpty()) {
+                s.put("alarms", (long) streamer.meters().find("ecg.alarms").counters().stream()
+                        .mapToDouble(Counter::count)
+                        .sum());
+            }
             s.put("streamThreads", (long) streamer.health().streamThreads());
             s.put("activeTasks", gauge(streamer, "ecg.tasks", "active"));
             s.put("standbyTasks", gauge(streamer, "ecg.tasks", "standby"));

@@ -95,8 +95,8 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
     @Option(
             names = "--warmup-windows",
             paramLabel = "N",
-            defaultValue = "50000",
-            description = "Windows of an unreported pass-through run before the measured phases, to warm up"
+            defaultValue = "100000",
+            description = "Windows of an unreported streamer run before the measured phases, to warm up"
                     + " the broker; 0 = none (default ${DEFAULT-VALUE}).")
     long warmupWindows;
 

@@ -20,6 +20,9 @@ import java.util.Map;
  * @param ratioToPeerAtLeastOnce   streamer / at-least-once peer, per repetition, median over repetitions
  * @param ratioToPeerTransactional streamer / transactional peer, per repetition, median over repetitions
  * @param cpuPerWindowToPassThrough the streamer's CPU per window over the pass-through's, per repetition, median
+ * @param alarmStageCost           1 - streamer / streamer without its alarm stage, per repetition, median
+ * @param alarmStageCpuPerWindow   the streamer's CPU per window over that of the streamer without its alarm stage,
+ *                                 per repetition, median: less sensitive than the rates to the machine's drift
  * @param inferenceGain256         inference windows/s at batch 256 over batch 1
  * @param soak                     the soak phase ({@code --soak}): memory over time under a steady load
  * @param failover                 the failover phase ({@code --phases failover}): how long patients' windows
@@ -44,6 +47,8 @@ public record BenchReport(
         Double ratioToPeerAtLeastOnce,
         Double ratioToPeerTransactional,
         Double cpuPerWindowToPassThrough,
+        Double alarmStageCost,
+        Double alarmStageCpuPerWindow,
         List<InferencePoint> inference,
         Double inferenceGain256,
         List<Latency> latency,
@@ -60,7 +65,7 @@ public record BenchReport(
         Map<String, JfrSummary.Profile> profiles,
         Map<String, String> files) {
 
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
 
     /**
      * @param loadAverageStart 1-minute load average before the first measurement: above the core count, the
@@ -257,6 +262,7 @@ public record BenchReport(
      *                        whatever else the machine runs
      * @param benchCores      the same for the bench's JVM: the broker (when embedded) and the output reader
      * @param inferenceShare  the share of {@code seconds} the stream threads spent in inference calls
+     * @param alarms          alarm transitions the streamer emitted (its {@code ecg_alarms_total}), null without them
      */
     public record Phase(
             String name,
@@ -284,6 +290,7 @@ public record BenchReport(
             Double meanBatchSize,
             Double inferenceShare,
             Long alerts,
+            Long alarms,
             Double loadAverage,
             String jfr) {}
 
@@ -338,6 +345,8 @@ public record BenchReport(
         row(s, "  streamer's ratio to it", num(ratioToPeerTransactional, "%.2f"), goal("peer"), met("peer"));
         row(s, "streamer, batch size 1", rate(perRecordWindowsPerSec), "", "");
         row(s, "  batching gain", times(batchingGain), goal("batching"), met("batching"));
+        row(s, "alarm stage cost (windows/s)", percent(alarmStageCost), goal("alarms"), met("alarms"));
+        row(s, "  CPU per window with / without it", num(alarmStageCpuPerWindow, "%.2fx"), "", "");
     }
 
     /** The predictor alone, per batch size. */
@@ -458,7 +467,7 @@ public record BenchReport(
             s.append(String.format(
                     Locale.ROOT,
                     "    %-18s %,9d windows in %6.2f s = %,7.0f/s (2nd half %s/s); cores: app %s (%s us CPU"
-                            + " per window), bench+broker %s; mean batch %s; inference %s of the time; RSS %s MB%n",
+                            + " per window), bench+broker %s; mean batch %s; inference %s of the time;%s RSS %s MB%n",
                     p.name(),
                     p.windows(),
                     p.seconds(),
@@ -469,6 +478,13 @@ public record BenchReport(
                     num(p.benchCores(), "%.2f"),
                     num(p.meanBatchSize(), "%.1f"),
                     p.inferenceShare() == null ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * p.inferenceShare()),
+                    p.alarms() == null
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    " alarms %,d (%.1f per 1,000 windows);",
+                                    p.alarms(),
+                                    1000.0 * p.alarms() / p.windows()),
                     num(p.rssMb(), "%.0f")));
         }
     }
@@ -499,6 +515,10 @@ public record BenchReport(
 
     private static String rate(Double perSec) {
         return perSec == null ? "-" : String.format(Locale.ROOT, "%,.0f windows/s", perSec);
+    }
+
+    private static String percent(Double share) {
+        return share == null ? "-" : String.format(Locale.ROOT, "%.1f%%", 100 * share);
     }
 
     private static String times(Double x) {

@@ -85,9 +85,9 @@ class BenchIT {
                 .containsExactly(
                         Bench.PHASE_PASS_THROUGH,
                         Bench.PHASE_STREAMER,
+                        Bench.PHASE_ALARMS,
                         Bench.PEER_AT_LEAST_ONCE,
                         Bench.PEER_TRANSACTIONAL,
-                        Bench.PHASE_ALARMS,
                         Bench.PHASE_PER_RECORD);
         assertThat(report.phases())
                 .filteredOn(p -> p.kind().startsWith("peer-"))
@@ -95,7 +95,12 @@ class BenchIT {
                         .as("%s scored in batches", p.name())
                         .isNotNull());
         assertThat(report.table())
-                .contains("pass-through ceiling", "batching gain", "latency @ 500/s", "plain-client peer");
+                .contains(
+                        "pass-through ceiling",
+                        "batching gain",
+                        "alarm stage cost",
+                        "latency @ 500/s",
+                        "plain-client peer");
 
         JsonNode json = Json.mapper().readTree(out.resolve("bench.json").toFile());
         for (String field : List.of(
@@ -109,6 +114,8 @@ class BenchIT {
                 "ratioToPeerAtLeastOnce",
                 "ratioToPeerTransactional",
                 "cpuPerWindowToPassThrough",
+                "alarmStageCost",
+                "alarmStageCpuPerWindow",
                 "inferenceGain256",
                 "durationSeconds")) {
             assertThat(json.path(field).isNumber())

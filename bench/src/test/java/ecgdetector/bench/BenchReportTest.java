@@ -28,6 +28,8 @@ class BenchReportTest {
                 null,
                 null,
                 null,
+                null,
+                null,
                 List.of(new BenchReport.InferencePoint(1, 10_000, 0.1, 100)),
                 null,
                 List.of(new BenchReport.Latency(
