@@ -39,7 +39,8 @@ public enum KafkaDefault {
                     c.punctuationInterval().toMillis())),
             "a quarter of `ecg.batch.wait.ms`, 1 to 100",
             "a waiting window is flushed on time even when no record arrives; once none has for twice the batch wait"
-                    + " plus the commit interval, polls block up to 100 ms, which a record ends at once (`IdlePoll`)"),
+                    + " plus the commit interval, polls block up to " + IdlePoll.IDLE.toMillis() + " ms, which a record"
+                    + " ends at once (`IdlePoll`)"),
     ROCKSDB_CONFIG_SETTER(
             StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG,
             SmallRocksDb.class.getName(),

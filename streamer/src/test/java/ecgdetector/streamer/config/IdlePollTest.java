@@ -58,7 +58,7 @@ class IdlePollTest {
         advance(119);
         assertThat(derived.timeout(Duration.ofMillis(2))).hasMillis(2);
         advance(1);
-        assertThat(derived.timeout(Duration.ofMillis(2))).hasMillis(StreamerConfig.STREAMS_DEFAULT_POLL_MS);
+        assertThat(derived.timeout(Duration.ofMillis(2))).hasMillis(IdlePoll.IDLE.toMillis());
         advance(10_000);
         assertThat(given.timeout(Duration.ofMillis(2))).as("poll.ms as given").hasMillis(2);
     }
