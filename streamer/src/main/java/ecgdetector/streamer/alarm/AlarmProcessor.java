@@ -337,5 +337,13 @@ public final class AlarmProcessor implements Processor<byte[], Object, byte[], A
         if (!judgingSilence) {
             metrics.silenceUnjudged(-1);
         }
+        // Kafka Streams may init this same instance again (a task revived after an aborted transaction): what it
+        // knows then comes from the store alone, whose aborted writes are gone.
+        index.clear();
+        inBatch.clear();
+        out.clear();
+        judgingSilence = true;
+        notMonitoredRaised = false;
+        manifest = null;
     }
 }

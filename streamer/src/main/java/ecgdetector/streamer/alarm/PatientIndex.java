@@ -70,6 +70,11 @@ final class PatientIndex {
         return new ArrayList<>(active.keySet());
     }
 
+    void clear() {
+        active.clear();
+        quiet.clear();
+    }
+
     int size() {
         return active.size() + quiet.size();
     }
