@@ -262,7 +262,8 @@ public record BenchReport(
      *                        whatever else the machine runs
      * @param benchCores      the same for the bench's JVM: the broker (when embedded) and the output reader
      * @param inferenceShare  the share of {@code seconds} the stream threads spent in inference calls
-     * @param alarms          alarm transitions the streamer emitted (its {@code ecg_alarms_total}), null without them
+     * @param alarms          alarm transitions the streamer emitted (its {@code ecg_alarms_total}; 0 with the stage
+     *                        off), null for an app that is not the streamer
      */
     public record Phase(
             String name,
