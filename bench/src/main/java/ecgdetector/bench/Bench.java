@@ -118,7 +118,8 @@ public final class Bench {
      * @param out              bench.json, the children's logs and (with {@code jfr}) recordings go here
      * @param trainDir         where the release is trained, or reused from when it matches
      * @param windows          windows per throughput phase (pass-through and batched streamer)
-     * @param warmupWindows    windows of an unreported streamer run first, to warm the broker up (0: none)
+     * @param warmupWindows    windows of an unreported streamer run before any phase on Kafka, to warm the broker up
+     *                         (0: none)
      * @param perRecordWindows windows of the batch-size-1 phase
      * @param patients         record keys the windows are spread over
      * @param repeat           how many times the three throughput phases run, in turn
@@ -417,17 +418,14 @@ public final class Bench {
     /** The unreported warm-up, then pass-through, streamer, alarms, peers and per-record in turn, {@code repeat} times. */
     private List<BenchReport.Phase> throughputPhases(PhaseRunner runner) throws Exception {
         List<BenchReport.Phase> phases = new ArrayList<>();
-        boolean throughputPhases = settings.phases().stream()
-                .anyMatch(p -> p.equals(PHASE_PASS_THROUGH)
-                        || p.equals(PHASE_STREAMER)
-                        || p.equals(PHASE_PEER)
-                        || p.equals(PHASE_ALARMS)
-                        || p.equals(PHASE_PER_RECORD));
-        if (throughputPhases && settings.warmupWindows() > 0) {
+        boolean onTheBroker = settings.phases().stream().anyMatch(p -> !p.equals(PHASE_INFERENCE));
+        if (onTheBroker && settings.warmupWindows() > 0) {
             // The broker shares this JVM: its code is as cold as the apps' at first. Without this the first phase
             // pays for the broker's JIT warm-up and reads low. A streamer, not a pass-through, warms every path the
             // phases use (changelogs, more partitions per transaction): after 50,000 windows of a pass-through the
             // broker still used twice the CPU in the first streamer phase as in the last, which ran 1.8x faster.
+            // The latency, cold-start, soak and failover phases need it as much: a streamer in production starts
+            // against a broker that has been running, and a cold one added seconds to their first figures.
             runner.throughput(PHASE_WARMUP, 0, settings.warmupWindows(), settings.batchSize());
         }
         for (int r = 1; r <= settings.repeat(); r++) {

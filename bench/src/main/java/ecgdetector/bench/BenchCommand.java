@@ -96,7 +96,7 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
             names = "--warmup-windows",
             paramLabel = "N",
             defaultValue = "100000",
-            description = "Windows of an unreported streamer run before the measured phases, to warm up"
+            description = "Windows of an unreported streamer run before every phase on Kafka, to warm up"
                     + " the broker; 0 = none (default ${DEFAULT-VALUE}).")
     long warmupWindows;
 
