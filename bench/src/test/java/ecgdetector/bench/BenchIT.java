@@ -3,6 +3,7 @@ package ecgdetector.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import ecgdetector.broker.testing.ChildJvms;
 import ecgdetector.schemas.Json;
 import ecgdetector.trainer.Recipe;
 import ecgdetector.trainer.data.EcgDataset;
@@ -62,7 +63,7 @@ class BenchIT {
                 List.of(100L),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(2),
-                List.of("-Xmx256m"),
+                ChildJvms.after(List.of("-Xmx256m")),
                 // The shortest silence S, so the latency phase's FEED_SILENT wait is short.
                 Map.of("ecg.alarm.silence.ms", "1000"),
                 false,

@@ -49,6 +49,9 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
     private final int nodes;
     private final Path requestedDataDir;
     private final Map<String, String> overrides;
+    /** Each node's JVM options unless its builder is told others. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx320m");
+
     private final List<String> jvmOptions;
     private final Duration startupTimeout;
 
@@ -352,7 +355,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
         private int nodes = 3;
         private Path dataDir;
         private final Map<String, String> overrides = new LinkedHashMap<>();
-        private final List<String> jvmOptions = new ArrayList<>(List.of("-Xmx320m"));
+        private final List<String> jvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         private Duration startupTimeout = Duration.ofSeconds(120);
 
         private Builder() {}
@@ -381,7 +384,7 @@ public final class EmbeddedKafkaCluster implements AutoCloseable {
             return this;
         }
 
-        /** The JVM options of each node ({@code -Xmx320m} unless told). */
+        /** The JVM options of each node ({@link #DEFAULT_JVM_OPTIONS} unless told). */
         public Builder jvmOptions(List<String> options) {
             jvmOptions.clear();
             jvmOptions.addAll(options);

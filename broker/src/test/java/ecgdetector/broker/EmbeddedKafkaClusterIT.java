@@ -2,6 +2,7 @@ package ecgdetector.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.broker.testing.ChildJvms;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.schemas.TopicNames;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ class EmbeddedKafkaClusterIT {
     @Test
     void aClusterOfThreeLosesNoAcknowledgedRecordWhenOneNodeIsKilledAndComesBack(@TempDir Path dir) throws Exception {
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder()
+                .jvmOptions(ChildJvms.after(EmbeddedKafkaCluster.DEFAULT_JVM_OPTIONS))
                 .dataDir(dir.resolve("cluster"))
                 .build()
                 .start()) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ecgdetector.broker.EmbeddedKafkaCluster;
 import ecgdetector.broker.TopicSetup;
+import ecgdetector.broker.testing.ChildJvms;
 import ecgdetector.model.release.ReleaseTopic;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.testing.ChildStreamer;
@@ -48,6 +49,7 @@ class ClusterChaosIT {
         TopicNames topics = TopicNames.defaults();
         Path logs = Path.of("target", "it-logs", "cluster-chaos-" + System.currentTimeMillis());
         try (EmbeddedKafkaCluster cluster = EmbeddedKafkaCluster.builder()
+                .jvmOptions(ChildJvms.after(EmbeddedKafkaCluster.DEFAULT_JVM_OPTIONS))
                 .dataDir(dir.resolve("kafka"))
                 .build()
                 .start()) {
@@ -58,8 +60,9 @@ class ClusterChaosIT {
             settings.put("ecg.batch.size", "32");
             settings.put("ecg.batch.wait.ms", "50");
             List<ChildStreamer> instances = new ArrayList<>();
-            try (ScoreWatch watch = new ScoreWatch(cluster.bootstrapServers(), topics.scores());
-                    SteadyFeed feed = new SteadyFeed(cluster.clientProperties(), topics.heartbeats(), f, 24, RATE)) {
+            // The instances are ready before the feed starts: six JVMs starting at once on a small machine are
+            // ChaosIT's subject, not this test's, and a minute of backlog would only make the test longer.
+            try {
                 for (String name : List.of("a", "b", "c")) {
                     Map<String, String> own = new LinkedHashMap<>(settings);
                     own.put("ecg.instance.name", "cluster-chaos-" + name);
@@ -69,47 +72,56 @@ class ClusterChaosIT {
                 for (ChildStreamer instance : instances) {
                     instance.awaitReady(TIMEOUT);
                 }
-                watch.awaitScored(List.copyOf(feed.windowIndex().keySet()), TIMEOUT);
-
-                int victim = busiestLeader(cluster, topics.heartbeats());
-                long killedAt = System.currentTimeMillis();
-                long coldStart = watch.worstDelayMs(0, killedAt - BEFORE_FAULT_MS);
-                cluster.kill(victim);
-                watch.awaitScored(List.copyOf(feed.windowIndex().keySet()), TIMEOUT);
-                long worstAfterKill = watch.worstDelayMs(killedAt - BEFORE_FAULT_MS, Long.MAX_VALUE);
-
-                long restartedAt = System.currentTimeMillis();
-                cluster.start(victim);
-                watch.awaitScored(List.copyOf(feed.windowIndex().keySet()), TIMEOUT);
-                long worstAfterRestart = watch.worstDelayMs(restartedAt - BEFORE_FAULT_MS, Long.MAX_VALUE);
-
-                feed.stop();
-                watch.awaitScored(feed.windowIndex().keySet(), TIMEOUT);
-                log.info(
-                        "Cluster chaos: {} windows at {}/s; cold start: longest wait {} ms; broker {} SIGKILLed:"
-                                + " longest wait {} ms; restarted: longest wait {} ms",
-                        feed.windowIndex().size(),
-                        RATE,
-                        coldStart,
-                        victim,
-                        worstAfterKill,
-                        worstAfterRestart);
-                Outputs.assertExactlyOnce(cluster.bootstrapServers(), topics, feed.windowIndex(), f);
-                // Windows sent while six JVMs were still starting wait for the cold start, which on a loaded
-                // machine alone can pass the bound; the bound is about the broker's loss and return.
-                assertThat(Math.max(worstAfterKill, worstAfterRestart))
-                        .as(
-                                "the longest any window sent from just before the kill waited, ms (after the kill %s,"
-                                        + " after the restart %s; during the cold start %s)",
-                                worstAfterKill, worstAfterRestart, coldStart)
-                        .isLessThan(WORST_WAIT_BOUND.toMillis());
-                for (ChildStreamer instance : instances) {
-                    assertThat(instance.isAlive())
-                            .as("every instance rode the broker's loss out")
-                            .isTrue();
-                }
+                rideOutABrokersLossAndReturn(cluster, topics, f, instances);
             } finally {
                 instances.forEach(ChildStreamer::close);
+            }
+        }
+    }
+
+    private static void rideOutABrokersLossAndReturn(
+            EmbeddedKafkaCluster cluster, TopicNames topics, RealRelease.Fixture f, List<ChildStreamer> instances)
+            throws Exception {
+        try (ScoreWatch watch = new ScoreWatch(cluster.bootstrapServers(), topics.scores());
+                SteadyFeed feed = new SteadyFeed(cluster.clientProperties(), topics.heartbeats(), f, 24, RATE)) {
+            // Some seconds of feed scored first, so that the kill lands mid-stream.
+            feed.awaitAcknowledged((int) (RATE * BEFORE_FAULT_MS * 2 / 1000), TIMEOUT);
+            watch.awaitScored(List.copyOf(feed.windowIndex().keySet()), TIMEOUT);
+            int victim = busiestLeader(cluster, topics.heartbeats());
+            long killedAt = System.currentTimeMillis();
+            long beforeFault = watch.worstDelayMs(0, killedAt - BEFORE_FAULT_MS);
+            cluster.kill(victim);
+            watch.awaitScored(List.copyOf(feed.windowIndex().keySet()), TIMEOUT);
+            long worstAfterKill = watch.worstDelayMs(killedAt - BEFORE_FAULT_MS, Long.MAX_VALUE);
+
+            long restartedAt = System.currentTimeMillis();
+            cluster.start(victim);
+            watch.awaitScored(List.copyOf(feed.windowIndex().keySet()), TIMEOUT);
+            long worstAfterRestart = watch.worstDelayMs(restartedAt - BEFORE_FAULT_MS, Long.MAX_VALUE);
+
+            feed.stop();
+            watch.awaitScored(feed.windowIndex().keySet(), TIMEOUT);
+            log.info(
+                    "Cluster chaos: {} windows at {}/s; before the fault: longest wait {} ms; broker {} SIGKILLed:"
+                            + " longest wait {} ms; restarted: longest wait {} ms",
+                    feed.windowIndex().size(),
+                    RATE,
+                    beforeFault,
+                    victim,
+                    worstAfterKill,
+                    worstAfterRestart);
+            Outputs.assertExactlyOnce(cluster.bootstrapServers(), topics, feed.windowIndex(), f);
+            // The bound is about the broker's loss and return, not the first windows a fresh instance scores.
+            assertThat(Math.max(worstAfterKill, worstAfterRestart))
+                    .as(
+                            "the longest any window sent from just before the kill waited, ms (after the kill %s,"
+                                    + " after the restart %s; before the fault %s)",
+                            worstAfterKill, worstAfterRestart, beforeFault)
+                    .isLessThan(WORST_WAIT_BOUND.toMillis());
+            for (ChildStreamer instance : instances) {
+                assertThat(instance.isAlive())
+                        .as("every instance rode the broker's loss out")
+                        .isTrue();
             }
         }
     }

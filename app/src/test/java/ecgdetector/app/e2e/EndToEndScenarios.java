@@ -8,6 +8,7 @@ import ecgdetector.app.Main;
 import ecgdetector.app.demo.Demo;
 import ecgdetector.app.demo.DemoSummary;
 import ecgdetector.broker.TopicSetup;
+import ecgdetector.broker.testing.ChildJvms;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.alarm.AlarmEngine;
 import ecgdetector.model.alarm.AlarmRule;
@@ -857,18 +858,20 @@ abstract class EndToEndScenarios {
             config.store(out, "the e2e scenario's streamer");
         }
         Path log = workDir.resolve("streamer.log");
-        ProcessBuilder builder = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-Xmx384m",
-                        "-Dai.djl.offline=true",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        Main.class.getName(),
-                        "stream",
-                        "--config",
-                        configFile.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m",
+                "-Dai.djl.offline=true"));
+        command.addAll(ChildJvms.options());
+        command.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                Main.class.getName(),
+                "stream",
+                "--config",
+                configFile.toString()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
         // The environment would override the file: the child sees only the settings given here.
         builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") || k.startsWith("KAFKA_"));

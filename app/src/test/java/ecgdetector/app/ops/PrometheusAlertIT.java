@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import ecgdetector.app.Main;
 import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.broker.TopicSetup;
+import ecgdetector.broker.testing.ChildJvms;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
 import ecgdetector.model.release.ReleaseRecord;
@@ -28,6 +29,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -120,10 +122,12 @@ class PrometheusAlertIT {
     /** {@code ./ecg stream} in a JVM of its own: the command line's main class on this test's class path. */
     private static Process startStreamer(EmbeddedKafkaBroker broker, TopicNames topics, int port, Path tmp)
             throws IOException {
-        List<String> command = List.of(
+        List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
-                "-Dai.djl.offline=true",
+                "-Dai.djl.offline=true"));
+        command.addAll(ChildJvms.options());
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 Main.class.getName(),
@@ -151,7 +155,7 @@ class PrometheusAlertIT {
                 "--port",
                 String.valueOf(port),
                 "--release-public-key",
-                TestKeys.trainer().publicKey().toString());
+                TestKeys.trainer().publicKey().toString()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("streamer.log").toFile());

@@ -1,5 +1,6 @@
 package ecgdetector.streamer.testing;
 
+import ecgdetector.broker.testing.ChildJvms;
 import ecgdetector.streamer.StreamerApp;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -85,7 +86,9 @@ public final class ChildStreamer implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 heap,
                 "-XX:+ExitOnOutOfMemoryError",
-                "-Dai.djl.offline=true",
+                "-Dai.djl.offline=true"));
+        command.addAll(ChildJvms.options());
+        command.addAll(List.of(
                 "-cp",
                 System.getProperty("java.class.path"),
                 StreamerApp.class.getName(),

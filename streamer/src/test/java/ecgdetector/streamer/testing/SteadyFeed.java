@@ -1,6 +1,7 @@
 package ecgdetector.streamer.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,6 +87,17 @@ public final class SteadyFeed implements AutoCloseable {
     public Map<String, Integer> windowIndex() {
         checkHealthy();
         return windowIndex;
+    }
+
+    /** Waits until at least {@code windows} windows are acknowledged. */
+    public void awaitAcknowledged(int windows, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (windowIndex().size() < windows) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(windowIndex.size() + " of " + windows + " windows acknowledged in " + timeout);
+            }
+            Thread.sleep(50);
+        }
     }
 
     /** Stops sending and waits until every window sent is acknowledged. */
