@@ -51,8 +51,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AlarmProcessor implements Processor<byte[], Object, byte[], Alarm> {
 
-    /** How often a task looks for silent patients: FEED_SILENT comes at most this much after the silence time. */
-    static final Duration TICK = Duration.ofMillis(250);
+    /**
+     * How often a task looks for silent patients: FEED_SILENT comes at most this much after the silence time. An
+     * idle consumer's poll blocks this long too ({@code IdlePoll}).
+     */
+    public static final Duration TICK = Duration.ofMillis(250);
 
     private static final Logger log = LoggerFactory.getLogger(AlarmProcessor.class);
 

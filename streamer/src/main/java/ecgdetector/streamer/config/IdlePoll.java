@@ -1,5 +1,6 @@
 package ecgdetector.streamer.config;
 
+import ecgdetector.streamer.alarm.AlarmProcessor;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,7 +24,7 @@ public final class IdlePoll {
      * idle wake-up of a stream thread finds a tick due. At 100 ms (Kafka Streams' own default), two of three
      * wake-ups found nothing to do.
      */
-    static final Duration IDLE = Duration.ofMillis(250);
+    static final Duration IDLE = AlarmProcessor.TICK;
 
     private final long idleMs;
     private final long quietNanos;
