@@ -98,6 +98,7 @@ public final class StreamerApp implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(StreamerApp.class);
     private static final long TOPIC_CHECK_TIMEOUT_MS = 30_000;
+    private static final long NEW_TOPIC_RETRY_MS = 200;
     /** Kafka Streams' words for an internal topic whose partitions no longer match its source's. */
     private static final Pattern INVALID_PARTITIONS =
             Pattern.compile("internal topic (\\S+) has invalid partitions: expected: (\\d+); actual: (\\d+)");
@@ -824,11 +825,26 @@ public final class StreamerApp implements AutoCloseable {
         }
         Map<String, Object> adminConfig =
                 new StreamsConfig(config.streamsProperties()).getAdminConfigs(config.applicationId() + "-topic-check");
-        TopicCheck.Result found = TopicCheck.describe(
-                adminConfig, needed, Duration.ofMillis(TOPIC_CHECK_TIMEOUT_MS), requiredAcls(config));
+        Duration timeout = Duration.ofMillis(TOPIC_CHECK_TIMEOUT_MS);
+        TopicCheck.Result found = TopicCheck.describe(adminConfig, needed, timeout, requiredAcls(config));
         found.notDescribable()
                 .forEach(topic -> log.warn("Not allowed to describe topic {}; assuming it exists", topic));
         List<String> missing = found.missing();
+        long graceEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(StreamerConfig.NEW_TOPIC_GRACE_SECONDS);
+        if (!missing.isEmpty()) {
+            log.info(
+                    "Topics {} not found yet; looking again for {} s", missing, StreamerConfig.NEW_TOPIC_GRACE_SECONDS);
+        }
+        while (!missing.isEmpty() && System.nanoTime() < graceEnd) {
+            try {
+                Thread.sleep(NEW_TOPIC_RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while looking for topics " + missing, e);
+            }
+            missing = TopicCheck.describe(adminConfig, missing, timeout, requiredAcls(config))
+                    .missing();
+        }
         if (!missing.isEmpty()) {
             throw new IllegalStateException("missing Kafka topics " + missing + " on " + config.bootstrapServers()
                     + "; create them first (the models topic compacted), or set ecg.check.topics=false");

@@ -33,7 +33,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -223,6 +225,33 @@ class OversizedRecordsIT {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("missing Kafka topics [" + topics.heartbeatsDlq() + "]")
                 .hasMessageNotContaining("\n");
+    }
+
+    /**
+     * A script that creates the topics and starts the streamer at once: a topic the broker does not list yet
+     * (it learns of a new topic a moment after the controller created it) is looked for again, not reported.
+     */
+    @Test
+    void aTopicCreatedWhileTheStreamerLooksForItIsFound(EmbeddedKafkaBroker broker, @TempDir Path state)
+            throws Exception {
+        TopicNames topics = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("late-dlq") + ".");
+        List<NewTopic> all = TopicSetup.newTopics(topics, 1);
+        broker.createTopics(all.stream()
+                .filter(t -> !t.name().equals(topics.heartbeatsDlq()))
+                .toList());
+        StreamerConfig config =
+                StreamerConfig.fromMap(StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state));
+        try (LogCapture appLog = LogCapture.of(StreamerApp.class)) {
+            CompletableFuture<Void> check = CompletableFuture.runAsync(() -> StreamerApp.checkTopics(config));
+            KafkaTestUtils.waitForCondition(
+                    () -> appLog.messages(Level.INFO).stream().anyMatch(m -> m.contains("not found yet")),
+                    TIMEOUT,
+                    () -> "the check never said it looks again: " + appLog.messages(Level.INFO));
+            broker.createTopics(all.stream()
+                    .filter(t -> t.name().equals(topics.heartbeatsDlq()))
+                    .toList());
+            check.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        }
     }
 
     /**

@@ -120,6 +120,12 @@ public record StreamerConfig(
     public static final long DEFAULT_LOAD_TIMEOUT_MS = 30_000;
     /** The producer's {@code max.request.size} unless given: 16 MiB, within its 32 MiB buffer. */
     public static final int DEFAULT_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+    /**
+     * How long {@code ecg.check.topics} looks again for a topic not found at startup: a broker learns of a new
+     * topic a moment after the controller says it was created, so a script that creates the topics and starts
+     * the streamer at once must not see them as missing.
+     */
+    public static final int NEW_TOPIC_GRACE_SECONDS = 5;
 
     /**
      * Settings of earlier versions that are gone, with what replaces them: given anyway (file, environment), they
@@ -430,7 +436,9 @@ public record StreamerConfig(
                 Importance.MEDIUM,
                 "--check-topics",
                 null,
-                "check at startup that every topic exists, and fail fast if not"),
+                "check at startup that every topic exists (a topic just created is looked for again for "
+                        + NEW_TOPIC_GRACE_SECONDS
+                        + " s), and fail, naming the missing ones, if not"),
         RELEASE_PUBLIC_KEYS(
                 "ecg.release.public.keys",
                 Type.LIST,
