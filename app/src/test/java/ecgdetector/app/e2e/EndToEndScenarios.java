@@ -858,24 +858,13 @@ abstract class EndToEndScenarios {
             config.store(out, "the e2e scenario's streamer");
         }
         Path log = workDir.resolve("streamer.log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-Dai.djl.offline=true"));
-        command.addAll(ChildJvms.options());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "stream",
-                "--config",
-                configFile.toString()));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
-        // The environment would override the file: the child sees only the settings given here.
-        builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") || k.startsWith("KAFKA_"));
-        Process child = builder.start();
+        Process child = ChildJvms.java(
+                        List.of("-Xmx384m", "-Dai.djl.offline=true"),
+                        Main.class.getName(),
+                        List.of("stream", "--config", configFile.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         try {
             awaitReady(child, port, log);
             return new Pipeline(p.prefix(), p.topics(), null, child, producer());

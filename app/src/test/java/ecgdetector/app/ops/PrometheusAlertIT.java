@@ -29,7 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -122,46 +121,38 @@ class PrometheusAlertIT {
     /** {@code ./ecg stream} in a JVM of its own: the command line's main class on this test's class path. */
     private static Process startStreamer(EmbeddedKafkaBroker broker, TopicNames topics, int port, Path tmp)
             throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-Dai.djl.offline=true"));
-        command.addAll(ChildJvms.options());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "stream",
-                "--bootstrap-servers",
-                broker.bootstrapServers(),
-                "--application-id",
-                topics.heartbeats() + ".streamer",
-                "--state-dir",
-                tmp.resolve("state").toString(),
-                "--input-topic",
-                topics.heartbeats(),
-                "--dlq-topic",
-                topics.heartbeatsDlq(),
-                "--alerts-topic",
-                topics.alerts(),
-                "--scores-topic",
-                topics.scores(),
-                "--alarms-topic",
-                topics.alarms(),
-                "--models-topic",
-                topics.models(),
-                "--http-host",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(port),
-                "--release-public-key",
-                TestKeys.trainer().publicKey().toString()));
-        ProcessBuilder builder = new ProcessBuilder(command)
+        return ChildJvms.java(
+                        List.of("-Xmx512m", "-Dai.djl.offline=true"),
+                        Main.class.getName(),
+                        List.of(
+                                "stream",
+                                "--bootstrap-servers",
+                                broker.bootstrapServers(),
+                                "--application-id",
+                                topics.heartbeats() + ".streamer",
+                                "--state-dir",
+                                tmp.resolve("state").toString(),
+                                "--input-topic",
+                                topics.heartbeats(),
+                                "--dlq-topic",
+                                topics.heartbeatsDlq(),
+                                "--alerts-topic",
+                                topics.alerts(),
+                                "--scores-topic",
+                                topics.scores(),
+                                "--alarms-topic",
+                                topics.alarms(),
+                                "--models-topic",
+                                topics.models(),
+                                "--http-host",
+                                "127.0.0.1",
+                                "--port",
+                                String.valueOf(port),
+                                "--release-public-key",
+                                TestKeys.trainer().publicKey().toString()))
                 .redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("streamer.log").toFile());
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
-        builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") || k.startsWith("KAFKA_"));
-        return builder.start();
+                .redirectOutput(tmp.resolve("streamer.log").toFile())
+                .start();
     }
 
     /** Prometheus scraping the streamer every second, with the project's rules on a {@value #TIME_SCALE}x scale. */

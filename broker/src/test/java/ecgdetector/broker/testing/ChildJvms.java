@@ -1,5 +1,6 @@
 package ecgdetector.broker.testing;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,5 +33,23 @@ public final class ChildJvms {
         List<String> all = new ArrayList<>(own);
         all.addAll(options());
         return List.copyOf(all);
+    }
+
+    /**
+     * A JVM of this test's JDK and class path running {@code mainClass}: {@code own} options, then {@link
+     * #options()}. The child sees only the settings given to it: the {@code ECG_} and {@code KAFKA_} variables of
+     * the test's environment (which would override its files and flags) are left out, and TensorFlow's native log
+     * is quiet.
+     */
+    public static ProcessBuilder java(List<String> own, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(after(own));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
+        builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") || k.startsWith("KAFKA_"));
+        return builder;
     }
 }

@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -82,23 +81,14 @@ public final class ChildStreamer implements AutoCloseable {
             props.store(out, "streamer " + name);
         }
         Path log = dir.resolve(name + ".log");
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                heap,
-                "-XX:+ExitOnOutOfMemoryError",
-                "-Dai.djl.offline=true"));
-        command.addAll(ChildJvms.options());
-        command.addAll(List.of(
-                "-cp",
-                System.getProperty("java.class.path"),
-                StreamerApp.class.getName(),
-                "--config",
-                config.toString()));
-        ProcessBuilder builder =
-                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("TF_CPP_MIN_LOG_LEVEL", "3");
-        builder.environment().keySet().removeIf(k -> k.startsWith("ECG_") || k.startsWith("KAFKA_"));
-        return new ChildStreamer(builder.start(), log, port);
+        Process child = ChildJvms.java(
+                        List.of(heap, "-XX:+ExitOnOutOfMemoryError", "-Dai.djl.offline=true"),
+                        StreamerApp.class.getName(),
+                        List.of("--config", config.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        return new ChildStreamer(child, log, port);
     }
 
     /** Waits until {@code /health/ready} answers 200: Kafka Streams runs and a model is loaded. */
