@@ -8,6 +8,7 @@ import ecgdetector.trainer.TrainingResult;
 import ecgdetector.trainer.alarms.AlarmEvaluation;
 import ecgdetector.trainer.alarms.AlarmSelection;
 import ecgdetector.trainer.alarms.AlarmSelectionRecord;
+import ecgdetector.trainer.alarms.NestedAlarmEvaluation;
 import ecgdetector.trainer.data.DataSource;
 import ecgdetector.trainer.data.EcgCsv;
 import ecgdetector.trainer.data.EcgDataset;
@@ -18,6 +19,7 @@ import ecgdetector.trainer.selection.OutOfFoldScores;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,7 +54,13 @@ import picocli.CommandLine.Spec;
             "targets (at most 1 false alarm per patient-hour, sensitivity 0.95 for runs of 3",
             "and 0.99 for runs of 5 or more). Prints the sweep and writes",
             "DIR/alarm-selection.json (commit it as the trainer's alarm-selection.json: the",
-            "code's defaults are held to it) and DIR/alarm-selection.md."
+            "code's defaults are held to it) and DIR/alarm-selection.md.",
+            "",
+            "With --split-seeds, runs that whole protocol once per split seed: the release",
+            "trained as ./ecg train --seed N trains it, the rule chosen on that split's",
+            "training part alone, and the choice measured on that split's test part; prints",
+            "each split's figures and their mean and spread, and writes",
+            "DIR/alarms-splits.json and DIR/alarms-splits.md."
         })
 final class AlarmsCommand implements Callable<Integer> {
 
@@ -90,6 +98,14 @@ final class AlarmsCommand implements Callable<Integer> {
                     + " the test part.")
     boolean select;
 
+    @Option(
+            names = "--split-seeds",
+            paramLabel = "N[,N...]",
+            split = ",",
+            description = "Choose and evaluate on each of these splits in turn (e.g. 1,2,3,4,5), each split's rule"
+                    + " chosen on its own training part.")
+    List<Long> splitSeeds = List.of();
+
     @Override
     public Integer call() throws Exception {
         if (patientHours < 1 || trials < 1) {
@@ -100,6 +116,13 @@ final class AlarmsCommand implements Callable<Integer> {
         EcgDataset dataset = EcgCsv.read(dataFile);
         TrainingOptions options = TrainingOptions.of(source.recipe(), source.data(), out.resolve("train"));
         TrainingJob job = new TrainingJob(System.out, KerasStyleProgress.toStandardOutput());
+        if (!splitSeeds.isEmpty()) {
+            if (select) {
+                throw new IllegalArgumentException("--split-seeds chooses on every split already; leave out --select");
+            }
+            Files.createDirectories(out);
+            return splits(job, options, dataset, source.retrain());
+        }
         Optional<TrainingResult> reused = source.retrain() ? Optional.empty() : job.reuse(options, dataset);
         TrainingResult trained = reused.isPresent() ? reused.get() : job.run(options, dataset);
         Files.createDirectories(out);
@@ -140,6 +163,38 @@ final class AlarmsCommand implements Callable<Integer> {
         record.write(out.resolve("alarm-selection.json"));
         Files.writeString(out.resolve("alarm-selection.md"), markdown, StandardCharsets.UTF_8);
         System.out.println("Wrote " + out.resolve("alarm-selection.json") + " and alarm-selection.md");
+        return 0;
+    }
+
+    private int splits(TrainingJob job, TrainingOptions options, EcgDataset dataset, boolean retrain) throws Exception {
+        NestedAlarmEvaluation.Record record = NestedAlarmEvaluation.run(
+                splitSeeds,
+                splitSeed -> {
+                    TrainingOptions run = options.withSeed(splitSeed).withOut(out.resolve("split-" + splitSeed));
+                    Optional<TrainingResult> reused = retrain ? Optional.empty() : job.reuse(run, dataset);
+                    TrainingResult trained = reused.isPresent() ? reused.get() : job.run(run, dataset);
+                    Heartbeats training = StratifiedSplit.split(dataset.beats(), run.testFraction(), run.seed())
+                            .kept();
+                    System.out.printf(
+                            "Split seed %d: scoring the %d beats of its training part out of fold%n",
+                            splitSeed, training.size());
+                    return new NestedAlarmEvaluation.Split(
+                            trained,
+                            OutOfFoldScores.of(run, training, OutOfFoldScores.DEFAULT_FOLDS, System.out::println));
+                },
+                AlarmSelection.Grid.standard(),
+                AlarmSelection.Targets.issue(),
+                seed,
+                patientHours,
+                trials,
+                System.out::println);
+        String markdown = NestedAlarmEvaluation.markdown(record);
+        System.out.println(markdown);
+        Files.write(
+                out.resolve("alarms-splits.json"),
+                Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(record));
+        Files.writeString(out.resolve("alarms-splits.md"), markdown, StandardCharsets.UTF_8);
+        System.out.println("Wrote " + out.resolve("alarms-splits.json") + " and alarms-splits.md");
         return 0;
     }
 
