@@ -80,6 +80,46 @@ class BeatQualityTest {
         assertThat(outOfRange).as("beats out of range among the trials").isBetween(2_000, 18_000);
     }
 
+    /** The clipping count compares floats with bounds rounded once; it must count what the rule in doubles counts. */
+    @Test
+    void clippingIsCountedAsTheRuleInDoublesCountsIt() {
+        for (int trial = 0; trial < 20_000; trial++) {
+            float[] beat = normalBeats(1)[0];
+            float max = Float.NEGATIVE_INFINITY;
+            float min = Float.POSITIVE_INFINITY;
+            for (float v : beat) {
+                max = Math.max(max, v);
+                min = Math.min(min, v);
+            }
+            double tolerance = BeatQuality.AT_EXTREME * ((double) max - min);
+            // Put samples on, just inside and just outside either bound, one float step apart.
+            int near = random.nextInt(2 * BeatQuality.CLIPPED_SAMPLES);
+            for (int k = 0; k < near; k++) {
+                float onBound = (float) (random.nextBoolean() ? max - tolerance : min + tolerance);
+                int steps = random.nextInt(5) - 2;
+                for (int s = 0; s < Math.abs(steps); s++) {
+                    onBound = steps > 0 ? Math.nextUp(onBound) : Math.nextDown(onBound);
+                }
+                beat[random.nextInt(LENGTH)] = Math.max(min, Math.min(max, onBound));
+            }
+            int atMax = 0;
+            int atMin = 0;
+            for (float v : beat) {
+                atMax += v >= max - tolerance ? 1 : 0;
+                atMin += v <= min + tolerance ? 1 : 0;
+            }
+            boolean expected = atMax >= BeatQuality.CLIPPED_SAMPLES || atMin >= BeatQuality.CLIPPED_SAMPLES;
+            assertThat(BeatQuality.clipped(beat, min, max))
+                    .as("trial %d", trial)
+                    .isEqualTo(expected);
+        }
+        assertThat(BeatQuality.smallestFloatAtLeast(0.1)).isGreaterThanOrEqualTo(0.1f);
+        assertThat((double) Math.nextDown(BeatQuality.smallestFloatAtLeast(0.1)))
+                .isLessThan(0.1);
+        assertThat((double) BeatQuality.largestFloatAtMost(0.1)).isLessThanOrEqualTo(0.1);
+        assertThat((double) Math.nextUp(BeatQuality.largestFloatAtMost(0.1))).isGreaterThan(0.1);
+    }
+
     @Test
     void aBeatOfAnotherLengthIsJudgedOnItsShapeAlone() {
         float[] longer = new float[LENGTH + 10];
