@@ -21,8 +21,8 @@ import java.util.stream.IntStream;
  * than what one split happened to give. For each split seed: the release as {@code ./ecg train --seed N} makes it,
  * the rule chosen on that split's training part alone ({@link AlarmSelection} on its out-of-fold scores), and the
  * choice measured on that split's test part, which neither the release nor the choice saw. The shipped default
- * (chosen on the release's own split) is measured beside it; on another split's test part it is not held out,
- * since most of those beats were in the default's training part.
+ * (chosen for the release of its own split) is measured beside it on each split's release; on another split's
+ * test part it is not held out, since most of those beats were in the part the default was chosen on.
  */
 public final class NestedAlarmEvaluation {
 
@@ -205,7 +205,9 @@ public final class NestedAlarmEvaluation {
                 Locale.ROOT,
                 "Seed %d: %.0f normal patient-hours and %d runs per run length for every rule, on every split; %.0f s"
                         + " in all. Each split's rule is chosen on its training part alone and measured on its test"
-                        + " part; the shipped default `%s` beside it is held out only on its own split.%n%n",
+                        + " part, with that split's own release. The shipped default `%s`, chosen for the release's"
+                        + " own split, is measured beside it on the same releases and beats; on any other split"
+                        + " these beats are mostly ones it was chosen on, so its columns are not held-out figures.%n%n",
                 r.seed(),
                 r.patientHours(),
                 r.trials(),
