@@ -167,7 +167,7 @@ public final class StreamerApp implements AutoCloseable {
         Properties props = config.streamsProperties();
         Path stateFolder = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
         this.lock = InstanceLock.acquire(stateFolder, config.instanceName(), Clock.systemUTC());
-        this.freshness = new StateFreshness(StreamerTopology.BUFFER_CHANGELOG_CONFIGS, Clock.systemUTC());
+        this.freshness = new StateFreshness(StreamerTopology.CHANGELOG_CONFIGS, Clock.systemUTC());
         discardUncheckpointedTasks(stateFolder.resolve(config.applicationId()));
         // No stream thread until a valid model serves: until then the instance stays out of its group and the
         // other instances score its share (ScoringThreads adds the threads).
@@ -324,7 +324,7 @@ public final class StreamerApp implements AutoCloseable {
                                 admin,
                                 config.topics(),
                                 config.streamsProperties(),
-                                StreamerTopology.bufferChangelog(config.applicationId()),
+                                StreamerTopology.changelogs(config),
                                 timeout);
                     }
                 },
@@ -582,7 +582,7 @@ public final class StreamerApp implements AutoCloseable {
     }
 
     /**
-     * The batch buffer's changelog no longer matches the input's partitions, if that is what {@code error} says:
+     * A store's changelog no longer matches the input's partitions, if that is what {@code error} says:
      * Kafka Streams found it at a rebalance (partitions added to the input while the streamer runs).
      */
     private Optional<String> coPartitioningBroken(Throwable error) {
@@ -593,7 +593,8 @@ public final class StreamerApp implements AutoCloseable {
                         config.topics().heartbeats(),
                         Integer.parseInt(m.group(2)),
                         m.group(1),
-                        Integer.parseInt(m.group(3))));
+                        Integer.parseInt(m.group(3)),
+                        StreamerTopology.changelogs(config)));
             }
         }
         return Optional.empty();

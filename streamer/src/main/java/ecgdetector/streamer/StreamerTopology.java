@@ -78,16 +78,20 @@ public final class StreamerTopology {
     public static final String MODELS_STORE = "model-releases-store";
 
     /**
-     * Topic configs of the batch buffer's changelog ({@code APPLICATION_ID-batch-buffer-store-changelog}), which
-     * Kafka Streams creates compacted. The buffer is emptied as fast as it fills: nearly every record on it is a
-     * window's tombstone, and a restore (a crashed instance's tasks on a new owner without a standby, a restart)
-     * reads all of them. Kafka's defaults keep tombstones 24 h and roll a segment a week, so a restore would read
-     * a day of windows; these keep the log to a few minutes of them. Tombstones must still outlive any read of
-     * the log: a standby or a restore that read a window but not, yet, its tombstone would resurrect it, which is
+     * Topic configs of the stores' changelogs, which Kafka Streams creates compacted: the batch buffer's
+     * ({@code APPLICATION_ID-batch-buffer-store-changelog}) and the patients' alarm states'
+     * ({@code APPLICATION_ID-alarm-patients-store-changelog}). A restore (a crashed instance's tasks on a new owner
+     * without a standby, a restart, which under exactly-once trusts no local copy after a crash) reads the whole
+     * log, and compaction only ever cleans closed segments. The buffer is emptied as fast as it fills: nearly every
+     * record on its log is a window's tombstone. The alarm store is written once per patient and commit: nearly
+     * every record on its log is superseded by the next. Kafka's defaults keep tombstones 24 h and roll a segment a
+     * week (or at 1 GB), so a restore would read days of them; these keep each log to a few minutes of writes
+     * besides the latest state of each key. Tombstones must still outlive any read of the log: a standby or a
+     * restore that read a window (or a forgotten patient) but not, yet, its tombstone would resurrect it, which is
      * why no instance restores from local state older than half {@code delete.retention.ms}
      * ({@code StateFreshness}).
      */
-    public static final Map<String, String> BUFFER_CHANGELOG_CONFIGS = Map.of(
+    public static final Map<String, String> CHANGELOG_CONFIGS = Map.of(
             TopicConfig.SEGMENT_MS_CONFIG, "60000",
             TopicConfig.SEGMENT_BYTES_CONFIG, String.valueOf(16 * 1024 * 1024),
             TopicConfig.DELETE_RETENTION_MS_CONFIG, "300000",
@@ -152,6 +156,19 @@ public final class StreamerTopology {
     /** The changelog topic of the batch buffer under {@code applicationId}, as Kafka Streams names it. */
     public static String bufferChangelog(String applicationId) {
         return applicationId + "-" + BUFFER_STORE + "-changelog";
+    }
+
+    /** The changelog topic of the patients' alarm states under {@code applicationId}, as Kafka Streams names it. */
+    public static String alarmChangelog(String applicationId) {
+        return applicationId + "-" + ALARM_STORE + "-changelog";
+    }
+
+    /** The changelogs of the stores {@code config}'s topology has, the batch buffer's first. */
+    public static List<String> changelogs(StreamerConfig config) {
+        String id = config.applicationId();
+        return config.alarms().enabled()
+                ? List.of(bufferChangelog(id), alarmChangelog(id))
+                : List.of(bufferChangelog(id));
     }
 
     /** The topology for {@code config}: decoding bounds, batch size and wait, topics, scores on or off. */
@@ -295,7 +312,8 @@ public final class StreamerTopology {
     private static StoreBuilder<KeyValueStore<Bytes, PatientAlarms>> alarmStore(int window) {
         return Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(ALARM_STORE), Serdes.Bytes(), new PatientAlarmsSerde(window))
-                .withCachingEnabled();
+                .withCachingEnabled()
+                .withLoggingEnabled(CHANGELOG_CONFIGS);
     }
 
     /** The windows waiting for their batch, by source partition and offset; changelogged, so a crash loses none. */
@@ -303,7 +321,7 @@ public final class StreamerTopology {
         return Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(BUFFER_STORE), Serdes.Bytes(), new BufferedWindowSerde())
                 .withCachingEnabled()
-                .withLoggingEnabled(BUFFER_CHANGELOG_CONFIGS);
+                .withLoggingEnabled(CHANGELOG_CONFIGS);
     }
 
     /**

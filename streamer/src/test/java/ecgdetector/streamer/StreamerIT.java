@@ -32,12 +32,15 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -165,6 +168,24 @@ class StreamerIT {
                             + f.release().version() + "\"} 1")
                     .contains("ecg_alert_latency_seconds_count")
                     .contains("kafka_stream_thread");
+
+            StreamerConfig config = StreamerConfig.fromMap(settings);
+            assertThat(StreamerTopology.changelogs(config)).hasSize(2);
+            for (String changelog : StreamerTopology.changelogs(config)) {
+                assertThat(topicConfigs(broker, changelog))
+                        .as("the configs %s was created with: a restore reads minutes of writes, not days", changelog)
+                        .containsAllEntriesOf(StreamerTopology.CHANGELOG_CONFIGS);
+            }
+        }
+    }
+
+    private static Map<String, String> topicConfigs(EmbeddedKafkaBroker broker, String topic) throws Exception {
+        try (Admin admin = Admin.create(broker.clientProperties())) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            Map<String, String> values = new HashMap<>();
+            config.entries().forEach(e -> values.put(e.name(), e.value()));
+            return values;
         }
     }
 

@@ -47,7 +47,7 @@ class GeneratedDocsTest {
                 new Section("streamer/README.md", "streamer-kafka-defaults", GeneratedDocsTest::kafkaDefaultsTable),
                 new Section("docs/training.md", "train-options", GeneratedDocsTest::trainOptionsTable),
                 new Section("docs/reliability.md", "broker-settings", GeneratedDocsTest::brokerSettingsTable),
-                new Section("docs/reliability.md", "buffer-changelog", GeneratedDocsTest::bufferChangelogTable),
+                new Section("docs/reliability.md", "store-changelogs", GeneratedDocsTest::changelogTable),
                 new Section(
                         "docs/alarms.md",
                         "alarm-transitions",
@@ -257,10 +257,10 @@ class GeneratedDocsTest {
         return out.toString();
     }
 
-    /** docs/reliability.md's table of the batch buffer's changelog configs, from {@link StreamerTopology}. */
-    static String bufferChangelogTable() {
+    /** docs/reliability.md's table of the stores' changelog configs, from {@link StreamerTopology}. */
+    static String changelogTable() {
         StringBuilder out = new StringBuilder("| topic config | value |\n|---|---|\n");
-        new java.util.TreeMap<>(StreamerTopology.BUFFER_CHANGELOG_CONFIGS)
+        new java.util.TreeMap<>(StreamerTopology.CHANGELOG_CONFIGS)
                 .forEach((key, value) -> out.append("| `")
                         .append(key)
                         .append("` | `")

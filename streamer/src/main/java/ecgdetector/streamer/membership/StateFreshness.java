@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps local state younger than the batch buffer's changelog keeps its tombstones. The compacted changelog drops
+ * Keeps local state younger than the stores' changelogs keep their tombstones. The compacted changelog drops
  * a scored window's tombstone {@code delete.retention.ms} after cleaning it; a copy of the buffer that stopped
  * reading before the tombstone and resumes after it is gone keeps the window for ever, and its task would score it
  * a second time. Two ways to get such a copy, and what this class does about each:

@@ -2,6 +2,7 @@ package ecgdetector.streamer.topics;
 
 import ecgdetector.schemas.TopicNames;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * What the streamer checks about its topics before it starts, beyond their existing: the limits a dead letter
  * must fit ({@link TopicLimits}, with a WARN line for each setting that should change), and that the input topic
- * has no more partitions than the batch buffer's changelog, which Kafka Streams co-partitions with it.
+ * has as many partitions as the stores' changelogs, which Kafka Streams co-partitions with it.
  */
 public final class TopicPreflight {
 
@@ -37,12 +38,12 @@ public final class TopicPreflight {
      * Reads the limits and checks the partitions, logging what should change.
      *
      * @param admin         a client of the streamer's cluster
-     * @param streams   the Kafka Streams properties (the producer's {@code max.request.size} among them)
-     * @param changelog the batch buffer's changelog topic
+     * @param streams    the Kafka Streams properties (the producer's {@code max.request.size} among them)
+     * @param changelogs the stores' changelog topics, the batch buffer's first
      * @throws IllegalStateException one line, if the streamer cannot run on these topics
      */
     public static TopicLimits check(
-            Admin admin, TopicNames topics, Properties streams, String changelog, Duration timeout) {
+            Admin admin, TopicNames topics, Properties streams, List<String> changelogs, Duration timeout) {
         TopicLimits limits = TopicLimits.of(
                 configs(admin, List.of(topics.heartbeats(), topics.heartbeatsDlq()), timeout),
                 topics,
@@ -52,7 +53,7 @@ public final class TopicPreflight {
         if (refused.isPresent()) {
             throw new IllegalStateException(refused.get());
         }
-        coPartitioning(admin, topics.heartbeats(), changelog, timeout).ifPresent(problem -> {
+        coPartitioning(admin, topics.heartbeats(), changelogs, timeout).ifPresent(problem -> {
             throw new IllegalStateException(problem);
         });
         log.info(
@@ -70,28 +71,39 @@ public final class TopicPreflight {
     }
 
     /**
-     * Why the input topic cannot be processed with the buffer's changelog, if it cannot: each input partition's
-     * waiting windows live in the changelog partition of the same number, so Kafka Streams requires as many of
-     * either (and would stop every instance at the next rebalance otherwise).
+     * Why the input topic cannot be processed with the stores' changelogs, if it cannot: each input partition's
+     * waiting windows, and its patients' alarm states, live in the changelog partition of the same number, so
+     * Kafka Streams requires as many of each (and would stop every instance at the next rebalance otherwise).
      */
-    static Optional<String> coPartitioning(Admin admin, String input, String changelog, Duration timeout) {
-        Map<String, Integer> partitions = partitions(admin, List.of(input, changelog), timeout);
+    static Optional<String> coPartitioning(Admin admin, String input, List<String> changelogs, Duration timeout) {
+        List<String> topics = new ArrayList<>(changelogs);
+        topics.add(input);
+        Map<String, Integer> partitions = partitions(admin, topics, timeout);
         Integer in = partitions.get(input);
-        Integer buffered = partitions.get(changelog);
-        if (in == null || buffered == null || in.equals(buffered)) {
+        if (in == null) {
             return Optional.empty();
         }
-        return Optional.of(coPartitioningProblem(input, in, changelog, buffered));
+        return changelogs.stream()
+                .filter(c -> partitions.containsKey(c) && !partitions.get(c).equals(in))
+                .findFirst()
+                .map(c -> coPartitioningProblem(input, in, c, partitions.get(c), changelogs));
     }
 
-    /** The one line for partitions that no longer match, with the procedure (docs/reliability.md). */
-    public static String coPartitioningProblem(String input, int inputPartitions, String changelog, int buffered) {
-        return "input topic " + input + " has " + inputPartitions + " partitions, the batch buffer's changelog "
-                + changelog + " " + buffered + ": the windows waiting for each input partition live in the changelog"
-                + " partition of the same number, so Kafka Streams runs only with as many of each. To change the"
-                + " input's partitions: stop the producers, wait until ecg_windows_buffered is 0 on every instance,"
-                + " stop every instance, delete " + changelog + " and the instances' state folders, then start them"
-                + " again (docs/reliability.md, \"More input partitions\")";
+    /**
+     * The one line for partitions that no longer match, with the procedure (docs/reliability.md).
+     *
+     * @param changelog  the changelog whose partitions differ
+     * @param changelogs every store changelog, all of which the procedure deletes
+     */
+    public static String coPartitioningProblem(
+            String input, int inputPartitions, String changelog, int changelogPartitions, List<String> changelogs) {
+        return "input topic " + input + " has " + inputPartitions + " partitions, the store changelog " + changelog
+                + " " + changelogPartitions + ": the windows waiting for each input partition, and the alarm states"
+                + " of its patients, live in the changelog partition of the same number, so Kafka Streams runs only"
+                + " with as many of each. To change the input's partitions: stop the producers, wait until"
+                + " ecg_windows_buffered is 0 on every instance, stop every instance, delete "
+                + String.join(" and ", changelogs) + " and the instances' state folders, then start them again (open"
+                + " alarms are then forgotten; docs/reliability.md, \"More input partitions\")";
     }
 
     private static Map<String, Map<String, String>> configs(Admin admin, List<String> topics, Duration timeout) {

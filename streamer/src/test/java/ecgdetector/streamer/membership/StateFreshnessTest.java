@@ -25,8 +25,8 @@ class StateFreshnessTest {
     @Test
     void theLimitIsHalfTheTimeTheBuffersChangelogKeepsTombstones() {
         StateFreshness freshness =
-                new StateFreshness(StreamerTopology.BUFFER_CHANGELOG_CONFIGS, Clock.fixed(NOW, ZoneOffset.UTC));
-        long retention = Long.parseLong(StreamerTopology.BUFFER_CHANGELOG_CONFIGS.get("delete.retention.ms"));
+                new StateFreshness(StreamerTopology.CHANGELOG_CONFIGS, Clock.fixed(NOW, ZoneOffset.UTC));
+        long retention = Long.parseLong(StreamerTopology.CHANGELOG_CONFIGS.get("delete.retention.ms"));
         assertThat(freshness.limit()).isEqualTo(Duration.ofMillis(retention / 2));
     }
 
