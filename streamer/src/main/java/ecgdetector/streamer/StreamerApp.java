@@ -325,6 +325,7 @@ public final class StreamerApp implements AutoCloseable {
                                 config.topics(),
                                 config.streamsProperties(),
                                 StreamerTopology.changelogs(config),
+                                StreamerTopology.CHANGELOG_CONFIGS,
                                 timeout);
                     }
                 },

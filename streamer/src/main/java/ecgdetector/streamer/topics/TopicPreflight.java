@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What the streamer checks about its topics before it starts, beyond their existing: the limits a dead letter
  * must fit ({@link TopicLimits}, with a WARN line for each setting that should change), and that the input topic
- * has as many partitions as the stores' changelogs, which Kafka Streams co-partitions with it.
+ * has as many partitions as the stores' changelogs, which Kafka Streams co-partitions with it, and that changelogs
+ * created before have the configs that bound a restore ({@link ChangelogConfigs}).
  */
 public final class TopicPreflight {
 
@@ -40,10 +41,16 @@ public final class TopicPreflight {
      * @param admin         a client of the streamer's cluster
      * @param streams    the Kafka Streams properties (the producer's {@code max.request.size} among them)
      * @param changelogs the stores' changelog topics, the batch buffer's first
+     * @param changelogConfigs the topic configs the streamer creates them with
      * @throws IllegalStateException one line, if the streamer cannot run on these topics
      */
     public static TopicLimits check(
-            Admin admin, TopicNames topics, Properties streams, List<String> changelogs, Duration timeout) {
+            Admin admin,
+            TopicNames topics,
+            Properties streams,
+            List<String> changelogs,
+            Map<String, String> changelogConfigs,
+            Duration timeout) {
         TopicLimits limits = TopicLimits.of(
                 configs(admin, List.of(topics.heartbeats(), topics.heartbeatsDlq()), timeout),
                 topics,
@@ -56,6 +63,10 @@ public final class TopicPreflight {
         coPartitioning(admin, topics.heartbeats(), changelogs, timeout).ifPresent(problem -> {
             throw new IllegalStateException(problem);
         });
+        // The changelogs that exist already (a restart, an upgrade): those Kafka Streams creates get the configs.
+        configs(admin, changelogs, timeout)
+                .forEach((topic, actual) -> ChangelogConfigs.problem(topic, changelogConfigs, actual)
+                        .ifPresent(log::warn));
         log.info(
                 "Dead letters up to {} bytes are written whole, larger ones in their reduced form",
                 limits.deadLetterMaxBytes());
