@@ -118,8 +118,9 @@ public final class Bench {
      * @param out              bench.json, the children's logs and (with {@code jfr}) recordings go here
      * @param trainDir         where the release is trained, or reused from when it matches
      * @param windows          windows per throughput phase (pass-through and batched streamer)
-     * @param warmupWindows    windows of an unreported streamer run before any phase on Kafka, to warm the broker up
-     *                         (0: none)
+     * @param warmupWindows    windows of an unreported streamer run before any phase on Kafka, to warm the broker up,
+     *                         and sent in bulk to each latency phase's fresh streamer before its fixed-rate feed, to
+     *                         warm its JIT up (0: none)
      * @param perRecordWindows windows of the batch-size-1 phase
      * @param patients         record keys the windows are spread over
      * @param repeat           how many times the three throughput phases run, in turn
@@ -747,17 +748,7 @@ public final class Bench {
             String name = String.format(Locale.ROOT, "latency-%.0f-commit%d", rate, commitMs);
             String appId = "bench-" + runId + "-" + name;
             TopicNames topics = createTopics(appId);
-            step(String.format(
-                    Locale.ROOT,
-                    "%s: the streamer fed %.0f windows/s (commit interval %d ms, batch"
-                            + " %d / %d ms), %d s warm-up then %d s measured",
-                    name,
-                    rate,
-                    commitMs,
-                    settings.batchSize(),
-                    settings.batchWaitMs(),
-                    settings.latencyWarmup().toSeconds(),
-                    settings.latencyTime().toSeconds()));
+            announceLatency(name, rate, commitMs);
             try {
                 Map<String, String> config = appSettings(topics, appId, settings.batchSize(), commitMs);
                 Double loadAtStart = load();
@@ -770,7 +761,9 @@ public final class Bench {
                         InputWriter writer =
                                 new InputWriter(client, topics.heartbeats(), lines, settings.patients(), 0)) {
                     child.awaitReady(READY_TIMEOUT);
+                    prime(name, writer, reader, topics);
                     AtomicBoolean stop = new AtomicBoolean();
+                    long fed = System.currentTimeMillis();
                     Thread sender = startSender(writer, rate, stop);
                     sleepWithProgress(settings.latencyWarmup(), reader, topics.scores(), writer, child);
                     Map<String, Long> before = child.stats();
@@ -789,9 +782,16 @@ public final class Bench {
                     BenchReport.FeedSilent silent =
                             FeedSilence.await(client, topics.alarms(), writer.lastSentAtMs(), silenceMs(config));
                     child.stop(STOP_TIMEOUT);
-                    double[] ms = reader.latenciesProducedBetween(from, to);
                     BenchReport.Latency l = latencyOf(
-                            rate, commitMs, ms, (to - from) / 1000.0, rss, before, after, loadAtStart, silent);
+                            rate,
+                            commitMs,
+                            reader,
+                            new long[] {fed, from, to},
+                            rss,
+                            before,
+                            after,
+                            loadAtStart,
+                            silent);
                     printLatency(name, l);
                     return l;
                 }
@@ -800,17 +800,72 @@ public final class Bench {
             }
         }
 
-        /** The latencies of the windows produced in the measured interval, {@code seconds} long. */
+        /**
+         * Sends the fresh streamer the warm-up's windows in bulk and waits until they are scored, so that its JIT
+         * has compiled the scoring path before the fixed-rate feed: on two cores a cold streamer's first seconds
+         * (p99 of seconds at 1,000/s) are the cold-start phase's figure, and a phase that measured them would report
+         * the compiler, not the steady tail.
+         */
+        private void prime(String name, InputWriter writer, OutputReader reader, TopicNames topics)
+                throws InterruptedException {
+            if (settings.warmupWindows() == 0) {
+                return;
+            }
+            long start = System.nanoTime();
+            writer.sendAll(settings.warmupWindows(), (done, total) -> {});
+            if (!awaitAllScored(reader, topics, writer)) {
+                throw new IllegalStateException(name + ": only " + reader.count(topics.scores()) + " of the "
+                        + writer.sent() + " warm-up windows were scored within " + DRAIN_TIMEOUT.toSeconds() + " s");
+            }
+            console.printf(
+                    Locale.ROOT,
+                    "  %s: primed with %,d windows in bulk (scored in %.1f s)%n",
+                    name,
+                    settings.warmupWindows(),
+                    (System.nanoTime() - start) / 1e9);
+        }
+
+        private void announceLatency(String name, double rate, long commitMs) {
+            step(String.format(
+                    Locale.ROOT,
+                    "%s: the streamer fed %.0f windows/s (commit interval %d ms, batch"
+                            + " %d / %d ms), %d s warm-up then %d s measured",
+                    name,
+                    rate,
+                    commitMs,
+                    settings.batchSize(),
+                    settings.batchWaitMs(),
+                    settings.latencyWarmup().toSeconds(),
+                    settings.latencyTime().toSeconds()));
+        }
+
+        /** p99 of the windows produced in each whole second from {@code fromMs} to {@code toMs}; null for none. */
+        private static List<Double> p99BySecond(OutputReader reader, long fromMs, long toMs) {
+            List<Double> out = new ArrayList<>();
+            for (long s = fromMs; s + 1000 <= toMs; s += 1000) {
+                out.add(Percentiles.of(reader.latenciesProducedBetween(s, s + 1000), 99));
+            }
+            return out;
+        }
+
+        /**
+         * The latencies of the windows produced in the measured interval, and the p99 of each second since the feed
+         * started.
+         *
+         * @param times when the feed started, and the measured interval's start and end (epoch ms)
+         */
         private BenchReport.Latency latencyOf(
                 double rate,
                 long commitMs,
-                double[] ms,
-                double seconds,
+                OutputReader reader,
+                long[] times,
                 OptionalLong rss,
                 Map<String, Long> before,
                 Map<String, Long> after,
                 Double loadAtStart,
                 BenchReport.FeedSilent silent) {
+            double[] ms = reader.latenciesProducedBetween(times[1], times[2]);
+            double seconds = (times[2] - times[1]) / 1000.0;
             return new BenchReport.Latency(
                     rate,
                     commitMs,
@@ -826,7 +881,8 @@ public final class Bench {
                     kbToMb(rss),
                     ratio(delta(after, before, "batchedWindows"), delta(after, before, "batches")),
                     loadAtStart,
-                    silent);
+                    silent,
+                    p99BySecond(reader, times[0], times[2]));
         }
 
         /** The streamer's S as the phase configured it. */
@@ -847,6 +903,14 @@ public final class Bench {
                     l.p99Ms(),
                     l.maxMs(),
                     l.meanBatchSize());
+            console.printf(
+                    Locale.ROOT,
+                    "  %s: p99 by second since the feed started (ms; measured from second %d): %s%n",
+                    name,
+                    settings.latencyWarmup().toSeconds(),
+                    l.p99BySecondMs().stream()
+                            .map(v -> v == null ? "-" : String.format(Locale.ROOT, "%.0f", v))
+                            .collect(Collectors.joining(" ")));
             BenchReport.FeedSilent f = l.feedSilent();
             console.printf(
                     Locale.ROOT,

@@ -97,7 +97,8 @@ public final class BenchCommand implements Callable<Integer>, ExtensionCommand {
             paramLabel = "N",
             defaultValue = "100000",
             description = "Windows of an unreported streamer run before every phase on Kafka, to warm up"
-                    + " the broker; 0 = none (default ${DEFAULT-VALUE}).")
+                    + " the broker, and sent in bulk to each latency phase's streamer before its fixed-rate feed, to"
+                    + " warm up its JIT; 0 = none (default ${DEFAULT-VALUE}).")
     long warmupWindows;
 
     @Option(

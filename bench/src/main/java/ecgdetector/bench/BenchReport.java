@@ -87,7 +87,9 @@ public record BenchReport(
     /**
      * Produce time -> score readable by a read_committed consumer, at a fixed input rate.
      *
-     * @param windows how many windows were produced in the measured interval (after the warm-up) and read
+     * @param windows         how many windows were produced in the measured interval (after the warm-up) and read
+     * @param p99BySecondMs   p99 of the windows produced in each whole second since the feed started, the
+     *                        warm-up's included: whether the measured interval was steady or still warming up
      */
     public record Latency(
             double ratePerSec,
@@ -104,7 +106,8 @@ public record BenchReport(
             Double rssMb,
             Double meanBatchSize,
             Double loadAverage,
-            FeedSilent feedSilent) {}
+            FeedSilent feedSilent,
+            List<Double> p99BySecondMs) {}
 
     /**
      * Once a latency phase's feed stopped: the time from each patient's last record sent to its FEED_SILENT
