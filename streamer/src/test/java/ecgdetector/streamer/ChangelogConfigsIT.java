@@ -24,7 +24,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,22 +48,12 @@ class ChangelogConfigsIT {
         settings.put("ecg.batch.size", "1");
         StreamerConfig config = StreamerConfig.fromMap(settings);
         String old = StreamerTopology.alarmChangelog(config.applicationId());
-        ConfigResource oldConfigs = new ConfigResource(ConfigResource.Type.TOPIC, old);
         try (Admin admin = Admin.create(broker.adminProperties())) {
             admin.createTopics(List.of(new NewTopic(old, 2, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
                     .all()
                     .get();
-            // The broker may learn of the topic a moment after the controller created it; the check reads its
-            // configs from the broker, so wait until it can.
-            KafkaTestUtils.waitForCondition(
-                    () -> admin.describeConfigs(List.of(oldConfigs))
-                            .all()
-                            .toCompletionStage()
-                            .handle((found, failure) -> failure == null)
-                            .toCompletableFuture()
-                            .join(),
-                    TIMEOUT,
-                    () -> "the broker never described topic " + old);
+            // The check reads the topic's configs from the broker, which learns of it a moment after its creation.
+            KafkaTestUtils.awaitTopicDescribed(admin, old, TIMEOUT);
         }
 
         try (LogCapture preflight = LogCapture.of(TopicPreflight.class);

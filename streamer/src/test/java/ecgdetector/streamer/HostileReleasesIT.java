@@ -335,17 +335,8 @@ class HostileReleasesIT {
             admin.createTopics(List.of(new NewTopic(byHand, 1, (short) 1).configs(Map.of("cleanup.policy", "compact"))))
                     .all()
                     .get();
-            // The broker may learn of the topic a moment after the controller created it; the warning is read
-            // from the broker, so wait until it knows.
-            KafkaTestUtils.waitForCondition(
-                    () -> admin.describeTopics(List.of(byHand))
-                            .allTopicNames()
-                            .toCompletionStage()
-                            .handle((found, failure) -> failure == null)
-                            .toCompletableFuture()
-                            .join(),
-                    TIMEOUT,
-                    () -> "the broker never listed topic " + byHand);
+            // The warning is read from the broker, which learns of the topic a moment after its creation.
+            KafkaTestUtils.awaitTopicDescribed(admin, byHand, TIMEOUT);
         }
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", dir);
         settings.put(StreamerConfig.Setting.TOPIC_MODELS.key(), byHand);

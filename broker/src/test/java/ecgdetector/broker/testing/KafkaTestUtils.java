@@ -15,12 +15,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -147,6 +149,23 @@ public final class KafkaTestUtils {
             }
             pauseMillis = Math.min(pauseMillis * 2, 200);
         }
+    }
+
+    /**
+     * Waits until the broker describes {@code topic}'s configs. A broker learns of a topic a moment after the
+     * controller created it, so a check that reads a new topic's settings at once may not find it yet.
+     */
+    public static void awaitTopicDescribed(Admin admin, String topic, Duration timeout) {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        waitForCondition(
+                () -> admin.describeConfigs(List.of(resource))
+                        .all()
+                        .toCompletionStage()
+                        .handle((found, failure) -> failure == null)
+                        .toCompletableFuture()
+                        .join(),
+                timeout,
+                () -> "the broker never described topic " + topic);
     }
 
     /** A record's value as text if it is UTF-8, otherwise its size; for failure messages. */
