@@ -28,7 +28,7 @@ public final class ChangelogConfigs {
         Map<String, String> off = new TreeMap<>();
         wanted.forEach((name, value) -> {
             String now = actual.get(name);
-            if (now != null && !acceptable(name, Double.parseDouble(value), Double.parseDouble(now))) {
+            if (now != null && !acceptable(name, value, now)) {
                 off.put(name, now);
             }
         });
@@ -47,7 +47,15 @@ public final class ChangelogConfigs {
                 + " --entity-type topics --entity-name " + topic + " --add-config " + set);
     }
 
-    private static boolean acceptable(String name, double wanted, double actual) {
+    /** A value that is not a number is not what the streamer sets: reported, never a reason to stop the start. */
+    private static boolean acceptable(String name, String wantedValue, String actualValue) {
+        double wanted = Double.parseDouble(wantedValue);
+        double actual;
+        try {
+            actual = Double.parseDouble(actualValue.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
         if (name.equals(TopicConfig.DELETE_RETENTION_MS_CONFIG)) {
             return actual == wanted;
         }

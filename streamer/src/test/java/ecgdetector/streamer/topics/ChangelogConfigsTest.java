@@ -51,6 +51,12 @@ class ChangelogConfigsTest {
     }
 
     @Test
+    void aValueThatIsNotANumberIsReportedNotThrown() {
+        assertThat(ChangelogConfigs.problem(TOPIC, WANTED, withDefaults(Map.of("segment.ms", ""))))
+                .hasValueSatisfying(line -> assertThat(line).contains("segment.ms= (the streamer creates it with"));
+    }
+
+    @Test
     void aConfigTheBrokerDidNotDescribeIsNotJudged() {
         assertThat(ChangelogConfigs.problem(TOPIC, WANTED, Map.of())).isEmpty();
     }
