@@ -3,7 +3,6 @@ package ecgdetector.streamer;
 import static ecgdetector.streamer.testing.TopologyHarness.START;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ecgdetector.model.alarm.AlarmRule;
 import ecgdetector.model.alarm.PatientAlarms;
 import ecgdetector.schemas.Alarm;
 import ecgdetector.schemas.AlarmCause;
@@ -486,11 +485,5 @@ class AlarmTopologyTest {
         assertThat(unscored.unscoredSince(task)).as("since the first").isEqualTo(5);
         unscored.scoring(task);
         assertThat(unscored.unscoredSince(task)).isEqualTo(ScoringCoverage.SCORING);
-    }
-
-    @Test
-    void aPatientsStateIsSmallAndOfFixedSize() {
-        assertThat(PatientAlarms.bytes(AlarmRule.DEFAULT_WINDOW)).isEqualTo(285);
-        assertThat(new PatientAlarms(AlarmRule.DEFAULT_WINDOW).toBytes()).hasSize(285);
     }
 }

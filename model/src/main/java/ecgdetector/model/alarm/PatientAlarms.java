@@ -3,19 +3,26 @@ package ecgdetector.model.alarm;
 import ecgdetector.schemas.AlarmCause;
 import ecgdetector.schemas.AlarmPriority;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
+import org.apache.kafka.common.utils.ByteUtils;
 
 /**
  * One patient's alarm state: small and of fixed size whatever the patient's history, so that a task can hold
  * millions of patients. A ring of the last M beats' verdicts (window id, event time, ratio), a ring of the last
  * {@link BeatQuality#WINDOW} records' quality, counters, and the open episodes. {@link #toBytes()} is its form in
- * the streamer's changelogged store: {@link #bytes(int)} bytes for a window of M beats.
+ * the streamer's changelogged store: at most {@link #maxBytes(int)} bytes for a window of M beats, usually about
+ * 100 for the default M = 5.
  *
  * <p>Mutated only by {@link AlarmEngine}; the streamer reads what it needs to index the patient (when it last
  * saw a record, whether its feed is silent).
  */
 public final class PatientAlarms {
 
-    private static final byte FORMAT = 1;
+    /** Fixed fields; read, no longer written. */
+    private static final byte FORMAT_FIXED = 1;
+    /** Variable-length numbers, ids and times relative to the last beat's. */
+    private static final byte FORMAT_COMPACT = 2;
+
     private static final int EPISODE_OPEN = 1;
     private static final int QUALITY_OPEN = 2;
     private static final int SILENT = 4;
@@ -108,76 +115,166 @@ public final class PatientAlarms {
         return window;
     }
 
-    /** The size of {@link #toBytes()} for a window of {@code window} beats. */
-    public static int bytes(int window) {
-        return 2 // format, window
-                + 4
-                + 8
-                + 8
-                + 8 // partition, last beat offset, event time, wall clock
-                + 4 * 4
-                + window * (8 + 8 + 4) // ring fill, next, bits, normal run; entries
-                + 1 // flags
-                + 8
-                + 8
-                + 8
-                + 4
-                + 4
-                + 1 // episode
-                + 4 * 4
-                + BeatQuality.WINDOW * (8 + 8) // quality ring and good run
-                + 8
-                + 8
-                + 1 // quality episode
-                + 8; // not monitored since
-    }
-
-    public byte[] toBytes() {
-        ByteBuffer out = ByteBuffer.allocate(bytes(window));
-        out.put(FORMAT).put((byte) window);
-        out.putInt(partition).putLong(lastBeatOffset).putLong(lastEventTime).putLong(lastSeenWall);
-        out.putInt(ringFill).putInt(ringNext).putInt(ringBits).putInt(normalRun);
-        for (int i = 0; i < window; i++) {
-            out.putLong(ringOffsets[i]).putLong(ringTimes[i]).putFloat(ringRatios[i]);
-        }
-        int flags = (episodeOpen ? EPISODE_OPEN : 0)
-                | (qualityOpen ? QUALITY_OPEN : 0)
-                | (silent ? SILENT : 0)
-                | (notMonitored ? NOT_MONITORED : 0);
-        out.put((byte) flags);
-        out.putLong(episodeOffset).putLong(episodeStart).putLong(lastCountingTime);
-        out.putInt(episodeBeats).putFloat(episodePeak).put((byte) episodePriority.ordinal());
-        out.putInt(qualityFill).putInt(qualityNext).putInt(qualityBits).putInt(goodRun);
-        for (int i = 0; i < BeatQuality.WINDOW; i++) {
-            out.putLong(qualityOffsets[i]).putLong(qualityTimes[i]);
-        }
-        out.putLong(qualityOffset).putLong(qualityStart).put((byte) qualityCause.ordinal());
-        out.putLong(notMonitoredSince);
-        return out.array();
+    /**
+     * The largest {@link #toBytes()} can be for a window of {@code window} beats; a patient's state is usually
+     * less than half of it, since its ids and times are written as differences from its last beat's.
+     */
+    public static int maxBytes(int window) {
+        int varint = 5;
+        int varlong = 10;
+        int header = 2 + varint + 3 * varlong;
+        int ring = 3 * varint + window * (2 * varlong + 4);
+        int episode = 1 + 3 * varlong + varint + 4 + 1;
+        int qualityRing = 3 * varint + BeatQuality.WINDOW * 2 * varlong;
+        int qualityEpisode = 2 * varlong + 1;
+        return header + ring + episode + qualityRing + qualityEpisode + varlong;
     }
 
     /**
-     * The state {@link #toBytes()} wrote. A state written with another window (the setting changed) keeps its
-     * episodes and counters but starts its ring of verdicts afresh.
+     * The state in the compact format: every integer a variable-length (zig-zag) number, and the ids and times
+     * of the rings and episodes as differences from the last beat's, which are small. Written as the rings are
+     * read, oldest entry first. With 10,000 patients nearly every scored window writes its patient's state to
+     * the store and its changelog, so its size is paid per window.
+     */
+    public byte[] toBytes() {
+        ByteBuffer out = ByteBuffer.allocate(maxBytes(window));
+        out.put(FORMAT_COMPACT).put((byte) window);
+        ByteUtils.writeVarint(partition, out);
+        ByteUtils.writeVarlong(lastBeatOffset, out);
+        ByteUtils.writeVarlong(lastEventTime, out);
+        ByteUtils.writeVarlong(lastSeenWall - lastEventTime, out);
+        int ringBitsByAge = 0;
+        for (int age = 0; age < ringFill; age++) {
+            ringBitsByAge |= ringCounts(ringIndex(age)) ? 1 << age : 0;
+        }
+        ByteUtils.writeVarint(ringFill, out);
+        ByteUtils.writeVarint(ringBitsByAge, out);
+        ByteUtils.writeVarint(normalRun, out);
+        for (int age = 0; age < ringFill; age++) {
+            int i = ringIndex(age);
+            ByteUtils.writeVarlong(lastBeatOffset - ringOffsets[i], out);
+            ByteUtils.writeVarlong(lastEventTime - ringTimes[i], out);
+            out.putFloat(ringRatios[i]);
+        }
+        out.put((byte) flags());
+        ByteUtils.writeVarlong(lastBeatOffset - episodeOffset, out);
+        ByteUtils.writeVarlong(lastEventTime - episodeStart, out);
+        ByteUtils.writeVarlong(lastEventTime - lastCountingTime, out);
+        ByteUtils.writeVarint(episodeBeats, out);
+        out.putFloat(episodePeak).put((byte) episodePriority.ordinal());
+        int qualityBitsByAge = 0;
+        for (int age = 0; age < qualityFill; age++) {
+            qualityBitsByAge |= qualityBad(qualityIndex(age)) ? 1 << age : 0;
+        }
+        ByteUtils.writeVarint(qualityFill, out);
+        ByteUtils.writeVarint(qualityBitsByAge, out);
+        ByteUtils.writeVarint(goodRun, out);
+        for (int age = 0; age < qualityFill; age++) {
+            int i = qualityIndex(age);
+            ByteUtils.writeVarlong(lastBeatOffset - qualityOffsets[i], out);
+            ByteUtils.writeVarlong(lastEventTime - qualityTimes[i], out);
+        }
+        ByteUtils.writeVarlong(lastBeatOffset - qualityOffset, out);
+        ByteUtils.writeVarlong(lastEventTime - qualityStart, out);
+        out.put((byte) qualityCause.ordinal());
+        ByteUtils.writeVarlong(lastSeenWall - notMonitoredSince, out);
+        return Arrays.copyOf(out.array(), out.position());
+    }
+
+    private int flags() {
+        return (episodeOpen ? EPISODE_OPEN : 0)
+                | (qualityOpen ? QUALITY_OPEN : 0)
+                | (silent ? SILENT : 0)
+                | (notMonitored ? NOT_MONITORED : 0);
+    }
+
+    private void setFlags(int flags) {
+        episodeOpen = (flags & EPISODE_OPEN) != 0;
+        qualityOpen = (flags & QUALITY_OPEN) != 0;
+        silent = (flags & SILENT) != 0;
+        notMonitored = (flags & NOT_MONITORED) != 0;
+    }
+
+    /**
+     * The state {@link #toBytes()} wrote, or the first format wrote (fixed fields, {@code 185 + 20 M} bytes), which
+     * stores and changelogs of earlier versions hold. A state written with another window (the setting changed)
+     * keeps its episodes and counters but starts its ring of verdicts afresh.
      *
-     * @throws IllegalArgumentException if the bytes are not a state of this format
+     * @throws IllegalArgumentException if the bytes are not a whole state of either format
      */
     public static PatientAlarms fromBytes(byte[] bytes, int window) {
         try {
             ByteBuffer in = ByteBuffer.wrap(bytes);
-            if (in.get() != FORMAT) {
-                throw new IllegalArgumentException("unknown patient alarm state format " + bytes[0]);
+            byte format = in.get();
+            if (format != FORMAT_FIXED && format != FORMAT_COMPACT) {
+                throw new IllegalArgumentException("unknown patient alarm state format " + format);
             }
-            int written = in.get();
-            PatientAlarms stored = new PatientAlarms(written);
-            stored.read(in);
-            return written == window ? stored : stored.withWindow(window);
+            PatientAlarms stored = new PatientAlarms(in.get());
+            if (format == FORMAT_FIXED) {
+                stored.readFixed(in);
+            } else {
+                stored.readCompact(in);
+            }
+            if (in.hasRemaining()) {
+                throw new IllegalArgumentException(in.remaining() + " bytes after the state");
+            }
+            return stored.window == window ? stored : stored.withWindow(window);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("corrupt patient alarm state of " + bytes.length + " bytes", e);
+            throw new IllegalArgumentException(
+                    "corrupt patient alarm state of " + bytes.length + " bytes: " + e.getMessage(), e);
         }
     }
 
-    private void read(ByteBuffer in) {
+    private void readCompact(ByteBuffer in) {
+        partition = ByteUtils.readVarint(in);
+        lastBeatOffset = ByteUtils.readVarlong(in);
+        lastEventTime = ByteUtils.readVarlong(in);
+        lastSeenWall = lastEventTime + ByteUtils.readVarlong(in);
+        ringFill = entries(ByteUtils.readVarint(in), window);
+        ringBits = bits(ByteUtils.readVarint(in), ringFill);
+        ringNext = ringFill % window;
+        normalRun = ByteUtils.readVarint(in);
+        for (int i = 0; i < ringFill; i++) {
+            ringOffsets[i] = lastBeatOffset - ByteUtils.readVarlong(in);
+            ringTimes[i] = lastEventTime - ByteUtils.readVarlong(in);
+            ringRatios[i] = in.getFloat();
+        }
+        setFlags(in.get());
+        episodeOffset = lastBeatOffset - ByteUtils.readVarlong(in);
+        episodeStart = lastEventTime - ByteUtils.readVarlong(in);
+        lastCountingTime = lastEventTime - ByteUtils.readVarlong(in);
+        episodeBeats = ByteUtils.readVarint(in);
+        episodePeak = in.getFloat();
+        episodePriority = PRIORITIES[in.get()];
+        qualityFill = entries(ByteUtils.readVarint(in), BeatQuality.WINDOW);
+        qualityBits = bits(ByteUtils.readVarint(in), qualityFill);
+        qualityNext = qualityFill % BeatQuality.WINDOW;
+        goodRun = ByteUtils.readVarint(in);
+        for (int i = 0; i < qualityFill; i++) {
+            qualityOffsets[i] = lastBeatOffset - ByteUtils.readVarlong(in);
+            qualityTimes[i] = lastEventTime - ByteUtils.readVarlong(in);
+        }
+        qualityOffset = lastBeatOffset - ByteUtils.readVarlong(in);
+        qualityStart = lastEventTime - ByteUtils.readVarlong(in);
+        qualityCause = CAUSES[in.get()];
+        notMonitoredSince = lastSeenWall - ByteUtils.readVarlong(in);
+    }
+
+    private static int entries(int fill, int capacity) {
+        if (fill < 0 || fill > capacity) {
+            throw new IllegalArgumentException("a ring of " + capacity + " holding " + fill);
+        }
+        return fill;
+    }
+
+    private static int bits(int bits, int fill) {
+        if ((bits & ~((1 << fill) - 1)) != 0) {
+            throw new IllegalArgumentException("bits " + Integer.toBinaryString(bits) + " beyond " + fill + " entries");
+        }
+        return bits;
+    }
+
+    private void readFixed(ByteBuffer in) {
         partition = in.getInt();
         lastBeatOffset = in.getLong();
         lastEventTime = in.getLong();
@@ -191,11 +288,7 @@ public final class PatientAlarms {
             ringTimes[i] = in.getLong();
             ringRatios[i] = in.getFloat();
         }
-        int flags = in.get();
-        episodeOpen = (flags & EPISODE_OPEN) != 0;
-        qualityOpen = (flags & QUALITY_OPEN) != 0;
-        silent = (flags & SILENT) != 0;
-        notMonitored = (flags & NOT_MONITORED) != 0;
+        setFlags(in.get());
         episodeOffset = in.getLong();
         episodeStart = in.getLong();
         lastCountingTime = in.getLong();

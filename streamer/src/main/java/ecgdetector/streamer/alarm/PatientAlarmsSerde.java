@@ -7,8 +7,8 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A patient's alarm state in the store and its changelog: {@link PatientAlarms#toBytes()}, a fixed
- * {@link PatientAlarms#bytes(int)} bytes per patient (285 for the default window of 5 beats).
+ * A patient's alarm state in the store and its changelog: {@link PatientAlarms#toBytes()}, about 110 bytes per
+ * patient for the default window of 5 beats and at most {@link PatientAlarms#maxBytes(int)}.
  */
 public final class PatientAlarmsSerde implements Serde<PatientAlarms> {
 
