@@ -26,8 +26,10 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -40,6 +42,37 @@ class StreamerTopologyTest {
 
     private static final String V1 = "2025-01-01T00-00-00Z-aaaa";
     private static final String V2 = "2025-02-01T00-00-00Z-bbbb";
+
+    /**
+     * The driver commits after every input record. The first window waits over a commit, so its put reaches the
+     * changelog and so does its removal; the second is put and removed within one record's processing, so the
+     * changelog never hears of it (Kafka Streams' caching store alone would still write its tombstone).
+     */
+    @Test
+    void aWindowScoredBeforeTheCommitLeavesNoRecordInTheBuffersChangelog() {
+        try (TopologyHarness h = TopologyHarness.withBatch(2, 60_000)) {
+            h.publish(FakeModels.release(V1, 1.0));
+            TestOutputTopic<byte[], byte[]> changelog = h.driver.createOutputTopic(
+                    StreamerTopology.bufferChangelog(h.config.applicationId()),
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+            h.sendCsv("p-1", FakeModels.constant(0.5f));
+            List<TestRecord<byte[], byte[]>> afterFirst = changelog.readRecordsToList();
+            assertThat(afterFirst)
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value()).isNotNull());
+
+            h.sendCsv("p-1", FakeModels.constant(0.5f));
+            assertThat(h.readScores()).hasSize(2);
+            List<TestRecord<byte[], byte[]>> afterSecond = changelog.readRecordsToList();
+            assertThat(afterSecond).singleElement().satisfies(r -> {
+                assertThat(r.key()).isEqualTo(afterFirst.get(0).key());
+                assertThat(r.value()).as("the first window's tombstone").isNull();
+            });
+            KeyValueStore<Bytes, ?> buffer = h.driver.getKeyValueStore(StreamerTopology.BUFFER_STORE);
+            assertThat(buffer.approximateNumEntries()).isZero();
+        }
+    }
 
     @Test
     void aRawEcgCsvLineIsScoredAndAnAnomalyAlerted() {

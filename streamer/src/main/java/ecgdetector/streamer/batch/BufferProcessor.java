@@ -99,6 +99,10 @@ public final class BufferProcessor implements Processor<byte[], HeartbeatWindow,
     public void init(ProcessorContext<Void, WindowBatch> context) {
         this.context = context;
         KeyValueStore<Bytes, BufferedWindow> store = context.getStateStore(storeName);
+        if (!UnflushedTombstones.skip(store)) {
+            log.debug(
+                    "Task {}: the batch buffer has no record cache; every removed window is written", context.taskId());
+        }
         long now = context.currentSystemTimeMs();
         buffer = new WindowBuffer(store, shared.memory(), 2 * batchSize, now);
         report = shared.tasks().open(context.taskId().toString(), now);
