@@ -210,8 +210,7 @@ public final class WindowBuffer {
         }
         for (BufferedWindow w : windows) {
             queued.removeFirst();
-            // put null, not delete: delete reads the old value back and deserialises it, for nothing.
-            store.put(key(w), null);
+            store.delete(key(w));
         }
         budget.giveBack(windows.size());
         if (queued.size() < readAhead) {
