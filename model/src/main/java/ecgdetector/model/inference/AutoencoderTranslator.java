@@ -8,7 +8,6 @@ import ai.djl.translate.TranslatorContext;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
-import java.util.stream.IntStream;
 
 /**
  * The pre- and post-processing around one engine call on a batch of raw beats: scale them with the
@@ -22,8 +21,16 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
 
     private static final String SCALED = "scaled";
     private static final String BEATS = "beats";
-    /** Up to this many rows a batch is padded to a power of two; above it, to a multiple of it. */
-    private static final int LARGEST_POWER_OF_TWO_ROWS = 1024;
+    /**
+     * Rows of every tensor the model runs on: a batch is padded to exactly this many with zero rows, whose output
+     * is ignored, and a larger one is scored in parts ({@link ReleaseModel#score}). One shape, because a beat's
+     * reconstruction must not depend on the tensor it is in, and on CPUs without AVX-512 it did: TensorFlow's
+     * matrix products give the last rows of some tensor sizes other last bits (ReleaseModelBatchSizeTest: batches
+     * of 1, 2, 8, 16, 32 and 128 beats differed from batches of 1,024 on an AVX2-only AMD EPYC), so live scores
+     * stopped matching the trainer's offline ones whenever a batch's size did. One shape also means one set of
+     * cached oneDNN kernels (every size from 1 to 256 once grew a streamer's native memory by ~160 MB).
+     */
+    public static final int TENSOR_ROWS = 256;
 
     private final MinMaxScaler scaler;
     private final ErrorMetric metric;
@@ -35,42 +42,14 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
         this.inputName = inputName;
     }
 
-    /**
-     * Rows of the tensor that carries {@code beats} beats: rounded up to a power of two, or above
-     * {@value #LARGEST_POWER_OF_TWO_ROWS} to a multiple of it; the extra rows are zeros and their output is
-     * ignored. TensorFlow's oneDNN kernels compile and cache a primitive per input shape and keep them: a
-     * streamer whose batches took every size from 1 to 256 grew its native memory by ~160 MB that way, where
-     * these shapes are at most 11 up to 1,024 beats. A beat's reconstruction does not depend on the other rows
-     * of its tensor, so the padding changes no score (ReleaseModelBatchSizeTest).
-     */
-    static int paddedRows(int beats) {
-        if (beats <= 1) {
-            return 1;
-        }
-        if (beats > LARGEST_POWER_OF_TWO_ROWS) {
-            return (beats + LARGEST_POWER_OF_TWO_ROWS - 1) / LARGEST_POWER_OF_TWO_ROWS * LARGEST_POWER_OF_TWO_ROWS;
-        }
-        return Integer.highestOneBit(beats - 1) << 1;
-    }
-
-    /**
-     * Every tensor row count a batch of 1 to {@code largestBatch} beats is padded to ({@link #paddedRows}), smallest
-     * first: the shapes a model must have run once before it serves, so no batch pays a first-call cost.
-     */
-    public static int[] paddedShapes(int largestBatch) {
-        if (largestBatch < 1) {
-            throw new IllegalArgumentException("a batch holds at least one beat, got " + largestBatch);
-        }
-        return IntStream.rangeClosed(1, largestBatch)
-                .map(AutoencoderTranslator::paddedRows)
-                .distinct()
-                .toArray();
-    }
-
     @Override
     public NDList processInput(TranslatorContext ctx, float[][] beats) {
         int length = scaler.length();
-        int rows = paddedRows(beats.length);
+        if (beats.length > TENSOR_ROWS) {
+            throw new IllegalArgumentException(
+                    "a tensor holds at most " + TENSOR_ROWS + " beats, got " + beats.length + " (score in parts)");
+        }
+        int rows = TENSOR_ROWS;
         float[] scaled = new float[rows * length];
         for (int i = 0; i < beats.length; i++) {
             scaler.transform(beats[i], scaled, i * length);

@@ -143,8 +143,9 @@ public final class ReleaseModel implements ScoringModel {
     }
 
     /**
-     * Scores a batch of the scaler's midpoints of every padded shape up to {@code largestBatch}, twice each (the
-     * second run of a shape is where its kernels are cached), on a predictor of its own that is closed after.
+     * Scores a tensor of the scaler's midpoints, twice (the second run is where TensorFlow caches its kernels), on
+     * a predictor of its own that is closed after. Every batch runs as one tensor shape
+     * ({@link AutoencoderTranslator#TENSOR_ROWS} rows), whatever {@code largestBatch}.
      */
     @Override
     public int warmUp(int largestBatch) {
@@ -154,29 +155,42 @@ public final class ReleaseModel implements ScoringModel {
         for (int i = 0; i < min.length; i++) {
             mid[i] = (min[i] + max[i]) / 2;
         }
-        int[] shapes = AutoencoderTranslator.paddedShapes(largestBatch);
+        float[][] batch = new float[Math.min(largestBatch, AutoencoderTranslator.TENSOR_ROWS)][];
+        Arrays.fill(batch, mid);
         try (Predictor<float[][], BeatScore[]> predictor = newPredictor()) {
-            for (int rows : shapes) {
-                float[][] batch = new float[rows][];
-                Arrays.fill(batch, mid);
-                for (int run = 0; run < WARM_UP_RUNS; run++) {
-                    predictor.predict(batch);
-                }
+            for (int run = 0; run < WARM_UP_RUNS; run++) {
+                predictor.predict(batch);
             }
         } catch (TranslateException e) {
             throw new IllegalStateException("warming up release " + manifest.version() + " failed", e);
         }
-        return shapes.length;
+        return 1;
     }
 
+    /** Scores a batch of any size, in tensors of {@link AutoencoderTranslator#TENSOR_ROWS} rows. */
     @Override
     public BeatScore[] score(float[][] rawWindows) {
         try {
-            return predictors.get().predict(rawWindows);
+            return inParts(predictors.get(), rawWindows);
         } catch (TranslateException | RuntimeException e) {
             predictors.discard();
             throw e instanceof RuntimeException r ? r : new IllegalStateException("TensorFlow inference failed", e);
         }
+    }
+
+    private static BeatScore[] inParts(Predictor<float[][], BeatScore[]> predictor, float[][] beats)
+            throws TranslateException {
+        int rows = AutoencoderTranslator.TENSOR_ROWS;
+        if (beats.length <= rows) {
+            return predictor.predict(beats);
+        }
+        BeatScore[] out = new BeatScore[beats.length];
+        for (int from = 0; from < beats.length; from += rows) {
+            int to = Math.min(beats.length, from + rows);
+            BeatScore[] part = predictor.predict(Arrays.copyOfRange(beats, from, to));
+            System.arraycopy(part, 0, out, from, part.length);
+        }
+        return out;
     }
 
     /** A predictor of the caller's own, which it closes. */
@@ -190,7 +204,7 @@ public final class ReleaseModel implements ScoringModel {
         try (Predictor<float[][], BeatScore[]> predictor = newPredictor()) {
             for (int from = 0; from < beats.length; from += batchSize) {
                 int to = Math.min(beats.length, from + batchSize);
-                BeatScore[] batch = predictor.predict(Arrays.copyOfRange(beats, from, to));
+                BeatScore[] batch = inParts(predictor, Arrays.copyOfRange(beats, from, to));
                 System.arraycopy(batch, 0, out, from, batch.length);
             }
         } catch (TranslateException e) {

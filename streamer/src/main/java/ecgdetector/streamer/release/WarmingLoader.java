@@ -40,7 +40,7 @@ public final class WarmingLoader implements ScoringModel.Loader {
             throw new InvalidReleaseException("release " + release.version() + " failed its warm-up: " + e, e);
         }
         log.info(
-                "Warmed release {} {} on {} batch shapes (batches of up to {} windows) in {} ms",
+                "Warmed release {} {} on {} tensor shape(s) (batches of up to {} windows) in {} ms",
                 release.modelName(),
                 release.version(),
                 shapes,

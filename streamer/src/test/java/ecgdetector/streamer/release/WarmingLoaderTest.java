@@ -2,6 +2,7 @@ package ecgdetector.streamer.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ecgdetector.model.inference.AutoencoderTranslator;
 import ecgdetector.model.inference.ScoringModel;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.testing.TestKeys;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Every release is run on every padded batch shape before it serves: at the first load and at every swap. */
 class WarmingLoaderTest {
 
-    private static final List<Integer> SHAPES_UP_TO_256 = List.of(1, 2, 4, 8, 16, 32, 64, 128, 256);
+    private static final List<Integer> TENSOR_SHAPE = List.of(AutoencoderTranslator.TENSOR_ROWS);
 
     private final FakeModels models = new FakeModels();
     private final StreamerMetrics metrics = new StreamerMetrics(new SimpleMeterRegistry());
@@ -34,7 +35,7 @@ class WarmingLoaderTest {
     }
 
     @Test
-    void theFirstReleaseAndEachSwappedInOneRanEveryShapeBeforeServingAndNoStreamBatchWasScored() {
+    void theFirstReleaseAndEachSwappedInOneRanItsTensorShapeBeforeServingAndNoStreamBatchWasScored() {
         ModelRegistry registry = registry(models);
         Map<String, List<Integer>> warmedWhenServing = new ConcurrentHashMap<>();
         registry.onServing(m -> warmedWhenServing.put(m.version(), List.copyOf(loaded(m.version()).warmedShapes)));
@@ -43,8 +44,8 @@ class WarmingLoaderTest {
         registry.offer(FakeModels.signed(FakeModels.release("v2", 1.0)), "o/1");
 
         assertThat(warmedWhenServing).containsOnlyKeys("v1", "v2");
-        assertThat(warmedWhenServing.get("v1")).isEqualTo(SHAPES_UP_TO_256);
-        assertThat(warmedWhenServing.get("v2")).isEqualTo(SHAPES_UP_TO_256);
+        assertThat(warmedWhenServing.get("v1")).isEqualTo(TENSOR_SHAPE);
+        assertThat(warmedWhenServing.get("v2")).isEqualTo(TENSOR_SHAPE);
         // Warming used no thread's predictor and no stream batch: those start when the stream scores.
         assertThat(models.batchSizes).isEmpty();
         assertThat(models.predictorsCreated).hasValue(0);
