@@ -1,7 +1,5 @@
 package ecgdetector.bench;
 
-import ai.djl.inference.Predictor;
-import ai.djl.translate.TranslateException;
 import ecgdetector.model.inference.ReleaseModel;
 import ecgdetector.model.release.InvalidReleaseException;
 import ecgdetector.model.release.ReleaseBundle;
@@ -32,16 +30,16 @@ final class InferenceBench {
         this.console = console;
     }
 
-    List<Result> run(List<Integer> batchSizes, Duration each) throws InvalidReleaseException, TranslateException {
+    List<Result> run(List<Integer> batchSizes, Duration each) throws InvalidReleaseException {
         List<Result> results = new ArrayList<>();
-        try (ReleaseModel model = ReleaseModel.load(release);
-                Predictor<float[][], BeatScore[]> predictor = model.newPredictor()) {
+        // Through score(), as the streamer calls it: a batch of more than one tensor's rows is scored in parts.
+        try (ReleaseModel model = ReleaseModel.load(release)) {
             for (int size : batchSizes) {
                 float[][][] batches = batches(size);
                 // Warm-up: the first calls of a shape build TF's kernels and let the JIT compile the translator.
-                timed(predictor, batches, Math.max(100_000_000L, each.toNanos() / 5));
+                timed(model, batches, Math.max(100_000_000L, each.toNanos() / 5));
                 long[] calls = new long[1];
-                double seconds = timed(predictor, batches, each.toNanos(), calls);
+                double seconds = timed(model, batches, each.toNanos(), calls);
                 Result r = new Result(
                         size, calls[0], seconds, calls[0] * (double) size / seconds, seconds * 1000 / calls[0]);
                 console.printf(
@@ -70,20 +68,17 @@ final class InferenceBench {
         return out;
     }
 
-    private static double timed(Predictor<float[][], BeatScore[]> predictor, float[][][] batches, long nanos)
-            throws TranslateException {
-        return timed(predictor, batches, nanos, new long[1]);
+    private static double timed(ReleaseModel model, float[][][] batches, long nanos) {
+        return timed(model, batches, nanos, new long[1]);
     }
 
-    private static double timed(
-            Predictor<float[][], BeatScore[]> predictor, float[][][] batches, long nanos, long[] calls)
-            throws TranslateException {
+    private static double timed(ReleaseModel model, float[][][] batches, long nanos, long[] calls) {
         long start = System.nanoTime();
         long end = start + nanos;
         long n = 0;
         long now;
         do {
-            BeatScore[] scores = predictor.predict(batches[(int) (n % batches.length)]);
+            BeatScore[] scores = model.score(batches[(int) (n % batches.length)]);
             if (scores.length != batches[0].length) {
                 throw new IllegalStateException(
                         "a batch of " + batches[0].length + " gave " + scores.length + " scores");

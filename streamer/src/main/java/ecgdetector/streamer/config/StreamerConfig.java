@@ -528,8 +528,8 @@ public record StreamerConfig(
                 Importance.LOW,
                 null,
                 null,
-                "run each release on every padded batch shape up to ecg.batch.size before it serves (within the load"
-                        + " time limit, off the stream threads); false lets the first batches after a start or a swap"
+                "run each release on its one tensor shape (256 rows) before it serves (within the load time limit, off"
+                        + " the stream threads); false lets the first batches after a start or a swap"
                         + " pay TensorFlow's first-call cost (about ten times slower)");
 
         private static final ConfigDef DEFINITION = define();
