@@ -22,15 +22,23 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
     private static final String SCALED = "scaled";
     private static final String BEATS = "beats";
     /**
-     * Rows of every tensor the model runs on: a batch is padded to exactly this many with zero rows, whose output
-     * is ignored, and a larger one is scored in parts ({@link ReleaseModel#score}). One shape, because a beat's
-     * reconstruction must not depend on the tensor it is in, and on CPUs without AVX-512 it did: TensorFlow's
-     * matrix products give the last rows of some tensor sizes other last bits (ReleaseModelBatchSizeTest: batches
-     * of 1, 2, 8, 16, 32 and 128 beats differed from batches of 1,024 on an AVX2-only AMD EPYC), so live scores
-     * stopped matching the trainer's offline ones whenever a batch's size did. One shape also means one set of
-     * cached oneDNN kernels (every size from 1 to 256 once grew a streamer's native memory by ~160 MB).
+     * Rows of the largest tensor the model runs on: a batch is padded with zero rows, whose output is ignored, to
+     * {@link #SMALL_TENSOR_ROWS} rows if it fits, else to this many, and a larger one is scored in parts
+     * ({@link ReleaseModel#score}). Two shapes, because a beat's reconstruction must not depend on the tensor it
+     * is in, and on CPUs without AVX-512 it did: TensorFlow's matrix products gave the last rows of some tensor
+     * sizes other last bits (ReleaseModelBatchSizeTest: batches of 1, 2, 8, 16, 32 and 128 beats, each padded to
+     * a power of two, differed from batches of 1,024 on an AVX2-only AMD EPYC), so live scores stopped matching
+     * the trainer's offline ones whenever a batch's size did. Tensors of 64 and of 256 rows agreed with each
+     * other there at every position. Few shapes also mean few cached oneDNN kernels (every size from 1 to 256
+     * once grew a streamer's native memory by ~160 MB).
      */
     public static final int TENSOR_ROWS = 256;
+
+    /** Rows of the tensor of a small batch: a quarter of the large one's work, for the light load's batches. */
+    public static final int SMALL_TENSOR_ROWS = 64;
+
+    /** The tensor shapes, smallest first: what a model runs once before it serves. */
+    public static final int[] TENSOR_SHAPES = {SMALL_TENSOR_ROWS, TENSOR_ROWS};
 
     private final MinMaxScaler scaler;
     private final ErrorMetric metric;
@@ -49,7 +57,7 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
             throw new IllegalArgumentException(
                     "a tensor holds at most " + TENSOR_ROWS + " beats, got " + beats.length + " (score in parts)");
         }
-        int rows = TENSOR_ROWS;
+        int rows = beats.length <= SMALL_TENSOR_ROWS ? SMALL_TENSOR_ROWS : TENSOR_ROWS;
         float[] scaled = new float[rows * length];
         for (int i = 0; i < beats.length; i++) {
             scaler.transform(beats[i], scaled, i * length);

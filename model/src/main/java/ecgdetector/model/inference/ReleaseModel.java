@@ -143,9 +143,9 @@ public final class ReleaseModel implements ScoringModel {
     }
 
     /**
-     * Scores a tensor of the scaler's midpoints, twice (the second run is where TensorFlow caches its kernels), on
-     * a predictor of its own that is closed after. Every batch runs as one tensor shape
-     * ({@link AutoencoderTranslator#TENSOR_ROWS} rows), whatever {@code largestBatch}.
+     * Scores a tensor of each shape ({@link AutoencoderTranslator#TENSOR_SHAPES}) of the scaler's midpoints, twice
+     * each (the second run of a shape is where TensorFlow caches its kernels), on a predictor of its own that is
+     * closed after; the shapes a batch of up to {@code largestBatch} beats runs as.
      */
     @Override
     public int warmUp(int largestBatch) {
@@ -155,16 +155,23 @@ public final class ReleaseModel implements ScoringModel {
         for (int i = 0; i < min.length; i++) {
             mid[i] = (min[i] + max[i]) / 2;
         }
-        float[][] batch = new float[Math.min(largestBatch, AutoencoderTranslator.TENSOR_ROWS)][];
-        Arrays.fill(batch, mid);
+        int shapes = 0;
         try (Predictor<float[][], BeatScore[]> predictor = newPredictor()) {
-            for (int run = 0; run < WARM_UP_RUNS; run++) {
-                predictor.predict(batch);
+            for (int rows : AutoencoderTranslator.TENSOR_SHAPES) {
+                float[][] batch = new float[rows][];
+                Arrays.fill(batch, mid);
+                for (int run = 0; run < WARM_UP_RUNS; run++) {
+                    predictor.predict(batch);
+                }
+                shapes++;
+                if (rows >= largestBatch) {
+                    break;
+                }
             }
         } catch (TranslateException e) {
             throw new IllegalStateException("warming up release " + manifest.version() + " failed", e);
         }
-        return 1;
+        return shapes;
     }
 
     /** Scores a batch of any size, in tensors of {@link AutoencoderTranslator#TENSOR_ROWS} rows. */

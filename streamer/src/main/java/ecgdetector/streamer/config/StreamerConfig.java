@@ -528,7 +528,7 @@ public record StreamerConfig(
                 Importance.LOW,
                 null,
                 null,
-                "run each release on its one tensor shape (256 rows) before it serves (within the load time limit, off"
+                "run each release on its tensor shapes (64 and 256 rows) before it serves (within the load time limit, off"
                         + " the stream threads); false lets the first batches after a start or a swap"
                         + " pay TensorFlow's first-call cost (about ten times slower)");
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** Every release is run on every padded batch shape before it serves: at the first load and at every swap. */
 class WarmingLoaderTest {
 
-    private static final List<Integer> TENSOR_SHAPE = List.of(AutoencoderTranslator.TENSOR_ROWS);
+    private static final List<Integer> TENSOR_SHAPES =
+            List.of(AutoencoderTranslator.SMALL_TENSOR_ROWS, AutoencoderTranslator.TENSOR_ROWS);
 
     private final FakeModels models = new FakeModels();
     private final StreamerMetrics metrics = new StreamerMetrics(new SimpleMeterRegistry());
@@ -35,7 +36,7 @@ class WarmingLoaderTest {
     }
 
     @Test
-    void theFirstReleaseAndEachSwappedInOneRanItsTensorShapeBeforeServingAndNoStreamBatchWasScored() {
+    void theFirstReleaseAndEachSwappedInOneRanItsTensorShapesBeforeServingAndNoStreamBatchWasScored() {
         ModelRegistry registry = registry(models);
         Map<String, List<Integer>> warmedWhenServing = new ConcurrentHashMap<>();
         registry.onServing(m -> warmedWhenServing.put(m.version(), List.copyOf(loaded(m.version()).warmedShapes)));
@@ -44,8 +45,8 @@ class WarmingLoaderTest {
         registry.offer(FakeModels.signed(FakeModels.release("v2", 1.0)), "o/1");
 
         assertThat(warmedWhenServing).containsOnlyKeys("v1", "v2");
-        assertThat(warmedWhenServing.get("v1")).isEqualTo(TENSOR_SHAPE);
-        assertThat(warmedWhenServing.get("v2")).isEqualTo(TENSOR_SHAPE);
+        assertThat(warmedWhenServing.get("v1")).isEqualTo(TENSOR_SHAPES);
+        assertThat(warmedWhenServing.get("v2")).isEqualTo(TENSOR_SHAPES);
         // Warming used no thread's predictor and no stream batch: those start when the stream scores.
         assertThat(models.batchSizes).isEmpty();
         assertThat(models.predictorsCreated).hasValue(0);

@@ -204,21 +204,27 @@ public final class FakeModels implements ScoringModel.Loader {
             }
         }
 
-        /** Scores one tensor of the real model's shape, as the real model does, on no thread's predictor. */
+        /** Scores a tensor of each of the real model's shapes up to the largest batch, on no thread's predictor. */
         @Override
         public int warmUp(int largestBatch) {
             if (closed) {
                 throw new IllegalStateException("warming a closed model " + manifest.version());
             }
-            int rows = AutoencoderTranslator.TENSOR_ROWS;
-            float[][] batch = new float[rows][LENGTH];
-            for (float[] window : batch) {
-                if (!Float.isFinite(FakeModels.score(window))) {
-                    throw new IllegalStateException("warm-up gave a non-finite error");
+            int shapes = 0;
+            for (int rows : AutoencoderTranslator.TENSOR_SHAPES) {
+                float[][] batch = new float[rows][LENGTH];
+                for (float[] window : batch) {
+                    if (!Float.isFinite(FakeModels.score(window))) {
+                        throw new IllegalStateException("warm-up gave a non-finite error");
+                    }
+                }
+                warmedShapes.add(rows);
+                shapes++;
+                if (rows >= largestBatch) {
+                    break;
                 }
             }
-            warmedShapes.add(rows);
-            return 1;
+            return shapes;
         }
 
         @Override
