@@ -7,8 +7,8 @@ import java.util.Arrays;
 import org.apache.kafka.common.utils.ByteUtils;
 
 /**
- * One patient's alarm state: small and of fixed size whatever the patient's history, so that a task can hold
- * millions of patients. A ring of the last M beats' verdicts (window id, event time, ratio), a ring of the last
+ * One patient's alarm state: the same fields whatever the patient's history, and small (its stored form is
+ * bounded by {@link #maxBytes(int)}), so that a task can hold millions of patients. A ring of the last M beats' verdicts (window id, event time, ratio), a ring of the last
  * {@link BeatQuality#WINDOW} records' quality, counters, and the open episodes. {@link #toBytes()} is its form in
  * the streamer's changelogged store: at most {@link #maxBytes(int)} bytes for a window of M beats, usually about
  * 100 for the default M = 5.

@@ -8,6 +8,7 @@ import ai.djl.translate.TranslatorContext;
 import ecgdetector.model.scoring.BeatScore;
 import ecgdetector.model.scoring.ErrorMetric;
 import ecgdetector.model.scoring.MinMaxScaler;
+import java.util.List;
 
 /**
  * The pre- and post-processing around one engine call on a batch of raw beats: scale them with the
@@ -37,8 +38,26 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
     /** Rows of the tensor of a small batch: a quarter of the large one's work, for the light load's batches. */
     public static final int SMALL_TENSOR_ROWS = 64;
 
-    /** The tensor shapes, smallest first: what a model runs once before it serves. */
-    public static final int[] TENSOR_SHAPES = {SMALL_TENSOR_ROWS, TENSOR_ROWS};
+    /** Rows of the tensor a batch of {@code beats} beats (at most {@link #TENSOR_ROWS}) runs as. */
+    public static int tensorRows(int beats) {
+        if (beats < 0 || beats > TENSOR_ROWS) {
+            throw new IllegalArgumentException(
+                    "a tensor holds 0 to " + TENSOR_ROWS + " beats, got " + beats + " (score in parts)");
+        }
+        return beats <= SMALL_TENSOR_ROWS ? SMALL_TENSOR_ROWS : TENSOR_ROWS;
+    }
+
+    /**
+     * The tensor shapes batches of 1 to {@code largestBatch} beats run as (a larger batch in parts), smallest
+     * first: what a model runs once before it serves, so no batch pays a first-call cost.
+     */
+    public static List<Integer> tensorShapes(int largestBatch) {
+        if (largestBatch < 1) {
+            throw new IllegalArgumentException("a batch holds at least one beat, got " + largestBatch);
+        }
+        int largest = tensorRows(Math.min(largestBatch, TENSOR_ROWS));
+        return largest == SMALL_TENSOR_ROWS ? List.of(SMALL_TENSOR_ROWS) : List.of(SMALL_TENSOR_ROWS, TENSOR_ROWS);
+    }
 
     private final MinMaxScaler scaler;
     private final ErrorMetric metric;
@@ -53,11 +72,7 @@ public final class AutoencoderTranslator implements NoBatchifyTranslator<float[]
     @Override
     public NDList processInput(TranslatorContext ctx, float[][] beats) {
         int length = scaler.length();
-        if (beats.length > TENSOR_ROWS) {
-            throw new IllegalArgumentException(
-                    "a tensor holds at most " + TENSOR_ROWS + " beats, got " + beats.length + " (score in parts)");
-        }
-        int rows = beats.length <= SMALL_TENSOR_ROWS ? SMALL_TENSOR_ROWS : TENSOR_ROWS;
+        int rows = tensorRows(beats.length);
         float[] scaled = new float[rows * length];
         for (int i = 0; i < beats.length; i++) {
             scaler.transform(beats[i], scaled, i * length);

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -143,9 +144,9 @@ public final class ReleaseModel implements ScoringModel {
     }
 
     /**
-     * Scores a tensor of each shape ({@link AutoencoderTranslator#TENSOR_SHAPES}) of the scaler's midpoints, twice
-     * each (the second run of a shape is where TensorFlow caches its kernels), on a predictor of its own that is
-     * closed after; the shapes a batch of up to {@code largestBatch} beats runs as.
+     * Scores a tensor of the scaler's midpoints of each shape a batch of up to {@code largestBatch} beats runs as
+     * ({@link AutoencoderTranslator#tensorShapes}), twice each (the second run of a shape is where TensorFlow caches
+     * its kernels), on a predictor of its own that is closed after.
      */
     @Override
     public int warmUp(int largestBatch) {
@@ -155,23 +156,19 @@ public final class ReleaseModel implements ScoringModel {
         for (int i = 0; i < min.length; i++) {
             mid[i] = (min[i] + max[i]) / 2;
         }
-        int shapes = 0;
+        List<Integer> shapes = AutoencoderTranslator.tensorShapes(largestBatch);
         try (Predictor<float[][], BeatScore[]> predictor = newPredictor()) {
-            for (int rows : AutoencoderTranslator.TENSOR_SHAPES) {
+            for (int rows : shapes) {
                 float[][] batch = new float[rows][];
                 Arrays.fill(batch, mid);
                 for (int run = 0; run < WARM_UP_RUNS; run++) {
                     predictor.predict(batch);
                 }
-                shapes++;
-                if (rows >= largestBatch) {
-                    break;
-                }
             }
         } catch (TranslateException e) {
             throw new IllegalStateException("warming up release " + manifest.version() + " failed", e);
         }
-        return shapes;
+        return shapes.size();
     }
 
     /** Scores a batch of any size, in tensors of {@link AutoencoderTranslator#TENSOR_ROWS} rows. */

@@ -1,6 +1,7 @@
 package ecgdetector.streamer.config;
 
 import ecgdetector.model.alarm.AlarmRule;
+import ecgdetector.model.inference.AutoencoderTranslator;
 import ecgdetector.model.release.ReleaseVerifier;
 import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.ModelName;
@@ -528,8 +529,11 @@ public record StreamerConfig(
                 Importance.LOW,
                 null,
                 null,
-                "run each release on its tensor shapes (64 and 256 rows) before it serves (within the load time limit, off"
-                        + " the stream threads); false lets the first batches after a start or a swap"
+                "run each release on its tensor shapes ("
+                        + AutoencoderTranslator.SMALL_TENSOR_ROWS
+                        + " and "
+                        + AutoencoderTranslator.TENSOR_ROWS
+                        + " rows) before it serves (within the load time limit, off the stream threads); false lets the first batches after a start or a swap"
                         + " pay TensorFlow's first-call cost (about ten times slower)");
 
         private static final ConfigDef DEFINITION = define();

@@ -204,14 +204,14 @@ public final class FakeModels implements ScoringModel.Loader {
             }
         }
 
-        /** Scores a tensor of each of the real model's shapes up to the largest batch, on no thread's predictor. */
+        /** Scores a tensor of each shape the real model warms, on no thread's predictor. */
         @Override
         public int warmUp(int largestBatch) {
             if (closed) {
                 throw new IllegalStateException("warming a closed model " + manifest.version());
             }
-            int shapes = 0;
-            for (int rows : AutoencoderTranslator.TENSOR_SHAPES) {
+            List<Integer> shapes = AutoencoderTranslator.tensorShapes(largestBatch);
+            for (int rows : shapes) {
                 float[][] batch = new float[rows][LENGTH];
                 for (float[] window : batch) {
                     if (!Float.isFinite(FakeModels.score(window))) {
@@ -219,12 +219,8 @@ public final class FakeModels implements ScoringModel.Loader {
                     }
                 }
                 warmedShapes.add(rows);
-                shapes++;
-                if (rows >= largestBatch) {
-                    break;
-                }
             }
-            return shapes;
+            return shapes.size();
         }
 
         @Override
