@@ -7,9 +7,11 @@ import java.util.stream.Collectors;
  * Per-beat reconstruction error between a scaled beat and the model's reconstruction of it. The threshold
  * is chosen on these numbers offline and compared against them live, so both sides call this code.
  *
- * <p>Each metric is a mean over the beat's positions of a per-position error. That error may depend on the
- * position's scale, the {@link MinMaxScaler}'s {@code max - min} there, which every release carries: {@link
- * #SIGNAL_MSE} uses it to measure the error in the signal's own units rather than in scaled units.
+ * <p>Each metric is a mean over the beat's positions of a per-position error: a difference between the
+ * scaled value and its reconstruction, optionally averaged over a window of neighbouring positions, then
+ * squared (or, for {@link #MAE}, taken absolute). The difference may depend on the position's scale, the
+ * {@link MinMaxScaler}'s {@code max - min} there, which every release carries: the {@code signal-mse} family
+ * uses it to measure the error in the signal's own units rather than in scaled units.
  */
 public enum ErrorMetric {
     /**
@@ -17,11 +19,10 @@ public enum ErrorMetric {
      * {@code log1p}. Without the clip a scaled value below -1 (anomalous beats leave the [0, 1] training
      * range) gives NaN; with it, every value below 0 scores alike.
      */
-    MSLE("msle") {
+    MSLE("msle", 1, true) {
         @Override
-        double positionError(float actual, float reconstructed, float scale) {
-            double d = Math.log1p(Math.max(reconstructed, KERAS_EPSILON)) - Math.log1p(Math.max(actual, KERAS_EPSILON));
-            return d * d;
+        double difference(float actual, float reconstructed, float scale) {
+            return Math.log1p(Math.max(reconstructed, KERAS_EPSILON)) - Math.log1p(Math.max(actual, KERAS_EPSILON));
         }
     },
     /**
@@ -29,24 +30,22 @@ public enum ErrorMetric {
      * #MSLE} where both values are at least epsilon; below zero it keeps telling values apart instead of
      * flattening them to epsilon, so a beat far below the training range scores higher than one just below.
      */
-    MSLE_SIGNED("msle-signed") {
+    MSLE_SIGNED("msle-signed", 1, true) {
         @Override
-        double positionError(float actual, float reconstructed, float scale) {
-            double d = signedLog1p(reconstructed) - signedLog1p(actual);
-            return d * d;
+        double difference(float actual, float reconstructed, float scale) {
+            return signedLog1p(reconstructed) - signedLog1p(actual);
         }
     },
-    MSE("mse") {
+    MSE("mse", 1, true) {
         @Override
-        double positionError(float actual, float reconstructed, float scale) {
-            double d = (double) reconstructed - actual;
-            return d * d;
+        double difference(float actual, float reconstructed, float scale) {
+            return (double) reconstructed - actual;
         }
     },
-    MAE("mae") {
+    MAE("mae", 1, false) {
         @Override
-        double positionError(float actual, float reconstructed, float scale) {
-            return Math.abs((double) reconstructed - actual);
+        double difference(float actual, float reconstructed, float scale) {
+            return (double) reconstructed - actual;
         }
     },
     /**
@@ -56,26 +55,82 @@ public enum ErrorMetric {
      * position by how much normal beats vary there (its weights are the squared ranges of the normal
      * training beats).
      */
-    SIGNAL_MSE("signal-mse") {
+    SIGNAL_MSE("signal-mse", 1, true) {
         @Override
-        double positionError(float actual, float reconstructed, float scale) {
-            double d = ((double) reconstructed - actual) * scale;
-            return d * d;
+        double difference(float actual, float reconstructed, float scale) {
+            return signalDifference(actual, reconstructed, scale);
+        }
+    },
+    /**
+     * {@link #SIGNAL_MSE} of the error's moving average over 5 positions: an error that persists over
+     * neighbouring samples (a beat of another shape) counts, one that alternates in sign from sample to sample
+     * (noise the network does not reproduce) largely cancels. Positions beyond the beat count as no error.
+     */
+    SIGNAL_MSE_SMOOTH5("signal-mse-smooth5", 5, true) {
+        @Override
+        double difference(float actual, float reconstructed, float scale) {
+            return signalDifference(actual, reconstructed, scale);
+        }
+    },
+    /** {@link #SIGNAL_MSE_SMOOTH5} over 9 positions. */
+    SIGNAL_MSE_SMOOTH9("signal-mse-smooth9", 9, true) {
+        @Override
+        double difference(float actual, float reconstructed, float scale) {
+            return signalDifference(actual, reconstructed, scale);
+        }
+    },
+    /** {@link #SIGNAL_MSE_SMOOTH5} over 17 positions. */
+    SIGNAL_MSE_SMOOTH17("signal-mse-smooth17", 17, true) {
+        @Override
+        double difference(float actual, float reconstructed, float scale) {
+            return signalDifference(actual, reconstructed, scale);
         }
     };
 
     static final float KERAS_EPSILON = 1e-7f;
 
     private final String id;
+    private final int window;
+    private final boolean squared;
 
-    ErrorMetric(String id) {
+    ErrorMetric(String id, int window, boolean squared) {
         this.id = id;
+        this.window = window;
+        this.squared = squared;
     }
 
     /**
+     * The signed difference at one position, before any averaging over neighbours and before squaring.
+     *
      * @param scale the scaler's {@code max - min} at this position
      */
-    abstract double positionError(float actual, float reconstructed, float scale);
+    abstract double difference(float actual, float reconstructed, float scale);
+
+    /** How many positions each position's difference is averaged over (odd; 1 = none). */
+    public int window() {
+        return window;
+    }
+
+    /**
+     * The error at position {@code i} of the beat at {@code offset}: the difference there, or the mean of the
+     * differences over the window centred on it (positions outside the beat adding nothing, the divisor always
+     * the window), squared or absolute.
+     */
+    double positionError(MinMaxScaler scaler, float[] scaled, float[] reconstruction, int offset, int i) {
+        double d;
+        if (window == 1) {
+            d = difference(scaled[offset + i], reconstruction[offset + i], scaler.range(i));
+        } else {
+            int half = window / 2;
+            int last = Math.min(scaler.length() - 1, i + half);
+            double sum = 0;
+            for (int j = Math.max(0, i - half); j <= last; j++) {
+                sum += difference(scaled[offset + j], reconstruction[offset + j], scaler.range(j));
+            }
+            d = sum / window;
+        }
+        return squared ? d * d : Math.abs(d);
+    }
 
     /**
      * The error of the beat at {@code offset} in both arrays, as long as the scaler's beats, and its
@@ -89,7 +144,7 @@ public enum ErrorMetric {
         int length = scaler.length();
         double sum = 0;
         for (int i = 0; i < length; i++) {
-            double e = positionError(scaled[offset + i], reconstruction[offset + i], scaler.range(i));
+            double e = positionError(scaler, scaled, reconstruction, offset, i);
             if (positionErrors != null) {
                 positionErrors[i] = e;
             }
@@ -120,6 +175,10 @@ public enum ErrorMetric {
             }
         }
         throw new IllegalArgumentException("unknown error metric '" + id + "' (" + ids() + ")");
+    }
+
+    private static double signalDifference(float actual, float reconstructed, float scale) {
+        return ((double) reconstructed - actual) * scale;
     }
 
     private static double signedLog1p(float v) {

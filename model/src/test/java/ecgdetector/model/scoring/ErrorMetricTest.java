@@ -52,11 +52,22 @@ class ErrorMetricTest {
                     scaled[i] = (float) (random.nextInt(10) == 0 ? random.nextGaussian() * 50 : random.nextDouble());
                     reconstruction[i] = (float) random.nextDouble();
                 }
-                // The definition, written out: each position's error, summed in order, the mean as a float.
+                // The definition, written out: each position's difference, averaged over the window centred on it
+                // (nothing beyond the beat), squared or absolute; summed in order, the mean as a float.
                 double[] expectedPositions = new double[length];
                 double sum = 0;
+                int half = metric.window() / 2;
                 for (int i = 0; i < length; i++) {
-                    expectedPositions[i] = metric.positionError(scaled[3 + i], reconstruction[3 + i], scaler.range(i));
+                    double d = 0;
+                    for (int j = i - half; j <= i + half; j++) {
+                        if (j >= 0 && j < length) {
+                            d += metric.difference(scaled[3 + j], reconstruction[3 + j], scaler.range(j));
+                        }
+                    }
+                    if (metric.window() > 1) {
+                        d /= metric.window();
+                    }
+                    expectedPositions[i] = metric == ErrorMetric.MAE ? Math.abs(d) : d * d;
                     sum += expectedPositions[i];
                 }
                 int expected = Float.floatToRawIntBits((float) (sum / length));
@@ -137,6 +148,39 @@ class ErrorMetricTest {
                 .isCloseTo((1f + 0.0625f + 2.25f) / 3, within(1e-6f));
         assertThat(ErrorMetric.MSE.score(scaler, scaled, reconstruction, 0))
                 .isNotCloseTo((1f + 0.0625f + 2.25f) / 3, within(1e-3f));
+    }
+
+    @Test
+    void smoothedSignalMseAveragesTheSignalErrorOverItsWindowBeforeSquaring() {
+        // Unit ranges: the signal error is the scaled one. Differences r - a = 1, -1, 1, -1, 1, -1, 1.
+        float[] actual = new float[7];
+        float[] alternating = {1f, -1f, 1f, -1f, 1f, -1f, 1f};
+        // Window 5, zeros beyond the beat: sums 1, 0, 1, -1, 1, 0, 1 over five positions, squared: mean of
+        // (1 + 0 + 1 + 1 + 1 + 0 + 1) / 25 over 7 positions.
+        assertThat(ErrorMetric.SIGNAL_MSE_SMOOTH5.score(unit(7), actual, alternating, 0))
+                .isCloseTo(5f / 25 / 7, within(1e-7f));
+        assertThat(ErrorMetric.SIGNAL_MSE.score(unit(7), actual, alternating, 0))
+                .isEqualTo(1f);
+
+        // A persistent error of 0.5 at every position loses only the edges' share to the smoothing.
+        float[] offset = new float[40];
+        Arrays.fill(offset, 0.5f);
+        float smooth = ErrorMetric.SIGNAL_MSE_SMOOTH9.score(unit(40), new float[40], offset, 0);
+        assertThat(smooth).isLessThan(0.25f).isGreaterThan(0.25f * 0.85f);
+        double[] positions = new double[40];
+        ErrorMetric.SIGNAL_MSE_SMOOTH9.score(unit(40), new float[40], offset, 0, positions);
+        assertThat(positions[20]).isCloseTo(0.25, within(1e-12));
+        assertThat(positions[0]).isCloseTo(0.25 * 25 / 81, within(1e-12));
+    }
+
+    @Test
+    void theSmoothedMetricsWeighPositionsByTheScalersRanges() {
+        MinMaxScaler scaler = scaler(new float[] {0f, 0f, 0f}, new float[] {2f, 2f, 2f});
+        float[] scaled = {0f, 0f, 0f};
+        float[] reconstruction = {0.5f, 0.5f, 0.5f};
+        // Signal differences 1, 1, 1; window 5 over 3 positions: every window holds all three, 3 / 5.
+        assertThat(ErrorMetric.SIGNAL_MSE_SMOOTH5.score(scaler, scaled, reconstruction, 0))
+                .isCloseTo(0.36f, within(1e-6f));
     }
 
     @Test
