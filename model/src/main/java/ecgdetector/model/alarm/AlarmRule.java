@@ -23,8 +23,8 @@ public record AlarmRule(int beats, int window, double ratio, int clearBeats, lon
     public static final int MAX_WINDOW = 16;
 
     public static final int DEFAULT_BEATS = 3;
-    public static final int DEFAULT_WINDOW = 5;
-    public static final double DEFAULT_RATIO = 1.2;
+    public static final int DEFAULT_WINDOW = 4;
+    public static final double DEFAULT_RATIO = 1.0;
     public static final int DEFAULT_CLEAR_BEATS = 4;
     public static final long DEFAULT_QUIET_MS = 30_000;
     public static final long DEFAULT_SILENCE_MS = 10_000;

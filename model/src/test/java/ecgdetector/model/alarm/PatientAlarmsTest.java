@@ -14,7 +14,13 @@ import org.junit.jupiter.api.Test;
 
 class PatientAlarmsTest {
 
-    private static final AlarmEngine ENGINE = new AlarmEngine(AlarmRule.DEFAULT);
+    /**
+     * A fixed rule, not the default: {@code 3 of 5 > 1.2x}, the default until 7 December 2026, with which the first
+     * format's fixture below was written; the state's bounds are checked for the default window as well.
+     */
+    private static final AlarmRule RULE = new AlarmRule(3, 5, 1.2, 4, 30_000, 10_000);
+
+    private static final AlarmEngine ENGINE = new AlarmEngine(RULE);
     private static final ModelRef MODEL = new ModelRef("ecg-autoencoder", "v1");
     private static final String TOPIC = "ecg.heartbeats";
     private static final long T0 = 1_796_000_000_000L;
@@ -67,7 +73,7 @@ class PatientAlarmsTest {
                 PatientAlarms original = ENGINE.newPatient();
                 feed.run(original, records);
                 byte[] bytes = original.toBytes();
-                PatientAlarms restored = PatientAlarms.fromBytes(bytes, AlarmRule.DEFAULT_WINDOW);
+                PatientAlarms restored = PatientAlarms.fromBytes(bytes, RULE.window());
                 assertThat(restored.toBytes())
                         .as("seed %d, %d records", seed, records)
                         .isEqualTo(bytes);
@@ -97,8 +103,9 @@ class PatientAlarmsTest {
             sum += size;
         }
         assertThat(sum / 200).as("mean bytes at M = 5").isLessThan(120);
-        assertThat(largest).isLessThanOrEqualTo(PatientAlarms.maxBytes(AlarmRule.DEFAULT_WINDOW));
-        assertThat(PatientAlarms.maxBytes(AlarmRule.DEFAULT_WINDOW)).isEqualTo(339);
+        assertThat(largest).isLessThanOrEqualTo(PatientAlarms.maxBytes(RULE.window()));
+        assertThat(PatientAlarms.maxBytes(RULE.window())).isEqualTo(339);
+        assertThat(PatientAlarms.maxBytes(AlarmRule.DEFAULT_WINDOW)).isEqualTo(315);
         assertThat(ENGINE.newPatient().toBytes()).hasSizeLessThan(40);
     }
 
@@ -116,9 +123,8 @@ class PatientAlarmsTest {
             ENGINE.deadLetter(p, "p", TOPIC, Integer.MAX_VALUE, offsets[i], times[i], Long.MIN_VALUE, out);
         }
         byte[] bytes = p.toBytes();
-        assertThat(bytes.length).isLessThanOrEqualTo(PatientAlarms.maxBytes(AlarmRule.DEFAULT_WINDOW));
-        assertThat(PatientAlarms.fromBytes(bytes, AlarmRule.DEFAULT_WINDOW).toBytes())
-                .isEqualTo(bytes);
+        assertThat(bytes.length).isLessThanOrEqualTo(PatientAlarms.maxBytes(RULE.window()));
+        assertThat(PatientAlarms.fromBytes(bytes, RULE.window()).toBytes()).isEqualTo(bytes);
     }
 
     /**
@@ -137,7 +143,7 @@ class PatientAlarmsTest {
     void aStateOfTheFirstFormatIsReadAsTheStateItWas() {
         byte[] first = HexFormat.of().parseHex(FORMAT_1_AFTER_7_333);
         assertThat(first).hasSize(285);
-        assertThat(PatientAlarms.fromBytes(first, AlarmRule.DEFAULT_WINDOW).toBytes())
+        assertThat(PatientAlarms.fromBytes(first, RULE.window()).toBytes())
                 .isEqualTo(after(7, 333).toBytes());
     }
 
@@ -157,16 +163,16 @@ class PatientAlarmsTest {
     void bytesThatAreNotAStateAreRefusedWithTheirSize() {
         byte[] state = after(5, 100).toBytes();
         byte[] cut = java.util.Arrays.copyOf(state, state.length / 2);
-        assertThatThrownBy(() -> PatientAlarms.fromBytes(cut, AlarmRule.DEFAULT_WINDOW))
+        assertThatThrownBy(() -> PatientAlarms.fromBytes(cut, RULE.window()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(cut.length + " bytes");
         byte[] unknown = state.clone();
         unknown[0] = 9;
-        assertThatThrownBy(() -> PatientAlarms.fromBytes(unknown, AlarmRule.DEFAULT_WINDOW))
+        assertThatThrownBy(() -> PatientAlarms.fromBytes(unknown, RULE.window()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("format 9");
         byte[] longer = java.util.Arrays.copyOf(state, state.length + 1);
-        assertThatThrownBy(() -> PatientAlarms.fromBytes(longer, AlarmRule.DEFAULT_WINDOW))
+        assertThatThrownBy(() -> PatientAlarms.fromBytes(longer, RULE.window()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
