@@ -27,6 +27,7 @@ class PatientAlarmsTest {
 
     /** A patient's life in a few hundred records: runs of anomalous beats, bad beats, dead letters, a gap, a tick. */
     private static final class Feed {
+        final AlarmEngine engine;
         final Random random;
         final List<Alarm> alarms = new ArrayList<>();
         long offset = 3_000_000_000L;
@@ -34,6 +35,11 @@ class PatientAlarmsTest {
         long wall = T0 + 5_000;
 
         Feed(long seed) {
+            this(ENGINE, seed);
+        }
+
+        Feed(AlarmEngine engine, long seed) {
+            this.engine = engine;
             random = new Random(seed);
         }
 
@@ -44,15 +50,15 @@ class PatientAlarmsTest {
                 wall += 600 + random.nextInt(400);
                 int kind = random.nextInt(40);
                 if (kind == 0) {
-                    ENGINE.deadLetter(p, "p-1", TOPIC, 2, offset, eventTime, wall, alarms);
+                    engine.deadLetter(p, "p-1", TOPIC, 2, offset, eventTime, wall, alarms);
                 } else if (kind == 1) {
-                    ENGINE.tick(
+                    engine.tick(
                             p, "p-1", new Tick(TOPIC, wall, true, wall - 20_000, 10_000, 86_400_000, MODEL), alarms);
                 } else {
                     boolean anomalous = (i / 25) % 3 == 1 ? random.nextInt(4) > 0 : random.nextInt(20) == 0;
                     double ratio = anomalous ? 1.2 + random.nextDouble() * 12 : random.nextDouble() * 1.2;
                     AlarmCause quality = kind == 2 ? AlarmCause.FLAT : kind == 3 ? AlarmCause.CLIPPED : null;
-                    ENGINE.beat(
+                    engine.beat(
                             p, new ScoredBeat("p-1", TOPIC, 2, offset, eventTime, ratio, quality, MODEL, wall), alarms);
                 }
             }
@@ -107,6 +113,19 @@ class PatientAlarmsTest {
         assertThat(PatientAlarms.maxBytes(RULE.window())).isEqualTo(339);
         assertThat(PatientAlarms.maxBytes(AlarmRule.DEFAULT_WINDOW)).isEqualTo(315);
         assertThat(ENGINE.newPatient().toBytes()).hasSizeLessThan(40);
+
+        AlarmEngine byDefault = new AlarmEngine(AlarmRule.DEFAULT);
+        int sumAtDefault = 0;
+        int largestAtDefault = 0;
+        for (long seed = 1; seed <= 200; seed++) {
+            PatientAlarms p = byDefault.newPatient();
+            new Feed(byDefault, seed).run(p, 500);
+            int size = p.toBytes().length;
+            largestAtDefault = Math.max(largestAtDefault, size);
+            sumAtDefault += size;
+        }
+        assertThat(sumAtDefault / 200).as("mean bytes at the default M").isLessThan(110);
+        assertThat(largestAtDefault).isLessThanOrEqualTo(PatientAlarms.maxBytes(AlarmRule.DEFAULT_WINDOW));
     }
 
     @Test
