@@ -19,35 +19,15 @@ public enum ErrorMetric {
      * {@code log1p}. Without the clip a scaled value below -1 (anomalous beats leave the [0, 1] training
      * range) gives NaN; with it, every value below 0 scores alike.
      */
-    MSLE("msle", 1, true) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return Math.log1p(Math.max(reconstructed, KERAS_EPSILON)) - Math.log1p(Math.max(actual, KERAS_EPSILON));
-        }
-    },
+    MSLE("msle", 1, true, ErrorMetric::clippedLogDifference),
     /**
      * MSLE on both sides of zero: the squared difference of {@code sign(v) * log1p(|v|)}. Equal to {@link
      * #MSLE} where both values are at least epsilon; below zero it keeps telling values apart instead of
      * flattening them to epsilon, so a beat far below the training range scores higher than one just below.
      */
-    MSLE_SIGNED("msle-signed", 1, true) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return signedLog1p(reconstructed) - signedLog1p(actual);
-        }
-    },
-    MSE("mse", 1, true) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return (double) reconstructed - actual;
-        }
-    },
-    MAE("mae", 1, false) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return (double) reconstructed - actual;
-        }
-    },
+    MSLE_SIGNED("msle-signed", 1, true, (a, r, w) -> signedLog1p(r) - signedLog1p(a)),
+    MSE("mse", 1, true, (a, r, w) -> (double) r - a),
+    MAE("mae", 1, false, (a, r, w) -> (double) r - a),
     /**
      * Mean squared error in the signal's units: each position's scaled difference times the scaler's range
      * there, i.e. the difference between the raw sample and the reconstruction mapped back to raw units.
@@ -55,56 +35,45 @@ public enum ErrorMetric {
      * position by how much normal beats vary there (its weights are the squared ranges of the normal
      * training beats).
      */
-    SIGNAL_MSE("signal-mse", 1, true) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return signalDifference(actual, reconstructed, scale);
-        }
-    },
+    SIGNAL_MSE("signal-mse", 1, true, ErrorMetric::signalDifference),
     /**
      * {@link #SIGNAL_MSE} of the error's moving average over 5 positions: an error that persists over
      * neighbouring samples (a beat of another shape) counts, one that alternates in sign from sample to sample
      * (noise the network does not reproduce) largely cancels. Positions beyond the beat count as no error.
      */
-    SIGNAL_MSE_SMOOTH5("signal-mse-smooth5", 5, true) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return signalDifference(actual, reconstructed, scale);
-        }
-    },
+    SIGNAL_MSE_SMOOTH5("signal-mse-smooth5", 5, true, ErrorMetric::signalDifference),
     /** {@link #SIGNAL_MSE_SMOOTH5} over 9 positions. */
-    SIGNAL_MSE_SMOOTH9("signal-mse-smooth9", 9, true) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return signalDifference(actual, reconstructed, scale);
-        }
-    },
+    SIGNAL_MSE_SMOOTH9("signal-mse-smooth9", 9, true, ErrorMetric::signalDifference),
     /** {@link #SIGNAL_MSE_SMOOTH5} over 17 positions. */
-    SIGNAL_MSE_SMOOTH17("signal-mse-smooth17", 17, true) {
-        @Override
-        double difference(float actual, float reconstructed, float scale) {
-            return signalDifference(actual, reconstructed, scale);
-        }
-    };
+    SIGNAL_MSE_SMOOTH17("signal-mse-smooth17", 17, true, ErrorMetric::signalDifference);
+
+    /** The signed difference at one position, before any averaging over neighbours and before squaring. */
+    @FunctionalInterface
+    private interface Difference {
+        /**
+         * @param scale the scaler's {@code max - min} at this position
+         */
+        double at(float actual, float reconstructed, float scale);
+    }
 
     static final float KERAS_EPSILON = 1e-7f;
 
     private final String id;
     private final int window;
     private final boolean squared;
+    private final Difference difference;
 
-    ErrorMetric(String id, int window, boolean squared) {
+    ErrorMetric(String id, int window, boolean squared, Difference difference) {
         this.id = id;
         this.window = window;
         this.squared = squared;
+        this.difference = difference;
     }
 
-    /**
-     * The signed difference at one position, before any averaging over neighbours and before squaring.
-     *
-     * @param scale the scaler's {@code max - min} at this position
-     */
-    abstract double difference(float actual, float reconstructed, float scale);
+    /** {@link Difference#at}, for the tests that write the definition out. */
+    double difference(float actual, float reconstructed, float scale) {
+        return difference.at(actual, reconstructed, scale);
+    }
 
     /** How many positions each position's difference is averaged over (odd; 1 = none). */
     public int window() {
@@ -119,13 +88,13 @@ public enum ErrorMetric {
     double positionError(MinMaxScaler scaler, float[] scaled, float[] reconstruction, int offset, int i) {
         double d;
         if (window == 1) {
-            d = difference(scaled[offset + i], reconstruction[offset + i], scaler.range(i));
+            d = difference.at(scaled[offset + i], reconstruction[offset + i], scaler.range(i));
         } else {
             int half = window / 2;
             int last = Math.min(scaler.length() - 1, i + half);
             double sum = 0;
             for (int j = Math.max(0, i - half); j <= last; j++) {
-                sum += difference(scaled[offset + j], reconstruction[offset + j], scaler.range(j));
+                sum += difference.at(scaled[offset + j], reconstruction[offset + j], scaler.range(j));
             }
             d = sum / window;
         }
@@ -175,6 +144,10 @@ public enum ErrorMetric {
             }
         }
         throw new IllegalArgumentException("unknown error metric '" + id + "' (" + ids() + ")");
+    }
+
+    private static double clippedLogDifference(float actual, float reconstructed, float scale) {
+        return Math.log1p(Math.max(reconstructed, KERAS_EPSILON)) - Math.log1p(Math.max(actual, KERAS_EPSILON));
     }
 
     private static double signalDifference(float actual, float reconstructed, float scale) {
