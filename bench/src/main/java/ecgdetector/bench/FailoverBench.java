@@ -323,6 +323,15 @@ final class FailoverBench {
                 run.sent(),
                 run.missing(),
                 run.duplicates());
+        describeFirst(seen, fault, faultAt, since);
+        describeWorst(
+                "before the fault", FailoverFigures.worst(seen, fedFrom + 1000, faultAt - BEFORE_FAULT_MS), faultAt);
+        describeWorst("from the fault on", FailoverFigures.worst(seen, faultAt - BEFORE_FAULT_MS, stoppedAt), faultAt);
+        return run;
+    }
+
+    /** When the first windows produced after the fault were scored and became readable, overall and per partition. */
+    private void describeFirst(List<ScoreTimeline.Seen> seen, String fault, long faultAt, long since) {
         seen.stream()
                 .filter(x -> x.producedMs() >= faultAt)
                 .min(java.util.Comparator.comparingLong(ScoreTimeline.Seen::scoredMs))
@@ -332,10 +341,18 @@ final class FailoverBench {
                         (first.scoredMs() - since) / 1000.0,
                         (first.visibleMs() - since) / 1000.0,
                         fault.equals(RESTART) ? "new process started" : "fault"));
-        describeWorst(
-                "before the fault", FailoverFigures.worst(seen, fedFrom + 1000, faultAt - BEFORE_FAULT_MS), faultAt);
-        describeWorst("from the fault on", FailoverFigures.worst(seen, faultAt - BEFORE_FAULT_MS, stoppedAt), faultAt);
-        return run;
+        console.printf(
+                Locale.ROOT,
+                "    per partition, its first window produced after the fault: scored / readable, s after the %s: %s%n",
+                fault.equals(RESTART) ? "new process started" : "fault",
+                FailoverFigures.firstAfter(seen, faultAt).entrySet().stream()
+                        .map(e -> String.format(
+                                Locale.ROOT,
+                                "%d %.1f/%.1f",
+                                e.getKey(),
+                                (e.getValue().scoredMs() - since) / 1000.0,
+                                (e.getValue().visibleMs() - since) / 1000.0))
+                        .collect(Collectors.joining(", ")));
     }
 
     private void describeWorst(String when, ScoreTimeline.Seen worst, long faultAt) {

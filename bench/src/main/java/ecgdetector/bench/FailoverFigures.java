@@ -7,6 +7,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /** What a score timeline says about a fault: every figure from the scores a downstream consumer could read. */
 final class FailoverFigures {
@@ -49,25 +51,31 @@ final class FailoverFigures {
                 .toArray();
     }
 
+    /** Per partition, in partition order, the first score readable for a window produced from {@code producedFrom} on. */
+    static SortedMap<Integer, Seen> firstAfter(List<Seen> seen, long producedFrom) {
+        SortedMap<Integer, Seen> first = new TreeMap<>();
+        for (Seen s : seen) {
+            if (s.producedMs() >= producedFrom) {
+                first.merge(s.partition(), s, (a, b) -> a.visibleMs() <= b.visibleMs() ? a : b);
+            }
+        }
+        return first;
+    }
+
     /**
      * How long after {@code since} every partition had a score readable again, of a window produced at or after
      * {@code producedFrom}, in seconds from {@code since}: the time patients on the slowest partition waited.
      * Null if some partition never had one.
      */
     static Double readableAgainSeconds(List<Seen> seen, Set<Integer> partitions, long producedFrom, long since) {
-        Map<Integer, Long> first = new HashMap<>();
-        for (Seen s : seen) {
-            if (s.producedMs() >= producedFrom) {
-                first.merge(s.partition(), s.visibleMs(), Math::min);
-            }
-        }
+        Map<Integer, Seen> first = firstAfter(seen, producedFrom);
         long last = since;
         for (int p : partitions) {
-            Long at = first.get(p);
+            Seen at = first.get(p);
             if (at == null) {
                 return null;
             }
-            last = Math.max(last, at);
+            last = Math.max(last, at.visibleMs());
         }
         return (last - since) / 1000.0;
     }
