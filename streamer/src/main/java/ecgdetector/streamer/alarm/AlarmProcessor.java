@@ -111,11 +111,11 @@ public final class AlarmProcessor implements Processor<byte[], Object, byte[], A
         int restored = rebuildIndex(now);
         if (restored > 0) {
             log.info(
-                    "Task {}: alarm state of {} patients restored ({} episodes open); silence is judged once the task"
+                    "Task {}: alarm state of {} patients restored (episodes open: {}); silence is judged once the task"
                             + " has caught up",
                     context.taskId(),
                     restored,
-                    openHere);
+                    openHere.values().stream().allMatch(n -> n == 0) ? "none" : openHere);
         }
         context.schedule(TICK, PunctuationType.WALL_CLOCK_TIME, this::tick);
     }
