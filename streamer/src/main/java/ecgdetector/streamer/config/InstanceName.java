@@ -49,15 +49,23 @@ public final class InstanceName {
 
     /**
      * The state folder of an instance unless {@code state.dir} is given: {@code
-     * $XDG_DATA_HOME/ecg-detector/state/NAME}, else {@code ~/.local/share/ecg-detector/state/NAME}. Kafka Streams
-     * keeps each application's state in a folder of its id inside it. Not the system temp folder, which every
-     * run with the same application id would share (and an OS may clear), across clusters too.
+     * $XDG_DATA_HOME/ecg-detector/state/APPLICATION/NAME}, else {@code
+     * ~/.local/share/ecg-detector/state/APPLICATION/NAME}. Per application as well as per instance: two
+     * applications on one host, each with the default instance name (the host name), must not share a folder, whose
+     * lock would refuse the second. Not the system temp folder, which every run with the same application id would
+     * share (and an OS may clear), across clusters too.
+     *
+     * @param application the application id; Kafka's rule for it (letters, digits, '.', '_', '-') makes it a
+     *     safe folder name
      */
-    public static Path defaultStateFolder(String name, Map<String, String> env, String userHome) {
+    public static Path defaultStateFolder(String application, String name, Map<String, String> env, String userHome) {
         String xdg = env.get("XDG_DATA_HOME");
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
                 ? Path.of(xdg)
                 : Path.of(userHome, ".local", "share");
-        return base.resolve("ecg-detector").resolve("state").resolve(name);
+        return base.resolve("ecg-detector")
+                .resolve("state")
+                .resolve(application)
+                .resolve(name);
     }
 }

@@ -54,11 +54,15 @@ public enum KafkaDefault {
             ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
     STATE_DIR(
             StreamsConfig.STATE_DIR_CONFIG,
-            c -> InstanceName.defaultStateFolder(c.instanceName(), System.getenv(), System.getProperty("user.home"))
+            c -> InstanceName.defaultStateFolder(
+                            c.applicationId(), c.instanceName(), System.getenv(), System.getProperty("user.home"))
                     .toString(),
-            "`$XDG_DATA_HOME/ecg-detector/state/NAME` (else `~/.local/share/...`), NAME = `ecg.instance.name`",
-            "the batch buffer and the local model copy, one folder per instance (`--state-dir`); not the system"
-                    + " temp folder, which every run with the same application id would share, across clusters"),
+            "`$XDG_DATA_HOME/ecg-detector/state/APPLICATION/NAME` (else `~/.local/share/...`), APPLICATION ="
+                    + " `application.id`, NAME = `ecg.instance.name`",
+            "the batch buffers and the patients' alarm states, one folder per application and instance"
+                    + " (`--state-dir`), so neither two instances nor two applications on one host share one; not the"
+                    + " system temp folder, which every run with the same application id would share, across"
+                    + " clusters"),
     GROUP_INSTANCE_ID(
             ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
             c -> c.classicProtocol() ? c.instanceName() : null,

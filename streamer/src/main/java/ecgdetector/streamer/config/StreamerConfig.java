@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -101,6 +102,9 @@ public record StreamerConfig(
 
     public static final String PREFIX = "ecg.";
     public static final String DEFAULT_APPLICATION_ID = "ecg-streamer";
+
+    /** Kafka's rule for topic names, which the application id prefixes, leaving room for the longest suffix. */
+    private static final Pattern LEGAL_APPLICATION_ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}");
     /**
      * {@code commit.interval.ms} unless the Kafka properties set it. Under exactly-once a score is readable only
      * once its transaction commits, so a window's latency is at most about batch wait + punctuation interval +
@@ -756,6 +760,13 @@ public record StreamerConfig(
         if (servers == null || servers.isBlank()) {
             throw new IllegalArgumentException("bootstrap.servers is required (--bootstrap-servers, "
                     + "ECG_BOOTSTRAP_SERVERS or bootstrap.servers in the properties file)");
+        }
+        String application = kafka.getOrDefault(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        if (!LEGAL_APPLICATION_ID.matcher(application).matches()) {
+            // It prefixes the internal topics and names the default state folder: Kafka would refuse it only when
+            // the first changelog is created, and a folder name must not climb out of the state root.
+            throw new IllegalArgumentException("invalid application id '" + application + "': it prefixes Kafka"
+                    + " topic names, so 1-200 letters, digits, '.', '_' or '-', not starting with '.'");
         }
         if (kafka.containsKey(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG)) {
             // A handler that continues would let a batch whose scoring threw be removed from the buffer as if it

@@ -55,25 +55,46 @@ class StreamerConfigTest {
         assertThat(p.getProperty("producer.transaction.timeout.ms")).isEqualTo("5000");
         assertThat(p.getProperty("state.cleanup.delay.ms")).isEqualTo("60000");
         assertThat(Path.of(p.getProperty("state.dir")))
-                .isEqualTo(InstanceName.defaultStateFolder("pod-1", System.getenv(), System.getProperty("user.home")))
-                .endsWithRaw(Path.of("ecg-detector", "state", "pod-1"));
+                .isEqualTo(InstanceName.defaultStateFolder(
+                        "ecg-streamer", "pod-1", System.getenv(), System.getProperty("user.home")))
+                .endsWithRaw(Path.of("ecg-detector", "state", "ecg-streamer", "pod-1"));
         assertThat(Path.of(p.getProperty("state.dir")).startsWith(Path.of(System.getProperty("java.io.tmpdir"))))
                 .as("not under the system temp folder")
                 .isFalse();
     }
 
     @Test
-    void theStateFolderIsPerInstanceUnderTheUsersDataFolder() {
-        assertThat(InstanceName.defaultStateFolder("a", Map.of("XDG_DATA_HOME", "/data"), "/home/u"))
-                .isEqualTo(Path.of("/data/ecg-detector/state/a"));
-        assertThat(InstanceName.defaultStateFolder("a", Map.of(), "/home/u"))
-                .isEqualTo(Path.of("/home/u/.local/share/ecg-detector/state/a"));
-        assertThat(InstanceName.defaultStateFolder("b", Map.of("XDG_DATA_HOME", "relative"), "/home/u"))
+    void theStateFolderIsPerApplicationAndInstanceUnderTheUsersDataFolder() {
+        assertThat(InstanceName.defaultStateFolder("app", "a", Map.of("XDG_DATA_HOME", "/data"), "/home/u"))
+                .isEqualTo(Path.of("/data/ecg-detector/state/app/a"));
+        assertThat(InstanceName.defaultStateFolder("app", "a", Map.of(), "/home/u"))
+                .isEqualTo(Path.of("/home/u/.local/share/ecg-detector/state/app/a"));
+        assertThat(InstanceName.defaultStateFolder("app", "b", Map.of("XDG_DATA_HOME", "relative"), "/home/u"))
                 .as("a relative XDG_DATA_HOME is ignored, as the XDG spec says")
-                .isEqualTo(Path.of("/home/u/.local/share/ecg-detector/state/b"));
+                .isEqualTo(Path.of("/home/u/.local/share/ecg-detector/state/app/b"));
+        Map<String, String> host = Map.of("bootstrap.servers", "h:1", "ecg.instance.name", "host-1");
+        Map<String, String> ward = new HashMap<>(host);
+        ward.put("application.id", "ward-7");
+        assertThat(StreamerConfig.fromMap(host).streamsProperties().getProperty("state.dir"))
+                .as("two applications on one host, each with the default instance name, lock different folders")
+                .isNotEqualTo(StreamerConfig.fromMap(ward).streamsProperties().getProperty("state.dir"))
+                .endsWith(Path.of("ecg-streamer", "host-1").toString());
         Properties given = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "state.dir", "/srv/state"))
                 .streamsProperties();
         assertThat(given.getProperty("state.dir")).isEqualTo("/srv/state");
+    }
+
+    @Test
+    void anApplicationIdThatCannotPrefixATopicOrNameAFolderIsRefusedAtOnce() {
+        for (String bad : List.of("..", "../etc", "ward 7", "", "a".repeat(201))) {
+            assertThatThrownBy(() -> StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "application.id", bad)))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("invalid application id");
+        }
+        assertThat(StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "application.id", "ward-7.icu_2"))
+                        .applicationId())
+                .isEqualTo("ward-7.icu_2");
     }
 
     @Test
