@@ -19,6 +19,7 @@ import ecgdetector.streamer.health.LossAwareConsumer;
 import ecgdetector.streamer.health.TaskProgress;
 import ecgdetector.streamer.health.ThreadFailures;
 import ecgdetector.streamer.membership.BufferRestores;
+import ecgdetector.streamer.membership.CleanStop;
 import ecgdetector.streamer.membership.InstanceLock;
 import ecgdetector.streamer.membership.InstanceNameCheck;
 import ecgdetector.streamer.membership.ScoringThreads;
@@ -120,6 +121,7 @@ public final class StreamerApp implements AutoCloseable {
     private final InputTopicId inputTopicId;
     private final InstanceLock lock;
     private final StateFreshness freshness;
+    private final Path applicationFolder;
     private final KafkaStreams streams;
     private final ScoringThreads scoringThreads;
     private final List<AutoCloseable> binders = new ArrayList<>();
@@ -168,7 +170,8 @@ public final class StreamerApp implements AutoCloseable {
         Path stateFolder = Path.of(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
         this.lock = InstanceLock.acquire(stateFolder, config.instanceName(), Clock.systemUTC());
         this.freshness = new StateFreshness(StreamerTopology.CHANGELOG_CONFIGS, Clock.systemUTC());
-        discardUncheckpointedTasks(stateFolder.resolve(config.applicationId()));
+        this.applicationFolder = stateFolder.resolve(config.applicationId());
+        discardUncheckpointedTasks(applicationFolder);
         // No stream thread until a valid model serves: until then the instance stays out of its group and the
         // other instances score its share (ScoringThreads adds the threads).
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "0");
@@ -199,14 +202,15 @@ public final class StreamerApp implements AutoCloseable {
     /**
      * Removes what a crashed run left of its tasks, which exactly-once never trusts ({@link UncheckpointedTasks}):
      * Kafka Streams would open, wipe and reopen each such store and then rebalance once more before scoring.
-     * Under at-least-once local state without a checkpoint is used as it is, so nothing is removed.
+     * After a clean stop ({@link CleanStop}) the tasks are left to Kafka Streams. Under at-least-once local state
+     * without a checkpoint is used as it is, so nothing is removed.
      */
     private void discardUncheckpointedTasks(Path applicationFolder) {
-        if (!config.exactlyOnce()) {
-            return;
-        }
         List<String> tasks;
         try {
+            if (CleanStop.take(applicationFolder) || !config.exactlyOnce()) {
+                return;
+            }
             tasks = UncheckpointedTasks.discard(applicationFolder);
         } catch (UncheckedIOException e) {
             lock.close();
@@ -775,6 +779,8 @@ public final class StreamerApp implements AutoCloseable {
             log.warn(
                     "Kafka Streams did not stop within {} ms; uncommitted work is redone on restart",
                     config.shutdownTimeout().toMillis());
+        } else if (streams.state() == KafkaStreams.State.NOT_RUNNING && !failed) {
+            markCleanStop();
         }
         registry.close();
         if (kafkaReachability != null) {
@@ -801,6 +807,15 @@ public final class StreamerApp implements AutoCloseable {
         lock.close();
         terminated.countDown();
         log.info("ecg streamer stopped in {} ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+
+    /** So that the next start keeps the local state Kafka Streams closed cleanly instead of restoring it all. */
+    private void markCleanStop() {
+        try {
+            CleanStop.mark(applicationFolder);
+        } catch (UncheckedIOException e) {
+            log.warn("{}: the next start restores the local state from the changelogs", e.getMessage());
+        }
     }
 
     private static boolean causes(Throwable e, Class<? extends Throwable> type) {

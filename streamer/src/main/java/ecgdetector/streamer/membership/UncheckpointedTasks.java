@@ -21,8 +21,10 @@ import java.util.stream.Stream;
  *
  * <p>The rule is Kafka Streams' own ({@code ProcessorStateManager}): under exactly-once, a task folder holding
  * anything besides its lock and checkpoint files, and no checkpoint file, is not trusted. A task folder with a
- * checkpoint file (a clean shutdown) is left to Kafka Streams, and so is everything else in the application's folder
- * (the global store, the process id that keeps the instance's client id across restarts).
+ * checkpoint file is left to Kafka Streams, and so is everything else in the application's folder (the global store,
+ * the process id that keeps the instance's client id across restarts). Since Kafka Streams 4.3 a RocksDB store keeps
+ * its offsets itself and leaves no checkpoint file even when closed cleanly, so this is applied only when the last
+ * run did not stop cleanly ({@link CleanStop}).
  */
 public final class UncheckpointedTasks {
 
