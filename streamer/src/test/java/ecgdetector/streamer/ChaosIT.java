@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Several instances of one application, each a streamer JVM of its own, on six partitions fed at a fixed rate
  * from start to end, through every fault a scaled-out deployment meets: a third instance joins, one is SIGKILLed
- * (and restarted), one is frozen with SIGSTOP past its session timeout and resumed, one leaves with SIGTERM, and
- * the broker restarts. In the end every window has exactly one score and every expected alert appears once, by
+ * (and restarted), one is frozen with SIGSTOP past its session timeout and resumed, all three are restarted in
+ * turn (a rolling restart: SIGTERM, then started again under the same name), one leaves with SIGTERM, and the
+ * broker restarts. After each SIGTERM the instance is out of the group at once, not at its session timeout. In the end every window has exactly one score and every expected alert appears once, by
  * id, read {@code read_committed}; and no window waited longer than a generous bound. The figures themselves are
  * logged per fault (they are the bench's to report: {@code ./ecg bench --phases failover}).
  *
@@ -47,9 +50,12 @@ class ChaosIT {
     /** Generous: the figures themselves are the bench's; this only catches a failover that does not happen. */
     private static final Duration WORST_WAIT_BOUND = Duration.ofSeconds(60);
 
+    private static final String APPLICATION = "chaos-streamer";
+    private static final String DISCARDED = "Discarded the local state of tasks";
+
     @Test
-    void instancesJoinDieFreezeAndLeaveAndTheBrokerRestartsWhileEveryWindowIsScoredExactlyOnce(@TempDir Path dir)
-            throws Exception {
+    void instancesJoinDieFreezeRestartInTurnAndLeaveAndTheBrokerRestartsWhileEveryWindowIsScoredExactlyOnce(
+            @TempDir Path dir) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         TopicNames topics = TopicNames.defaults();
         Path logs = Path.of("target", "it-logs", "chaos-" + System.currentTimeMillis());
@@ -86,6 +92,9 @@ class ChaosIT {
                 a.awaitReady(TIMEOUT);
                 awaitScoring(a);
                 faults.settle("the killed instance restarted", at);
+                assertThat(a.output())
+                        .as("after a crash the uncommitted local state is discarded")
+                        .contains(DISCARDED);
 
                 at = System.currentTimeMillis();
                 b.freeze();
@@ -97,8 +106,12 @@ class ChaosIT {
                 faults.settle("the frozen instance resumed", at);
                 assertThat(b.isAlive()).as("the resumed instance runs on").isTrue();
 
+                a = rollingRestart(instances, faults, a, "a");
+                b = rollingRestart(instances, faults, b, "b");
+                c = rollingRestart(instances, faults, c, "c");
+
                 at = System.currentTimeMillis();
-                assertThat(c.terminate(TIMEOUT)).as("exit code after SIGTERM").isIn(0, 143);
+                terminateAndCheckItLeft(broker, c, "chaos-c");
                 faults.settle("SIGTERM of one instance (scale in)", at);
 
                 at = System.currentTimeMillis();
@@ -120,6 +133,40 @@ class ChaosIT {
                     assertThat(survivor.output()).doesNotContain("shutting down so that it restarts");
                 }
             }
+        }
+    }
+
+    /** One step of a rolling restart: the instance stopped with SIGTERM, started again under its name, scoring. */
+    private static ChildStreamer rollingRestart(Instances instances, Faults faults, ChildStreamer instance, String name)
+            throws Exception {
+        long at = System.currentTimeMillis();
+        terminateAndCheckItLeft(instances.broker(), instance, "chaos-" + name);
+        ChildStreamer again = instances.start(name);
+        again.awaitReady(TIMEOUT);
+        awaitScoring(again);
+        faults.settle("rolling restart: " + name + " stopped with SIGTERM and started again", at);
+        assertThat(again.output())
+                .as("after a clean stop the local state is kept, not restored from the changelogs")
+                .doesNotContain(DISCARDED);
+        return again;
+    }
+
+    /**
+     * SIGTERM, then the group at once: a static member that did not leave would stay in it until its session
+     * timeout (6 s) and its partitions unscored meanwhile, so the check right after the exit tells the two apart.
+     */
+    private static void terminateAndCheckItLeft(EmbeddedKafkaBroker broker, ChildStreamer instance, String member)
+            throws Exception {
+        assertThat(instance.terminate(TIMEOUT)).as("exit code after SIGTERM").isIn(0, 143);
+        try (Admin admin = Admin.create(broker.adminProperties())) {
+            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(APPLICATION))
+                    .describedGroups()
+                    .get(APPLICATION)
+                    .get();
+            assertThat(group.members())
+                    .as("the group's static members right after %s exited", member)
+                    .extracting(m -> m.groupInstanceId().orElse(""))
+                    .doesNotContain(member);
         }
     }
 
@@ -152,6 +199,7 @@ class ChaosIT {
 
     /** The instances of the application, each named, with a state folder of its own, in a JVM of its own. */
     private static final class Instances implements AutoCloseable {
+        private final EmbeddedKafkaBroker broker;
         private final Map<String, String> settings;
         private final Path dir;
         private final Path logs;
@@ -159,11 +207,16 @@ class ChaosIT {
         private int starts;
 
         Instances(EmbeddedKafkaBroker broker, TopicNames topics, Path dir, Path logs) {
-            this.settings = StreamerIT.settings(broker, topics, "chaos-streamer", dir.resolve("state"));
+            this.broker = broker;
+            this.settings = StreamerIT.settings(broker, topics, APPLICATION, dir.resolve("state"));
             settings.put("ecg.batch.size", "32");
             settings.put("ecg.batch.wait.ms", "50");
             this.dir = dir;
             this.logs = logs;
+        }
+
+        EmbeddedKafkaBroker broker() {
+            return broker;
         }
 
         ChildStreamer start(String name) throws Exception {
