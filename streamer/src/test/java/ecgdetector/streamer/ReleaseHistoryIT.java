@@ -54,25 +54,7 @@ class ReleaseHistoryIT {
         compactSoon(broker, topics.models());
         ReleaseRecord good = FakeModels.signed(f.release());
         new ReleaseTopic(broker.clientProperties(), topics.models()).publish(good);
-        byte[] junk = "not a release".getBytes(StandardCharsets.UTF_8);
-        String plain = good.key().substring(0, good.key().indexOf('/'));
-        String likeARelease = plain + "/99991231T235959Z-junk";
-
-        try (KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
-            StreamerIT.send(producer, topics.models(), new ReleaseRecord(plain, junk, null));
-            StreamerIT.send(producer, topics.models(), new ReleaseRecord(likeARelease, junk, null));
-            // Each later junk record under the plain key may roll the segment; once compaction ran, the first
-            // junk record of that key is gone: what is left is what compaction keeps.
-            long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (offsets(broker, topics.models()).contains(1L)) {
-                assertThat(System.nanoTime())
-                        .as("compaction within %s", TIMEOUT)
-                        .isLessThan(deadline);
-                StreamerIT.send(producer, topics.models(), new ReleaseRecord(plain, junk, null));
-            }
-        }
-        List<String> keys = keys(broker, topics.models());
-        assertThat(keys).as("after compaction").contains(good.key(), likeARelease, plain);
+        List<String> keys = junkThenCompaction(broker, topics, good);
 
         Map<String, String> settings =
                 StreamerIT.settings(broker, topics, topics.heartbeats() + ".fresh", dir.resolve("empty-state"));
@@ -92,6 +74,77 @@ class ReleaseHistoryIT {
                     .singleElement()
                     .satisfies(s -> assertThat(s.model().version())
                             .isEqualTo(f.release().version()));
+        }
+    }
+
+    /**
+     * The case as first reported: an instance runs on three partitions, junk and compaction follow, and a second
+     * instance with an empty state folder joins the group. It finds the good release (compaction kept it), takes
+     * its share of the partitions and scores them; nothing waits unscored on either instance.
+     */
+    @Test
+    void aFreshInstanceJoiningARunningGroupAfterJunkAndCompactionScoresItsShare(
+            EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
+        RealRelease.Fixture f = RealRelease.synthetic();
+        TopicNames topics = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("joining") + ".");
+        TopicSetup.createAll(broker, topics, 3);
+        compactSoon(broker, topics.models());
+        ReleaseRecord good = FakeModels.signed(f.release());
+        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(good);
+        String application = topics.heartbeats() + ".group";
+        try (StreamerApp running = StreamerApp.start(
+                StreamerConfig.fromMap(StreamerIT.settings(broker, topics, application, dir.resolve("running"))))) {
+            KafkaTestUtils.waitForCondition(running::isReady, TIMEOUT, () -> "not ready: " + running.health());
+            List<String> keys = junkThenCompaction(broker, topics, good);
+
+            try (StreamerApp fresh = StreamerApp.start(StreamerConfig.fromMap(
+                            StreamerIT.settings(broker, topics, application, dir.resolve("fresh"))));
+                    KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
+                KafkaTestUtils.waitForCondition(fresh::isReady, TIMEOUT, () -> "not ready: " + fresh.health());
+                assertThat(fresh.models().serving())
+                        .map(ReleaseManifest::version)
+                        .contains(f.release().version());
+                assertThat(fresh.metrics().releasesRejected())
+                        .as("every junk record left on the topic")
+                        .isEqualTo(keys.size() - 1);
+                KafkaTestUtils.waitForCondition(
+                        () -> membersWithPartitions(broker, application, topics.heartbeats()) == 2,
+                        TIMEOUT,
+                        () -> "the fresh instance never took a partition: " + fresh.health());
+
+                for (int i = 0; i < 30; i++) {
+                    StreamerIT.send(
+                            producer,
+                            topics.heartbeats(),
+                            "patient-" + i,
+                            f.lines().get(i));
+                }
+                Outputs.awaitScores(broker.bootstrapServers(), topics, 30, TIMEOUT);
+                assertThat(Outputs.scores(broker.bootstrapServers(), topics))
+                        .hasSize(30)
+                        .allSatisfy(s -> assertThat(s.model().version())
+                                .isEqualTo(f.release().version()))
+                        .extracting(s -> s.windowId())
+                        .doesNotHaveDuplicates();
+                for (StreamerApp instance : List.of(running, fresh)) {
+                    assertThat(instance.metrics().bufferedWindows())
+                            .as("windows waiting")
+                            .isZero();
+                    assertThat(instance.isReady()).isTrue();
+                }
+            }
+        }
+    }
+
+    /** How many members of the group hold at least one partition of {@code topic}. */
+    private static long membersWithPartitions(EmbeddedKafkaBroker broker, String group, String topic) {
+        try (Admin admin = Admin.create(broker.adminProperties())) {
+            return admin.describeConsumerGroups(List.of(group)).describedGroups().get(group).get().members().stream()
+                    .filter(m -> m.assignment().topicPartitions().stream()
+                            .anyMatch(p -> p.topic().equals(topic)))
+                    .count();
+        } catch (Exception e) {
+            return 0;
         }
     }
 
@@ -152,6 +205,38 @@ class ReleaseHistoryIT {
                     .allSatisfy(s -> assertThat(s.model().version()).isEqualTo(version));
             assertThat(app.isLive()).isTrue();
         }
+    }
+
+    /**
+     * Junk under the release's plain key and under a key shaped like a newer release, then more junk until
+     * compaction has run: the keys left on the topic, in order; the good release's among them.
+     */
+    private static List<String> junkThenCompaction(EmbeddedKafkaBroker broker, TopicNames topics, ReleaseRecord good)
+            throws Exception {
+        byte[] junk = "not a release".getBytes(StandardCharsets.UTF_8);
+        String plain = good.key().substring(0, good.key().indexOf('/'));
+        String likeARelease = plain + "/99991231T235959Z-junk";
+        long first = offsets(broker, topics.models()).stream()
+                        .mapToLong(Long::longValue)
+                        .max()
+                        .orElse(-1)
+                + 1;
+        try (KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
+            StreamerIT.send(producer, topics.models(), new ReleaseRecord(plain, junk, null));
+            StreamerIT.send(producer, topics.models(), new ReleaseRecord(likeARelease, junk, null));
+            // Each later junk record under the plain key may roll the segment; once compaction ran, the first
+            // junk record of that key is gone: what is left is what compaction keeps.
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (offsets(broker, topics.models()).contains(first)) {
+                assertThat(System.nanoTime())
+                        .as("compaction within %s", TIMEOUT)
+                        .isLessThan(deadline);
+                StreamerIT.send(producer, topics.models(), new ReleaseRecord(plain, junk, null));
+            }
+        }
+        List<String> keys = keys(broker, topics.models());
+        assertThat(keys).as("after compaction").contains(good.key(), likeARelease, plain);
+        return keys;
     }
 
     /** Segments that roll after 100 ms and are cleaned as soon as anything in them is stale. */
