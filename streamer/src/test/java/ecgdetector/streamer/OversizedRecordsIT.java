@@ -63,6 +63,8 @@ class OversizedRecordsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** 100 MB of one byte: about 10 KB in zstd. */
     private static final int BOMB_BYTES = 100 * 1024 * 1024;
+    /** Valid windows sent after the headers-heavy record. */
+    private static final int WINDOWS_AFTER = 20;
 
     @Test
     void aDecompressionBombIsRefusedAtProduceTimeByTheInputTopicAsTheContractDefinesIt(EmbeddedKafkaBroker broker) {
@@ -143,7 +145,9 @@ class OversizedRecordsIT {
      * A record at the input topic's limit, to within 200 bytes, whose headers take nearly all of it: its dead letter,
      * a few hundred bytes of ecg.dlq.* headers larger, is the record whole where
      * the dead-letter topic is as the contract defines it, and the reduced form, without the headers, where the
-     * dead-letter topic takes no more than the input topic (which the streamer warns about at startup).
+     * dead-letter topic takes no more than the input topic (which the streamer warns about at startup). Either way
+     * it is counted once by its reason, the reduced one in {@code ecg_dead_letters_reduced_total} too, and the
+     * valid windows sent after it on the same partition are each scored once.
      */
     @Test
     void aRecordAtTheInputTopicsLimitWithLargeHeadersIsDeadLetteredWholeOrReduced(
@@ -151,8 +155,10 @@ class OversizedRecordsIT {
         TopicNames contract = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("headers") + ".");
         TopicSetup.createAll(broker, contract, 1);
         List<String> warned = new ArrayList<>();
-        ConsumerRecord<byte[], byte[]> whole = deadLetterOf(broker, contract, state.resolve("a"), warned);
+        DeadLettered wholeRun = deadLetterOf(broker, contract, state.resolve("a"), warned);
+        ConsumerRecord<byte[], byte[]> whole = wholeRun.deadLetter();
         assertThat(warned).as("no warning about the contract's topics").isEmpty();
+        assertThat(wholeRun.reducedTotal()).as("ecg_dead_letters_reduced_total").isZero();
         assertThat(whole.headers().lastHeader(DeadLetterHeaders.REDUCED)).isNull();
         assertThat(whole.headers().headers("big-0")).hasSize(1);
         assertThat(whole.value()).isEqualTo(notAWindow());
@@ -163,7 +169,11 @@ class OversizedRecordsIT {
                 1,
                 Map.of("max.message.bytes", String.valueOf(EcgTopic.HEARTBEATS_MAX_MESSAGE_BYTES)));
         TopicSetup.createAll(broker, tight, 1);
-        ConsumerRecord<byte[], byte[]> reduced = deadLetterOf(broker, tight, state.resolve("b"), warned);
+        DeadLettered reducedRun = deadLetterOf(broker, tight, state.resolve("b"), warned);
+        ConsumerRecord<byte[], byte[]> reduced = reducedRun.deadLetter();
+        assertThat(reducedRun.reducedTotal())
+                .as("ecg_dead_letters_reduced_total")
+                .isEqualTo(1.0);
         assertThat(warned)
                 .singleElement()
                 .asString()
@@ -179,11 +189,16 @@ class OversizedRecordsIT {
                 .isEqualTo(RejectReason.WRONG_LENGTH.name());
     }
 
+    /** The dead letter of the headers-heavy record, and the streamer's {@code ecg_dead_letters_reduced_total}. */
+    private record DeadLettered(ConsumerRecord<byte[], byte[]> deadLetter, double reducedTotal) {}
+
     /**
-     * Sends the headers-heavy record to a streamer on {@code topics} and returns its dead letter; the WARN lines
-     * of the startup's topic check go to {@code warned}.
+     * Sends the headers-heavy record, then {@link #WINDOWS_AFTER} valid windows, to a streamer on {@code topics}
+     * (one partition); checks that the record is counted once in {@code ecg_dead_letters_total{reason}} and is the
+     * only dead letter, and that each window is scored once, by id. Returns its dead letter; the WARN lines of the
+     * startup's topic check go to {@code warned}.
      */
-    private static ConsumerRecord<byte[], byte[]> deadLetterOf(
+    private static DeadLettered deadLetterOf(
             EmbeddedKafkaBroker broker, TopicNames topics, Path state, List<String> warned) throws Exception {
         new ReleaseTopic(broker.clientProperties(), topics.models())
                 .publish(FakeModels.signed(FakeModels.release("v1", 1.0)));
@@ -206,10 +221,34 @@ class OversizedRecordsIT {
             }
             producer.send(new ProducerRecord<>(topics.heartbeats(), null, key(), notAWindow(), headers))
                     .get();
-            List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestUtils.waitUntilMinRecordsReceived(
-                    broker.bootstrapServers(), topics.heartbeatsDlq(), 1, TIMEOUT, IsolationLevel.READ_COMMITTED);
+            List<String> windowIds = new ArrayList<>();
+            for (int i = 0; i < WINDOWS_AFTER; i++) {
+                windowIds.add(Outputs.windowId(StreamerIT.send(
+                        producer, topics.heartbeats(), "patient-1", TopologyHarness.csv(FakeModels.constant(0.5f)))));
+            }
+            Outputs.awaitScores(broker.bootstrapServers(), topics, WINDOWS_AFTER, TIMEOUT);
+            assertThat(Outputs.scores(broker.bootstrapServers(), topics))
+                    .extracting(s -> s.windowId())
+                    .as("the windows after it, each scored once")
+                    .containsExactlyInAnyOrderElementsOf(windowIds);
+            List<ConsumerRecord<byte[], byte[]>> dead = Outputs.read(broker.bootstrapServers(), topics.heartbeatsDlq());
+            assertThat(dead).hasSize(1);
+            assertThat(app.meters()
+                            .get("ecg.dead.letters")
+                            .tag("reason", RejectReason.WRONG_LENGTH.tag())
+                            .counter()
+                            .count())
+                    .as("ecg_dead_letters_total{reason=\"wrong_length\"}")
+                    .isEqualTo(1.0);
+            assertThat(app.meters().find("ecg.dead.letters").counters().stream()
+                            .mapToDouble(c -> c.count())
+                            .sum())
+                    .as("dead letters of every reason")
+                    .isEqualTo(1.0);
             assertThat(app.isReady()).isTrue();
-            return dead.get(0);
+            return new DeadLettered(
+                    dead.get(0),
+                    app.meters().get("ecg.dead.letters.reduced").counter().count());
         }
     }
 
