@@ -15,6 +15,7 @@ import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.decode.DecodeProcessor;
 import ecgdetector.streamer.testing.ChildStreamer;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.LogCapture;
@@ -146,8 +147,8 @@ class OversizedRecordsIT {
      * a few hundred bytes of ecg.dlq.* headers larger, is the record whole where
      * the dead-letter topic is as the contract defines it, and the reduced form, without the headers, where the
      * dead-letter topic takes no more than the input topic (which the streamer warns about at startup). Either way
-     * it is counted once by its reason, the reduced one in {@code ecg_dead_letters_reduced_total} too, and the
-     * valid windows sent after it on the same partition are each scored once.
+     * it is counted once by its reason, the reduced one in {@code ecg_dead_letters_reduced_total} too, one WARN
+     * says so, and the valid windows sent after it on the same partition are each scored once.
      */
     @Test
     void aRecordAtTheInputTopicsLimitWithLargeHeadersIsDeadLetteredWholeOrReduced(
@@ -159,6 +160,11 @@ class OversizedRecordsIT {
         ConsumerRecord<byte[], byte[]> whole = wholeRun.deadLetter();
         assertThat(warned).as("no warning about the contract's topics").isEmpty();
         assertThat(wholeRun.reducedTotal()).as("ecg_dead_letters_reduced_total").isZero();
+        assertThat(wholeRun.warned())
+                .singleElement()
+                .asString()
+                .startsWith("Dead-lettered input records {WRONG_LENGTH=1}")
+                .doesNotContain("reduced form");
         assertThat(whole.headers().lastHeader(DeadLetterHeaders.REDUCED)).isNull();
         assertThat(whole.headers().headers("big-0")).hasSize(1);
         assertThat(whole.value()).isEqualTo(notAWindow());
@@ -174,6 +180,11 @@ class OversizedRecordsIT {
         assertThat(reducedRun.reducedTotal())
                 .as("ecg_dead_letters_reduced_total")
                 .isEqualTo(1.0);
+        assertThat(reducedRun.warned())
+                .singleElement()
+                .asString()
+                .startsWith("Dead-lettered input records {WRONG_LENGTH=1}")
+                .contains("1 of them too large to be written whole, in their reduced form");
         assertThat(warned)
                 .singleElement()
                 .asString()
@@ -189,8 +200,11 @@ class OversizedRecordsIT {
                 .isEqualTo(RejectReason.WRONG_LENGTH.name());
     }
 
-    /** The dead letter of the headers-heavy record, and the streamer's {@code ecg_dead_letters_reduced_total}. */
-    private record DeadLettered(ConsumerRecord<byte[], byte[]> deadLetter, double reducedTotal) {}
+    /**
+     * The dead letter of the headers-heavy record, the streamer's {@code ecg_dead_letters_reduced_total} and the
+     * WARN lines the dead letters got.
+     */
+    private record DeadLettered(ConsumerRecord<byte[], byte[]> deadLetter, double reducedTotal, List<String> warned) {}
 
     /**
      * Sends the headers-heavy record, then {@link #WINDOWS_AFTER} valid windows, to a streamer on {@code topics}
@@ -204,6 +218,7 @@ class OversizedRecordsIT {
                 .publish(FakeModels.signed(FakeModels.release("v1", 1.0)));
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state);
         try (LogCapture preflight = LogCapture.of(TopicPreflight.class);
+                LogCapture decode = LogCapture.of(DecodeProcessor.class);
                 StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings), new FakeModels());
                 KafkaProducer<byte[], byte[]> producer = largeProducer(broker)) {
             warned.addAll(preflight.messages(Level.WARN));
@@ -248,7 +263,8 @@ class OversizedRecordsIT {
             assertThat(app.isReady()).isTrue();
             return new DeadLettered(
                     dead.get(0),
-                    app.meters().get("ecg.dead.letters.reduced").counter().count());
+                    app.meters().get("ecg.dead.letters.reduced").counter().count(),
+                    decode.messages(Level.WARN));
         }
     }
 
