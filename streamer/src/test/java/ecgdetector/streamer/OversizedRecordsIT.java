@@ -16,6 +16,7 @@ import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.DecodeProcessor;
+import ecgdetector.streamer.health.HealthWatch;
 import ecgdetector.streamer.testing.ChildStreamer;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.LogCapture;
@@ -137,6 +138,8 @@ class OversizedRecordsIT {
                     .isLessThanOrEqualTo(EcgTopic.DEAD_LETTERS_MAX_MESSAGE_BYTES);
 
             assertThat(streamer.metric("ecg_dead_letters_reduced_total")).isEqualTo(1.0);
+            assertThat(streamer.metric("ecg_dead_letters_total{reason=\"oversized\"}"))
+                    .isEqualTo(1.0);
             assertThat(streamer.get("/health/ready").status()).isEqualTo(200);
             assertThat(streamer.output()).doesNotContain("A stream thread failed");
         }
@@ -313,6 +316,7 @@ class OversizedRecordsIT {
      * The dead-letter topic deleted while the streamer runs: readiness turns false at once and says why; a bad
      * record sent meanwhile holds up its task rather than being dropped, which shows as a stalled task (input
      * waiting, no committed progress) after the progress timeout, and is dead-lettered once the topic is back.
+     * Each problem gets its gauge and a WARN line.
      */
     @Test
     void aDeadLetterTopicDeletedWhileRunningTurnsReadinessFalseAndNothingIsDropped(
@@ -322,7 +326,8 @@ class OversizedRecordsIT {
         new ReleaseTopic(broker.clientProperties(), topics.models())
                 .publish(FakeModels.signed(FakeModels.release("v1", 1.0)));
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state);
-        try (StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings), new FakeModels());
+        try (LogCapture health = LogCapture.of(HealthWatch.class);
+                StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings), new FakeModels());
                 KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker);
                 Admin admin = Admin.create(broker.adminProperties())) {
             KafkaTestUtils.waitForCondition(app::isReady, TIMEOUT, () -> "not ready: " + app.health());
@@ -341,6 +346,10 @@ class OversizedRecordsIT {
                     TIMEOUT,
                     () -> "no stalled task: " + app.health());
             assertThat(app.meters().get("ecg.tasks.stalled").gauge().value()).isEqualTo(1.0);
+            assertThat(health.messages(Level.WARN))
+                    .anyMatch(m -> m.startsWith("Output topic " + topics.heartbeatsDlq() + ": ")
+                            && m.contains("does not exist"))
+                    .anyMatch(m -> m.startsWith("Task 0_0: ") && m.contains("has not moved"));
 
             NewTopic again = TopicSetup.newTopics(topics, 1).stream()
                     .filter(t -> t.name().equals(topics.heartbeatsDlq()))
