@@ -74,6 +74,7 @@ class ChangelogConfigsIT {
                             TopologyHarness.csv(FakeModels.constant(0.5f)).getBytes(StandardCharsets.UTF_8)))
                     .get();
             Outputs.awaitScores(broker.bootstrapServers(), topics, 1, TIMEOUT);
+            KafkaTestUtils.waitForCondition(app::isReady, TIMEOUT, () -> "not ready: " + app.health());
         }
     }
 }

@@ -15,6 +15,8 @@ import ecgdetector.schemas.EcgTopic;
 import ecgdetector.schemas.RejectReason;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.decode.DecodeProcessor;
+import ecgdetector.streamer.health.HealthWatch;
 import ecgdetector.streamer.testing.ChildStreamer;
 import ecgdetector.streamer.testing.FakeModels;
 import ecgdetector.streamer.testing.LogCapture;
@@ -63,6 +65,8 @@ class OversizedRecordsIT {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** 100 MB of one byte: about 10 KB in zstd. */
     private static final int BOMB_BYTES = 100 * 1024 * 1024;
+    /** Valid windows sent after the headers-heavy record. */
+    private static final int WINDOWS_AFTER = 20;
 
     @Test
     void aDecompressionBombIsRefusedAtProduceTimeByTheInputTopicAsTheContractDefinesIt(EmbeddedKafkaBroker broker) {
@@ -134,6 +138,8 @@ class OversizedRecordsIT {
                     .isLessThanOrEqualTo(EcgTopic.DEAD_LETTERS_MAX_MESSAGE_BYTES);
 
             assertThat(streamer.metric("ecg_dead_letters_reduced_total")).isEqualTo(1.0);
+            assertThat(streamer.metric("ecg_dead_letters_total{reason=\"oversized\"}"))
+                    .isEqualTo(1.0);
             assertThat(streamer.get("/health/ready").status()).isEqualTo(200);
             assertThat(streamer.output()).doesNotContain("A stream thread failed");
         }
@@ -143,7 +149,9 @@ class OversizedRecordsIT {
      * A record at the input topic's limit, to within 200 bytes, whose headers take nearly all of it: its dead letter,
      * a few hundred bytes of ecg.dlq.* headers larger, is the record whole where
      * the dead-letter topic is as the contract defines it, and the reduced form, without the headers, where the
-     * dead-letter topic takes no more than the input topic (which the streamer warns about at startup).
+     * dead-letter topic takes no more than the input topic (which the streamer warns about at startup). Either way
+     * it is counted once by its reason, the reduced one in {@code ecg_dead_letters_reduced_total} too, one WARN
+     * says so, and the valid windows sent after it on the same partition are each scored once.
      */
     @Test
     void aRecordAtTheInputTopicsLimitWithLargeHeadersIsDeadLetteredWholeOrReduced(
@@ -151,8 +159,15 @@ class OversizedRecordsIT {
         TopicNames contract = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("headers") + ".");
         TopicSetup.createAll(broker, contract, 1);
         List<String> warned = new ArrayList<>();
-        ConsumerRecord<byte[], byte[]> whole = deadLetterOf(broker, contract, state.resolve("a"), warned);
+        DeadLettered wholeRun = deadLetterOf(broker, contract, state.resolve("a"), warned);
+        ConsumerRecord<byte[], byte[]> whole = wholeRun.deadLetter();
         assertThat(warned).as("no warning about the contract's topics").isEmpty();
+        assertThat(wholeRun.reducedTotal()).as("ecg_dead_letters_reduced_total").isZero();
+        assertThat(wholeRun.warned())
+                .singleElement()
+                .asString()
+                .startsWith("Dead-lettered input records {WRONG_LENGTH=1}")
+                .doesNotContain("reduced form");
         assertThat(whole.headers().lastHeader(DeadLetterHeaders.REDUCED)).isNull();
         assertThat(whole.headers().headers("big-0")).hasSize(1);
         assertThat(whole.value()).isEqualTo(notAWindow());
@@ -163,7 +178,16 @@ class OversizedRecordsIT {
                 1,
                 Map.of("max.message.bytes", String.valueOf(EcgTopic.HEARTBEATS_MAX_MESSAGE_BYTES)));
         TopicSetup.createAll(broker, tight, 1);
-        ConsumerRecord<byte[], byte[]> reduced = deadLetterOf(broker, tight, state.resolve("b"), warned);
+        DeadLettered reducedRun = deadLetterOf(broker, tight, state.resolve("b"), warned);
+        ConsumerRecord<byte[], byte[]> reduced = reducedRun.deadLetter();
+        assertThat(reducedRun.reducedTotal())
+                .as("ecg_dead_letters_reduced_total")
+                .isEqualTo(1.0);
+        assertThat(reducedRun.warned())
+                .singleElement()
+                .asString()
+                .startsWith("Dead-lettered input records {WRONG_LENGTH=1}")
+                .contains("1 of them too large to be written whole, in their reduced form");
         assertThat(warned)
                 .singleElement()
                 .asString()
@@ -180,15 +204,24 @@ class OversizedRecordsIT {
     }
 
     /**
-     * Sends the headers-heavy record to a streamer on {@code topics} and returns its dead letter; the WARN lines
-     * of the startup's topic check go to {@code warned}.
+     * The dead letter of the headers-heavy record, the streamer's {@code ecg_dead_letters_reduced_total} and the
+     * WARN lines the dead letters got.
      */
-    private static ConsumerRecord<byte[], byte[]> deadLetterOf(
+    private record DeadLettered(ConsumerRecord<byte[], byte[]> deadLetter, double reducedTotal, List<String> warned) {}
+
+    /**
+     * Sends the headers-heavy record, then {@link #WINDOWS_AFTER} valid windows, to a streamer on {@code topics}
+     * (one partition); checks that the record is counted once in {@code ecg_dead_letters_total{reason}} and is the
+     * only dead letter, and that each window is scored once, by id. Returns its dead letter; the WARN lines of the
+     * startup's topic check go to {@code warned}.
+     */
+    private static DeadLettered deadLetterOf(
             EmbeddedKafkaBroker broker, TopicNames topics, Path state, List<String> warned) throws Exception {
         new ReleaseTopic(broker.clientProperties(), topics.models())
                 .publish(FakeModels.signed(FakeModels.release("v1", 1.0)));
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state);
         try (LogCapture preflight = LogCapture.of(TopicPreflight.class);
+                LogCapture decode = LogCapture.of(DecodeProcessor.class);
                 StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings), new FakeModels());
                 KafkaProducer<byte[], byte[]> producer = largeProducer(broker)) {
             warned.addAll(preflight.messages(Level.WARN));
@@ -206,10 +239,35 @@ class OversizedRecordsIT {
             }
             producer.send(new ProducerRecord<>(topics.heartbeats(), null, key(), notAWindow(), headers))
                     .get();
-            List<ConsumerRecord<byte[], byte[]>> dead = KafkaTestUtils.waitUntilMinRecordsReceived(
-                    broker.bootstrapServers(), topics.heartbeatsDlq(), 1, TIMEOUT, IsolationLevel.READ_COMMITTED);
+            List<String> windowIds = new ArrayList<>();
+            for (int i = 0; i < WINDOWS_AFTER; i++) {
+                windowIds.add(Outputs.windowId(StreamerIT.send(
+                        producer, topics.heartbeats(), "patient-1", TopologyHarness.csv(FakeModels.constant(0.5f)))));
+            }
+            Outputs.awaitScores(broker.bootstrapServers(), topics, WINDOWS_AFTER, TIMEOUT);
+            assertThat(Outputs.scores(broker.bootstrapServers(), topics))
+                    .extracting(s -> s.windowId())
+                    .as("the windows after it, each scored once")
+                    .containsExactlyInAnyOrderElementsOf(windowIds);
+            List<ConsumerRecord<byte[], byte[]>> dead = Outputs.read(broker.bootstrapServers(), topics.heartbeatsDlq());
+            assertThat(dead).hasSize(1);
+            assertThat(app.meters()
+                            .get("ecg.dead.letters")
+                            .tag("reason", RejectReason.WRONG_LENGTH.tag())
+                            .counter()
+                            .count())
+                    .as("ecg_dead_letters_total{reason=\"wrong_length\"}")
+                    .isEqualTo(1.0);
+            assertThat(app.meters().find("ecg.dead.letters").counters().stream()
+                            .mapToDouble(c -> c.count())
+                            .sum())
+                    .as("dead letters of every reason")
+                    .isEqualTo(1.0);
             assertThat(app.isReady()).isTrue();
-            return dead.get(0);
+            return new DeadLettered(
+                    dead.get(0),
+                    app.meters().get("ecg.dead.letters.reduced").counter().count(),
+                    decode.messages(Level.WARN));
         }
     }
 
@@ -258,6 +316,7 @@ class OversizedRecordsIT {
      * The dead-letter topic deleted while the streamer runs: readiness turns false at once and says why; a bad
      * record sent meanwhile holds up its task rather than being dropped, which shows as a stalled task (input
      * waiting, no committed progress) after the progress timeout, and is dead-lettered once the topic is back.
+     * Each problem gets its gauge and a WARN line.
      */
     @Test
     void aDeadLetterTopicDeletedWhileRunningTurnsReadinessFalseAndNothingIsDropped(
@@ -267,7 +326,8 @@ class OversizedRecordsIT {
         new ReleaseTopic(broker.clientProperties(), topics.models())
                 .publish(FakeModels.signed(FakeModels.release("v1", 1.0)));
         Map<String, String> settings = StreamerIT.settings(broker, topics, topics.heartbeats() + ".streamer", state);
-        try (StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings), new FakeModels());
+        try (LogCapture health = LogCapture.of(HealthWatch.class);
+                StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings), new FakeModels());
                 KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker);
                 Admin admin = Admin.create(broker.adminProperties())) {
             KafkaTestUtils.waitForCondition(app::isReady, TIMEOUT, () -> "not ready: " + app.health());
@@ -286,6 +346,10 @@ class OversizedRecordsIT {
                     TIMEOUT,
                     () -> "no stalled task: " + app.health());
             assertThat(app.meters().get("ecg.tasks.stalled").gauge().value()).isEqualTo(1.0);
+            assertThat(health.messages(Level.WARN))
+                    .anyMatch(m -> m.startsWith("Output topic " + topics.heartbeatsDlq() + ": ")
+                            && m.contains("does not exist"))
+                    .anyMatch(m -> m.startsWith("Task 0_0: ") && m.contains("has not moved"));
 
             NewTopic again = TopicSetup.newTopics(topics, 1).stream()
                     .filter(t -> t.name().equals(topics.heartbeatsDlq()))

@@ -185,16 +185,34 @@ class ReleaseHistoryIT {
         }
     }
 
-    /** A streamer with the default application id and the given state folder scores a window with {@code version}. */
+    /**
+     * A streamer with the default application id and the given state folder serves {@code version}, says so in
+     * {@code ecg_model_info}, and scores windows with it.
+     */
     private static void runWalkThrough(
             EmbeddedKafkaBroker broker, TopicNames topics, Path state, RealRelease.Fixture f, String version)
             throws Exception {
         Map<String, String> settings =
                 StreamerIT.settings(broker, topics, StreamerConfig.DEFAULT_APPLICATION_ID, state);
-        try (StreamerApp app = StreamerApp.start(StreamerConfig.fromMap(settings));
+        StreamerConfig config = StreamerConfig.fromMap(settings);
+        try (StreamerApp app = StreamerApp.start(config);
                 KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
             KafkaTestUtils.waitForCondition(app::isReady, TIMEOUT, () -> "not ready: " + app.health());
             assertThat(app.models().serving()).map(ReleaseManifest::version).contains(version);
+            assertThat(app.meters().find("ecg.model.info").gauges())
+                    .as("ecg_model_info: the serving version, and no other")
+                    .singleElement()
+                    .satisfies(g -> {
+                        assertThat(g.getId().getTag("version")).isEqualTo(version);
+                        assertThat(g.getId().getTag("name")).isEqualTo(config.modelName());
+                        assertThat(g.value()).isEqualTo(1.0);
+                    });
+            assertThat(app.meters().scrape().lines().filter(l -> l.startsWith("ecg_model_info{")))
+                    .as("as Prometheus scrapes it")
+                    .singleElement()
+                    .asString()
+                    .contains("version=\"" + version + "\"");
+            assertThat(app.meters().get("ecg.model.loaded").gauge().value()).isEqualTo(1.0);
             for (int i = 0; i < 5; i++) {
                 StreamerIT.send(
                         producer, topics.heartbeats(), "patient-" + i, f.lines().get(i));

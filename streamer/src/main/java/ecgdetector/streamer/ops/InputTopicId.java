@@ -40,11 +40,11 @@ public final class InputTopicId {
     /** Asks the cluster again unless it was asked less than a second ago, and returns the id then known. */
     public Uuid refresh() {
         long now = System.currentTimeMillis();
-        if (now - lastLookup < MIN_LOOKUP_INTERVAL_MS) {
+        if (askedRecently(now)) {
             return current;
         }
         synchronized (this) {
-            if (now - lastLookup < MIN_LOOKUP_INTERVAL_MS) {
+            if (askedRecently(now)) {
                 return current;
             }
             lastLookup = now;
@@ -66,5 +66,10 @@ public final class InputTopicId {
             }
             return current;
         }
+    }
+
+    /** Written so that it cannot overflow: {@code now - lastLookup} did, before the first lookup, and so it never ran. */
+    private boolean askedRecently(long now) {
+        return lastLookup > now - MIN_LOOKUP_INTERVAL_MS;
     }
 }

@@ -14,6 +14,7 @@ import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.StreamerTopology;
 import ecgdetector.streamer.config.StreamerConfig;
 import ecgdetector.streamer.decode.HeartbeatDecoder;
+import ecgdetector.streamer.ops.InputTopicId;
 import ecgdetector.streamer.ops.ScoringCoverage;
 import ecgdetector.streamer.ops.StreamerMetrics;
 import ecgdetector.streamer.release.ModelRegistry;
@@ -28,6 +29,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -72,6 +75,18 @@ public final class TopologyHarness implements AutoCloseable {
 
     /** A harness whose wall clock starts at {@code wallClock}. */
     public TopologyHarness(Map<String, String> settings, Path stateDir, Instant wallClock) {
+        this(settings, stateDir, wallClock, null);
+    }
+
+    /**
+     * A harness whose tasks learn the input topic's id from {@code inputTopic}, as a running streamer learns it
+     * from the cluster (the others never know it, as under {@code TopologyTestDriver}).
+     */
+    public TopologyHarness(Map<String, String> settings, InputTopicId inputTopic) {
+        this(settings, newStateDir(), START, inputTopic);
+    }
+
+    private TopologyHarness(Map<String, String> settings, Path stateDir, Instant wallClock, InputTopicId inputTopic) {
         this.stateDir = stateDir;
         Map<String, String> all = new HashMap<>();
         all.put("bootstrap.servers", "ttd:9092");
@@ -85,8 +100,16 @@ public final class TopologyHarness implements AutoCloseable {
                 metrics,
                 TestKeys.trainer().verifier(),
                 config.releaseAllowOlder());
-        instance =
-                StreamerTopology.Instance.standalone(config, registry, metrics).withStalled(task -> stalledSince);
+        StreamerTopology.Instance standalone = StreamerTopology.Instance.standalone(config, registry, metrics);
+        instance = new StreamerTopology.Instance(
+                standalone.registry(),
+                standalone.failures(),
+                standalone.metrics(),
+                standalone.deadLetterMaxBytes(),
+                standalone.memory(),
+                standalone.tasks(),
+                inputTopic == null ? standalone.inputTopic() : inputTopic,
+                task -> stalledSince);
         driver =
                 new TopologyTestDriver(StreamerTopology.build(config, instance), config.streamsProperties(), wallClock);
         TopicNames t = config.topics();
@@ -134,6 +157,29 @@ public final class TopologyHarness implements AutoCloseable {
 
     public void send(TestRecord<byte[], byte[]> record) {
         heartbeats.pipeInput(record);
+    }
+
+    /**
+     * Makes the next heartbeat records come at offsets from {@code offset} again, as a consumer's position reset
+     * (or an input topic deleted and created again, whose offsets start at 0) makes them come to a running task.
+     * {@code TopologyTestDriver} numbers each input partition's offsets itself and has no API for this, so its
+     * counter is reset by reflection; a driver without it fails here, not silently.
+     */
+    public void rewindInput(long offset) {
+        try {
+            var field = TopologyTestDriver.class.getDeclaredField("offsetsByTopicOrPatternPartition");
+            field.setAccessible(true);
+            @SuppressWarnings("unchecked")
+            Map<TopicPartition, AtomicLong> offsets = (Map<TopicPartition, AtomicLong>) field.get(driver);
+            AtomicLong next = offsets.get(new TopicPartition(config.topics().heartbeats(), 0));
+            if (next == null) {
+                throw new IllegalStateException(
+                        "no record was sent to " + config.topics().heartbeats() + " yet");
+            }
+            next.set(offset);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("this TopologyTestDriver cannot be rewound: " + e, e);
+        }
     }
 
     public void sendCsv(String key, float[] samples) {
