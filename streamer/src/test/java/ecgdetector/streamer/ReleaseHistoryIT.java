@@ -50,23 +50,14 @@ class ReleaseHistoryIT {
             EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         TopicNames topics = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("compacted") + ".");
-        TopicSetup.createAll(broker, topics, 1);
-        compactSoon(broker, topics.models());
-        ReleaseRecord good = FakeModels.signed(f.release());
-        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(good);
+        ReleaseRecord good = publishedOnACompactingTopic(broker, topics, 1, f);
         List<String> keys = junkThenCompaction(broker, topics, good);
 
         Map<String, String> settings =
                 StreamerIT.settings(broker, topics, topics.heartbeats() + ".fresh", dir.resolve("empty-state"));
         try (StreamerApp fresh = StreamerApp.start(StreamerConfig.fromMap(settings));
                 KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
-            KafkaTestUtils.waitForCondition(fresh::isReady, TIMEOUT, () -> "not ready: " + fresh.health());
-            assertThat(fresh.models().serving())
-                    .map(ReleaseManifest::version)
-                    .contains(f.release().version());
-            assertThat(fresh.metrics().releasesRejected())
-                    .as("every junk record left on the topic")
-                    .isEqualTo(keys.size() - 1);
+            awaitServingTheGoodRelease(fresh, f, keys);
             StreamerIT.send(
                     producer, topics.heartbeats(), "patient-1", f.lines().get(0));
             Outputs.awaitScores(broker.bootstrapServers(), topics, 1, TIMEOUT);
@@ -87,10 +78,7 @@ class ReleaseHistoryIT {
             EmbeddedKafkaBroker broker, @TempDir Path dir) throws Exception {
         RealRelease.Fixture f = RealRelease.synthetic();
         TopicNames topics = TopicNames.defaults().withPrefix(KafkaTestUtils.uniqueTopic("joining") + ".");
-        TopicSetup.createAll(broker, topics, 3);
-        compactSoon(broker, topics.models());
-        ReleaseRecord good = FakeModels.signed(f.release());
-        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(good);
+        ReleaseRecord good = publishedOnACompactingTopic(broker, topics, 3, f);
         String application = topics.heartbeats() + ".group";
         try (StreamerApp running = StreamerApp.start(
                 StreamerConfig.fromMap(StreamerIT.settings(broker, topics, application, dir.resolve("running"))))) {
@@ -100,13 +88,7 @@ class ReleaseHistoryIT {
             try (StreamerApp fresh = StreamerApp.start(StreamerConfig.fromMap(
                             StreamerIT.settings(broker, topics, application, dir.resolve("fresh"))));
                     KafkaProducer<byte[], byte[]> producer = StreamerIT.producer(broker)) {
-                KafkaTestUtils.waitForCondition(fresh::isReady, TIMEOUT, () -> "not ready: " + fresh.health());
-                assertThat(fresh.models().serving())
-                        .map(ReleaseManifest::version)
-                        .contains(f.release().version());
-                assertThat(fresh.metrics().releasesRejected())
-                        .as("every junk record left on the topic")
-                        .isEqualTo(keys.size() - 1);
+                awaitServingTheGoodRelease(fresh, f, keys);
                 KafkaTestUtils.waitForCondition(
                         () -> membersWithPartitions(broker, application, topics.heartbeats()) == 2,
                         TIMEOUT,
@@ -223,6 +205,27 @@ class ReleaseHistoryIT {
                     .allSatisfy(s -> assertThat(s.model().version()).isEqualTo(version));
             assertThat(app.isLive()).isTrue();
         }
+    }
+
+    /** Ready with the good release, every junk record left on the topic counted as rejected. */
+    private static void awaitServingTheGoodRelease(StreamerApp fresh, RealRelease.Fixture f, List<String> keys) {
+        KafkaTestUtils.waitForCondition(fresh::isReady, TIMEOUT, () -> "not ready: " + fresh.health());
+        assertThat(fresh.models().serving())
+                .map(ReleaseManifest::version)
+                .contains(f.release().version());
+        assertThat(fresh.metrics().releasesRejected())
+                .as("every junk record left on the topic")
+                .isEqualTo(keys.size() - 1);
+    }
+
+    /** The topics, with a models topic that compacts at once, and the fixture's release signed and published. */
+    private static ReleaseRecord publishedOnACompactingTopic(
+            EmbeddedKafkaBroker broker, TopicNames topics, int partitions, RealRelease.Fixture f) throws Exception {
+        TopicSetup.createAll(broker, topics, partitions);
+        compactSoon(broker, topics.models());
+        ReleaseRecord good = FakeModels.signed(f.release());
+        new ReleaseTopic(broker.clientProperties(), topics.models()).publish(good);
+        return good;
     }
 
     /**
