@@ -13,6 +13,7 @@ import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.batch.QueueBudget;
 import ecgdetector.streamer.config.IdlePoll;
 import ecgdetector.streamer.config.StreamerConfig;
+import ecgdetector.streamer.config.TransactionDeadlines;
 import ecgdetector.streamer.health.HealthWatch;
 import ecgdetector.streamer.health.InputLoss;
 import ecgdetector.streamer.health.LossAwareConsumer;
@@ -115,6 +116,7 @@ public final class StreamerApp implements AutoCloseable {
     private final QueueBudget memory;
     private final InputLoss inputLoss;
     private final ThreadFailures threadFailures = new ThreadFailures();
+    private final TransactionDeadlines transactionDeadlines;
     /** Asks the cluster for the input topic's id, for the replay guard; closed with the app. */
     private final Admin topicIdLookup;
 
@@ -156,6 +158,7 @@ public final class StreamerApp implements AutoCloseable {
                 config.modelFailureLimit(), () -> registry.serving().map(ReleaseManifest::version));
         this.memory = new QueueBudget(config.bufferMemoryWindows());
         this.inputLoss = new InputLoss(metrics);
+        this.transactionDeadlines = new TransactionDeadlines(metrics::transactionExpired);
         StreamerTopology.Instance instance = new StreamerTopology.Instance(
                 registry,
                 modelFailures,
@@ -179,8 +182,10 @@ public final class StreamerApp implements AutoCloseable {
             this.streams = new KafkaStreams(
                     StreamerTopology.build(config, instance),
                     props,
-                    LossAwareConsumer.supplier(config.topics().heartbeats(), inputLoss, () -> IdlePoll.of(config)));
+                    LossAwareConsumer.supplier(
+                            config.topics().heartbeats(), inputLoss, () -> IdlePoll.of(config), transactionDeadlines));
         } catch (RuntimeException e) {
+            transactionDeadlines.close();
             lock.close();
             throw e;
         }
@@ -782,6 +787,7 @@ public final class StreamerApp implements AutoCloseable {
         } else if (streams.state() == KafkaStreams.State.NOT_RUNNING && !failed) {
             markCleanStop();
         }
+        transactionDeadlines.close();
         registry.close();
         if (kafkaReachability != null) {
             kafkaReachability.close();

@@ -96,11 +96,36 @@ public enum KafkaDefault {
             "a crashed instance's open transaction blocks `read_committed` readers of its partitions until the"
                     + " broker aborts it, this long after it began (Kafka Streams' default: 10000)",
             ProducerConfig.TRANSACTION_TIMEOUT_CONFIG),
+    PRODUCER_MAX_BLOCK_MS(
+            StreamsConfig.producerPrefix(ProducerConfig.MAX_BLOCK_MS_CONFIG),
+            KafkaDefault::transactionTimeout,
+            "the producer's `transaction.timeout.ms` (5000 unless given)",
+            "a stream thread waits on the broker (a commit, a send's metadata) no longer than a transaction may live,"
+                    + " past which the broker aborts it anyway; the streamer then gives the transaction up and goes on"
+                    + " with a new producer (`TransactionTimeoutProducer`) instead of trying the same commit again for"
+                    + " as long as the broker holds the connection back (a quota's throttle: minutes, even after the"
+                    + " quota is lifted; Kafka's default: 60000)",
+            ProducerConfig.MAX_BLOCK_MS_CONFIG),
     STATE_CLEANUP_DELAY_MS(
             StreamsConfig.STATE_CLEANUP_DELAY_MS_CONFIG,
             "60000",
             "the state of a task that moved away is dropped after this (default 600000), well within the time the"
                     + " buffer's changelog keeps tombstones, so it is never restored from a stale copy");
+
+    /** The producer's transaction timeout as given, else the streamer's; null if given empty (the client's own). */
+    private static String transactionTimeout(StreamerConfig config) {
+        Map<String, String> kafka = config.kafka();
+        String given = kafka.get(PRODUCER_TRANSACTION_TIMEOUT_MS.key);
+        for (String name : PRODUCER_TRANSACTION_TIMEOUT_MS.alsoGivenAs) {
+            if (given == null) {
+                given = kafka.get(name);
+            }
+        }
+        if (given == null) {
+            return PRODUCER_TRANSACTION_TIMEOUT_MS.value.apply(config);
+        }
+        return given.isBlank() ? null : given.trim();
+    }
 
     private final String key;
     private final Function<StreamerConfig, String> value;

@@ -3,6 +3,7 @@ package ecgdetector.streamer.health;
 import ecgdetector.streamer.config.EmptyTransactionSkippingProducer;
 import ecgdetector.streamer.config.IdlePoll;
 import ecgdetector.streamer.config.IdlePollingConsumer;
+import ecgdetector.streamer.config.TransactionDeadlines;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -46,11 +47,14 @@ public final class LossAwareConsumer extends IdlePollingConsumer {
 
     /**
      * The clients Kafka Streams would create itself, with loss-aware main consumers, main and global consumers
-     * whose polls block longer once idle, and producers that skip a transaction with nothing new in it.
+     * whose polls block longer once idle, and producers that skip a transaction with nothing new in it and give up
+     * one that outlives its transaction timeout.
      *
      * @param idlePolls a new {@link IdlePoll} for each consumer
+     * @param deadlines watches each transactional producer's transactions
      */
-    public static KafkaClientSupplier supplier(String inputTopic, InputLoss losses, Supplier<IdlePoll> idlePolls) {
+    public static KafkaClientSupplier supplier(
+            String inputTopic, InputLoss losses, Supplier<IdlePoll> idlePolls, TransactionDeadlines deadlines) {
         return new KafkaClientSupplier() {
             @Override
             public Admin getAdmin(Map<String, Object> config) {
@@ -59,8 +63,8 @@ public final class LossAwareConsumer extends IdlePollingConsumer {
 
             @Override
             public Producer<byte[], byte[]> getProducer(Map<String, Object> config) {
-                return new EmptyTransactionSkippingProducer(
-                        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()));
+                return new EmptyTransactionSkippingProducer(deadlines.watch(
+                        new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer()), config));
             }
 
             @Override

@@ -59,6 +59,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code ecg_stream_thread_replacements_total}: stream threads that failed and were replaced;
  *       {@code ecg_live}: 0 once liveness fails (a thread replaced repeatedly for the same failure, Kafka
  *       Streams failed for good);</li>
+ *   <li>{@code ecg_transactions_expired_total}: transactions given up at {@code transaction.timeout.ms} without an
+ *       answer from the broker (a quota throttling the producer, a slow or absent broker); each restarts the
+ *       thread's tasks from their last commit with a new producer;</li>
  *   <li>{@code ecg_alarms_total{type,state,priority}}: alarm transitions emitted (type {@code anomalous_beats},
  *       {@code feed_silent}, {@code not_monitored}, {@code signal_quality}; state {@code raised},
  *       {@code escalated}, {@code cleared}; priority {@code low}, {@code medium}, {@code high});</li>
@@ -133,6 +136,7 @@ public final class StreamerMetrics {
     private final Counter windowsReplayed;
     private final Counter inputRecordsLost;
     private final Counter threadReplacements;
+    private final Counter transactionsExpired;
     private final AtomicLong stalledTasks = new AtomicLong();
     private final AtomicLong unwritableOutputs = new AtomicLong();
     private final Counter restoredRecords;
@@ -188,6 +192,11 @@ public final class StreamerMetrics {
                 registry, "ecg.input.records.lost", "input offsets that expired or were skipped before they were read");
         threadReplacements =
                 counter(registry, "ecg.stream.thread.replacements", "stream threads that failed and were replaced");
+        transactionsExpired = counter(
+                registry,
+                "ecg.transactions.expired",
+                "transactions given up at transaction.timeout.ms without an answer from the broker (throttled, slow"
+                        + " or away); each restarts the thread's tasks from their last commit with a new producer");
         restoredRecords = restoredRecordsCounter(registry);
         restore = restoreTimer(registry);
         registerGauges();
@@ -275,6 +284,10 @@ public final class StreamerMetrics {
 
     public void streamThreadReplaced() {
         threadReplacements.increment();
+    }
+
+    public void transactionExpired() {
+        transactionsExpired.increment();
     }
 
     public void stalledTasks(int n) {

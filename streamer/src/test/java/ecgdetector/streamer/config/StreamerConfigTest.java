@@ -53,6 +53,7 @@ class StreamerConfigTest {
         assertThat(p.getProperty("heartbeat.interval.ms")).isEqualTo("1500");
         assertThat(p.getProperty("num.standby.replicas")).isEqualTo("1");
         assertThat(p.getProperty("producer.transaction.timeout.ms")).isEqualTo("5000");
+        assertThat(p.getProperty("producer.max.block.ms")).isEqualTo("5000");
         assertThat(p.getProperty("state.cleanup.delay.ms")).isEqualTo("60000");
         assertThat(Path.of(p.getProperty("state.dir")))
                 .isEqualTo(InstanceName.defaultStateFolder(
@@ -136,6 +137,17 @@ class StreamerConfigTest {
         assertThat(p.getProperty("main.consumer.session.timeout.ms")).isEqualTo("10000");
         assertThat(p.getProperty("transaction.timeout.ms")).isEqualTo("20000");
         assertThat(p).doesNotContainKeys("session.timeout.ms", "producer.transaction.timeout.ms");
+        assertThat(p.getProperty("producer.max.block.ms"))
+                .as("a producer waits on the broker no longer than its transactions may live")
+                .isEqualTo("20000");
+    }
+
+    @Test
+    void aGivenMaxBlockIsLeftAsGiven() {
+        Properties p = StreamerConfig.fromMap(Map.of("bootstrap.servers", "h:1", "max.block.ms", "60000"))
+                .streamsProperties();
+        assertThat(p.getProperty("max.block.ms")).isEqualTo("60000");
+        assertThat(p).doesNotContainKey("producer.max.block.ms");
     }
 
     @Test

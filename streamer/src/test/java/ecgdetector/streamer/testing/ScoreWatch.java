@@ -92,6 +92,13 @@ public final class ScoreWatch implements AutoCloseable {
                 });
     }
 
+    /** Every score read so far, in the order read. */
+    public List<Seen> seen() {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
     /** The longest wait of a window produced in {@code [fromMs, toMs)}, ms; 0 if none. */
     public long worstDelayMs(long fromMs, long toMs) {
         synchronized (seen) {
