@@ -6,7 +6,9 @@ import ecgdetector.broker.EmbeddedKafkaBroker;
 import ecgdetector.broker.TopicSetup;
 import ecgdetector.broker.testing.KafkaBrokerExtension;
 import ecgdetector.broker.testing.KafkaTestUtils;
+import ecgdetector.model.alarm.AlarmRule;
 import ecgdetector.model.release.ReleaseTopic;
+import ecgdetector.schemas.Alarm;
 import ecgdetector.schemas.TopicNames;
 import ecgdetector.streamer.testing.ChildStreamer;
 import ecgdetector.streamer.testing.FakeModels;
@@ -32,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * from start to end, through every fault a scaled-out deployment meets: a third instance joins, one is SIGKILLed
  * (and restarted), one is frozen with SIGSTOP past its session timeout and resumed, all three are restarted in
  * turn (a rolling restart: SIGTERM, then started again under the same name), one leaves with SIGTERM, and the
- * broker restarts. After each SIGTERM the instance is out of the group at once, not at its session timeout. In the end every window has exactly one score and every expected alert appears once, by
+ * broker restarts. After each SIGTERM the instance is out of the group at once, not at its session timeout. In the end every window has exactly one score and every expected alert and alarm transition appears once, by
  * id, read {@code read_committed}; and no window waited longer than a generous bound. The figures themselves are
  * logged per fault (they are the bench's to report: {@code ./ecg bench --phases failover}).
  *
@@ -124,6 +126,9 @@ class ChaosIT {
                 long allWindows = feed.windowIndex().size();
                 log.info("Chaos: {} windows at {}/s; the longest wait per fault, ms: {}", allWindows, RATE, worst);
                 Outputs.assertExactlyOnce(broker.bootstrapServers(), topics, feed.windowIndex(), f);
+                List<Alarm> episodes = Outputs.assertAlarmsExactlyOnce(
+                        broker.bootstrapServers(), topics, feed.windowIndex(), f, AlarmRule.DEFAULT);
+                log.info("Chaos: {} episode transitions, each exactly once", episodes.size());
                 // The cold start of the first two JVMs is logged, not bounded: on a loaded machine it alone can
                 // pass the bound, which is about the faults.
                 assertThat(watch.worstDelayMs(firstFaultAt - Faults.BEFORE_FAULT_MS, Long.MAX_VALUE))
