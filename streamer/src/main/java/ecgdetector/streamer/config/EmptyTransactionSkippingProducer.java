@@ -1,7 +1,6 @@
 package ecgdetector.streamer.config;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
@@ -11,12 +10,7 @@ import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.metrics.KafkaMetric;
 
 /**
  * Kafka Streams' producer, minus the transactions that would change nothing. Kafka Streams marks a task for commit
@@ -33,12 +27,11 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  *
  * <p>Used by one stream thread, as Kafka Streams uses its producers.
  */
-public final class EmptyTransactionSkippingProducer implements Producer<byte[], byte[]> {
+public final class EmptyTransactionSkippingProducer extends ForwardingProducer {
 
     /** The longest time the offsets are not sent again. */
     public static final Duration REFRESH = Duration.ofMinutes(10);
 
-    private final Producer<byte[], byte[]> producer;
     private final LongSupplier nanoClock;
     private long committedAt;
     private boolean sentInTransaction;
@@ -53,23 +46,13 @@ public final class EmptyTransactionSkippingProducer implements Producer<byte[], 
     }
 
     EmptyTransactionSkippingProducer(Producer<byte[], byte[]> producer, LongSupplier nanoClock) {
-        this.producer = producer;
+        super(producer);
         this.nanoClock = nanoClock;
     }
 
     /** How many times the offsets were not sent again: transactions the broker did not see. */
     public long skipped() {
         return skipped;
-    }
-
-    @Override
-    public void initTransactions() {
-        producer.initTransactions();
-    }
-
-    @Override
-    public void beginTransaction() {
-        producer.beginTransaction();
     }
 
     @Override
@@ -142,41 +125,6 @@ public final class EmptyTransactionSkippingProducer implements Producer<byte[], 
     public Future<RecordMetadata> send(ProducerRecord<byte[], byte[]> record, Callback callback) {
         sentInTransaction = true;
         return producer.send(record, callback);
-    }
-
-    @Override
-    public void flush() {
-        producer.flush();
-    }
-
-    @Override
-    public List<PartitionInfo> partitionsFor(String topic) {
-        return producer.partitionsFor(topic);
-    }
-
-    @Override
-    public Map<MetricName, ? extends Metric> metrics() {
-        return producer.metrics();
-    }
-
-    @Override
-    public Uuid clientInstanceId(Duration timeout) {
-        return producer.clientInstanceId(timeout);
-    }
-
-    @Override
-    public void registerMetricForSubscription(KafkaMetric metric) {
-        producer.registerMetricForSubscription(metric);
-    }
-
-    @Override
-    public void unregisterMetricFromSubscription(KafkaMetric metric) {
-        producer.unregisterMetricFromSubscription(metric);
-    }
-
-    @Override
-    public void close() {
-        producer.close();
     }
 
     @Override

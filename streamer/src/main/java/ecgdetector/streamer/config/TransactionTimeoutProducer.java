@@ -1,7 +1,6 @@
 package ecgdetector.streamer.config;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -11,13 +10,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.metrics.KafkaMetric;
 
 /**
  * Kafka Streams' producer, given up once its transaction has been open for {@code transaction.timeout.ms}.
@@ -47,9 +41,8 @@ import org.apache.kafka.common.metrics.KafkaMetric;
  * <p>Used by one stream thread, as Kafka Streams uses its producers; the timer fires on the thread of
  * {@link TransactionDeadlines}.
  */
-public final class TransactionTimeoutProducer implements Producer<byte[], byte[]> {
+public final class TransactionTimeoutProducer extends ForwardingProducer {
 
-    private final Producer<byte[], byte[]> producer;
     private final Duration timeout;
     private final String client;
     private final TransactionDeadlines deadlines;
@@ -64,7 +57,7 @@ public final class TransactionTimeoutProducer implements Producer<byte[], byte[]
 
     TransactionTimeoutProducer(
             Producer<byte[], byte[]> producer, Duration timeout, String client, TransactionDeadlines deadlines) {
-        this.producer = producer;
+        super(producer);
         this.timeout = timeout;
         this.client = client;
         this.deadlines = deadlines;
@@ -230,31 +223,6 @@ public final class TransactionTimeoutProducer implements Producer<byte[], byte[]
         return new ProducerFencedException("Producer " + client + " gave its transaction up after "
                 + timeout.toMillis() + " ms (transaction.timeout.ms) without an answer from the broker, which aborts"
                 + " it; a new producer takes over");
-    }
-
-    @Override
-    public List<PartitionInfo> partitionsFor(String topic) {
-        return producer.partitionsFor(topic);
-    }
-
-    @Override
-    public Map<MetricName, ? extends Metric> metrics() {
-        return producer.metrics();
-    }
-
-    @Override
-    public Uuid clientInstanceId(Duration timeout) {
-        return producer.clientInstanceId(timeout);
-    }
-
-    @Override
-    public void registerMetricForSubscription(KafkaMetric metric) {
-        producer.registerMetricForSubscription(metric);
-    }
-
-    @Override
-    public void unregisterMetricFromSubscription(KafkaMetric metric) {
-        producer.unregisterMetricFromSubscription(metric);
     }
 
     @Override
